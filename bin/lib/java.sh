@@ -1,0 +1,48 @@
+# Sourced by bin/lanyard and bin/test: finds a JDK >= 21 and exports JAVA_HOME so that
+# both `java` and Maven use it. Lanyard targets Java 21 (records, virtual threads in Jetty 12).
+
+# Major version of the java binary at $1 ("17", "21", "25"), or nothing if it does not run.
+lanyard_java_major() {
+  local version
+  version=$("$1" -version 2>&1 | awk -F'"' '/version/ { print $2; exit }') || return 0
+  # "1.8.0_392" is Java 8; "21.0.5" and "25" are their first number.
+  case "$version" in
+    1.*) echo "${version#1.}" | cut -d. -f1 ;;
+    *) echo "$version" | cut -d. -f1 | cut -d- -f1 ;;
+  esac
+}
+
+lanyard_java_ok() {
+  local major
+  major=$(lanyard_java_major "$1")
+  [[ "$major" =~ ^[0-9]+$ ]] && (( major >= 21 ))
+}
+
+lanyard_find_jdk() {
+  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]] && lanyard_java_ok "$JAVA_HOME/bin/java"; then
+    export JAVA_HOME
+    return 0
+  fi
+  local on_path
+  if on_path=$(command -v java) && lanyard_java_ok "$on_path"; then
+    # /usr/bin/java is usually a chain of symlinks into the JDK; JAVA_HOME is two levels above the real binary.
+    JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$on_path")")")
+    export JAVA_HOME
+    return 0
+  fi
+  # Newest JDK under /usr/lib/jvm: a full JDK (javac too), since Maven compiles with it.
+  local best="" best_major=0 dir major
+  for dir in /usr/lib/jvm/*/; do
+    dir=${dir%/}
+    [[ -x "$dir/bin/java" && -x "$dir/bin/javac" ]] || continue
+    major=$(lanyard_java_major "$dir/bin/java")
+    [[ "$major" =~ ^[0-9]+$ ]] || continue
+    if (( major > best_major )); then best="$dir" best_major=$major; fi
+  done
+  if (( best_major >= 21 )); then
+    export JAVA_HOME="$best"
+    return 0
+  fi
+  echo "Lanyard needs a JDK 21 or newer; install one (e.g. apt-get install openjdk-21-jdk) or set JAVA_HOME" >&2
+  exit 1
+}

@@ -1,0 +1,74 @@
+package dev.lanyard;
+
+import dev.lanyard.account.AccountService;
+import dev.lanyard.admin.AdminRoutes;
+import dev.lanyard.http.AccessLog;
+import dev.lanyard.http.BaseUrl;
+import dev.lanyard.http.Errors;
+import dev.lanyard.http.Json;
+import dev.lanyard.http.RequestIds;
+import dev.lanyard.organization.OrganizationService;
+import dev.lanyard.provisioning.ScimRoutes;
+import dev.lanyard.storage.Database;
+import dev.lanyard.storage.Transactions;
+import dev.lanyard.token.OperatorCredential;
+import dev.lanyard.token.TokenService;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * Wires the application: services on one database, and every route declared here, in one place.
+ * {@link #create} returns the server unstarted, so tests and {@link Lanyard} start it the same way.
+ */
+public final class App {
+    /** What the routes need; built once per process (or per test class). */
+    public record Services(Database database, OrganizationService organizations, TokenService tokens,
+                           AccountService accounts, OperatorCredential operator, PrometheusMeterRegistry metrics) {
+        public static Services on(Database database) {
+            var tx = new Transactions(database.dataSource());
+            return new Services(database, new OrganizationService(tx), new TokenService(tx), new AccountService(tx),
+                    new OperatorCredential(tx), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        }
+    }
+
+    private App() {}
+
+    public static Javalin create(Services s, Optional<URI> publicUrl) {
+        var baseUrl = new BaseUrl(publicUrl);
+        var scim = new ScimRoutes(s.accounts(), s.tokens(), baseUrl);
+        var admin = new AdminRoutes(s.organizations(), s.tokens(), s.accounts(), s.operator(), baseUrl);
+        var accessLog = new AccessLog(s.metrics());
+
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.concurrency.useVirtualThreads = true;
+            config.http.maxRequestSize = Json.MAX_BODY_BYTES;
+            config.router.ignoreTrailingSlashes = true;
+            config.requestLogger.http(accessLog::log);
+            // Let in-flight requests finish on shutdown (SIGTERM) while new ones are refused.
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(30_000);
+                var graceful = new GracefulHandler();
+                graceful.setHandler(server.getHandler());
+                server.setHandler(graceful);
+            });
+
+            config.routes.before(RequestIds::assign);
+            config.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
+            config.routes.get("/readyz", ctx -> {
+                boolean up = s.database().isReachable();
+                ctx.status(up ? 200 : 503).contentType("text/plain").result(up ? "ready\n" : "database unreachable\n");
+            });
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(s.metrics().scrape()));
+            scim.register(config.routes);
+            admin.register(config.routes);
+            Errors.register(config.routes);
+        });
+    }
+}

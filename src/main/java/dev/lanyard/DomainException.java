@@ -1,0 +1,37 @@
+package dev.lanyard;
+
+/**
+ * A request the domain refuses, with a message written for the person who sent it (never a
+ * secret). The HTTP adapters map each kind once: SCIM to an Error response, the admin API to
+ * its JSON error.
+ */
+public sealed class DomainException extends RuntimeException {
+    private DomainException(String message) {
+        super(message);
+    }
+
+    /** The thing named does not exist (or belongs to another organization: same answer). */
+    public static final class NotFound extends DomainException {
+        public NotFound(String message) { super(message); }
+    }
+
+    /** The request clashes with the current state (a duplicate name, deleting an active account). */
+    public static final class Conflict extends DomainException {
+        public Conflict(String message) { super(message); }
+    }
+
+    /** The request itself is wrong (a missing field, a value of the wrong shape). */
+    public static final class Invalid extends DomainException {
+        public Invalid(String message) { super(message); }
+    }
+
+    /** The client's copy is out of date (If-Match named another version). */
+    public static final class Stale extends DomainException {
+        public Stale(String message) { super(message); }
+    }
+
+    /** The organization has switched this capability off (user provisioning disabled). */
+    public static final class Disabled extends DomainException {
+        public Disabled(String message) { super(message); }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.lanyard;
+
+import dev.lanyard.config.Settings;
+import dev.lanyard.storage.Database;
+import io.javalin.Javalin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A running Lanyard: the database (embedded or external), the operator credential, the HTTP
+ * server. {@link #run} is what {@code bin/lanyard serve} calls; {@link #start} is what tests call.
+ */
+public final class Lanyard implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Lanyard.class);
+
+    private final Database database;
+    private final Javalin server;
+    private final Settings settings;
+    private final Path operatorTokenFile;
+
+    private Lanyard(Database database, Javalin server, Settings settings, Path operatorTokenFile) {
+        this.database = database;
+        this.server = server;
+        this.settings = settings;
+        this.operatorTokenFile = operatorTokenFile;
+    }
+
+    /** Opens the database, makes sure an operator credential exists, starts HTTP. */
+    public static Lanyard start(Settings settings) throws Exception {
+        long started = System.nanoTime();
+        Database database = settings.databaseUrl().isPresent()
+                ? Database.external(settings.databaseUrl().get())
+                : Database.embedded(settings.dataDir());
+        try {
+            App.Services services = App.Services.on(database);
+            Path tokenFile = services.operator().ensure(settings.dataDir());
+            Javalin server = App.create(services, settings.publicUrl()).start(settings.host(), settings.port());
+            log.info("Lanyard listening on {} (data {}, started in {} ms)", settings.baseUrl(server.port()),
+                    settings.dataDir(), (System.nanoTime() - started) / 1_000_000);
+            return new Lanyard(database, server, settings, tokenFile);
+        } catch (Exception | Error e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** Runs until SIGTERM / SIGINT, then drains requests and stops the database cleanly. */
+    public static void run(Settings settings) throws Exception {
+        Lanyard lanyard = start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping: finishing in-flight requests");
+            lanyard.close();
+            log.info("stopped");
+            stopped.countDown();
+        }, "lanyard-shutdown"));
+        stopped.await();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String baseUrl() {
+        return settings.baseUrl(server.port());
+    }
+
+    public Path operatorTokenFile() {
+        return operatorTokenFile;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        database.close();
+    }
+}

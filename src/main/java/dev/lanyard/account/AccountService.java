@@ -1,0 +1,234 @@
+package dev.lanyard.account;
+
+import dev.lanyard.DomainException;
+import dev.lanyard.storage.SqlFilter;
+import dev.lanyard.storage.Transactions;
+import dev.lanyard.storage.UniqueViolation;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The rules of the product guide for managed accounts (PRODUCT.md rules 6-10). Each public
+ * method is one transaction.
+ *
+ * <ul>
+ *   <li>The userName is the account's email; it is unique (any letter case) among the accounts
+ *       the IdP manages, and a unique index, not this class, decides races.</li>
+ *   <li>Changing the userName invalidates the account and creates its successor, which takes over
+ *       the SCIM id. A change of letter case only ("Ann@x.com" to "ann@x.com") is the same
+ *       address and the same account. Invalidated accounts are never revived: renaming back to a
+ *       former userName creates yet another account.</li>
+ *   <li>active false / true deactivates / reactivates.</li>
+ *   <li>A SCIM DELETE disables and unlinks; a later create with the same userName re-attaches
+ *       the most recently disabled account with that email.</li>
+ *   <li>Only disabled or invalidated accounts may be deleted by hand.</li>
+ * </ul>
+ */
+public final class AccountService {
+    private final Transactions tx;
+    private final AccountStore store = new AccountStore();
+
+    public AccountService(Transactions tx) {
+        this.tx = tx;
+    }
+
+    /** A page of accounts and how many match in all. */
+    public record Page(long totalResults, List<ManagedAccount> accounts) {}
+
+    /** Computes the new profile from the current account, inside the update's transaction. */
+    @FunctionalInterface
+    public interface ProfileChange<E extends Exception> {
+        AccountProfile apply(ManagedAccount current) throws E;
+    }
+
+    /** SCIM POST: a new account, or the disabled one with this email re-attached. */
+    public ManagedAccount provision(UUID orgId, AccountProfile profile, String actor) {
+        try {
+            return tx.inTransaction(c -> {
+                Instant now = now();
+                UUID scimId = UUID.randomUUID();
+                AccountStatus status = profile.active().orElse(true) ? AccountStatus.ACTIVE : AccountStatus.DEACTIVATED;
+                Optional<ManagedAccount> disabled = store.lockDisabledByEmail(c, orgId, profile.email());
+                if (disabled.isPresent()) {
+                    ManagedAccount d = disabled.get();
+                    var reattached = new ManagedAccount(d.id(), orgId, profile.email(), status, Optional.of(scimId),
+                            profile.externalId(), profile.displayName(), profile.attributes(), d.version() + 1, now,
+                            Optional.empty(), d.createdAt(), now);
+                    store.update(c, reattached);
+                    store.event(c, orgId, d.id(), "reattached", Map.of("scimId", scimId, "status", status.dbValue()), actor, now);
+                    return reattached;
+                }
+                var created = new ManagedAccount(UUID.randomUUID(), orgId, profile.email(), status, Optional.of(scimId),
+                        profile.externalId(), profile.displayName(), profile.attributes(), 1, now,
+                        Optional.empty(), now, now);
+                store.insert(c, created);
+                store.event(c, orgId, created.id(), "created", Map.of("scimId", scimId, "status", status.dbValue()), actor, now);
+                return created;
+            });
+        } catch (UniqueViolation e) {
+            throw duplicate(profile.email());
+        }
+    }
+
+    /** The IdP-managed account with this SCIM id. */
+    public ManagedAccount getLinked(UUID orgId, UUID scimId) {
+        return tx.read(c -> store.findLinked(c, orgId, scimId)).orElseThrow(() -> notFound(scimId));
+    }
+
+    public Optional<ManagedAccount> findLinked(UUID orgId, UUID scimId) {
+        return tx.read(c -> store.findLinked(c, orgId, scimId));
+    }
+
+    /**
+     * SCIM PUT and PATCH: reads the current account under a row lock, lets {@code change}
+     * compute the new profile, and writes it, all in one transaction.
+     *
+     * @param ifVersion the version the client last saw (If-Match), checked under the lock
+     */
+    public <E extends Exception> ManagedAccount update(UUID orgId, UUID scimId, Optional<Long> ifVersion,
+                                                        ProfileChange<E> change, String actor) throws E {
+        try {
+            return tx.inTransaction(c -> {
+                ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
+                checkVersion(current, ifVersion);
+                AccountProfile profile;
+                try {
+                    profile = change.apply(current);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new ChangeRefused(e);
+                }
+                return applyProfile(c, current, profile, actor);
+            });
+        } catch (ChangeRefused e) {
+            @SuppressWarnings("unchecked") E cause = (E) e.getCause();
+            throw cause;
+        } catch (UniqueViolation e) {
+            throw new DomainException.Conflict("another user in this organization already has this userName");
+        }
+    }
+
+    /** SCIM DELETE: disable and unlink; the account and its data stay until deleted by hand. */
+    public void deprovision(UUID orgId, UUID scimId, Optional<Long> ifVersion, String actor) {
+        tx.inTransaction(c -> {
+            ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
+            checkVersion(current, ifVersion);
+            Instant now = now();
+            store.update(c, with(current, current.email(), AccountStatus.DISABLED, Optional.empty(), current.version() + 1, now));
+            store.event(c, orgId, current.id(), "disabled", Map.of("scimId", scimId), actor, now);
+            return null;
+        });
+    }
+
+    /** SCIM list: IdP-managed accounts matching {@code where}, in a stable order. */
+    public Page searchLinked(UUID orgId, Optional<SqlFilter.Where> where, int offset, int limit) {
+        return tx.read(c -> {
+            long total = store.countLinked(c, orgId, where);
+            List<ManagedAccount> page = limit == 0 || offset >= total ? List.of() : store.searchLinked(c, orgId, where, offset, limit);
+            return new Page(total, page);
+        });
+    }
+
+    /** Every account of the organization, linked or not (admin API). */
+    public Page list(UUID orgId, Optional<AccountStatus> status, int offset, int limit) {
+        return tx.read(c -> new Page(store.count(c, orgId, status), store.list(c, orgId, status, offset, limit)));
+    }
+
+    public List<AccountEvent> history(UUID orgId, UUID accountId) {
+        return tx.read(c -> store.events(c, orgId, accountId));
+    }
+
+    /**
+     * Manual deletion (PRODUCT.md rule 10): only accounts the IdP no longer manages. The row and
+     * its personal data go; an event records who deleted it and when.
+     */
+    public void deleteManually(UUID orgId, UUID accountId, String actor) {
+        tx.inTransaction(c -> {
+            ManagedAccount a = store.lock(c, orgId, accountId)
+                    .orElseThrow(() -> new DomainException.NotFound("no account " + accountId + " in this organization"));
+            if (a.status().isLinked()) {
+                throw new DomainException.Conflict("account " + accountId + " is " + a.status().dbValue()
+                        + " and still managed by the identity provider; only disabled or invalidated accounts can be "
+                        + "deleted by hand. Remove the user from the IdP application first (a SCIM DELETE disables it)");
+            }
+            store.delete(c, a.id());
+            store.event(c, orgId, a.id(), "deleted", Map.of("previousStatus", a.status().dbValue()), actor, now());
+            return null;
+        });
+    }
+
+    private ManagedAccount applyProfile(Connection c, ManagedAccount current, AccountProfile profile, String actor)
+            throws SQLException {
+        Instant now = now();
+        long version = current.version() + 1;
+        AccountStatus status = profile.active()
+                .map(active -> active ? AccountStatus.ACTIVE : AccountStatus.DEACTIVATED)
+                .orElse(current.status());
+        if (!current.email().equalsIgnoreCase(profile.email())) {
+            // PRODUCT.md rule 7: a new userName is a new account. Unlink the old one first: the
+            // SCIM id and the userName index admit one linked account each.
+            UUID successorId = UUID.randomUUID();
+            var invalidated = with(current, current.email(), AccountStatus.INVALIDATED, Optional.empty(), version, now);
+            store.update(c, new ManagedAccount(invalidated.id(), invalidated.orgId(), invalidated.email(), invalidated.status(),
+                    Optional.empty(), invalidated.externalId(), invalidated.displayName(), invalidated.attributes(),
+                    version, invalidated.scimCreatedAt(), Optional.of(successorId), invalidated.createdAt(), now));
+            var successor = new ManagedAccount(successorId, current.orgId(), profile.email(), status, current.scimId(),
+                    profile.externalId(), profile.displayName(), profile.attributes(), version, current.scimCreatedAt(),
+                    Optional.empty(), now, now);
+            store.insert(c, successor);
+            store.event(c, current.orgId(), current.id(), "invalidated", Map.of("successorId", successorId), actor, now);
+            store.event(c, current.orgId(), successorId, "created",
+                    Map.of("predecessorId", current.id(), "status", status.dbValue()), actor, now);
+            return successor;
+        }
+        var updated = new ManagedAccount(current.id(), current.orgId(), profile.email(), status, current.scimId(),
+                profile.externalId(), profile.displayName(), profile.attributes(), version, current.scimCreatedAt(),
+                Optional.empty(), current.createdAt(), now);
+        store.update(c, updated);
+        String kind = status == current.status() ? "updated"
+                : status == AccountStatus.ACTIVE ? "reactivated" : "deactivated";
+        store.event(c, current.orgId(), current.id(), kind, Map.of(), actor, now);
+        return updated;
+    }
+
+    private static ManagedAccount with(ManagedAccount a, String email, AccountStatus status, Optional<UUID> scimId,
+                                       long version, Instant now) {
+        return new ManagedAccount(a.id(), a.orgId(), email, status, scimId, a.externalId(), a.displayName(),
+                a.attributes(), version, a.scimCreatedAt(), a.successorId(), a.createdAt(), now);
+    }
+
+    private static void checkVersion(ManagedAccount current, Optional<Long> ifVersion) {
+        if (ifVersion.isPresent() && ifVersion.get() != current.version()) {
+            throw new DomainException.Stale("the user was changed since version " + ifVersion.get()
+                    + " (now " + current.version() + "); read it again and retry");
+        }
+    }
+
+    private static DomainException.NotFound notFound(UUID scimId) {
+        return new DomainException.NotFound("no user " + scimId + " in this organization");
+    }
+
+    private static DomainException.Conflict duplicate(String email) {
+        return new DomainException.Conflict("a user with userName \"" + email + "\" already exists in this organization "
+                + "(userName is unique, in any letter case)");
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);  // PostgreSQL keeps microseconds
+    }
+
+    /** Carries a checked exception of the caller's change out of the transaction, which rolls back. */
+    private static final class ChangeRefused extends RuntimeException {
+        ChangeRefused(Exception cause) {
+            super(cause);
+        }
+    }
+}

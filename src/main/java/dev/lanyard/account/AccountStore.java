@@ -1,0 +1,144 @@
+package dev.lanyard.account;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanyard.storage.Sql;
+import dev.lanyard.storage.SqlFilter;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL for managed_accounts and account_events. */
+final class AccountStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COLUMNS = "id, org_id, email, status, scim_id, external_id, display_name, attributes, "
+            + "version, scim_created_at, successor_id, created_at, updated_at";
+
+    void insert(Connection c, ManagedAccount a) throws SQLException {
+        Sql.update(c, """
+                insert into managed_accounts (id, org_id, email, status, scim_id, external_id, display_name, attributes,
+                                              version, scim_created_at, created_at, updated_at, status_changed_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                a.id(), a.orgId(), a.email(), a.status().dbValue(), a.scimId(), a.externalId(), a.displayName(),
+                json(a.attributes()), a.version(), a.scimCreatedAt(), a.createdAt(), a.updatedAt(), a.updatedAt());
+    }
+
+    /** The IdP-managed account behind a SCIM id, locked for the rest of the transaction. */
+    Optional<ManagedAccount> lockLinked(Connection c, UUID orgId, UUID scimId) throws SQLException {
+        return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and scim_id = ? for update",
+                AccountStore::map, orgId, scimId);
+    }
+
+    Optional<ManagedAccount> findLinked(Connection c, UUID orgId, UUID scimId) throws SQLException {
+        return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and scim_id = ?",
+                AccountStore::map, orgId, scimId);
+    }
+
+    Optional<ManagedAccount> lock(Connection c, UUID orgId, UUID accountId) throws SQLException {
+        return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and id = ? for update",
+                AccountStore::map, orgId, accountId);
+    }
+
+    /** The most recently disabled account with this email, if any: the one to re-attach. */
+    Optional<ManagedAccount> lockDisabledByEmail(Connection c, UUID orgId, String email) throws SQLException {
+        return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and lower(email) = lower(?) "
+                        + "and status = 'disabled' order by status_changed_at desc limit 1 for update",
+                AccountStore::map, orgId, email);
+    }
+
+    /** Writes the account's current state; status_changed_at moves only when the status did. */
+    void update(Connection c, ManagedAccount a) throws SQLException {
+        Sql.update(c, """
+                update managed_accounts
+                   set email = ?, status = ?, scim_id = ?, external_id = ?, display_name = ?, attributes = ?,
+                       version = ?, scim_created_at = ?, successor_id = ?, updated_at = ?,
+                       status_changed_at = case when status = ? then status_changed_at else ? end
+                 where id = ?""",
+                a.email(), a.status().dbValue(), a.scimId(), a.externalId(), a.displayName(), json(a.attributes()),
+                a.version(), a.scimCreatedAt(), a.successorId(), a.updatedAt(),
+                a.status().dbValue(), a.updatedAt(), a.id());
+    }
+
+    void delete(Connection c, UUID accountId) throws SQLException {
+        Sql.update(c, "delete from managed_accounts where id = ?", accountId);
+    }
+
+    List<ManagedAccount> searchLinked(Connection c, UUID orgId, Optional<SqlFilter.Where> where, int offset, int limit)
+            throws SQLException {
+        List<Object> params = new ArrayList<>();
+        params.add(orgId);
+        String condition = where.map(w -> {
+            params.addAll(w.params());
+            return " and " + w.sql();
+        }).orElse("");
+        params.add(limit);
+        params.add(offset);
+        return Sql.list(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and scim_id is not null"
+                + condition + " order by seq limit ? offset ?", params, AccountStore::map);
+    }
+
+    long countLinked(Connection c, UUID orgId, Optional<SqlFilter.Where> where) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        params.add(orgId);
+        String condition = where.map(w -> {
+            params.addAll(w.params());
+            return " and " + w.sql();
+        }).orElse("");
+        return Sql.count(c, "select count(*) from managed_accounts where org_id = ? and scim_id is not null" + condition, params);
+    }
+
+    List<ManagedAccount> list(Connection c, UUID orgId, Optional<AccountStatus> status, int offset, int limit) throws SQLException {
+        if (status.isPresent()) {
+            return Sql.list(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and status = ? order by seq limit ? offset ?",
+                    AccountStore::map, orgId, status.get().dbValue(), limit, offset);
+        }
+        return Sql.list(c, "select " + COLUMNS + " from managed_accounts where org_id = ? order by seq limit ? offset ?",
+                AccountStore::map, orgId, limit, offset);
+    }
+
+    long count(Connection c, UUID orgId, Optional<AccountStatus> status) throws SQLException {
+        return status.isPresent()
+                ? Sql.count(c, "select count(*) from managed_accounts where org_id = ? and status = ?", List.of(orgId, status.get().dbValue()))
+                : Sql.count(c, "select count(*) from managed_accounts where org_id = ?", List.of(orgId));
+    }
+
+    /** Records what happened; details hold ids only, never personal data (it outlives deletion). */
+    void event(Connection c, UUID orgId, UUID accountId, String kind, Map<String, ?> detail, String actor, Instant at)
+            throws SQLException {
+        Sql.update(c, "insert into account_events (org_id, account_id, kind, detail, actor, at) values (?, ?, ?, ?, ?, ?)",
+                orgId, accountId, kind, new Sql.Json(JSON.valueToTree(detail).toString()), actor, at);
+    }
+
+    List<AccountEvent> events(Connection c, UUID orgId, UUID accountId) throws SQLException {
+        return Sql.list(c, "select kind, detail::text, actor, at from account_events where org_id = ? and account_id = ? order by id",
+                rs -> new AccountEvent(rs.getString(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "at")),
+                orgId, accountId);
+    }
+
+    private static Sql.Json json(ObjectNode node) {
+        return new Sql.Json(node.toString());
+    }
+
+    private static ManagedAccount map(ResultSet rs) throws SQLException {
+        ObjectNode attributes;
+        try {
+            attributes = (ObjectNode) JSON.readTree(rs.getString("attributes"));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("managed_accounts.attributes is not JSON", e);
+        }
+        return new ManagedAccount(
+                rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getString("email"),
+                AccountStatus.fromDb(rs.getString("status")), Sql.optionalUuid(rs, "scim_id"),
+                Optional.ofNullable(rs.getString("external_id")), Optional.ofNullable(rs.getString("display_name")),
+                attributes, rs.getLong("version"), Sql.instant(rs, "scim_created_at"),
+                Sql.optionalUuid(rs, "successor_id"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"));
+    }
+}

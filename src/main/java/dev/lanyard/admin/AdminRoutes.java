@@ -1,0 +1,224 @@
+package dev.lanyard.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanyard.DomainException;
+import dev.lanyard.account.AccountService;
+import dev.lanyard.account.AccountStatus;
+import dev.lanyard.account.ManagedAccount;
+import dev.lanyard.http.BaseUrl;
+import dev.lanyard.http.Json;
+import dev.lanyard.organization.Organization;
+import dev.lanyard.organization.OrganizationService;
+import dev.lanyard.provisioning.ScimRoutes;
+import dev.lanyard.token.OperatorCredential;
+import dev.lanyard.token.ProvisioningToken;
+import dev.lanyard.token.TokenService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The operator's JSON API under /admin/api, which the CLI (and later the console) drives.
+ * Every route needs the operator credential as a bearer token. {org} is an id or a name.
+ */
+public final class AdminRoutes {
+    public static final String PREFIX = "/admin/api";
+
+    private final OrganizationService organizations;
+    private final TokenService tokens;
+    private final AccountService accounts;
+    private final OperatorCredential operator;
+    private final BaseUrl baseUrl;
+
+    public AdminRoutes(OrganizationService organizations, TokenService tokens, AccountService accounts,
+                       OperatorCredential operator, BaseUrl baseUrl) {
+        this.organizations = organizations;
+        this.tokens = tokens;
+        this.accounts = accounts;
+        this.operator = operator;
+        this.baseUrl = baseUrl;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.before(PREFIX + "/*", this::requireOperator);
+        routes.post(PREFIX + "/orgs", this::createOrg);
+        routes.get(PREFIX + "/orgs", ctx -> ok(ctx, Map.of("organizations",
+                organizations.list().stream().map(o -> org(ctx, o)).toList())));
+        routes.get(PREFIX + "/orgs/{org}", ctx -> ok(ctx, org(ctx, organizations.get(ctx.pathParam("org")))));
+        routes.put(PREFIX + "/orgs/{org}/provisioning", this::setProvisioning);
+        routes.post(PREFIX + "/orgs/{org}/tokens", this::issueToken);
+        routes.get(PREFIX + "/orgs/{org}/tokens", ctx -> ok(ctx, Map.of("tokens",
+                tokens.listActive(orgId(ctx)).stream().map(AdminRoutes::token).toList())));
+        routes.delete(PREFIX + "/orgs/{org}/tokens/{id}", ctx -> {
+            tokens.revoke(orgId(ctx), uuid(ctx.pathParam("id"), "token"));
+            ctx.status(204);
+        });
+        routes.get(PREFIX + "/orgs/{org}/accounts", this::listAccounts);
+        routes.get(PREFIX + "/orgs/{org}/accounts/{id}/history", ctx -> ok(ctx, Map.of("events",
+                accounts.history(orgId(ctx), uuid(ctx.pathParam("id"), "account")))));
+        routes.delete(PREFIX + "/orgs/{org}/accounts/{id}", ctx -> {
+            accounts.deleteManually(orgId(ctx), uuid(ctx.pathParam("id"), "account"), "operator");
+            ctx.status(204);
+        });
+    }
+
+    private void requireOperator(Context ctx) {
+        String header = ctx.header("Authorization");
+        String secret = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+        if (!operator.verify(secret)) {
+            throw new AdminError(401, "the admin API needs the operator token as \"Authorization: Bearer <token>\"; "
+                    + "it is in the data folder's " + OperatorCredential.FILE_NAME + " file");
+        }
+    }
+
+    private void createOrg(Context ctx) throws Exception {
+        JsonNode body = body(ctx);
+        Organization created = organizations.create(text(body, "name"));
+        ctx.status(201);
+        ok(ctx, 201, org(ctx, created));
+    }
+
+    private void setProvisioning(Context ctx) throws Exception {
+        JsonNode enabled = body(ctx).get("enabled");
+        if (enabled == null || !enabled.isBoolean()) {
+            throw new DomainException.Invalid("send {\"enabled\": true} or {\"enabled\": false}");
+        }
+        ok(ctx, org(ctx, organizations.setProvisioningEnabled(ctx.pathParam("org"), enabled.booleanValue())));
+    }
+
+    private void issueToken(Context ctx) throws Exception {
+        Organization org = organizations.get(ctx.pathParam("org"));
+        String label = ctx.req().getContentLengthLong() > 0 ? text(body(ctx), "label") : "";
+        ProvisioningToken.Issued issued = tokens.issue(org.id(), label);
+        Map<String, Object> out = token(issued.token());
+        out.put("token", issued.secret());
+        out.put("scimUrl", scimUrl(ctx, org));
+        ok(ctx, 201, out);
+    }
+
+    private void listAccounts(Context ctx) {
+        UUID orgId = orgId(ctx);
+        Optional<AccountStatus> status = Optional.ofNullable(ctx.queryParam("status")).filter(s -> !s.isBlank()).map(s -> {
+            try {
+                return AccountStatus.valueOf(s.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new DomainException.Invalid("status must be one of active, deactivated, invalidated, disabled");
+            }
+        });
+        int start = Math.max(1, intParam(ctx, "startIndex", 1));
+        int count = Math.min(1000, Math.max(0, intParam(ctx, "count", 100)));
+        AccountService.Page page = accounts.list(orgId, status, start - 1, count);
+        ok(ctx, Map.of("totalResults", page.totalResults(),
+                "accounts", page.accounts().stream().map(AdminRoutes::account).toList()));
+    }
+
+    private UUID orgId(Context ctx) {
+        return organizations.get(ctx.pathParam("org")).id();
+    }
+
+    private Map<String, Object> org(Context ctx, Organization o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", o.id());
+        m.put("name", o.name());
+        m.put("provisioningEnabled", o.provisioningEnabled());
+        m.put("scimUrl", scimUrl(ctx, o));
+        m.put("createdAt", o.createdAt());
+        return m;
+    }
+
+    private String scimUrl(Context ctx, Organization o) {
+        return baseUrl.of(ctx) + ScimRoutes.PREFIX + o.id();
+    }
+
+    private static Map<String, Object> token(ProvisioningToken t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", t.id());
+        m.put("label", t.label());
+        m.put("createdAt", t.createdAt());
+        m.put("lastUsedAt", t.lastUsedAt().orElse(null));
+        return m;
+    }
+
+    private static Map<String, Object> account(ManagedAccount a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", a.id());
+        m.put("email", a.email());
+        m.put("status", a.status().dbValue());
+        m.put("scimId", a.scimId().orElse(null));
+        m.put("externalId", a.externalId().orElse(null));
+        m.put("successorId", a.successorId().orElse(null));
+        m.put("createdAt", a.createdAt());
+        m.put("updatedAt", a.updatedAt());
+        return m;
+    }
+
+    private static JsonNode body(Context ctx) throws Json.BodyException {
+        JsonNode body = Json.readBody(ctx, Json.MAPPER);
+        if (!body.isObject()) throw new DomainException.Invalid("the body must be a JSON object");
+        return body;
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) return "";
+        if (!v.isTextual()) throw new DomainException.Invalid(field + " must be a string");
+        return v.asText();
+    }
+
+    private static UUID uuid(String text, String what) {
+        return OrganizationService.parseUuid(text)
+                .orElseThrow(() -> new DomainException.NotFound("no " + what + " \"" + text + "\""));
+    }
+
+    private static int intParam(Context ctx, String name, int fallback) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) return fallback;
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new DomainException.Invalid(name + " must be an integer");
+        }
+    }
+
+    private static void ok(Context ctx, Object body) {
+        ok(ctx, 200, body);
+    }
+
+    private static void ok(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(Json.MAPPER.writeValueAsBytes(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An admin API refusal that is not a domain rule (authentication). */
+    public static final class AdminError extends RuntimeException {
+        private final int status;
+
+        public AdminError(int status, String detail) {
+            super(detail);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    /** Writes an admin API error: {"status": "404", "detail": "..."}. */
+    public static void error(Context ctx, int status, String detail) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", String.valueOf(status));
+        m.put("detail", detail);
+        ok(ctx, status, m);
+    }
+
+}

@@ -1,0 +1,78 @@
+package dev.lanyard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
+
+/**
+ * The admin API's JSON bodies as the command line sees them. JSON {@code null} and absent fields become
+ * {@link Optional#empty()} here, once; a missing required field means the server speaks another
+ * version of the API, reported as such rather than as a {@code NullPointerException} later.
+ */
+final class AdminApi {
+
+    private AdminApi() {}
+
+    /** {@code {"id","name","provisioningEnabled","scimUrl","createdAt"}} */
+    record Organization(String id, String name, boolean provisioningEnabled, String scimUrl, String createdAt) {
+        static Organization from(JsonNode json) {
+            return new Organization(required(json, "id"), required(json, "name"),
+                    json.path("provisioningEnabled").asBoolean(false), required(json, "scimUrl"), required(json, "createdAt"));
+        }
+    }
+
+    /** The answer to {@code POST .../tokens}: the only time the secret is ever sent. */
+    record IssuedToken(String id, Optional<String> label, String token, String scimUrl) {
+        static IssuedToken from(JsonNode json) {
+            return new IssuedToken(required(json, "id"), optional(json, "label"), required(json, "token"), required(json, "scimUrl"));
+        }
+    }
+
+    /** {@code {"id","label","createdAt","lastUsedAt"}}; an active provisioning token, without its secret. */
+    record TokenInfo(String id, Optional<String> label, String createdAt, Optional<String> lastUsedAt) {
+        static TokenInfo from(JsonNode json) {
+            return new TokenInfo(required(json, "id"), optional(json, "label"), required(json, "createdAt"), optional(json, "lastUsedAt"));
+        }
+    }
+
+    /** A managed account; {@code successorId} is the account that replaced it after a username change. */
+    record Account(String id, String email, String status, Optional<String> scimId, Optional<String> externalId,
+                   Optional<String> successorId, String createdAt, String updatedAt) {
+        static Account from(JsonNode json) {
+            return new Account(required(json, "id"), required(json, "email"), required(json, "status"),
+                    optional(json, "scimId"), optional(json, "externalId"), optional(json, "successorId"),
+                    required(json, "createdAt"), required(json, "updatedAt"));
+        }
+    }
+
+    /** The filter values of {@code GET .../accounts?status=}; picocli accepts them in any case. */
+    enum AccountStatus {
+        ACTIVE, DEACTIVATED, INVALIDATED, DISABLED;
+
+        String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    static <T> List<T> list(JsonNode json, String field, java.util.function.Function<JsonNode, T> item) {
+        JsonNode array = json.path(field);
+        if (!array.isArray()) throw unexpected(field);
+        return StreamSupport.stream(array.spliterator(), false).map(item).toList();
+    }
+
+    static String required(JsonNode json, String field) {
+        JsonNode value = json.path(field);
+        if (!value.isValueNode() || value.isNull()) throw unexpected(field);
+        return value.asText();
+    }
+
+    static Optional<String> optional(JsonNode json, String field) {
+        JsonNode value = json.path(field);
+        return value.isValueNode() && !value.isNull() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    private static CliException unexpected(String field) {
+        return new CliException("unexpected answer from the server (no \"" + field + "\"): is it a Lanyard server of the same version?");
+    }
+}

@@ -1,0 +1,70 @@
+package dev.lanyard.cli;
+
+import dev.lanyard.config.Settings;
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code lanyard} command: {@code serve} runs the server, the other subcommands are thin clients of
+ * its admin API ({@code /admin/api}) authenticated with the operator token.
+ */
+@Command(
+        name = "lanyard",
+        description = "Lanyard: SCIM 2.0 provisioning server and its admin command line.",
+        subcommands = {
+            ServeCommand.class,
+            OrgCommand.class,
+            ProvisioningCommand.class,
+            TokenCommand.class,
+            AccountCommand.class
+        })
+public final class LanyardCommand {
+
+    // Inherited, so `lanyard token create --help` works without a help command.
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help and exit.")
+    boolean help;
+
+    private LanyardCommand() {}
+
+    /** The configured command line; {@code execute(args)} returns the process exit code. */
+    public static CommandLine commandLine(Map<String, String> env, ServerRunner server) {
+        CliContext context = new CliContext(env, server);
+        CommandLine cli = new CommandLine(new LanyardCommand(), new ContextFactory(context));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, command, parseResult) -> {
+            PrintWriter err = command.getErr();
+            return switch (e) {
+                case CliException c -> {
+                    err.println("error: " + c.getMessage());
+                    yield 1;
+                }
+                // Same exit code as a bad option: the operator fixes the command line or the environment.
+                case Settings.InvalidSettingException s -> {
+                    err.println("error: " + s.getMessage());
+                    yield 2;
+                }
+                default -> throw e; // a bug or a failed server start: picocli prints the stack trace, exit 1
+            };
+        });
+        return cli;
+    }
+
+    /** Builds subcommands through a {@code (CliContext)} constructor when they have one. */
+    private record ContextFactory(CliContext context) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            for (Constructor<?> constructor : type.getDeclaredConstructors()) {
+                if (constructor.getParameterCount() == 1 && constructor.getParameterTypes()[0] == CliContext.class) {
+                    constructor.setAccessible(true);
+                    return type.cast(constructor.newInstance(context));
+                }
+            }
+            return CommandLine.defaultFactory().create(type);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.lanyard.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Everything the server needs to start, read once and validated before anything opens.
+ *
+ * @param host        address to bind; 127.0.0.1 by default so a fresh install is not exposed by accident
+ * @param port        HTTP port; 0 picks a free one (tests)
+ * @param dataDir     folder for the embedded database and the operator token
+ * @param publicUrl   the URL IdPs use to reach this server (behind a proxy it differs from host:port);
+ *                    empty means "derive from host and port"
+ * @param databaseUrl a JDBC URL of an external PostgreSQL server; empty means embedded PostgreSQL
+ */
+public record Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl) {
+
+    public static final int DEFAULT_PORT = 8080;
+
+    public Settings {
+        if (host == null || host.isBlank()) throw new InvalidSettingException("--host / LANYARD_HOST", "must not be empty");
+        if (port < 0 || port > 65535) throw new InvalidSettingException("--port / LANYARD_PORT", "must be between 0 and 65535, got " + port);
+        if (dataDir == null) throw new InvalidSettingException("--data / LANYARD_DATA", "must be a folder");
+        dataDir = dataDir.toAbsolutePath().normalize();
+        publicUrl.ifPresent(u -> {
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new InvalidSettingException("--public-url / LANYARD_PUBLIC_URL", "must be an absolute http(s) URL, got " + u);
+            }
+        });
+        databaseUrl.ifPresent(u -> {
+            if (!u.startsWith("jdbc:postgresql:")) {
+                throw new InvalidSettingException("LANYARD_DATABASE_URL", "must start with jdbc:postgresql:, got " + u.replaceAll("password=[^&]*", "password=***"));
+            }
+        });
+    }
+
+    /** Public base URL without a trailing slash, from the setting or from the bound port. */
+    public String baseUrl(int boundPort) {
+        return publicUrl.map(u -> u.toString().replaceAll("/+$", ""))
+                .orElseGet(() -> "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + boundPort);
+    }
+
+    /** A setting that cannot be used; the message names the key so the operator can fix it. */
+    public static final class InvalidSettingException extends RuntimeException {
+        public InvalidSettingException(String key, String problem) {
+            super(key + " " + problem);
+        }
+    }
+}

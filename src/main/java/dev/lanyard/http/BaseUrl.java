@@ -1,0 +1,18 @@
+package dev.lanyard.http;
+
+import io.javalin.http.Context;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * The URL clients reach this server at, for SCIM locations and the SCIM base URL shown to
+ * admins: the configured public URL (behind a proxy, the only right answer), else the scheme
+ * and host the request came in on.
+ */
+public record BaseUrl(Optional<URI> configured) {
+    public String of(Context ctx) {
+        return configured.map(u -> u.toString().replaceAll("/+$", ""))
+                .orElseGet(() -> ctx.scheme() + "://" + ctx.host());
+    }
+}

@@ -1,0 +1,84 @@
+package dev.lanyard.organization;
+
+import dev.lanyard.DomainException;
+import dev.lanyard.storage.Transactions;
+import dev.lanyard.storage.UniqueViolation;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Creating organizations and switching user provisioning on and off. One method, one transaction. */
+public final class OrganizationService {
+    private final Transactions tx;
+    private final OrganizationStore store = new OrganizationStore();
+
+    public OrganizationService(Transactions tx) {
+        this.tx = tx;
+    }
+
+    public Organization create(String name) {
+        String trimmed = name == null ? "" : name.strip();
+        if (trimmed.isEmpty()) throw new DomainException.Invalid("an organization needs a name");
+        if (trimmed.length() > Organization.MAX_NAME_LENGTH) {
+            throw new DomainException.Invalid("an organization name has at most " + Organization.MAX_NAME_LENGTH + " characters");
+        }
+        if (trimmed.chars().anyMatch(Character::isISOControl)) {
+            throw new DomainException.Invalid("an organization name cannot contain control characters");
+        }
+        var org = new Organization(UUID.randomUUID(), trimmed, false, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        try {
+            tx.inTransaction(c -> {
+                store.insert(c, org);
+                return null;
+            });
+        } catch (UniqueViolation e) {
+            throw new DomainException.Conflict("an organization named \"" + trimmed + "\" already exists");
+        }
+        return org;
+    }
+
+    public List<Organization> list() {
+        return tx.read(store::list);
+    }
+
+    /** By id or by name, as operators type either on the command line. */
+    public Organization get(String idOrName) {
+        return tx.read(c -> find(c, idOrName))
+                .orElseThrow(() -> new DomainException.NotFound("no organization \"" + idOrName + "\""));
+    }
+
+    public Optional<Organization> findById(UUID id) {
+        return tx.read(c -> store.findById(c, id));
+    }
+
+    public Organization setProvisioningEnabled(String idOrName, boolean enabled) {
+        return tx.inTransaction(c -> {
+            Organization org = find(c, idOrName)
+                    .orElseThrow(() -> new DomainException.NotFound("no organization \"" + idOrName + "\""));
+            store.setProvisioningEnabled(c, org.id(), enabled);
+            return new Organization(org.id(), org.name(), enabled, org.createdAt());
+        });
+    }
+
+    Optional<Organization> find(Connection c, String idOrName) throws SQLException {
+        Optional<UUID> id = parseUuid(idOrName);
+        if (id.isPresent()) {
+            Optional<Organization> byId = store.findById(c, id.get());
+            if (byId.isPresent()) return byId;
+        }
+        return store.findByName(c, idOrName);
+    }
+
+    public static Optional<UUID> parseUuid(String text) {
+        try {
+            return text != null && text.length() == 36 ? Optional.of(UUID.fromString(text)) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}

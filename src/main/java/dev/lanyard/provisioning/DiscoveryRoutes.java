@@ -1,0 +1,118 @@
+package dev.lanyard.provisioning;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.unboundid.scim2.common.exceptions.ForbiddenException;
+import com.unboundid.scim2.common.exceptions.ResourceNotFoundException;
+import com.unboundid.scim2.common.types.SchemaResource;
+import dev.lanyard.http.BaseUrl;
+import dev.lanyard.scim.ScimJson;
+import dev.lanyard.scim.UserSchema;
+import io.javalin.http.Context;
+
+import java.util.List;
+
+/**
+ * /ServiceProviderConfig, /ResourceTypes, /Schemas (RFC 7644 §4, RFC 7643 §5-7). They say only
+ * what works: PATCH and ETags yes; bulk, sorting and password change not (yet).
+ * A filter on these endpoints is refused with 403, as §4 recommends.
+ */
+final class DiscoveryRoutes {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final ScimAuth auth;
+    private final BaseUrl baseUrl;
+
+    DiscoveryRoutes(ScimAuth auth, BaseUrl baseUrl) {
+        this.auth = auth;
+        this.baseUrl = baseUrl;
+    }
+
+    void serviceProviderConfig(Context ctx) throws Exception {
+        auth.require(ctx);
+        refuseFilter(ctx);
+        ObjectNode spc = NODES.objectNode();
+        spc.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig");
+        spc.put("documentationUri", "https://datatracker.ietf.org/doc/html/rfc7644");
+        spc.putObject("patch").put("supported", true);
+        spc.putObject("bulk").put("supported", false).put("maxOperations", 0).put("maxPayloadSize", 0);
+        spc.putObject("filter").put("supported", true).put("maxResults", Paging.MAX_COUNT);
+        spc.putObject("changePassword").put("supported", false);
+        spc.putObject("sort").put("supported", false);
+        spc.putObject("etag").put("supported", true);
+        spc.putArray("authenticationSchemes").addObject()
+                .put("type", "oauthbearertoken")
+                .put("name", "OAuth Bearer Token")
+                .put("description", "The organization's SCIM token, sent as \"Authorization: Bearer <token>\"")
+                .put("specUri", "https://www.rfc-editor.org/rfc/rfc6750")
+                .put("primary", true);
+        spc.set("meta", meta("ServiceProviderConfig", scimUrl(ctx) + "/ServiceProviderConfig"));
+        ScimResponses.json(ctx, 200, spc);
+    }
+
+    void resourceTypes(Context ctx) throws Exception {
+        auth.require(ctx);
+        refuseFilter(ctx);
+        ScimResponses.json(ctx, 200, ScimResponses.listResponse(1, 1, List.of(userResourceType(ctx))));
+    }
+
+    void resourceType(Context ctx) throws Exception {
+        auth.require(ctx);
+        if (!ctx.pathParam("id").equals("User")) {
+            throw new ResourceNotFoundException("no resource type " + ctx.pathParam("id") + "; this server offers User");
+        }
+        ScimResponses.json(ctx, 200, userResourceType(ctx));
+    }
+
+    void schemas(Context ctx) throws Exception {
+        auth.require(ctx);
+        refuseFilter(ctx);
+        ScimResponses.json(ctx, 200, ScimResponses.listResponse(2, 1,
+                List.of(schema(ctx, UserSchema.CORE), schema(ctx, UserSchema.ENTERPRISE))));
+    }
+
+    void schemaById(Context ctx) throws Exception {
+        auth.require(ctx);
+        String id = ctx.pathParam("id");
+        for (SchemaResource s : List.of(UserSchema.CORE, UserSchema.ENTERPRISE)) {
+            if (s.getId().equals(id)) {
+                ScimResponses.json(ctx, 200, schema(ctx, s));
+                return;
+            }
+        }
+        throw new ResourceNotFoundException("no schema " + id + " on this server");
+    }
+
+    private ObjectNode userResourceType(Context ctx) {
+        ObjectNode rt = NODES.objectNode();
+        rt.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:ResourceType");
+        rt.put("id", "User");
+        rt.put("name", "User");
+        rt.put("endpoint", "/Users");
+        rt.put("description", "A managed account of the organization; userName is its email");
+        rt.put("schema", ScimJson.USER_SCHEMA);
+        rt.putArray("schemaExtensions").addObject().put("schema", ScimJson.ENTERPRISE_USER_SCHEMA).put("required", false);
+        rt.set("meta", meta("ResourceType", scimUrl(ctx) + "/ResourceTypes/User"));
+        return rt;
+    }
+
+    private ObjectNode schema(Context ctx, SchemaResource schema) {
+        ObjectNode node = ScimJson.MAPPER.valueToTree(schema);
+        node.set("meta", meta("Schema", scimUrl(ctx) + "/Schemas/" + schema.getId()));
+        return node;
+    }
+
+    private static ObjectNode meta(String resourceType, String location) {
+        return NODES.objectNode().put("resourceType", resourceType).put("location", location);
+    }
+
+    private static void refuseFilter(Context ctx) throws ForbiddenException {
+        if (ctx.queryParam("filter") != null) {
+            throw new ForbiddenException("discovery endpoints do not support filtering (RFC 7644 §4)");
+        }
+    }
+
+    private String scimUrl(Context ctx) {
+        return baseUrl.of(ctx) + "/scim/v2/" + ctx.pathParam("orgId");
+    }
+}

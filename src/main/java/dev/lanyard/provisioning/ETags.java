@@ -1,0 +1,44 @@
+package dev.lanyard.provisioning;
+
+import com.unboundid.scim2.common.exceptions.PreconditionFailedException;
+
+import java.util.Optional;
+
+/**
+ * If-Match / If-None-Match (RFC 7644 §3.14, RFC 9110 §13.1) against our weak ETags W/"N".
+ * Absent or "*" puts no condition; a tag that is not one of ours can never match.
+ */
+final class ETags {
+    private ETags() {}
+
+    /** The version an If-Match header demands, if any. */
+    static Optional<Long> ifMatch(String header) throws PreconditionFailedException {
+        if (header == null || header.isBlank() || header.strip().equals("*")) return Optional.empty();
+        Optional<Long> version = version(header);
+        if (version.isEmpty()) {
+            throw new PreconditionFailedException("If-Match " + header.strip() + " is not a version of this resource; "
+                    + "send the ETag (meta.version) you received");
+        }
+        return version;
+    }
+
+    static Optional<Long> version(String tag) {
+        String t = tag.strip();
+        if (t.startsWith("W/")) t = t.substring(2);
+        if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) t = t.substring(1, t.length() - 1);
+        try {
+            return Optional.of(Long.parseLong(t));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** True when If-None-Match names the current version (or "*"): answer 304. */
+    static boolean noneMatch(String header, long current) {
+        if (header == null || header.isBlank()) return false;
+        for (String tag : header.split(",")) {
+            if (tag.strip().equals("*") || version(tag).filter(v -> v == current).isPresent()) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.lanyard.provisioning;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.unboundid.scim2.common.messages.ErrorResponse;
+import dev.lanyard.scim.ScimJson;
+import io.javalin.http.Context;
+
+import java.util.List;
+
+/** Writing SCIM answers: always application/scim+json (RFC 7644 §3.1, §8.1). */
+public final class ScimResponses {
+    private ScimResponses() {}
+
+    static void json(Context ctx, int status, JsonNode body) {
+        try {
+            ctx.status(status).contentType(ScimJson.MEDIA_TYPE).result(ScimJson.MAPPER.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+
+    /** A ListResponse (RFC 7644 §3.4.2); Resources is present even when empty (Okta reads it). */
+    static ObjectNode listResponse(long totalResults, int startIndex, List<? extends JsonNode> resources) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.putArray("schemas").add(ScimJson.LIST_RESPONSE);
+        out.put("totalResults", totalResults);
+        out.put("startIndex", startIndex);
+        out.put("itemsPerPage", resources.size());
+        ArrayNode array = out.putArray("Resources");
+        resources.forEach(array::add);
+        return out;
+    }
+
+    /** An Error (RFC 7644 §3.12): status as a string, scimType when there is one, a detail to act on. */
+    public static void error(Context ctx, int status, String scimType, String detail) {
+        ErrorResponse error = new ErrorResponse(status);
+        error.setScimType(scimType);
+        error.setDetail(detail);
+        json(ctx, status, ScimJson.MAPPER.valueToTree(error));
+        if (status == 401) ctx.header("WWW-Authenticate", "Bearer realm=\"Lanyard SCIM\"");
+    }
+}

@@ -1,0 +1,18 @@
+package dev.lanyard.scim;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.unboundid.scim2.common.utils.JsonUtils;
+
+/** The one JSON mapper for SCIM documents, configured by the SCIM SDK (dates, case handling). */
+public final class ScimJson {
+    public static final ObjectMapper MAPPER = JsonUtils.createObjectMapper();
+
+    public static final String MEDIA_TYPE = "application/scim+json";
+    public static final String USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
+    public static final String ENTERPRISE_USER_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    public static final String LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+    public static final String PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+    public static final String ERROR = "urn:ietf:params:scim:api:messages:2.0:Error";
+
+    private ScimJson() {}
+}

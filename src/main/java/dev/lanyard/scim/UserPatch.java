@@ -1,0 +1,140 @@
+package dev.lanyard.scim;
+
+import java.io.IOException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.unboundid.scim2.common.GenericScimResource;
+import com.unboundid.scim2.common.Path;
+import com.unboundid.scim2.common.exceptions.BadRequestException;
+import com.unboundid.scim2.common.exceptions.ScimException;
+import com.unboundid.scim2.common.messages.PatchOperation;
+import com.unboundid.scim2.common.messages.PatchRequest;
+import com.unboundid.scim2.common.types.AttributeDefinition;
+import com.unboundid.scim2.common.utils.JsonUtils;
+
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * PATCH for Users (RFC 7644 §3.5.2): the SCIM SDK parses the PatchOp and applies it to the
+ * current document; the result is then validated like a PUT body by {@link UserDocument}, so a
+ * PATCH can never store what a PUT could not.
+ *
+ * <pre>{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+ *  "Operations":[{"op":"replace","value":{"active":false}}]}     (Okta deactivation: no path)</pre>
+ */
+public final class UserPatch {
+    private UserPatch() {}
+
+    /** Parses a PatchOp body, with IdP quirks normalised first. */
+    public static PatchRequest parse(JsonNode body) throws BadRequestException {
+        if (body == null || !body.isObject()) {
+            throw BadRequestException.invalidSyntax("the request body must be a JSON object (a SCIM PatchOp)");
+        }
+        JsonNode operations = body.get("Operations");
+        if (operations == null) operations = caseInsensitive(body, "operations");
+        if (operations == null || !operations.isArray() || operations.isEmpty()) {
+            throw BadRequestException.invalidSyntax("a PatchOp needs a non-empty \"Operations\" array");
+        }
+        ObjectNode normalised = IdpQuirks.normalisePatch((ObjectNode) body, operations);
+        int index = 0;
+        for (JsonNode op : normalised.get("Operations")) {
+            checkShape(op, index++);
+        }
+        try {
+            return JsonUtils.getObjectReader().forType(PatchRequest.class).readValue(normalised);
+        } catch (IOException | IllegalArgumentException e) {
+            throw BadRequestException.invalidSyntax("the PatchOp cannot be read: " + firstLine(e.getMessage())
+                    + " (each operation needs \"op\": add, remove or replace, an optional \"path\" and a \"value\")");
+        }
+    }
+
+    /**
+     * Applies {@code patch} to {@code current} (a full SCIM User without id and meta) and returns
+     * the patched document. Operations that target read-only attributes fail with
+     * {@code mutability}; the SDK reports {@code noTarget}, {@code invalidPath} and friends.
+     */
+    public static ObjectNode apply(ObjectNode current, PatchRequest patch, String currentId) throws ScimException {
+        for (PatchOperation op : patch.getOperations()) checkMutability(op, currentId);
+        // Re-read through the SCIM mapper: its objects match attribute names in any letter case,
+        // so "path":"Name.GivenName" finds name.givenName instead of adding a second key.
+        GenericScimResource resource;
+        try {
+            resource = new GenericScimResource((ObjectNode) ScimJson.MAPPER.readTree(current.toString()));
+        } catch (IOException e) {
+            throw new IllegalStateException("a JSON tree always re-reads", e);
+        }
+        patch.apply(resource);
+        ObjectNode result = resource.getObjectNode();
+        // A no-path replace may echo the read-only id (Okta does for Groups); it was checked above.
+        result.remove("id");
+        result.remove("meta");
+        return result;
+    }
+
+    private static void checkMutability(PatchOperation op, String currentId) throws BadRequestException {
+        Path path = op.getPath();
+        if (path == null || path.isRoot()) {
+            JsonNode value = op.getJsonNode();
+            if (value != null && value.isObject()) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> f = it.next();
+                    if (f.getKey().equalsIgnoreCase("id") && f.getValue().asText().equals(currentId)) continue;
+                    if (isReadOnly(f.getKey())) {
+                        throw BadRequestException.mutability(f.getKey() + " is read-only and cannot be changed by PATCH");
+                    }
+                }
+            }
+            return;
+        }
+        String root = path.getElement(0).getAttribute();
+        if (path.getSchemaUrn() != null && !path.getSchemaUrn().equalsIgnoreCase(ScimJson.USER_SCHEMA)) return;
+        if (isReadOnly(root)) {
+            throw BadRequestException.mutability(root + " is read-only and cannot be changed by PATCH");
+        }
+    }
+
+    private static boolean isReadOnly(String attribute) {
+        if (attribute.equalsIgnoreCase("id") || attribute.equalsIgnoreCase("meta")) return true;
+        return UserSchema.core(attribute)
+                .map(d -> d.getMutability() == AttributeDefinition.Mutability.READ_ONLY)
+                .orElse(false);
+    }
+
+    /** Errors a person can act on, before the SDK's deserialiser words them for Java programmers. */
+    private static void checkShape(JsonNode op, int index) throws BadRequestException {
+        String where = "Operations[" + index + "]";
+        if (!op.isObject()) throw BadRequestException.invalidSyntax(where + " must be a JSON object");
+        JsonNode name = op.get("op");
+        if (name == null || !name.isTextual()) {
+            throw BadRequestException.invalidSyntax(where + " needs \"op\": add, remove or replace");
+        }
+        String verb = name.asText();
+        if (!verb.equals("add") && !verb.equals("remove") && !verb.equals("replace")) {
+            throw BadRequestException.invalidSyntax(where + ".op must be add, remove or replace, got \"" + verb + "\"");
+        }
+        JsonNode path = op.get("path");
+        boolean hasPath = path != null && path.isTextual() && !path.asText().isBlank();
+        if (verb.equals("remove") && !hasPath) {
+            // RFC 7644 §3.5.2.2: remove without a path has no target.
+            throw BadRequestException.noTarget(where + " is a remove without a path; name the attribute to remove");
+        }
+        if (!verb.equals("remove") && (op.get("value") == null)) {
+            throw BadRequestException.invalidSyntax(where + " (" + verb + ") needs a \"value\"");
+        }
+    }
+
+    private static JsonNode caseInsensitive(JsonNode node, String name) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (key.equalsIgnoreCase(name)) return node.get(key);
+        }
+        return null;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "malformed operation";
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

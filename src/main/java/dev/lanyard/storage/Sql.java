@@ -1,0 +1,94 @@
+package dev.lanyard.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The few JDBC helpers every store needs: bind positional values, map rows. Small on purpose:
+ * stores write their SQL in full so a reader sees exactly what runs.
+ */
+public final class Sql {
+    private Sql() {}
+
+    /** Maps the current row of a result set. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    public static PreparedStatement prepare(Connection c, String sql, List<?> params) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < params.size(); i++) bind(ps, i + 1, params.get(i));
+        return ps;
+    }
+
+    public static void bind(PreparedStatement ps, int index, Object value) throws SQLException {
+        switch (value) {
+            case null -> ps.setObject(index, null);
+            case Instant instant -> ps.setTimestamp(index, Timestamp.from(instant));
+            case Json json -> {
+                var pg = new org.postgresql.util.PGobject();
+                pg.setType("jsonb");
+                pg.setValue(json.text());
+                ps.setObject(index, pg);
+            }
+            case Optional<?> optional -> bind(ps, index, optional.orElse(null));
+            default -> ps.setObject(index, value);
+        }
+    }
+
+    public static int update(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, Arrays.asList(params))) {
+            return ps.executeUpdate();
+        }
+    }
+
+    public static <T> List<T> list(Connection c, String sql, List<?> params, RowMapper<T> mapper) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) out.add(mapper.map(rs));
+            return out;
+        }
+    }
+
+    public static <T> List<T> list(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+        return list(c, sql, Arrays.asList(params), mapper);
+    }
+
+    public static <T> Optional<T> find(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+        List<T> rows = list(c, sql, mapper, params);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+    }
+
+    public static long count(Connection c, String sql, List<?> params) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    public static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
+        return Optional.ofNullable(instant(rs, column));
+    }
+
+    public static Optional<UUID> optionalUuid(ResultSet rs, String column) throws SQLException {
+        return Optional.ofNullable(rs.getObject(column, UUID.class));
+    }
+
+    /** A value to bind as jsonb. */
+    public record Json(String text) {}
+}

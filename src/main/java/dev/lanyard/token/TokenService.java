@@ -1,0 +1,62 @@
+package dev.lanyard.token;
+
+import dev.lanyard.DomainException;
+import dev.lanyard.storage.Transactions;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * SCIM bearer tokens: issued once (the secret leaves here and is never seen again), listed,
+ * revoked. Several may be active at once, so an admin can rotate without downtime: issue a new
+ * one, move the IdP to it, revoke the old one.
+ */
+public final class TokenService {
+    static final String SCIM_PREFIX = "lanyard_scim_";
+
+    private final Transactions tx;
+    private final TokenStore store = new TokenStore();
+
+    public TokenService(Transactions tx) {
+        this.tx = tx;
+    }
+
+    public ProvisioningToken.Issued issue(UUID orgId, String label) {
+        String cleanLabel = label == null ? "" : label.strip();
+        if (cleanLabel.length() > ProvisioningToken.MAX_LABEL_LENGTH) {
+            throw new DomainException.Invalid("a token label has at most " + ProvisioningToken.MAX_LABEL_LENGTH + " characters");
+        }
+        String secret = Secrets.generate(SCIM_PREFIX);
+        var token = new ProvisioningToken(UUID.randomUUID(), orgId, cleanLabel,
+                Instant.now().truncatedTo(ChronoUnit.MICROS), Optional.empty());
+        tx.inTransaction(c -> {
+            store.insert(c, token, Secrets.hash(secret));
+            return null;
+        });
+        return new ProvisioningToken.Issued(token, secret);
+    }
+
+    public List<ProvisioningToken> listActive(UUID orgId) {
+        return tx.read(c -> store.listActive(c, orgId));
+    }
+
+    public void revoke(UUID orgId, UUID tokenId) {
+        boolean revoked = tx.inTransaction(c -> store.revoke(c, orgId, tokenId));
+        if (!revoked) throw new DomainException.NotFound("no active token " + tokenId + " in this organization");
+    }
+
+    /** The holder of a bearer secret, if it is a live SCIM token; records its use. */
+    public Optional<ProvisioningToken.Holder> authenticate(String secret) {
+        if (secret == null || !secret.startsWith(SCIM_PREFIX)) return Optional.empty();
+        byte[] hash = Secrets.hash(secret);
+        Optional<ProvisioningToken.Holder> holder = tx.read(c -> store.findHolder(c, hash));
+        holder.ifPresent(h -> tx.inTransaction(c -> {
+            store.touch(c, h.tokenId());
+            return null;
+        }));
+        return holder;
+    }
+}
