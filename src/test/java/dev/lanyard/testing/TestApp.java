@@ -1,0 +1,106 @@
+package dev.lanyard.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanyard.App;
+import dev.lanyard.storage.Database;
+import io.javalin.Javalin;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The real application on a random port, on a fresh database ({@link TestDb}), driven over real
+ * HTTP. One per test class: {@code static TestApp app = TestApp.start();} and close it after all.
+ */
+public final class TestApp implements AutoCloseable {
+    private final Database database;
+    private final Javalin server;
+    private final App.Services services;
+    private final String operatorToken;
+    private final Http http;
+
+    private TestApp(Database database, Javalin server, App.Services services, String operatorToken) {
+        this.database = database;
+        this.server = server;
+        this.services = services;
+        this.operatorToken = operatorToken;
+        this.http = new Http(baseUrl());
+    }
+
+    public static TestApp start() {
+        Database database = Database.external(TestDb.createDatabase());
+        try {
+            App.Services services = App.Services.on(database);
+            Path dataDir = Files.createTempDirectory("lanyard-it");
+            Path tokenFile = services.operator().ensure(dataDir);
+            String operatorToken = Files.readString(tokenFile).strip();
+            Javalin server = App.create(services, Optional.empty()).start("127.0.0.1", 0);
+            return new TestApp(database, server, services, operatorToken);
+        } catch (IOException e) {
+            database.close();
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    public Http http() {
+        return http;
+    }
+
+    public App.Services services() {
+        return services;
+    }
+
+    public String operatorToken() {
+        return operatorToken;
+    }
+
+    /** A new organization with provisioning enabled and one SCIM token, made through the admin API. */
+    public Org newOrg(String name) {
+        return newOrg(name, true);
+    }
+
+    public Org newOrg(String name, boolean provisioningEnabled) {
+        Http.Response created = http.send("POST", "/admin/api/orgs", operatorToken, "{\"name\":\"" + name + "\"}");
+        if (created.status() != 201) throw new IllegalStateException("creating org " + name + ": " + created);
+        String orgId = created.json().get("id").asText();
+        if (provisioningEnabled) {
+            http.send("PUT", "/admin/api/orgs/" + orgId + "/provisioning", operatorToken, "{\"enabled\":true}").expect(200);
+        }
+        JsonNode token = http.send("POST", "/admin/api/orgs/" + orgId + "/tokens", operatorToken, "{\"label\":\"test\"}")
+                .expect(201).json();
+        return new Org(orgId, name, token.get("scimUrl").asText(), token.get("token").asText(), token.get("id").asText());
+    }
+
+    /** Runs SQL against the app's database, for checks a client cannot make (nothing half-written). */
+    public long count(String sql, Object... params) {
+        try (var c = database.dataSource().getConnection(); var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        database.close();
+    }
+
+    /** An organization as a test sees it: where its SCIM API is and a token for it. */
+    public record Org(String id, String name, String scimUrl, String token, String tokenId) {
+        /** The SCIM base path relative to the server, e.g. /scim/v2/{id}. */
+        public String scimPath() {
+            return "/scim/v2/" + id;
+        }
+    }
+}
