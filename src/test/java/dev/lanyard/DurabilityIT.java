@@ -1,0 +1,118 @@
+package dev.lanyard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanyard.testing.Http;
+import dev.lanyard.testing.TestDb;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+/**
+ * The server as an operator runs it, in its own process on the embedded database: acknowledged
+ * writes survive a kill -9, and SIGTERM stops it cleanly (PostgreSQL included).
+ */
+class DurabilityIT {
+    Path data;
+    Process server;
+    int port;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        assumeFalse(TestDb.external(), "the embedded database is what this test is about");
+        data = Files.createTempDirectory("lanyard-durability");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (server != null && server.isAlive()) {
+            server.destroy();
+            server.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void acknowledged_writes_survive_kill_9_of_lanyard_and_postgresql() throws Exception {
+        start();
+        Http http = new Http("http://127.0.0.1:" + port);
+        String operator = Files.readString(data.resolve("operator-token")).strip();
+        String orgId = http.send("POST", "/admin/api/orgs", operator, "{\"name\":\"durable\"}").expect(201).json().get("id").asText();
+        http.send("PUT", "/admin/api/orgs/" + orgId + "/provisioning", operator, "{\"enabled\":true}").expect(200);
+        JsonNode token = http.send("POST", "/admin/api/orgs/" + orgId + "/tokens", operator, "{}").expect(201).json();
+        String scim = "/scim/v2/" + orgId;
+        for (int i = 0; i < 20; i++) {
+            http.send("POST", scim + "/Users", token.get("token").asText(), "{\"userName\":\"u" + i + "@example.com\"}").expect(201);
+        }
+
+        // A crash of everything: SIGKILL to Lanyard (no shutdown hook runs) and to PostgreSQL, which
+        // must then recover from its write-ahead log on the next start.
+        long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postgres/postmaster.pid")).getFirst().strip());
+        server.destroyForcibly();
+        ProcessHandle.of(postmaster).ifPresent(ProcessHandle::destroyForcibly);
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        ProcessHandle.of(postmaster).ifPresent(p -> p.onExit().join());
+
+        start();
+        http = new Http("http://127.0.0.1:" + port);
+        JsonNode users = http.send("GET", scim + "/Users?count=100", token.get("token").asText(), (String) null).expect(200).json();
+        assertThat(users.get("totalResults").asInt()).isEqualTo(20);
+        // The operator credential written on the first start is still the valid one.
+        assertThat(Files.readString(data.resolve("operator-token")).strip()).isEqualTo(operator);
+        http.send("GET", "/admin/api/orgs", operator, (String) null).expect(200);
+    }
+
+    @Test
+    void after_kill_9_of_lanyard_alone_the_next_start_stops_the_orphaned_postgresql_and_takes_over() throws Exception {
+        start();
+        server.destroyForcibly();  // PostgreSQL, its child, keeps running and holds the data folder
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        start();
+        assertThat(Files.readString(data.resolve("server.log"))).contains("from an earlier run");
+    }
+
+    @Test
+    void sigterm_stops_http_and_postgresql_cleanly() throws Exception {
+        start();
+        assertThat(Files.exists(data.resolve("postgres/postmaster.pid"))).isTrue();
+        server.destroy();  // SIGTERM
+        assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("server stops within a minute").isTrue();
+        assertThat(Files.readString(data.resolve("server.log"))).contains("stopped");
+        // PostgreSQL removes its pid file only after a clean shutdown.
+        assertThat(Files.exists(data.resolve("postgres/postmaster.pid"))).isFalse();
+    }
+
+    private void start() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        server = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), "dev.lanyard.Main",
+                "serve", "--data", data.toString(), "--port", String.valueOf(port)))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("server.log").toFile()))
+                .start();
+        Http http = new Http("http://127.0.0.1:" + port);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (Instant.now().isBefore(deadline)) {
+            assertThat(server.isAlive()).as("server process is running; log: %s", data.resolve("server.log")).isTrue();
+            try {
+                if (http.send("GET", "/readyz", (String) null, (String) null).status() == 200) return;
+            } catch (RuntimeException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("server did not become ready; see " + data.resolve("server.log"));
+    }
+}
