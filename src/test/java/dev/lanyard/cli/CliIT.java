@@ -1,0 +1,68 @@
+package dev.lanyard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanyard.testing.Http;
+import dev.lanyard.testing.TestApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI against the real server: the README's first five minutes, command by command. */
+class CliIT {
+    static final TestApp app = TestApp.start();
+    static final Map<String, String> ENV = Map.of("LANYARD_SERVER", app.baseUrl(), "LANYARD_OPERATOR_TOKEN", app.operatorToken());
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void an_operator_sets_up_an_org_and_the_token_it_prints_provisions_a_user() throws Exception {
+        ok("org", "create", "Acme Corp");
+        assertThat(ok("org", "list")).contains("Acme Corp");
+
+        CliRunner.Result refused = CliRunner.run(ENV, "token", "create", "Acme Corp", "--json");
+        assertThat(refused.exitCode()).isZero();  // a token may be made before provisioning is on
+        ok("provisioning", "enable", "Acme Corp");
+
+        String json = ok("token", "create", "Acme Corp", "--label", "okta", "--json");
+        JsonNode issued = new ObjectMapper().readTree(json);
+        assertThat(issued.fieldNames()).toIterable().containsExactlyInAnyOrder("scimUrl", "token", "id");
+
+        Http http = new Http(app.baseUrl());
+        http.send("POST", issued.get("scimUrl").asText() + "/Users", issued.get("token").asText(),
+                "{\"userName\":\"cli.user@example.com\"}").expect(201);
+        assertThat(ok("account", "list", "Acme Corp")).contains("cli.user@example.com").contains("active");
+        assertThat(ok("token", "list", "Acme Corp")).contains("okta").contains(issued.get("id").asText());
+
+        ok("token", "revoke", "Acme Corp", issued.get("id").asText());
+        assertThat(http.send("GET", issued.get("scimUrl").asText() + "/Users", issued.get("token").asText(), (String) null).status())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void server_errors_are_printed_as_one_line_with_exit_code_1() {
+        CliRunner.Result r = CliRunner.run(ENV, "provisioning", "enable", "no-such-org");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("no organization");
+    }
+
+    @Test
+    void a_wrong_operator_token_is_refused() {
+        CliRunner.Result r = CliRunner.run(Map.of("LANYARD_SERVER", app.baseUrl(), "LANYARD_OPERATOR_TOKEN", "lanyard_op_wrong"),
+                "org", "list");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("operator token");
+    }
+
+    private static String ok(String... args) {
+        CliRunner.Result r = CliRunner.run(ENV, args);
+        assertThat(r.exitCode()).as(String.join(" ", args) + " -> " + r.err()).isZero();
+        return r.out();
+    }
+}
