@@ -27,8 +27,9 @@ public final class OrganizationService {
         if (trimmed.length() > Organization.MAX_NAME_LENGTH) {
             throw new DomainException.Invalid("an organization name has at most " + Organization.MAX_NAME_LENGTH + " characters");
         }
-        if (trimmed.chars().anyMatch(Character::isISOControl)) {
-            throw new DomainException.Invalid("an organization name cannot contain control characters");
+        if (trimmed.chars().anyMatch(ch -> Character.isISOControl(ch) || ch == '/')) {
+            // "/" would make the name unusable in admin API paths (and so on the command line).
+            throw new DomainException.Invalid("an organization name cannot contain \"/\" or control characters");
         }
         var org = new Organization(UUID.randomUUID(), trimmed, false, Instant.now().truncatedTo(ChronoUnit.MICROS));
         try {
