@@ -21,6 +21,7 @@ lanyard_java_ok() {
 lanyard_find_jdk() {
   if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]] && lanyard_java_ok "$JAVA_HOME/bin/java"; then
     export JAVA_HOME
+    lanyard_quiet_maven
     return 0
   fi
   local on_path
@@ -28,6 +29,7 @@ lanyard_find_jdk() {
     # /usr/bin/java is usually a chain of symlinks into the JDK; JAVA_HOME is two levels above the real binary.
     JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$on_path")")")
     export JAVA_HOME
+    lanyard_quiet_maven
     return 0
   fi
   # Newest JDK under /usr/lib/jvm: a full JDK (javac too), since Maven compiles with it.
@@ -41,8 +43,22 @@ lanyard_find_jdk() {
   done
   if (( best_major >= 21 )); then
     export JAVA_HOME="$best"
+    lanyard_quiet_maven
     return 0
   fi
   echo "Lanyard needs a JDK 21 or newer; install one (e.g. apt-get install openjdk-21-jdk) or set JAVA_HOME" >&2
   exit 1
+}
+
+# Maven 3.8's bundled Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every build.
+# The warning is Maven's, not ours; allow the access so builds print only what matters.
+lanyard_quiet_maven() {
+  local major
+  major=$(lanyard_java_major "$JAVA_HOME/bin/java")
+  if [[ "$major" =~ ^[0-9]+$ ]] && (( major >= 24 )); then
+    case " ${MAVEN_OPTS:-} " in
+      *sun-misc-unsafe-memory-access*) ;;
+      *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+    esac
+  fi
 }
