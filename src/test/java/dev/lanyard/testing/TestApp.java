@@ -16,13 +16,15 @@ import java.util.Optional;
  */
 public final class TestApp implements AutoCloseable {
     private final Database database;
+    private final String databaseUrl;
     private final Javalin server;
     private final App.Services services;
     private final String operatorToken;
     private final Http http;
 
-    private TestApp(Database database, Javalin server, App.Services services, String operatorToken) {
+    private TestApp(Database database, String databaseUrl, Javalin server, App.Services services, String operatorToken) {
         this.database = database;
+        this.databaseUrl = databaseUrl;
         this.server = server;
         this.services = services;
         this.operatorToken = operatorToken;
@@ -30,14 +32,15 @@ public final class TestApp implements AutoCloseable {
     }
 
     public static TestApp start() {
-        Database database = Database.external(TestDb.createDatabase());
+        String databaseUrl = TestDb.createDatabase();
+        Database database = Database.external(databaseUrl);
         try {
             App.Services services = App.Services.on(database);
             Path dataDir = Files.createTempDirectory("lanyard-it");
             Path tokenFile = services.operator().ensure(dataDir);
             String operatorToken = Files.readString(tokenFile).strip();
             Javalin server = App.create(services, Optional.empty()).start("127.0.0.1", 0);
-            return new TestApp(database, server, services, operatorToken);
+            return new TestApp(database, databaseUrl, server, services, operatorToken);
         } catch (IOException e) {
             database.close();
             throw new java.io.UncheckedIOException(e);
@@ -94,6 +97,7 @@ public final class TestApp implements AutoCloseable {
     public void close() {
         server.stop();
         database.close();
+        TestDb.dropDatabase(databaseUrl);
     }
 
     /** An organization as a test sees it: where its SCIM API is and a token for it. */

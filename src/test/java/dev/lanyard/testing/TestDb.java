@@ -35,6 +35,18 @@ public final class TestDb {
         return withDatabase(adminUrl, name);
     }
 
+    /** Drops a database made by {@link #createDatabase} (its connections must be closed). */
+    public static synchronized void dropDatabase(String jdbcUrl) {
+        String path = jdbcUrl.substring(jdbcUrl.indexOf('/', "jdbc:postgresql://".length()) + 1);
+        String name = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        if (!name.startsWith("lanyard_it_")) return;
+        try (Connection c = DriverManager.getConnection(adminUrl()); var s = c.createStatement()) {
+            s.execute("drop database if exists " + name);
+        } catch (SQLException e) {
+            // Leaving a throwaway database behind is not worth failing a test run for.
+        }
+    }
+
     public static String describe() {
         return external() ? "LANYARD_TEST_DATABASE_URL" : "embedded PostgreSQL";
     }
