@@ -10,6 +10,7 @@ import dev.lanyard.http.RequestIds;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.provisioning.ScimRoutes;
 import dev.lanyard.storage.Database;
+import dev.lanyard.storage.ServerSecrets;
 import dev.lanyard.storage.Transactions;
 import dev.lanyard.token.OperatorCredential;
 import dev.lanyard.token.TokenService;
@@ -28,11 +29,12 @@ import java.util.Optional;
 public final class App {
     /** What the routes need; built once per process (or per test class). */
     public record Services(Database database, OrganizationService organizations, TokenService tokens,
-                           AccountService accounts, OperatorCredential operator, PrometheusMeterRegistry metrics) {
+                           AccountService accounts, OperatorCredential operator, ServerSecrets secrets,
+                           PrometheusMeterRegistry metrics) {
         public static Services on(Database database) {
             var tx = new Transactions(database.dataSource());
             return new Services(database, new OrganizationService(tx), new TokenService(tx), new AccountService(tx),
-                    new OperatorCredential(tx), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                    new OperatorCredential(tx), new ServerSecrets(tx), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         }
     }
 
@@ -40,7 +42,7 @@ public final class App {
 
     public static Javalin create(Services s, Optional<URI> publicUrl) {
         var baseUrl = new BaseUrl(publicUrl);
-        var scim = new ScimRoutes(s.accounts(), s.tokens(), baseUrl);
+        var scim = new ScimRoutes(s.accounts(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
         var admin = new AdminRoutes(s.organizations(), s.tokens(), s.accounts(), s.operator(), baseUrl);
         var accessLog = new AccessLog(s.metrics());
 

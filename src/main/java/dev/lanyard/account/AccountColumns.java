@@ -30,6 +30,26 @@ public final class AccountColumns implements SqlFilter.ColumnMap {
 
     private AccountColumns() {}
 
+    /** Attributes a client may sortBy, lower-cased, and the expression behind each. */
+    private static final Map<String, AccountQuery.SortKey> SORT_KEYS = Map.ofEntries(
+            Map.entry("username", new AccountQuery.SortKey("lower(email)", "text", false, "''")),
+            Map.entry("id", new AccountQuery.SortKey("scim_id", "uuid", false, "null")),
+            Map.entry("externalid", new AccountQuery.SortKey("external_id", "text", true, "''")),
+            Map.entry("displayname", new AccountQuery.SortKey("lower(display_name)", "text", true, "''")),
+            Map.entry("active", new AccountQuery.SortKey("(status = 'active')", "boolean", false, "false")),
+            Map.entry("meta.created", new AccountQuery.SortKey("scim_created_at", "timestamptz", false, "'-infinity'")),
+            Map.entry("meta.lastmodified", new AccountQuery.SortKey("updated_at", "timestamptz", false, "'-infinity'")));
+
+    /**
+     * The sort key for a sortBy path (RFC 7644 §3.4.2.3), or empty when it cannot be sorted on.
+     * Strings with caseExact false sort without regard to letter case.
+     */
+    public static java.util.Optional<AccountQuery.SortKey> sortKey(String lowerCasePath) {
+        AccountQuery.SortKey known = SORT_KEYS.get(lowerCasePath);
+        if (known != null) return java.util.Optional.of(known);
+        return JsonSortKeys.resolve(lowerCasePath);
+    }
+
     @Override
     public Optional<Column> column(String lowerCasePath) {
         return Optional.ofNullable(COLUMNS.get(lowerCasePath));

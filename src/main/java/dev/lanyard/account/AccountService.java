@@ -128,12 +128,27 @@ public final class AccountService {
         });
     }
 
-    /** SCIM list: IdP-managed accounts matching {@code where}, in a stable order. */
-    public Page searchLinked(UUID orgId, Optional<SqlFilter.Where> where, int offset, int limit) {
+    /**
+     * A page of a SCIM search and how to continue: {@code next} is the position after the last
+     * row when more rows follow (cursor windows only).
+     */
+    public record SearchPage(long totalResults, List<ManagedAccount> accounts, Optional<AccountQuery.Position> next) {}
+
+    /** SCIM list: IdP-managed accounts matching the query, in a stable order. */
+    public SearchPage searchLinked(UUID orgId, AccountQuery query) {
         return tx.read(c -> {
-            long total = store.countLinked(c, orgId, where);
-            List<ManagedAccount> page = limit == 0 || offset >= total ? List.of() : store.searchLinked(c, orgId, where, offset, limit);
-            return new Page(total, page);
+            long total = store.countLinked(c, orgId, query.where());
+            int count = query.window().count();
+            if (count == 0 || (query.window() instanceof AccountQuery.Index(int offset, int n) && offset >= total)) {
+                return new SearchPage(total, List.of(), Optional.empty());
+            }
+            List<AccountStore.Keyed> rows = store.searchLinked(c, orgId, query);
+            Optional<AccountQuery.Position> next = Optional.empty();
+            if (query.window() instanceof AccountQuery.After && rows.size() > count) {
+                rows = rows.subList(0, count);
+                next = Optional.of(rows.getLast().position());
+            }
+            return new SearchPage(total, rows.stream().map(AccountStore.Keyed::account).toList(), next);
         });
     }
 

@@ -71,18 +71,58 @@ final class AccountStore {
         Sql.update(c, "delete from managed_accounts where id = ?", accountId);
     }
 
-    List<ManagedAccount> searchLinked(Connection c, UUID orgId, Optional<SqlFilter.Where> where, int offset, int limit)
-            throws SQLException {
+    /** A row of a search page with its position, from which the next page's cursor is made. */
+    record Keyed(ManagedAccount account, AccountQuery.Position position) {}
+
+    /**
+     * One page of linked accounts. Rows are ordered by (sort key is null, sort key, seq); a
+     * nullable key is compared through coalesce(key, zero) so the keyset comparison never meets
+     * a NULL (RFC 7644 §3.4.2.3: missing values sort last when ascending).
+     */
+    List<Keyed> searchLinked(Connection c, UUID orgId, AccountQuery q) throws SQLException {
+        AccountQuery.SortKey key = q.sort().key();
+        String dir = q.sort().descending() ? " desc" : "";
+        String sortExpr = key.nullable() ? "coalesce(" + key.sql() + ", " + key.zero() + ")" : key.sql();
         List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + ", seq, (" + key.sql() + ")::text as sort_value from managed_accounts"
+                + " where org_id = ? and scim_id is not null");
         params.add(orgId);
-        String condition = where.map(w -> {
+        q.where().ifPresent(w -> {
+            sql.append(" and ").append(w.sql());
             params.addAll(w.params());
-            return " and " + w.sql();
-        }).orElse("");
-        params.add(limit);
-        params.add(offset);
-        return Sql.list(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and scim_id is not null"
-                + condition + " order by seq limit ? offset ?", params, AccountStore::map);
+        });
+        if (q.window() instanceof AccountQuery.After(Optional<AccountQuery.Position> after, int count) && after.isPresent()) {
+            String cmp = q.sort().descending() ? " < " : " > ";
+            AccountQuery.Position p = after.get();
+            if (key == AccountQuery.SortKey.SEQ) {
+                sql.append(" and seq").append(cmp).append("?");
+            } else if (key.nullable()) {
+                sql.append(" and ((").append(key.sql()).append(") is null, ").append(sortExpr).append(", seq)").append(cmp)
+                        .append("(?, coalesce(?::").append(key.pgType()).append(", ").append(key.zero()).append("), ?)");
+                params.add(p.sortValue().isEmpty());
+                params.add(p.sortValue().orElse(null));
+            } else {
+                sql.append(" and (").append(sortExpr).append(", seq)").append(cmp).append("(?::").append(key.pgType()).append(", ?)");
+                params.add(p.sortValue().orElse(null));
+            }
+            params.add(p.seq());
+        }
+        sql.append(" order by ");
+        if (key != AccountQuery.SortKey.SEQ) {
+            if (key.nullable()) sql.append("(").append(key.sql()).append(") is null").append(dir).append(", ");
+            sql.append(sortExpr).append(dir).append(", ");
+        }
+        sql.append("seq").append(dir).append(" limit ?");
+        switch (q.window()) {
+            case AccountQuery.Index(int offset, int count) -> {
+                params.add(count);
+                sql.append(" offset ?");
+                params.add(offset);
+            }
+            case AccountQuery.After(Optional<AccountQuery.Position> ignored, int count) -> params.add(count + 1);
+        }
+        return Sql.list(c, sql.toString(), params, rs -> new Keyed(map(rs),
+                new AccountQuery.Position(Optional.ofNullable(rs.getString("sort_value")), rs.getLong("seq"))));
     }
 
     long countLinked(Connection c, UUID orgId, Optional<SqlFilter.Where> where) throws SQLException {

@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * /ServiceProviderConfig, /ResourceTypes, /Schemas (RFC 7644 §4, RFC 7643 §5-7). They say only
- * what works: PATCH and ETags yes; bulk, sorting and password change not (yet).
+ * what works: PATCH, ETags, sorting, index and cursor pagination yes; bulk and password change not (yet).
  * A filter on these endpoints is refused with 403, as §4 recommends.
  */
 final class DiscoveryRoutes {
@@ -38,8 +38,15 @@ final class DiscoveryRoutes {
         spc.putObject("bulk").put("supported", false).put("maxOperations", 0).put("maxPayloadSize", 0);
         spc.putObject("filter").put("supported", true).put("maxResults", Paging.MAX_COUNT);
         spc.putObject("changePassword").put("supported", false);
-        spc.putObject("sort").put("supported", false);
+        spc.putObject("sort").put("supported", true);
         spc.putObject("etag").put("supported", true);
+        // RFC 9865 §4: both methods; index stays the default so existing clients see no change.
+        spc.putObject("pagination")
+                .put("cursor", true)
+                .put("index", true)
+                .put("defaultPaginationMethod", "index")
+                .put("defaultPageSize", Paging.DEFAULT_COUNT)
+                .put("maxPageSize", Paging.MAX_COUNT);
         spc.putArray("authenticationSchemes").addObject()
                 .put("type", "oauthbearertoken")
                 .put("name", "OAuth Bearer Token")

@@ -16,6 +16,22 @@ record Paging(int startIndex, int count) {
         return new Paging(start, size);
     }
 
+    /** count with a cursor (RFC 9865 §2): a positive integer, capped at the maximum page size. */
+    static int cursorCount(String count) throws BadRequestException {
+        if (count == null || count.isBlank()) return DEFAULT_COUNT;
+        long parsed;
+        try {
+            parsed = Long.parseLong(count.strip());
+        } catch (NumberFormatException e) {
+            parsed = -1;
+        }
+        if (parsed < 1) {
+            throw new BadRequestException("count must be a positive integer with a cursor, got \"" + count + "\"",
+                    Cursors.INVALID_COUNT);
+        }
+        return (int) Math.min(MAX_COUNT, parsed);
+    }
+
     int offset() {
         return startIndex - 1;
     }

@@ -20,9 +20,9 @@ public final class ScimRoutes {
     private final DiscoveryRoutes discovery;
     private final ScimAuth auth;
 
-    public ScimRoutes(AccountService accounts, TokenService tokens, BaseUrl baseUrl) {
+    public ScimRoutes(AccountService accounts, TokenService tokens, BaseUrl baseUrl, byte[] cursorKey) {
         this.auth = new ScimAuth(tokens);
-        this.users = new UserRoutes(accounts, auth, baseUrl);
+        this.users = new UserRoutes(accounts, auth, baseUrl, new Cursors(cursorKey));
         this.discovery = new DiscoveryRoutes(auth, baseUrl);
     }
 
@@ -30,6 +30,8 @@ public final class ScimRoutes {
         String base = PREFIX + "{orgId}";
         routes.get(base + "/Users", users::list);
         routes.post(base + "/Users", users::create);
+        routes.post(base + "/Users/.search", users::searchByPost);
+        routes.post(base + "/.search", users::searchByPost);  // Users are the only resource type
         routes.get(base + "/Users/{id}", users::get);
         routes.put(base + "/Users/{id}", users::replace);
         routes.patch(base + "/Users/{id}", users::patch);
@@ -47,6 +49,25 @@ public final class ScimRoutes {
             auth.require(ctx);
             throw new NotImplementedException("groups are not supported by this server yet; turn off group push in the IdP");
         });
+
+        // RFC 7644 §3.11: /Me is the authenticated subject. A SCIM token stands for an
+        // organization, not a person, so there is none: 501, as the RFC says for "not supported".
+        for (String me : List.of(base + "/Me", base + "/Me/*")) {
+            for (var method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
+                io.javalin.http.Handler notHere = ctx -> {
+                    auth.require(ctx);
+                    throw new NotImplementedException("/Me is not supported: a SCIM token belongs to an organization, "
+                            + "not to a user; use /Users/{id}");
+                };
+                switch (method) {
+                    case "GET" -> routes.get(me, notHere);
+                    case "POST" -> routes.post(me, notHere);
+                    case "PUT" -> routes.put(me, notHere);
+                    case "PATCH" -> routes.patch(me, notHere);
+                    default -> routes.delete(me, notHere);
+                }
+            }
+        }
 
         routes.get(base + "/ServiceProviderConfig", discovery::serviceProviderConfig);
         routes.get(base + "/ResourceTypes", discovery::resourceTypes);

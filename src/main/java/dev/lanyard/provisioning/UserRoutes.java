@@ -9,12 +9,14 @@ import com.unboundid.scim2.common.filters.Filter;
 import com.unboundid.scim2.common.messages.PatchRequest;
 import dev.lanyard.account.AccountColumns;
 import dev.lanyard.account.AccountProfile;
+import dev.lanyard.account.AccountQuery;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.account.ManagedAccount;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Json;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.scim.ScimJson;
+import dev.lanyard.scim.Projection;
 import dev.lanyard.scim.UserDocument;
 import dev.lanyard.scim.UserPatch;
 import dev.lanyard.storage.SqlFilter;
@@ -36,44 +38,73 @@ final class UserRoutes {
     private final AccountService accounts;
     private final ScimAuth auth;
     private final BaseUrl baseUrl;
+    private final Cursors cursors;
 
-    UserRoutes(AccountService accounts, ScimAuth auth, BaseUrl baseUrl) {
+    UserRoutes(AccountService accounts, ScimAuth auth, BaseUrl baseUrl, Cursors cursors) {
         this.accounts = accounts;
         this.auth = auth;
         this.baseUrl = baseUrl;
+        this.cursors = cursors;
     }
 
     void create(Context ctx) throws Exception {
         ProvisioningToken.Holder caller = auth.require(ctx);
         UUID orgId = caller.orgId();
+        Projection projection = projection(ctx);
         UserDocument doc = UserDocument.parse(body(ctx));
         ManagedAccount created = accounts.provision(orgId, profile(doc), actor(caller));
         ObjectNode rendered = UserRepresentation.render(created, usersUrl(ctx));
         ctx.header("Location", rendered.get("meta").get("location").asText());
         ctx.header("ETag", UserRepresentation.etag(created));
-        ScimResponses.json(ctx, 201, rendered);
+        ScimResponses.json(ctx, 201, projection.apply(rendered));
     }
 
     void get(Context ctx) throws Exception {
         ProvisioningToken.Holder caller = auth.require(ctx);
         UUID orgId = caller.orgId();
+        Projection projection = projection(ctx);
         ManagedAccount account = accounts.findLinked(orgId, scimId(ctx)).orElseThrow(() -> notFound(ctx));
         if (ETags.noneMatch(ctx.header("If-None-Match"), account.version())) {
             ctx.status(304).header("ETag", UserRepresentation.etag(account));
             return;
         }
-        ok(ctx, account);
+        ok(ctx, account, projection);
     }
 
     void list(Context ctx) throws Exception {
         ProvisioningToken.Holder caller = auth.require(ctx);
-        UUID orgId = caller.orgId();
-        Paging paging = Paging.of(ctx.queryParam("startIndex"), ctx.queryParam("count"));
-        Optional<SqlFilter.Where> where = where(ctx.queryParam("filter"));
-        AccountService.Page page = accounts.searchLinked(orgId, where, paging.offset(), paging.count());
+        search(ctx, caller, ListRequest.fromQuery(ctx));
+    }
+
+    /** POST /Users/.search and POST /.search (RFC 7644 §3.4.3): the query in the body. */
+    void searchByPost(Context ctx) throws Exception {
+        ProvisioningToken.Holder caller = auth.require(ctx);
+        search(ctx, caller, ListRequest.fromSearchBody(body(ctx)));
+    }
+
+    private void search(Context ctx, ProvisioningToken.Holder caller, ListRequest request) throws Exception {
+        Optional<SqlFilter.Where> where = where(request.filter().orElse(null));
+        AccountQuery.Sort sort = request.sort();
+        String fingerprint = request.fingerprint(caller.orgId().toString());
+        AccountQuery.Window window;
+        Paging paging = null;
+        if (request.cursor().isPresent()) {
+            int count = Paging.cursorCount(request.count().orElse(null));
+            window = new AccountQuery.After(cursors.decode(request.cursor().get(), fingerprint), count);
+        } else {
+            paging = Paging.of(request.startIndex().orElse(null), request.count().orElse(null));
+            window = new AccountQuery.Index(paging.offset(), paging.count());
+        }
+        AccountService.SearchPage page = accounts.searchLinked(caller.orgId(), new AccountQuery(where, sort, window));
         String usersUrl = usersUrl(ctx);
-        List<ObjectNode> resources = page.accounts().stream().map(a -> UserRepresentation.render(a, usersUrl)).toList();
-        ScimResponses.json(ctx, 200, ScimResponses.listResponse(page.totalResults(), paging.startIndex(), resources));
+        List<ObjectNode> resources = page.accounts().stream()
+                .map(a -> request.projection().apply(UserRepresentation.render(a, usersUrl))).toList();
+        ObjectNode body = ScimResponses.listResponse(page.totalResults(), paging == null ? 0 : paging.startIndex(), resources);
+        if (paging == null) {
+            body.remove("startIndex");  // a cursor page has no index (RFC 9865 §2)
+            page.next().ifPresent(next -> body.put("nextCursor", cursors.encode(next, fingerprint)));
+        }
+        ScimResponses.json(ctx, 200, body);
     }
 
     void replace(Context ctx) throws Exception {
@@ -81,6 +112,7 @@ final class UserRoutes {
         UUID orgId = caller.orgId();
         UUID scimId = scimId(ctx);
         Optional<Long> ifMatch = ETags.ifMatch(ctx.header("If-Match"));
+        Projection projection = projection(ctx);
         JsonNode body = body(ctx);
         // Okta's PUT carries the read-only id; a different one means the client is confused.
         JsonNode id = body.get("id");
@@ -90,7 +122,7 @@ final class UserRoutes {
         }
         UserDocument doc = UserDocument.parse(body);
         ManagedAccount updated = accounts.update(orgId, scimId, ifMatch, current -> profile(doc), actor(caller));
-        ok(ctx, updated);
+        ok(ctx, updated, projection);
     }
 
     void patch(Context ctx) throws Exception {
@@ -98,13 +130,14 @@ final class UserRoutes {
         UUID orgId = caller.orgId();
         UUID scimId = scimId(ctx);
         Optional<Long> ifMatch = ETags.ifMatch(ctx.header("If-Match"));
+        Projection projection = projection(ctx);
         PatchRequest patch = UserPatch.parse(body(ctx));
         ManagedAccount updated = accounts.update(orgId, scimId, ifMatch, current -> {
             ObjectNode base = UserDocument.toScim(current.email(), current.active(), current.attributes());
             ObjectNode patched = UserPatch.apply(base, patch, scimId.toString());
             return profile(UserDocument.parse(patched));
         }, actor(caller));
-        ok(ctx, updated);
+        ok(ctx, updated, projection);
     }
 
     void delete(Context ctx) throws Exception {
@@ -115,9 +148,13 @@ final class UserRoutes {
         ctx.status(204);
     }
 
-    private void ok(Context ctx, ManagedAccount account) {
+    private void ok(Context ctx, ManagedAccount account, Projection projection) {
         ctx.header("ETag", UserRepresentation.etag(account));
-        ScimResponses.json(ctx, 200, UserRepresentation.render(account, usersUrl(ctx)));
+        ScimResponses.json(ctx, 200, projection.apply(UserRepresentation.render(account, usersUrl(ctx))));
+    }
+
+    private static Projection projection(Context ctx) throws BadRequestException {
+        return Projection.parse(ctx.queryParam("attributes"), ctx.queryParam("excludedAttributes"));
     }
 
     static Optional<SqlFilter.Where> where(String filter) throws BadRequestException {
