@@ -1,34 +1,112 @@
 package dev.lanyard.account;
 
+import com.unboundid.scim2.common.types.AttributeDefinition;
+import dev.lanyard.scim.ScimJson;
+import dev.lanyard.scim.UserSchema;
 import dev.lanyard.storage.SqlFilter;
-import dev.lanyard.storage.SqlFilter.Column;
 import dev.lanyard.storage.SqlFilter.Kind;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The SCIM User attributes a filter may use, and the indexed column behind each (see
- * V1__core.sql). Case follows the schema: userName, displayName and emails.value are
- * caseExact false; externalId is caseExact true (RFC 7643 §3.1, §4.1).
+ * Where each SCIM User attribute lives in managed_accounts, for filters and sorting.
+ *
+ * <ul>
+ *   <li>userName, externalId, id, displayName, active, meta.created, meta.lastModified: columns,
+ *       with indexes (V1, V3 migrations);</li>
+ *   <li>every other attribute of the User and Enterprise User schemas: inside the
+ *       {@code attributes} jsonb, typed by the schema ({@code title} text, {@code x509Certificates}
+ *       elements ...), multi-valued ones as their array's elements;</li>
+ *   <li>{@code emails.value eq} also through the GIN index on {@code scim_email_values(attributes)}.</li>
+ * </ul>
+ * Strings follow the schema's caseExact (RFC 7643 §2.2): userName, displayName, emails.value
+ * compare without regard to case; externalId and id exactly.
  */
 public final class AccountColumns implements SqlFilter.ColumnMap {
     public static final AccountColumns INSTANCE = new AccountColumns();
 
-    /** For error messages: what a client may filter on today. */
-    public static final String SUPPORTED = "userName, externalId, id, displayName, emails.value (emails), active "
-            + "with eq (ne, co, sw, ew, pr on the strings), combined with and, or, not";
+    /** For error messages: what a client may filter on. */
+    public static final String SUPPORTED = "filters may use any attribute of the User and Enterprise User schemas "
+            + "(e.g. userName, name.familyName, emails[type eq \"work\"], urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department, "
+            + "meta.lastModified) with eq ne co sw ew gt ge lt le pr, and, or, not and parentheses";
 
-    private static final Map<String, Column> COLUMNS = Map.of(
-            "username", new Column("email", Kind.TEXT_IGNORE_CASE),
-            "externalid", new Column("external_id", Kind.TEXT_EXACT),
-            "id", new Column("scim_id", Kind.UUID),
-            "displayname", new Column("display_name", Kind.TEXT_IGNORE_CASE),
-            "emails.value", new Column("scim_email_values(attributes)", Kind.TEXT_ARRAY_IGNORE_CASE),
-            "emails", new Column("scim_email_values(attributes)", Kind.TEXT_ARRAY_IGNORE_CASE),
-            "active", new Column("(status = 'active')", Kind.BOOLEAN));
+    private static final String ENTERPRISE = ScimJson.ENTERPRISE_USER_SCHEMA;
 
-    private AccountColumns() {}
+    @Override
+    public Optional<SqlFilter.Target> resolve(String schemaUrn, List<String> names) {
+        if (schemaUrn == null) {
+            Optional<SqlFilter.Target> column = column(names);
+            if (column.isPresent()) return column;
+            return UserSchema.core(names.getFirst()).flatMap(d -> json("attributes", d, names));
+        }
+        if (schemaUrn.equalsIgnoreCase(ENTERPRISE)) {
+            return UserSchema.enterprise(names.getFirst()).flatMap(d -> json("attributes -> '" + ENTERPRISE + "'", d, names));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<SqlFilter.Target> column(List<String> names) {
+        String first = names.getFirst().toLowerCase(Locale.ROOT);
+        if (names.size() == 2 && first.equals("meta")) {
+            return switch (names.get(1).toLowerCase(Locale.ROOT)) {
+                case "created" -> scalar("scim_created_at", Kind.DATETIME);
+                case "lastmodified" -> scalar("updated_at", Kind.DATETIME);
+                case "resourcetype" -> scalar("'User'::text", Kind.TEXT_EXACT);
+                default -> Optional.empty();
+            };
+        }
+        if (names.size() != 1) return Optional.empty();
+        return switch (first) {
+            case "username" -> scalar("email", Kind.TEXT_IGNORE_CASE);
+            case "externalid" -> scalar("external_id", Kind.TEXT_EXACT);
+            case "id" -> scalar("scim_id", Kind.UUID);
+            case "displayname" -> scalar("display_name", Kind.TEXT_IGNORE_CASE);
+            case "active" -> scalar("(status = 'active')", Kind.BOOLEAN);
+            default -> Optional.empty();
+        };
+    }
+
+    /** An attribute kept in the jsonb {@code container}, by its schema definition. */
+    private static Optional<SqlFilter.Target> json(String container, AttributeDefinition d, List<String> names) {
+        if (d.getReturned() == AttributeDefinition.Returned.NEVER || names.size() > 2) return Optional.empty();
+        String node = container + " -> '" + d.getName() + "'";
+        if (d.isMultiValued()) {
+            if (d.getType() != AttributeDefinition.Type.COMPLEX) return Optional.empty();
+            String sub = names.size() == 2 ? names.get(1) : "value";
+            Optional<AttributeDefinition> subDef = UserSchema.subAttribute(d, sub);
+            if (subDef.isEmpty()) return Optional.empty();
+            SqlFilter.ElementResolver elements = (alias, name) -> UserSchema.subAttribute(d, name)
+                    .map(s -> typed(alias + ".v ->> '" + s.getName() + "'", alias + ".v -> '" + s.getName() + "'", s));
+            Optional<String> indexed = d.getName().equals("emails") && subDef.get().getName().equals("value")
+                    ? Optional.of("scim_email_values(attributes) @> array[lower(?)]") : Optional.empty();
+            return Optional.of(new SqlFilter.Each(node, subDef.get().getName(), elements, indexed));
+        }
+        if (d.getType() == AttributeDefinition.Type.COMPLEX) {
+            if (names.size() == 1) return Optional.of(new SqlFilter.Scalar(node, Kind.COMPLEX));
+            return UserSchema.subAttribute(d, names.get(1))
+                    .filter(s -> !s.isMultiValued())
+                    .map(s -> typed(node + " ->> '" + s.getName() + "'", node + " -> '" + s.getName() + "'", s));
+        }
+        if (names.size() != 1) return Optional.empty();
+        return Optional.of(typed(container + " ->> '" + d.getName() + "'", node, d));
+    }
+
+    private static SqlFilter.Scalar typed(String textSql, String jsonSql, AttributeDefinition d) {
+        return switch (d.getType()) {
+            case STRING, REFERENCE, BINARY -> new SqlFilter.Scalar(textSql, d.isCaseExact() ? Kind.TEXT_EXACT : Kind.TEXT_IGNORE_CASE);
+            case BOOLEAN -> new SqlFilter.Scalar("(" + textSql + ")::boolean", Kind.BOOLEAN);
+            case DATETIME -> new SqlFilter.Scalar("(" + textSql + ")::timestamptz", Kind.DATETIME);
+            case INTEGER, DECIMAL -> new SqlFilter.Scalar("(" + textSql + ")::numeric", Kind.DECIMAL);
+            case COMPLEX -> new SqlFilter.Scalar(jsonSql, Kind.COMPLEX);
+        };
+    }
+
+    private static Optional<SqlFilter.Target> scalar(String sql, Kind kind) {
+        return Optional.of(new SqlFilter.Scalar(sql, kind));
+    }
 
     /** Attributes a client may sortBy, lower-cased, and the expression behind each. */
     private static final Map<String, AccountQuery.SortKey> SORT_KEYS = Map.ofEntries(
@@ -44,14 +122,9 @@ public final class AccountColumns implements SqlFilter.ColumnMap {
      * The sort key for a sortBy path (RFC 7644 §3.4.2.3), or empty when it cannot be sorted on.
      * Strings with caseExact false sort without regard to letter case.
      */
-    public static java.util.Optional<AccountQuery.SortKey> sortKey(String lowerCasePath) {
+    public static Optional<AccountQuery.SortKey> sortKey(String lowerCasePath) {
         AccountQuery.SortKey known = SORT_KEYS.get(lowerCasePath);
-        if (known != null) return java.util.Optional.of(known);
+        if (known != null) return Optional.of(known);
         return JsonSortKeys.resolve(lowerCasePath);
-    }
-
-    @Override
-    public Optional<Column> column(String lowerCasePath) {
-        return Optional.ofNullable(COLUMNS.get(lowerCasePath));
     }
 }

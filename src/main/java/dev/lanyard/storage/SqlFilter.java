@@ -6,45 +6,65 @@ import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.exceptions.ScimException;
 import com.unboundid.scim2.common.filters.*;
 
+import java.sql.Timestamp;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Turns a parsed SCIM filter (RFC 7644 §3.4.2.2) into a parameterised SQL condition, given a
- * feature's map from attribute paths to columns. Values are always bound, never spliced, and
- * every mapped column has an index behind it, so a lookup costs the same at 100 and at 1,000,000
- * accounts.
+ * Turns a parsed SCIM filter (RFC 7644 §3.4.2.2) into one parameterised SQL condition, given a
+ * feature's {@link ColumnMap} from attribute paths to SQL. Values are always bound, never
+ * spliced into the text.
  *
- * <pre>userName eq "Ann@Example.com" and active eq true
- *   -> (lower(email) = lower(?) and (status = 'active') = ?)   ["Ann@Example.com", true]</pre>
+ * <pre>userName eq "Ann@Example.com" and emails[type eq "work" and value co "@example.com"]
+ *   -> (coalesce(lower(email) = lower(?), false) and exists (select 1 from jsonb_array_elements(...) e1(v)
+ *        where (coalesce(lower(e1.v ->> 'type') = lower(?), false) and coalesce(lower(e1.v ->> 'value') like lower(?) escape '\', false))))
+ *      ["Ann@Example.com", "work", "%@example.com%"]</pre>
  *
- * Anything not mapped or not supported is refused with 400 invalidFilter and says what is
- * supported, never answered with a silently empty list.
+ * Semantics, the same as an in-memory evaluation of the filter: a comparison with an absent
+ * value is false; {@code ne} and {@code not} are the negation of {@code eq} and of their
+ * operand; a comparison on a multi-valued attribute holds when some value satisfies it; strings
+ * compare by their schema's caseExact, and order (gt, lt ...) by code point ({@code collate "C"}).
+ * Anything not supported is refused with 400 invalidFilter saying what is, never answered with a
+ * silently empty list. Filters are bounded in size and nesting.
  */
 public final class SqlFilter {
-    /** How a filterable attribute is stored. */
-    public enum Kind {
-        /** A string with caseExact false: compared as lower(column). */
-        TEXT_IGNORE_CASE,
-        /** A string with caseExact true. */
-        TEXT_EXACT,
-        /** A server-assigned id stored as uuid; any other text simply matches nothing. */
-        UUID,
-        BOOLEAN,
-        /** A multi-valued string sub-attribute (emails.value), stored as a lower-cased text[]. */
-        TEXT_ARRAY_IGNORE_CASE
+    /** At most this many comparisons in one filter, nested at most {@link #MAX_DEPTH} deep. */
+    public static final int MAX_COMPARISONS = 64;
+    public static final int MAX_DEPTH = 16;
+
+    /** The SQL type of an attribute and how its strings compare. */
+    public enum Kind { TEXT_IGNORE_CASE, TEXT_EXACT, UUID, BOOLEAN, DATETIME, DECIMAL, COMPLEX }
+
+    /** Where an attribute lives: a value on the row, or the elements of a multi-valued attribute. */
+    public sealed interface Target permits Scalar, Each {}
+
+    /** A single value, as a SQL expression of the kind's type (text, boolean, timestamptz, numeric, jsonb). */
+    public record Scalar(String sql, Kind kind) implements Target {}
+
+    /**
+     * A multi-valued attribute stored as a jsonb array: a condition holds when some element
+     * satisfies it. {@code subAttribute} is the one the path names ("emails.value"), or the
+     * implied "value" ("emails"); {@code indexedEq}, if present, is an indexed way to say
+     * "some element's subAttribute equals ?" (caseExact false) that the plain EXISTS cannot use.
+     */
+    public record Each(String arraySql, String subAttribute, ElementResolver elements, Optional<String> indexedEq)
+            implements Target {}
+
+    /** Resolves a sub-attribute of an element (bound to {@code alias.v}, a jsonb object). */
+    @FunctionalInterface
+    public interface ElementResolver {
+        Optional<Scalar> resolve(String alias, String subAttribute);
     }
 
-    /** Where one attribute lives: {@code sql} is a column or an expression with an index on it. */
-    public record Column(String sql, Kind kind) {}
-
-    /** A feature's filterable attributes, looked up by lower-cased path ("username", "emails.value"). */
+    /** A feature's filterable attributes. */
     @FunctionalInterface
     public interface ColumnMap {
-        Optional<Column> column(String lowerCasePath);
+        /** The attribute at a path: its schema URN (null for the core schema) and attribute names as written. */
+        Optional<Target> resolve(String schemaUrn, List<String> names);
     }
 
     /** A WHERE fragment and the values it binds, in order. */
@@ -54,10 +74,10 @@ public final class SqlFilter {
 
     public static Where translate(Filter filter, ColumnMap columns, String coreSchemaUrn, String supported)
             throws BadRequestException {
-        List<Object> params = new ArrayList<>();
+        var t = new Translator(columns, coreSchemaUrn, supported);
         try {
-            String sql = filter.visit(new Translator(columns, coreSchemaUrn, supported), params);
-            return new Where(sql, List.copyOf(params));
+            String sql = t.condition(filter, 0);
+            return new Where(sql, List.copyOf(t.params));
         } catch (BadRequestException e) {
             throw e;
         } catch (ScimException e) {
@@ -65,139 +85,197 @@ public final class SqlFilter {
         }
     }
 
-    private record Translator(ColumnMap columns, String coreSchemaUrn, String supported)
-            implements FilterVisitor<String, List<Object>> {
+    private static final class Translator {
+        final ColumnMap columns;
+        final String coreSchemaUrn;
+        final String supported;
+        final List<Object> params = new ArrayList<>();
+        int comparisons;
+        int aliases;
 
-        @Override public String visit(AndFilter f, List<Object> p) throws ScimException { return combine(f, " and ", p); }
-        @Override public String visit(OrFilter f, List<Object> p) throws ScimException { return combine(f, " or ", p); }
-
-        @Override public String visit(NotFilter f, List<Object> p) throws ScimException {
-            return "not coalesce(" + f.getInvertedFilter().visit(this, p) + ", false)";
+        Translator(ColumnMap columns, String coreSchemaUrn, String supported) {
+            this.columns = columns;
+            this.coreSchemaUrn = coreSchemaUrn;
+            this.supported = supported;
         }
 
-        @Override public String visit(EqualFilter f, List<Object> p) throws ScimException {
-            Column c = column(f);
-            JsonNode v = f.getComparisonValue();
-            return switch (c.kind()) {
-                case TEXT_IGNORE_CASE -> bindText(p, f, v, "lower(" + c.sql() + ") = lower(?)");
-                case TEXT_EXACT -> bindText(p, f, v, c.sql() + " = ?");
-                case UUID -> {
-                    requireText(f, v);
-                    Optional<UUID> id = uuid(v.asText());
-                    if (id.isEmpty()) yield "false";  // not one of our ids: no match, not an error
-                    p.add(id.get());
-                    yield c.sql() + " = ?";
-                }
-                case BOOLEAN -> {
-                    if (v == null || !v.isBoolean()) throw invalid(f, "compare it with true or false");
-                    p.add(v.booleanValue());
-                    yield c.sql() + " = ?";
-                }
-                case TEXT_ARRAY_IGNORE_CASE -> bindText(p, f, v, c.sql() + " @> array[lower(?)]");
+        /** A boolean SQL condition, never NULL. */
+        String condition(Filter f, int depth) throws ScimException {
+            if (depth > MAX_DEPTH) {
+                throw BadRequestException.invalidFilter("the filter nests deeper than " + MAX_DEPTH + " levels");
+            }
+            return switch (f) {
+                case AndFilter and -> combine(and, " and ", depth);
+                case OrFilter or -> combine(or, " or ", depth);
+                case NotFilter not -> "not (" + condition(not.getInvertedFilter(), depth + 1) + ")";
+                case ComplexValueFilter cv -> valuePath(cv, depth);
+                default -> comparison(f, columns);
             };
         }
 
-        @Override public String visit(NotEqualFilter f, List<Object> p) throws ScimException {
-            Column c = column(f);
-            JsonNode v = f.getComparisonValue();
-            return switch (c.kind()) {
-                case TEXT_IGNORE_CASE -> bindText(p, f, v, "lower(" + c.sql() + ") is distinct from lower(?)");
-                case TEXT_EXACT -> bindText(p, f, v, c.sql() + " is distinct from ?");
-                case BOOLEAN -> {
-                    if (v == null || !v.isBoolean()) throw invalid(f, "compare it with true or false");
-                    p.add(v.booleanValue());
-                    yield c.sql() + " is distinct from ?";
-                }
-                case UUID, TEXT_ARRAY_IGNORE_CASE -> throw unsupported(f);
-            };
-        }
-
-        @Override public String visit(ContainsFilter f, List<Object> p) throws ScimException { return like(f, "%", "%", p); }
-        @Override public String visit(StartsWithFilter f, List<Object> p) throws ScimException { return like(f, "", "%", p); }
-        @Override public String visit(EndsWithFilter f, List<Object> p) throws ScimException { return like(f, "%", "", p); }
-
-        @Override public String visit(PresentFilter f, List<Object> p) throws ScimException {
-            Column c = column(f);
-            return switch (c.kind()) {
-                case TEXT_ARRAY_IGNORE_CASE -> "cardinality(" + c.sql() + ") > 0";
-                case TEXT_IGNORE_CASE, TEXT_EXACT -> "coalesce(" + c.sql() + ", '') <> ''";
-                case UUID, BOOLEAN -> c.sql() + " is not null";
-            };
-        }
-
-        @Override public String visit(GreaterThanFilter f, List<Object> p) throws ScimException { column(f); throw unsupported(f); }
-        @Override public String visit(GreaterThanOrEqualFilter f, List<Object> p) throws ScimException { column(f); throw unsupported(f); }
-        @Override public String visit(LessThanFilter f, List<Object> p) throws ScimException { column(f); throw unsupported(f); }
-        @Override public String visit(LessThanOrEqualFilter f, List<Object> p) throws ScimException { column(f); throw unsupported(f); }
-
-        @Override public String visit(ComplexValueFilter f, List<Object> p) throws ScimException {
-            throw BadRequestException.invalidFilter("value-path filters such as " + f
-                    + " are not supported yet; supported: " + supported);
-        }
-
-        private String combine(CombiningFilter f, String op, List<Object> p) throws ScimException {
+        private String combine(CombiningFilter f, String op, int depth) throws ScimException {
             List<String> parts = new ArrayList<>();
-            for (Filter sub : f.getCombinedFilters()) parts.add(sub.visit(this, p));
+            for (Filter sub : f.getCombinedFilters()) parts.add(condition(sub, depth + 1));
             return "(" + String.join(op, parts) + ")";
         }
 
-        private String like(Filter f, String before, String after, List<Object> p) throws ScimException {
-            Column c = column(f);
-            JsonNode v = f.getComparisonValue();
-            return switch (c.kind()) {
-                case TEXT_IGNORE_CASE -> {
-                    requireText(f, v);
-                    p.add(before + escapeLike(v.asText()) + after);
-                    yield "lower(" + c.sql() + ") like lower(?) escape '\\'";
+        /** {@code emails[type eq "work" and value co "@x"]}: one element satisfies the inner filter. */
+        private String valuePath(ComplexValueFilter cv, int depth) throws ScimException {
+            Path path = cv.getAttributePath();
+            Target target = resolve(path, cv);
+            if (!(target instanceof Each each)) {
+                throw BadRequestException.invalidFilter("\"" + path + "\" is not multi-valued, so it takes no [filter]; "
+                        + "compare it directly");
+            }
+            String alias = "e" + (++aliases);
+            ColumnMap inElement = (urn, names) -> names.size() == 1
+                    ? each.elements().resolve(alias, names.getFirst()).map(Target.class::cast)
+                    : Optional.empty();
+            String inner = new Scoped(this, inElement).condition(cv.getValueFilter(), depth + 1);
+            return exists(each, alias, inner);
+        }
+
+        /** One comparison ({@code eq ne co sw ew gt ge lt le pr}) against the attribute at its path. */
+        String comparison(Filter f, ColumnMap scope) throws ScimException {
+            if (++comparisons > MAX_COMPARISONS) {
+                throw BadRequestException.invalidFilter("the filter has more than " + MAX_COMPARISONS + " comparisons");
+            }
+            Path path = f.getAttributePath();
+            Target target = resolveIn(scope, path, f);
+            return switch (target) {
+                case Scalar s -> leaf(f, s);
+                case Each each -> {
+                    String alias = "e" + (++aliases);
+                    if (f instanceof EqualFilter && each.indexedEq().isPresent() && f.getComparisonValue() != null
+                            && f.getComparisonValue().isTextual()) {
+                        params.add(f.getComparisonValue().asText());
+                        yield each.indexedEq().get();
+                    }
+                    if (f instanceof NotEqualFilter) {
+                        // ne is "not eq": no element equals the value
+                        yield "not (" + comparison(Filter.eq(path, f.getComparisonValue()), scope) + ")";
+                    }
+                    Scalar element = each.elements().resolve(alias, each.subAttribute()).orElseThrow(() -> unknown(path));
+                    yield exists(each, alias, leaf(f, element));
                 }
-                case TEXT_EXACT -> {
-                    requireText(f, v);
-                    p.add(before + escapeLike(v.asText()) + after);
-                    yield c.sql() + " like ? escape '\\'";
-                }
-                case UUID, BOOLEAN, TEXT_ARRAY_IGNORE_CASE -> throw unsupported(f);
             };
         }
 
-        private String bindText(List<Object> p, Filter f, JsonNode v, String sql) throws BadRequestException {
-            requireText(f, v);
-            p.add(v.asText());
-            return sql;
+        private String exists(Each each, String alias, String condition) {
+            return "exists (select 1 from jsonb_array_elements(case when jsonb_typeof(" + each.arraySql() + ") = 'array' then "
+                    + each.arraySql() + " else '[]'::jsonb end) as " + alias + "(v) where " + condition + ")";
         }
 
-        private Column column(Filter f) throws BadRequestException {
-            String path = pathKey(f.getAttributePath(), f);
-            return columns.column(path).orElseThrow(() -> BadRequestException.invalidFilter(
-                    "cannot filter on \"" + f.getAttributePath() + "\"; supported: " + supported));
+        private String leaf(Filter f, Scalar s) throws BadRequestException {
+            String x = s.sql();
+            JsonNode v = f.getComparisonValue();
+            String sql = switch (f) {
+                case PresentFilter p -> switch (s.kind()) {
+                    case TEXT_IGNORE_CASE, TEXT_EXACT -> "coalesce(" + x + ", '') <> ''";
+                    default -> x + " is not null";
+                };
+                case EqualFilter e -> compare(f, s, "=", v);
+                case NotEqualFilter ne -> "not " + coalesce(compare(f, s, "=", v));
+                case GreaterThanFilter g -> ordered(f, s, ">", v);
+                case GreaterThanOrEqualFilter g -> ordered(f, s, ">=", v);
+                case LessThanFilter l -> ordered(f, s, "<", v);
+                case LessThanOrEqualFilter l -> ordered(f, s, "<=", v);
+                case ContainsFilter c -> like(f, s, v, "%", "%");
+                case StartsWithFilter sw -> like(f, s, v, "", "%");
+                case EndsWithFilter ew -> like(f, s, v, "%", "");
+                default -> throw BadRequestException.invalidFilter("unsupported filter " + f);
+            };
+            return f instanceof NotEqualFilter ? sql : coalesce(sql);
         }
 
-        private String pathKey(Path path, Filter f) throws BadRequestException {
-            if (path.getSchemaUrn() != null && !path.getSchemaUrn().equalsIgnoreCase(coreSchemaUrn)) {
-                throw BadRequestException.invalidFilter("cannot filter on \"" + path + "\"; supported: " + supported);
-            }
+        private String compare(Filter f, Scalar s, String op, JsonNode v) throws BadRequestException {
+            return switch (s.kind()) {
+                case TEXT_IGNORE_CASE -> "lower(" + s.sql() + ") " + op + " lower(" + bind(text(f, v)) + ")";
+                case TEXT_EXACT -> s.sql() + " " + op + " " + bind(text(f, v));
+                case UUID -> {
+                    Optional<UUID> id = uuid(text(f, v));
+                    yield id.isEmpty() ? "false" : s.sql() + " " + op + " " + bind(id.get());
+                }
+                case BOOLEAN -> {
+                    if (v == null || !v.isBoolean()) throw invalid(f, "compare it with true or false");
+                    yield s.sql() + " " + op + " " + bind(v.booleanValue());
+                }
+                case DATETIME -> s.sql() + " " + op + " " + bind(dateTime(f, v)) + "::timestamptz";
+                case DECIMAL -> {
+                    if (v == null || !v.isNumber()) throw invalid(f, "compare it with a number");
+                    yield s.sql() + " " + op + " " + bind(v.decimalValue()) + "::numeric";
+                }
+                case COMPLEX -> throw invalid(f, "it is complex: compare one of its sub-attributes, or use pr");
+            };
+        }
+
+        private String ordered(Filter f, Scalar s, String op, JsonNode v) throws BadRequestException {
+            return switch (s.kind()) {
+                // Code-point order, the same for every database collation and for clients.
+                case TEXT_IGNORE_CASE -> "lower(" + s.sql() + ") collate \"C\" " + op + " lower(" + bind(text(f, v)) + ") collate \"C\"";
+                case TEXT_EXACT -> s.sql() + " collate \"C\" " + op + " " + bind(text(f, v)) + " collate \"C\"";
+                case DATETIME, DECIMAL -> compare(f, s, op, v);
+                case UUID, BOOLEAN, COMPLEX -> throw invalid(f, "it has no order: use eq, ne or pr");
+            };
+        }
+
+        private String like(Filter f, Scalar s, JsonNode v, String before, String after) throws BadRequestException {
+            String pattern = before + escapeLike(text(f, v)) + after;
+            return switch (s.kind()) {
+                case TEXT_IGNORE_CASE -> "lower(" + s.sql() + ") like lower(" + bind(pattern) + ") escape '\\'";
+                case TEXT_EXACT -> s.sql() + " like " + bind(pattern) + " escape '\\'";
+                default -> throw invalid(f, "co, sw and ew work on strings only");
+            };
+        }
+
+        private String bind(Object value) {
+            params.add(value);
+            return "?";
+        }
+
+        private Target resolve(Path path, Filter f) throws BadRequestException {
+            return resolveIn(columns, path, f);
+        }
+
+        private Target resolveIn(ColumnMap scope, Path path, Filter f) throws BadRequestException {
+            String urn = path.getSchemaUrn();
+            if (urn != null && urn.equalsIgnoreCase(coreSchemaUrn)) urn = null;
             List<String> names = new ArrayList<>();
             for (Path.Element e : path) {
                 if (e.getValueFilter() != null) {
-                    throw BadRequestException.invalidFilter("value-path filters such as " + f
-                            + " are not supported yet; supported: " + supported);
+                    throw BadRequestException.invalidFilter("a [filter] inside an attribute path (" + path + ") is not "
+                            + "supported in filters; write it as attr[sub eq \"x\" and ...]");
                 }
                 names.add(e.getAttribute());
             }
-            return String.join(".", names).toLowerCase(Locale.ROOT);
+            if (names.isEmpty()) throw unknown(path);
+            return scope.resolve(urn, names).orElseThrow(() -> unknown(path));
         }
 
-        private BadRequestException unsupported(Filter f) {
-            return BadRequestException.invalidFilter("the filter " + f + " uses an operator not supported on "
-                    + f.getAttributePath() + " yet; supported: " + supported);
+        private BadRequestException unknown(Path path) {
+            return BadRequestException.invalidFilter("cannot filter on \"" + path + "\": no such attribute; " + supported);
         }
 
-        private static void requireText(Filter f, JsonNode v) throws BadRequestException {
+        private static String coalesce(String condition) {
+            return "coalesce(" + condition + ", false)";
+        }
+
+        private static String text(Filter f, JsonNode v) throws BadRequestException {
             if (v == null || !v.isTextual()) throw invalid(f, "compare it with a quoted string");
+            return v.asText();
+        }
+
+        private static Timestamp dateTime(Filter f, JsonNode v) throws BadRequestException {
+            String s = text(f, v);
+            try {
+                return Timestamp.from(OffsetDateTime.parse(s).toInstant());
+            } catch (DateTimeParseException e) {
+                throw invalid(f, "it is a dateTime: compare it with a value such as \"2026-01-31T09:00:00Z\"");
+            }
         }
 
         private static BadRequestException invalid(Filter f, String hint) {
-            return BadRequestException.invalidFilter("in " + f + ", " + f.getAttributePath()
-                    + " has another type: " + hint);
+            return BadRequestException.invalidFilter("in " + f + ", " + f.getAttributePath() + " cannot be compared that way: " + hint);
         }
 
         private static Optional<UUID> uuid(String text) {
@@ -212,4 +290,27 @@ public final class SqlFilter {
             return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
         }
     }
+
+    /** A translator working inside a value path's brackets: attribute names resolve against one element. */
+    private record Scoped(Translator outer, ColumnMap scope) {
+        String condition(Filter f, int depth) throws ScimException {
+            if (depth > MAX_DEPTH) {
+                throw BadRequestException.invalidFilter("the filter nests deeper than " + MAX_DEPTH + " levels");
+            }
+            return switch (f) {
+                case AndFilter and -> combine(and.getCombinedFilters(), " and ", depth);
+                case OrFilter or -> combine(or.getCombinedFilters(), " or ", depth);
+                case NotFilter not -> "not (" + condition(not.getInvertedFilter(), depth + 1) + ")";
+                case ComplexValueFilter cv -> throw BadRequestException.invalidFilter("value paths cannot nest: " + cv);
+                default -> outer.comparison(f, scope);
+            };
+        }
+
+        private String combine(List<Filter> filters, String op, int depth) throws ScimException {
+            List<String> parts = new ArrayList<>();
+            for (Filter sub : filters) parts.add(condition(sub, depth + 1));
+            return "(" + String.join(op, parts) + ")";
+        }
+    }
+
 }

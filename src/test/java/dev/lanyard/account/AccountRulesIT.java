@@ -220,9 +220,12 @@ class AccountRulesIT {
 
     @Test
     void an_unsupported_filter_is_400_invalidFilter_and_never_an_empty_list() {
-        Http.Response r = scim("GET", "/Users?filter=" + enc("title gt \"a\""), null);
+        Http.Response r = scim("GET", "/Users?filter=" + enc("nickname2 eq \"a\""), null);
         assertError(r, 400, "invalidFilter");
-        assertThat(r.json().get("detail").asText()).contains("userName");
+        assertThat(r.json().get("detail").asText()).contains("nickname2").contains("userName");
+        assertError(scim("GET", "/Users?filter=" + enc("active gt true"), null), 400, "invalidFilter");
+        assertError(scim("GET", "/Users?filter=" + enc("meta.created gt \"yesterday\""), null), 400, "invalidFilter");
+        assertError(scim("GET", "/Users?filter=" + enc("name eq \"x\""), null), 400, "invalidFilter");
         assertError(scim("GET", "/Users?filter=" + enc("userName eq"), null), 400, "invalidFilter");
     }
 
