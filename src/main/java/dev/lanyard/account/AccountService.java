@@ -90,14 +90,14 @@ public final class AccountService {
      * SCIM PUT and PATCH: reads the current account under a row lock, lets {@code change}
      * compute the new profile, and writes it, all in one transaction.
      *
-     * @param ifVersion the version the client last saw (If-Match), checked under the lock
+     * @param condition the client's If-Match / If-None-Match, checked under the lock
      */
-    public <E extends Exception> ManagedAccount update(UUID orgId, UUID scimId, Optional<Long> ifVersion,
+    public <E extends Exception> ManagedAccount update(UUID orgId, UUID scimId, Precondition condition,
                                                         ProfileChange<E> change, String actor) throws E {
         try {
             return tx.inTransaction(c -> {
                 ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
-                checkVersion(current, ifVersion);
+                condition.check(current.version());
                 AccountProfile profile;
                 try {
                     profile = change.apply(current);
@@ -117,10 +117,10 @@ public final class AccountService {
     }
 
     /** SCIM DELETE: disable and unlink; the account and its data stay until deleted by hand. */
-    public void deprovision(UUID orgId, UUID scimId, Optional<Long> ifVersion, String actor) {
+    public void deprovision(UUID orgId, UUID scimId, Precondition condition, String actor) {
         tx.inTransaction(c -> {
             ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
-            checkVersion(current, ifVersion);
+            condition.check(current.version());
             Instant now = now();
             store.update(c, with(current, current.email(), AccountStatus.DISABLED, Optional.empty(), current.version() + 1, now));
             store.event(c, orgId, current.id(), "disabled", Map.of("scimId", scimId), actor, now);
@@ -218,13 +218,6 @@ public final class AccountService {
                                        long version, Instant now) {
         return new ManagedAccount(a.id(), a.orgId(), email, status, scimId, a.externalId(), a.displayName(),
                 a.attributes(), version, a.scimCreatedAt(), a.successorId(), a.createdAt(), now);
-    }
-
-    private static void checkVersion(ManagedAccount current, Optional<Long> ifVersion) {
-        if (ifVersion.isPresent() && ifVersion.get() != current.version()) {
-            throw new DomainException.Stale("the user was changed since version " + ifVersion.get()
-                    + " (now " + current.version() + "); read it again and retry");
-        }
     }
 
     private static DomainException.NotFound notFound(UUID scimId) {

@@ -33,6 +33,21 @@ final class ETags {
         }
     }
 
+    /** If-Match and If-None-Match of a change (PUT, PATCH, DELETE) as the account service checks them. */
+    static dev.lanyard.account.Precondition precondition(io.javalin.http.Context ctx) throws PreconditionFailedException {
+        Optional<Long> ifMatch = ifMatch(ctx.header("If-Match"));
+        String none = ctx.header("If-None-Match");
+        java.util.Set<Long> versions = new java.util.HashSet<>();
+        boolean any = false;
+        if (none != null) {
+            for (String tag : none.split(",")) {
+                if (tag.strip().equals("*")) any = true;
+                version(tag).ifPresent(versions::add);
+            }
+        }
+        return new dev.lanyard.account.Precondition(ifMatch, java.util.Set.copyOf(versions), any);
+    }
+
     /** True when If-None-Match names the current version (or "*"): answer 304. */
     static boolean noneMatch(String header, long current) {
         if (header == null || header.isBlank()) return false;

@@ -10,6 +10,7 @@ import com.unboundid.scim2.common.messages.PatchRequest;
 import dev.lanyard.account.AccountColumns;
 import dev.lanyard.account.AccountProfile;
 import dev.lanyard.account.AccountQuery;
+import dev.lanyard.account.Precondition;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.account.ManagedAccount;
 import dev.lanyard.http.BaseUrl;
@@ -111,7 +112,7 @@ final class UserRoutes {
         ProvisioningToken.Holder caller = auth.require(ctx);
         UUID orgId = caller.orgId();
         UUID scimId = scimId(ctx);
-        Optional<Long> ifMatch = ETags.ifMatch(ctx.header("If-Match"));
+        Precondition condition = ETags.precondition(ctx);
         Projection projection = projection(ctx);
         JsonNode body = body(ctx);
         // Okta's PUT carries the read-only id; a different one means the client is confused.
@@ -121,7 +122,7 @@ final class UserRoutes {
                     + " but the URL names " + scimId);
         }
         UserDocument doc = UserDocument.parse(body);
-        ManagedAccount updated = accounts.update(orgId, scimId, ifMatch, current -> profile(doc), actor(caller));
+        ManagedAccount updated = accounts.update(orgId, scimId, condition, current -> profile(doc), actor(caller));
         ok(ctx, updated, projection);
     }
 
@@ -129,10 +130,10 @@ final class UserRoutes {
         ProvisioningToken.Holder caller = auth.require(ctx);
         UUID orgId = caller.orgId();
         UUID scimId = scimId(ctx);
-        Optional<Long> ifMatch = ETags.ifMatch(ctx.header("If-Match"));
+        Precondition condition = ETags.precondition(ctx);
         Projection projection = projection(ctx);
         PatchRequest patch = UserPatch.parse(body(ctx));
-        ManagedAccount updated = accounts.update(orgId, scimId, ifMatch, current -> {
+        ManagedAccount updated = accounts.update(orgId, scimId, condition, current -> {
             ObjectNode base = UserDocument.toScim(current.email(), current.active(), current.attributes());
             ObjectNode patched = UserPatch.apply(base, patch, scimId.toString());
             return profile(UserDocument.parse(patched));
@@ -143,8 +144,8 @@ final class UserRoutes {
     void delete(Context ctx) throws Exception {
         ProvisioningToken.Holder caller = auth.require(ctx);
         UUID orgId = caller.orgId();
-        Optional<Long> ifMatch = ETags.ifMatch(ctx.header("If-Match"));
-        accounts.deprovision(orgId, scimId(ctx), ifMatch, actor(caller));
+        Precondition condition = ETags.precondition(ctx);
+        accounts.deprovision(orgId, scimId(ctx), condition, actor(caller));
         ctx.status(204);
     }
 

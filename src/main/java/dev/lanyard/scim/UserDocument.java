@@ -63,6 +63,7 @@ public record UserDocument(String userName, Optional<String> externalId, Optiona
             AttributeDefinition d = def.get();
             if (d.getMutability() == AttributeDefinition.Mutability.READ_ONLY) continue;
             if (d.getReturned() == AttributeDefinition.Returned.NEVER) continue;  // password: never stored
+            if (d.getName().equals("schemas")) continue;  // toScim derives it from what is stored
             JsonNode typed = attributeValue(d, value, d.getName());
             if (typed != null) clean.set(d.getName(), typed);
         }

@@ -13,6 +13,7 @@ import com.unboundid.scim2.common.types.AttributeDefinition;
 import com.unboundid.scim2.common.utils.JsonUtils;
 
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -36,11 +37,12 @@ public final class UserPatch {
         if (operations == null || !operations.isArray() || operations.isEmpty()) {
             throw BadRequestException.invalidSyntax("a PatchOp needs a non-empty \"Operations\" array");
         }
-        ObjectNode normalised = IdpQuirks.normalisePatch((ObjectNode) body, operations);
+        // Checked as sent, so an index in a message is the client's; normalising may add operations.
         int index = 0;
-        for (JsonNode op : normalised.get("Operations")) {
+        for (JsonNode op : operations) {
             checkShape(op, index++);
         }
+        ObjectNode normalised = IdpQuirks.normalisePatch((ObjectNode) body, operations);
         try {
             return JsonUtils.getObjectReader().forType(PatchRequest.class).readValue(normalised);
         } catch (IOException | IllegalArgumentException e) {
@@ -109,9 +111,9 @@ public final class UserPatch {
         if (name == null || !name.isTextual()) {
             throw BadRequestException.invalidSyntax(where + " needs \"op\": add, remove or replace");
         }
-        String verb = name.asText();
+        String verb = name.asText().toLowerCase(Locale.ROOT);  // Entra: "Replace" (IdpQuirks)
         if (!verb.equals("add") && !verb.equals("remove") && !verb.equals("replace")) {
-            throw BadRequestException.invalidSyntax(where + ".op must be add, remove or replace, got \"" + verb + "\"");
+            throw BadRequestException.invalidSyntax(where + ".op must be add, remove or replace, got \"" + name.asText() + "\"");
         }
         JsonNode path = op.get("path");
         boolean hasPath = path != null && path.isTextual() && !path.asText().isBlank();

@@ -205,6 +205,15 @@ class AccountRulesIT {
         assertThat(scim("GET", "/Users/" + id, null).json().get("title").asText()).isEqualTo("A");
         assertThat(send("DELETE", "/Users/" + id, null, Map.of("If-Match", etag)).status()).isEqualTo(412);
         assertThat(send("GET", "/Users/" + id, null, Map.of("If-None-Match", etag)).status()).isEqualTo(200);
+
+        String current = scim("GET", "/Users/" + id, null).header("ETag");
+        assertThat(current).isEqualTo("W/\"2\"");
+        Http.Response noneMatch = send("PUT", "/Users/" + id, "{\"userName\":\"hal@example.com\"}", Map.of("If-None-Match", current));
+        assertThat(noneMatch.status()).isEqualTo(412);
+        assertThat(send("PATCH", "/Users/" + id, patch("{\"op\":\"replace\",\"path\":\"title\",\"value\":\"C\"}"),
+                Map.of("If-None-Match", "*")).status()).isEqualTo(412);
+        assertThat(send("PUT", "/Users/" + id, "{\"userName\":\"hal@example.com\",\"title\":\"D\"}",
+                Map.of("If-None-Match", etag, "If-Match", current)).status()).isEqualTo(200);
     }
 
     @Test
