@@ -18,6 +18,7 @@ import dev.lanyard.http.Json;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.scim.ScimJson;
 import dev.lanyard.scim.Projection;
+import dev.lanyard.scim.ScimFilters;
 import dev.lanyard.scim.UserDocument;
 import dev.lanyard.scim.UserPatch;
 import dev.lanyard.storage.SqlFilter;
@@ -33,9 +34,6 @@ import java.util.UUID;
  * render the result. No SQL here and no product rules: those live in the account package.
  */
 final class UserRoutes {
-    /** Filters longer than this are refused before parsing (they are never legitimate). */
-    static final int MAX_FILTER_LENGTH = 2048;
-
     private final AccountService accounts;
     private final ScimAuth auth;
     private final BaseUrl baseUrl;
@@ -160,26 +158,8 @@ final class UserRoutes {
 
     static Optional<SqlFilter.Where> where(String filter) throws BadRequestException {
         if (filter == null || filter.isBlank()) return Optional.empty();
-        if (filter.length() > MAX_FILTER_LENGTH) {
-            throw BadRequestException.invalidFilter("the filter is longer than " + MAX_FILTER_LENGTH + " characters");
-        }
-        Filter parsed;
-        try {
-            parsed = Filter.fromString(filter);
-        } catch (BadRequestException e) {
-            throw BadRequestException.invalidFilter("the filter cannot be parsed: " + conciseParseError(e.getMessage())
-                    + "; example of a valid filter: userName eq \"ann@example.com\"");
-        }
+        Filter parsed = ScimFilters.parse(filter);
         return Optional.of(SqlFilter.translate(parsed, AccountColumns.INSTANCE, ScimJson.USER_SCHEMA, AccountColumns.SUPPORTED));
-    }
-
-    /** The SDK's parse message up to its position, without the JSON parser's internals after it. */
-    private static String conciseParseError(String message) {
-        if (message == null) return "syntax error";
-        var m = java.util.regex.Pattern.compile("^(.*?at position \\d+)").matcher(message);
-        if (m.find()) return m.group(1);
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 
     private static AccountProfile profile(UserDocument doc) {
