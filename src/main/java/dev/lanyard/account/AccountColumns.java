@@ -39,7 +39,7 @@ public final class AccountColumns implements SqlFilter.ColumnMap {
     public Optional<SqlFilter.Target> resolve(String schemaUrn, List<String> names) {
         if (schemaUrn == null) {
             Optional<SqlFilter.Target> column = column(names);
-            if (column.isPresent()) return column;
+            if (column.isPresent() || names.getFirst().equalsIgnoreCase("meta")) return column;
             return UserSchema.core(names.getFirst()).flatMap(d -> json("attributes", d, names));
         }
         if (schemaUrn.equalsIgnoreCase(ENTERPRISE)) {
@@ -71,7 +71,11 @@ public final class AccountColumns implements SqlFilter.ColumnMap {
 
     /** An attribute kept in the jsonb {@code container}, by its schema definition. */
     private static Optional<SqlFilter.Target> json(String container, AttributeDefinition d, List<String> names) {
-        if (d.getReturned() == AttributeDefinition.Returned.NEVER || names.size() > 2) return Optional.empty();
+        // password is never stored; groups (read-only) are not kept on users
+        if (d.getReturned() == AttributeDefinition.Returned.NEVER || d.getMutability() == AttributeDefinition.Mutability.READ_ONLY
+                || names.size() > 2) {
+            return Optional.empty();
+        }
         String node = container + " -> '" + d.getName() + "'";
         if (d.isMultiValued()) {
             if (d.getType() != AttributeDefinition.Type.COMPLEX) return Optional.empty();

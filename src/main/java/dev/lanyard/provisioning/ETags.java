@@ -35,7 +35,13 @@ final class ETags {
 
     /** If-Match and If-None-Match of a change (PUT, PATCH, DELETE) as the account service checks them. */
     static dev.lanyard.account.Precondition precondition(io.javalin.http.Context ctx) throws PreconditionFailedException {
-        Optional<Long> ifMatch = ifMatch(ctx.header("If-Match"));
+        // If-Match may list several tags (RFC 9110 §13.1.1): any of them will do.
+        java.util.Set<Long> matches = new java.util.HashSet<>();
+        String match = ctx.header("If-Match");
+        if (match != null && !match.isBlank() && !match.strip().equals("*")) {
+            for (String tag : match.split(",")) version(tag).ifPresent(matches::add);
+            if (matches.isEmpty()) ifMatch(match);  // none of ours: 412 with the explanation
+        }
         String none = ctx.header("If-None-Match");
         java.util.Set<Long> versions = new java.util.HashSet<>();
         boolean any = false;
@@ -45,7 +51,7 @@ final class ETags {
                 version(tag).ifPresent(versions::add);
             }
         }
-        return new dev.lanyard.account.Precondition(ifMatch, java.util.Set.copyOf(versions), any);
+        return new dev.lanyard.account.Precondition(java.util.Set.copyOf(matches), java.util.Set.copyOf(versions), any);
     }
 
     /** True when If-None-Match names the current version (or "*"): answer 304. */

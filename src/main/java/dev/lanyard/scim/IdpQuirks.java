@@ -18,7 +18,14 @@ final class IdpQuirks {
 
     private static final String CORE_PREFIX = ScimJson.USER_SCHEMA + ":";
 
-    static ObjectNode normalisePatch(ObjectNode body, JsonNode operations) {
+    /**
+     * A PatchOp in RFC form, and which of its operations (by index after normalising) were
+     * Entra's capitalised "Replace": see {@link UserPatch} for what that changes.
+     */
+    record NormalisedPatch(ObjectNode body, java.util.Set<Integer> legacyReplaces) {}
+
+    static NormalisedPatch normalisePatch(ObjectNode body, JsonNode operations) {
+        java.util.Set<Integer> legacy = new java.util.HashSet<>();
         ObjectNode copy = body.deepCopy();
         // SCIM's node factory makes case-insensitive objects: this drops "operations" as well.
         copy.remove("Operations");
@@ -32,10 +39,14 @@ final class IdpQuirks {
             // Entra ID sends "Add", "Replace", "Remove" (idp-clients.md b.2); RFC 7644 spells them in
             // lower case, and the SCIM SDK reads only that.
             JsonNode name = o.get("op");
+            boolean legacyReplace = name != null && name.isTextual() && name.asText().equals("Replace");
             if (name != null && name.isTextual()) o.put("op", name.asText().toLowerCase(Locale.ROOT));
-            for (ObjectNode one : splitPathKeys(o)) ops.add(normalisePath(one));
+            for (ObjectNode one : splitPathKeys(o)) {
+                if (legacyReplace) legacy.add(ops.size());
+                ops.add(normalisePath(one));
+            }
         }
-        return copy;
+        return new NormalisedPatch(copy, java.util.Set.copyOf(legacy));
     }
 
     /**

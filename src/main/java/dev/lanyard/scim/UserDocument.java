@@ -35,6 +35,7 @@ public record UserDocument(String userName, Optional<String> externalId, Optiona
                            Optional<Boolean> active, ObjectNode attributes) {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final String LEGACY_CORE_SCHEMA = "urn:scim:schemas:core:1.0";
 
     public static UserDocument parse(JsonNode body) throws BadRequestException {
         if (body == null || !body.isObject()) {
@@ -98,7 +99,8 @@ public record UserDocument(String userName, Optional<String> externalId, Optiona
         boolean user = false;
         for (JsonNode s : schemas) {
             if (!s.isTextual()) throw BadRequestException.invalidSyntax("schemas must be an array of schema URNs");
-            if (s.asText().equalsIgnoreCase(ScimJson.USER_SCHEMA)) user = true;
+            // OneLogin's SCIM templates still carry the SCIM 1.1 core URN (idp-clients.md c).
+            if (s.asText().equalsIgnoreCase(ScimJson.USER_SCHEMA) || s.asText().equalsIgnoreCase(LEGACY_CORE_SCHEMA)) user = true;
         }
         if (!user) {
             throw BadRequestException.invalidSyntax("schemas must contain " + ScimJson.USER_SCHEMA);
@@ -128,20 +130,32 @@ public record UserDocument(String userName, Optional<String> externalId, Optiona
             // A single value where an array belongs: wrap it rather than fail (liberal reading).
             ArrayNode items = value.isArray() ? (ArrayNode) value : NODES.arrayNode().add(value);
             ArrayNode out = NODES.arrayNode();
+            boolean primarySeen = false;
             for (JsonNode item : items) {
                 JsonNode typed = singleValue(d, item, path);
-                if (typed != null) out.add(typed);
+                if (typed == null) continue;
+                // RFC 7643 §2.4: "primary": true at most once; the first one stands.
+                if (typed.isObject() && typed.path("primary").asBoolean(false)) {
+                    if (primarySeen) ((ObjectNode) typed).put("primary", false);
+                    primarySeen = true;
+                }
+                out.add(typed);
             }
             return out.isEmpty() ? null : out;
         }
         if (value.isArray()) {
-            throw BadRequestException.invalidValue(path + " takes a single value, not an array");
+            // Entra sends the manager as [{"value": ...}] (idp-clients.md b.1): one element is the value.
+            if (value.isEmpty()) return null;
+            if (value.size() > 1) throw BadRequestException.invalidValue(path + " takes a single value, not an array");
+            return singleValue(d, value.get(0), path);
         }
         return singleValue(d, value, path);
     }
 
     private static JsonNode singleValue(AttributeDefinition d, JsonNode value, String path) throws BadRequestException {
         if (value == null || value.isNull()) return null;
+        // "" means "no value" for every type (Entra clears the manager with an empty Replace).
+        if (value.isTextual() && value.asText().isEmpty()) return null;
         return switch (d.getType()) {
             case STRING, REFERENCE, BINARY -> {
                 if (!value.isTextual()) throw wrongType(path, "a string", value);
@@ -166,6 +180,11 @@ public record UserDocument(String userName, Optional<String> externalId, Optiona
                 yield value;
             }
             case COMPLEX -> {
+                // A plain string where a complex value with a "value" sub-attribute belongs is that
+                // value: Entra sets the enterprise manager to the manager's id (idp-clients.md b.1).
+                if (value.isTextual() && UserSchema.subAttribute(d, "value").isPresent()) {
+                    value = NODES.objectNode().put("value", value.asText());
+                }
                 if (!value.isObject()) throw wrongType(path, "a JSON object", value);
                 ObjectNode sub = complexValue(value, d.getSubAttributes(), path + ".");
                 yield sub.isEmpty() ? null : sub;

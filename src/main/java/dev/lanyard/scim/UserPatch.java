@@ -13,6 +13,7 @@ import com.unboundid.scim2.common.types.AttributeDefinition;
 import com.unboundid.scim2.common.utils.JsonUtils;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -42,9 +43,10 @@ public final class UserPatch {
         for (JsonNode op : operations) {
             checkShape(op, index++);
         }
-        ObjectNode normalised = IdpQuirks.normalisePatch((ObjectNode) body, operations);
+        IdpQuirks.NormalisedPatch normalised = IdpQuirks.normalisePatch((ObjectNode) body, operations);
         try {
-            return JsonUtils.getObjectReader().forType(PatchRequest.class).readValue(normalised);
+            PatchRequest standard = JsonUtils.getObjectReader().forType(PatchRequest.class).readValue(normalised.body());
+            return new Request(standard.getOperations(), normalised.legacyReplaces());
         } catch (IOException | IllegalArgumentException e) {
             throw BadRequestException.invalidSyntax("the PatchOp cannot be read: " + firstLine(e.getMessage())
                     + " (each operation needs \"op\": add, remove or replace, an optional \"path\" and a \"value\")");
@@ -58,6 +60,7 @@ public final class UserPatch {
      */
     public static ObjectNode apply(ObjectNode current, PatchRequest patch, String currentId) throws ScimException {
         for (PatchOperation op : patch.getOperations()) checkMutability(op, currentId);
+        java.util.Set<Integer> legacyReplaces = patch instanceof Request r ? r.legacyReplaces : java.util.Set.of();
         // Re-read through the SCIM mapper: its objects match attribute names in any letter case,
         // so "path":"Name.GivenName" finds name.givenName instead of adding a second key.
         GenericScimResource resource;
@@ -66,8 +69,25 @@ public final class UserPatch {
         } catch (IOException e) {
             throw new IllegalStateException("a JSON tree always re-reads", e);
         }
-        patch.apply(resource);
         ObjectNode result = resource.getObjectNode();
+        List<PatchOperation> ops = patch.getOperations();
+        for (int i = 0; i < ops.size(); i++) {
+            PatchOperation op = ops.get(i);
+            try {
+                op.apply(result);
+            } catch (BadRequestException e) {
+                // Entra ID (legacy mode, capitalised "Replace") replaces a value path such as
+                // phoneNumbers[type eq "mobile"].value that has no match yet and expects it created,
+                // as an add would (idp-clients.md b.2; sourcegraph PR 49200). RFC 7644 §3.5.2.3 says
+                // noTarget, which a standard lower-case "replace" still gets.
+                boolean valuePath = op.getPath() != null && hasValueFilter(op.getPath());
+                if (!legacyReplaces.contains(i) || !valuePath || !BadRequestException.NO_TARGET.equals(e.getScimError().getScimType())) {
+                    throw e;
+                }
+                PatchOperation.add(op.getPath(), op.getJsonNode()).apply(result);
+            }
+        }
+        settlePrimaries(current, result);
         // A no-path replace may echo the read-only id (Okta does for Groups); it was checked above.
         result.remove("id");
         result.remove("meta");
@@ -93,6 +113,65 @@ public final class UserPatch {
         if (path.getSchemaUrn() != null && !path.getSchemaUrn().equalsIgnoreCase(ScimJson.USER_SCHEMA)) return;
         if (isReadOnly(root)) {
             throw BadRequestException.mutability(root + " is read-only and cannot be changed by PATCH");
+        }
+    }
+
+    private static boolean hasValueFilter(Path path) {
+        for (Path.Element e : path) if (e.getValueFilter() != null) return true;
+        return false;
+    }
+
+    /**
+     * RFC 7644 §3.5.2: when a PATCH sets "primary": true on one value, the other values of that
+     * attribute lose it. The value that became primary in this PATCH wins; if none did, the first.
+     */
+    private static void settlePrimaries(ObjectNode before, ObjectNode after) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = after.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (!f.getValue().isArray()) continue;
+            List<ObjectNode> primaries = new java.util.ArrayList<>();
+            for (JsonNode item : f.getValue()) {
+                if (item.isObject() && isTrue(item.get("primary"))) primaries.add((ObjectNode) item);
+            }
+            if (primaries.size() < 2) continue;
+            JsonNode old = caseInsensitive(before, f.getKey());
+            ObjectNode keep = primaries.getFirst();
+            for (ObjectNode p : primaries) {
+                if (!wasPrimary(old, p)) keep = p;
+            }
+            for (ObjectNode p : primaries) if (p != keep) p.put("primary", false);
+        }
+    }
+
+    private static boolean wasPrimary(JsonNode oldValues, ObjectNode value) {
+        if (oldValues == null || !oldValues.isArray()) return false;
+        for (JsonNode o : oldValues) {
+            if (isTrue(o.get("primary")) && java.util.Objects.equals(o.get("value"), value.get("value"))) return true;
+        }
+        return false;
+    }
+
+    private static boolean isTrue(JsonNode node) {
+        return node != null && (node.isBoolean() ? node.booleanValue() : node.isTextual() && node.asText().equalsIgnoreCase("true"));
+    }
+
+    /** A PatchOp as parsed here: the standard operations plus which were Entra's legacy "Replace". */
+    public static final class Request extends PatchRequest {
+        private final java.util.Set<Integer> legacyReplaces;
+
+        Request(List<PatchOperation> operations, java.util.Set<Integer> legacyReplaces) {
+            super(operations);
+            this.legacyReplaces = legacyReplaces;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Request r && super.equals(r) && legacyReplaces.equals(r.legacyReplaces);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * super.hashCode() + legacyReplaces.hashCode();
         }
     }
 

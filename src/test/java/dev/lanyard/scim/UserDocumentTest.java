@@ -204,11 +204,12 @@ class UserDocumentTest {
             'name':'Ann Lee'                                     | name must be a JSON object, got "Ann Lee"
             'name':{'givenName':false}                           | name.givenName must be a string, got false
             'emails':[{'value':'a@example.com','primary':'yes'}] | emails.primary must be a boolean (true or false), got "yes"
-            'emails':['a@example.com']                           | emails must be a JSON object, got "a@example.com"
+            'emails':[5]                                         | emails must be a JSON object, got 5
+            'displayName':['a','b','c']                          | displayName takes a single value, not an array
             'externalId':42                                      | externalId must be a string, got 42
             'profileUrl':true                                    | profileUrl must be a string, got true
             'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User':{'employeeNumber':701984} | urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber must be a string, got 701984
-            'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User':{'manager':'John'}        | urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager must be a JSON object, got "John"
+            'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User':{'manager':7}             | urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager must be a JSON object, got 7
             'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User':'Retail'                  | urn:ietf:params:scim:schemas:extension:enterprise:2.0:User must be a JSON object
             """)
     void a_value_of_the_wrong_type_is_invalidValue_naming_the_attribute(String attribute, String detail) {
@@ -217,6 +218,44 @@ class UserDocumentTest {
 
         assertThat(e.getScimError().getScimType()).isEqualTo("invalidValue");
         assertThat(e.getScimError().getDetail()).isEqualTo(detail);
+    }
+
+    @Test
+    void a_plain_string_where_a_complex_value_with_a_value_sub_attribute_belongs_is_that_value() throws Exception {
+        UserDocument doc = UserDocument.parse(body("{'userName':'ann@example.com','emails':['a@example.com'],"
+                + "'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User':{'manager':'m-1'}}"));
+
+        assertThat(doc.attributes().at("/emails/0/value").asText()).isEqualTo("a@example.com");
+        assertThat(doc.attributes().at("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/value").asText())
+                .isEqualTo("m-1");
+    }
+
+    @Test
+    void an_empty_string_clears_a_value_of_any_type_and_a_one_element_array_is_its_element() throws Exception {
+        UserDocument doc = UserDocument.parse(body("{'userName':'ann@example.com','active':'','name':'',"
+                + "'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User':{'manager':[{'value':'m-2'}],'department':''}}"));
+
+        assertThat(doc.active()).isEmpty();
+        assertThat(doc.attributes().has("name")).isFalse();
+        assertThat(doc.attributes().at("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/value").asText())
+                .isEqualTo("m-2");
+        assertThat(doc.attributes().at("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/department").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void only_the_first_primary_value_stays_primary() throws Exception {
+        UserDocument doc = UserDocument.parse(body("{'userName':'ann@example.com','emails':[{'value':'a@x.com','primary':true},"
+                + "{'value':'b@x.com','primary':'True'}]}"));
+
+        assertThat(doc.attributes().at("/emails/0/primary").asBoolean()).isTrue();
+        assertThat(doc.attributes().at("/emails/1/primary").asBoolean()).isFalse();
+    }
+
+    @Test
+    void onelogins_scim_1_1_core_schema_urn_is_accepted() throws Exception {
+        UserDocument doc = UserDocument.parse(body("{'schemas':['urn:scim:schemas:core:1.0'],'userName':'ann@example.com'}"));
+
+        assertThat(doc.userName()).isEqualTo("ann@example.com");
     }
 
     @Test
@@ -248,7 +287,7 @@ class UserDocumentTest {
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             'schemas':'urn:ietf:params:scim:schemas:core:2.0:User' | schemas must be an array of schema URNs
             'schemas':[1]                                          | schemas must be an array of schema URNs
-            'schemas':['urn:scim:schemas:core:1.0']                | schemas must contain urn:ietf:params:scim:schemas:core:2.0:User
+            'schemas':['urn:example:Other']                        | schemas must contain urn:ietf:params:scim:schemas:core:2.0:User
             'schemas':[]                                           | schemas must contain urn:ietf:params:scim:schemas:core:2.0:User
             """)
     void a_schemas_list_without_the_core_User_schema_is_invalidSyntax(String schemas, String detail) {
