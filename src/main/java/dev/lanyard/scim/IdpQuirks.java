@@ -7,11 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one place where what real IdPs send is turned into what RFC 7644 says, before the
- * standard PATCH logic sees it. Each rule names the client and the source
- * (shared/reference/idp-clients.md).
+ * standard PATCH and filter logic sees it. Each rule names the client and the source
+ * (shared/reference/idp-clients.md). The liberal readings of values (string booleans, "" as
+ * absent, a plain id for a complex manager) are in {@link UserDocument}; Entra's legacy
+ * "Replace" on an unmatched value path is applied in {@link UserPatch}, which needs the resource.
  */
 final class IdpQuirks {
     private IdpQuirks() {}
@@ -106,4 +110,48 @@ final class IdpQuirks {
         }
         return op;
     }
+
+    /**
+     * {@code emails[type eq "work"].value eq "x"}: Entra ID's uniqueness check on the work email
+     * (idp-clients.md b.1). Not in the grammar (a value path ends at "]"); it means
+     * {@code emails[type eq "work" and value eq "x"]}.
+     */
+    private static final Pattern SUB_AFTER_VALUE_PATH = Pattern.compile(
+            "([A-Za-z][\\w:.$-]*)\\[([^\\[\\]]+)]\\.([A-Za-z][\\w$-]*)\\s+(?i:(eq|ne|co|sw|ew|gt|ge|lt|le)\\s+(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s()\\[\\]]+)|(pr))");
+
+    /**
+     * {@code externalId eq jyoung}, {@code meta.Created gt 2015-10-10T14:38:21.86-07:00}: unquoted
+     * strings in Microsoft's documentation and legacy Postman suite (idp-clients.md b.1, b.2).
+     * Any bare value that is not true, false, null or a number is taken as a string.
+     */
+    private static final Pattern BARE_VALUE = Pattern.compile(
+            "(?i)(\\s(?:eq|ne|co|sw|ew|gt|ge|lt|le)\\s+)([^\"\\s()\\[\\]][^\\s()\\[\\]]*)");
+    private static final Pattern LITERAL = Pattern.compile("(?i)true|false|null|-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
+
+    /** Filter forms IdPs send, rewritten into the RFC 7644 grammar; anything else unchanged. */
+    static String normaliseFilter(String text) {
+        String out = quoteBareValues(text);
+        Matcher m = SUB_AFTER_VALUE_PATH.matcher(out);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String comparison = m.group(6) != null ? m.group(3) + " pr" : m.group(3) + " " + m.group(4) + " " + m.group(5);
+            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + "[" + m.group(2) + " and " + comparison + "]"));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    private static String quoteBareValues(String text) {
+        Matcher m = BARE_VALUE.matcher(text);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String value = m.group(2);
+            String replacement = LITERAL.matcher(value).matches() ? value
+                    : "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + replacement));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
 }
