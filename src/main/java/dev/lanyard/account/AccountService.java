@@ -122,7 +122,7 @@ public final class AccountService {
             ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
             condition.check(current.version());
             Instant now = now();
-            store.update(c, with(current, current.email(), AccountStatus.DISABLED, Optional.empty(), current.version() + 1, now));
+            store.update(c, current.unlinked(AccountStatus.DISABLED, current.version() + 1, now));
             store.event(c, orgId, current.id(), "disabled", Map.of("scimId", scimId), actor, now);
             return null;
         });
@@ -191,10 +191,7 @@ public final class AccountService {
             // PRODUCT.md rule 7: a new userName is a new account. Unlink the old one first: the
             // SCIM id and the userName index admit one linked account each.
             UUID successorId = UUID.randomUUID();
-            var invalidated = with(current, current.email(), AccountStatus.INVALIDATED, Optional.empty(), version, now);
-            store.update(c, new ManagedAccount(invalidated.id(), invalidated.orgId(), invalidated.email(), invalidated.status(),
-                    Optional.empty(), invalidated.externalId(), invalidated.displayName(), invalidated.attributes(),
-                    version, invalidated.scimCreatedAt(), Optional.of(successorId), invalidated.createdAt(), now));
+            store.update(c, current.unlinked(AccountStatus.INVALIDATED, version, now).withSuccessor(successorId));
             var successor = new ManagedAccount(successorId, current.orgId(), profile.email(), status, current.scimId(),
                     profile.externalId(), profile.displayName(), profile.attributes(), version, current.scimCreatedAt(),
                     Optional.empty(), now, now);
@@ -212,12 +209,6 @@ public final class AccountService {
                 : status == AccountStatus.ACTIVE ? "reactivated" : "deactivated";
         store.event(c, current.orgId(), current.id(), kind, Map.of(), actor, now);
         return updated;
-    }
-
-    private static ManagedAccount with(ManagedAccount a, String email, AccountStatus status, Optional<UUID> scimId,
-                                       long version, Instant now) {
-        return new ManagedAccount(a.id(), a.orgId(), email, status, scimId, a.externalId(), a.displayName(),
-                a.attributes(), version, a.scimCreatedAt(), a.successorId(), a.createdAt(), now);
     }
 
     private static DomainException.NotFound notFound(UUID scimId) {

@@ -22,4 +22,15 @@ public record ManagedAccount(UUID id, UUID orgId, String email, AccountStatus st
     public boolean active() {
         return status == AccountStatus.ACTIVE;
     }
+
+    /** This account released by the IdP (invalidated or disabled): its SCIM id is free again. */
+    ManagedAccount unlinked(AccountStatus newStatus, long newVersion, Instant at) {
+        return new ManagedAccount(id, orgId, email, newStatus, Optional.empty(), externalId, displayName, attributes,
+                newVersion, scimCreatedAt, successorId, createdAt, at);
+    }
+
+    ManagedAccount withSuccessor(UUID successor) {
+        return new ManagedAccount(id, orgId, email, status, scimId, externalId, displayName, attributes,
+                version, scimCreatedAt, Optional.of(successor), createdAt, updatedAt);
+    }
 }
