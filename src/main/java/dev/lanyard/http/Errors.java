@@ -12,6 +12,8 @@ import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Optional;
+
 /**
  * The one place where exceptions become HTTP answers. Under /scim/ every answer is a SCIM Error
  * (RFC 7644 §3.12); elsewhere the admin API's {"status","detail"}. Unexpected failures are logged
@@ -22,26 +24,39 @@ public final class Errors {
 
     private Errors() {}
 
+    /** What a refused request is told: status, SCIM error type (or null), and a detail to act on. */
+    public record Problem(int status, String scimType, String detail) {}
+
+    /**
+     * The answer an exception stands for, or empty for an unexpected failure (a bug, a lost
+     * database), which callers log and answer with 500. Used for single requests and for each
+     * operation of a /Bulk request alike.
+     */
+    public static Optional<Problem> describe(Exception e) {
+        return switch (e) {
+            case ScimException s -> Optional.of(new Problem(s.getScimError().getStatus(), s.getScimError().getScimType(),
+                    s.getScimError().getDetail()));
+            case Json.BodyException b -> Optional.of(new Problem(b.status(),
+                    b.status() == 400 ? BadRequestException.INVALID_SYNTAX : null, b.getMessage()));
+            case DomainException.NotFound nf -> Optional.of(new Problem(404, null, nf.getMessage()));
+            case DomainException.Conflict c -> Optional.of(new Problem(409, BadRequestException.UNIQUENESS, c.getMessage()));
+            case DomainException.Invalid i -> Optional.of(new Problem(400, BadRequestException.INVALID_VALUE, i.getMessage()));
+            case DomainException.Stale s -> Optional.of(new Problem(412, null, s.getMessage()));
+            case DomainException.Disabled d -> Optional.of(new Problem(403, null, d.getMessage()));
+            case DomainException d -> Optional.of(new Problem(400, null, d.getMessage()));
+            case AdminRoutes.AdminError a -> Optional.of(new Problem(a.status(), null, a.getMessage()));
+            case HttpResponseException h -> Optional.of(new Problem(h.getStatus(), null, h.getMessage()));
+            default -> Optional.empty();
+        };
+    }
+
     public static void register(RoutesConfig routes) {
-        routes.exception(ScimException.class, (e, ctx) -> {
-            var error = e.getScimError();
-            write(ctx, error.getStatus(), error.getScimType(), error.getDetail());
-        });
-        routes.exception(Json.BodyException.class, (e, ctx) ->
-                write(ctx, e.status(), e.status() == 400 ? BadRequestException.INVALID_SYNTAX : null, e.getMessage()));
-        routes.exception(DomainException.class, (e, ctx) -> {
-            switch (e) {
-                case DomainException.NotFound nf -> write(ctx, 404, null, nf.getMessage());
-                case DomainException.Conflict c -> write(ctx, 409, BadRequestException.UNIQUENESS, c.getMessage());
-                case DomainException.Invalid i -> write(ctx, 400, BadRequestException.INVALID_VALUE, i.getMessage());
-                case DomainException.Stale s -> write(ctx, 412, null, s.getMessage());
-                case DomainException.Disabled d -> write(ctx, 403, null, d.getMessage());
-                default -> write(ctx, 400, null, e.getMessage());
-            }
-        });
-        routes.exception(AdminRoutes.AdminError.class, (e, ctx) -> write(ctx, e.status(), null, e.getMessage()));
-        routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), null, e.getMessage()));
         routes.exception(Exception.class, (e, ctx) -> {
+            Optional<Problem> problem = describe(e);
+            if (problem.isPresent()) {
+                write(ctx, problem.get().status(), problem.get().scimType(), problem.get().detail());
+                return;
+            }
             log.error("request {} {} failed (request id {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
             write(ctx, 500, null, "internal error; the server log has the details under request id " + RequestIds.of(ctx));
         });

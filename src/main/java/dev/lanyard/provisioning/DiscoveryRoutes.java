@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * /ServiceProviderConfig, /ResourceTypes, /Schemas (RFC 7644 §4, RFC 7643 §5-7). They say only
- * what works: PATCH, ETags, sorting, index and cursor pagination yes; bulk and password change not (yet).
+ * what works: PATCH, bulk, ETags, sorting, index and cursor pagination yes; password change not.
  * A filter on these endpoints is refused with 403, as §4 recommends.
  */
 final class DiscoveryRoutes {
@@ -35,7 +35,9 @@ final class DiscoveryRoutes {
         spc.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig");
         spc.put("documentationUri", "https://datatracker.ietf.org/doc/html/rfc7644");
         spc.putObject("patch").put("supported", true);
-        spc.putObject("bulk").put("supported", false).put("maxOperations", 0).put("maxPayloadSize", 0);
+        spc.putObject("bulk").put("supported", true)
+                .put("maxOperations", BulkRequest.MAX_OPERATIONS)
+                .put("maxPayloadSize", BulkRequest.MAX_PAYLOAD_SIZE);
         spc.putObject("filter").put("supported", true).put("maxResults", Paging.MAX_COUNT);
         spc.putObject("changePassword").put("supported", false);
         spc.putObject("sort").put("supported", true);

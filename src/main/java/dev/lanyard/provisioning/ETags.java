@@ -35,14 +35,20 @@ final class ETags {
 
     /** If-Match and If-None-Match of a change (PUT, PATCH, DELETE) as the account service checks them. */
     static dev.lanyard.account.Precondition precondition(io.javalin.http.Context ctx) throws PreconditionFailedException {
+        return precondition(ctx.header("If-Match"), ctx.header("If-None-Match"));
+    }
+
+    /**
+     * The same from the header values (null when absent); a bulk operation's {@code version}
+     * comes in as {@code match} (RFC 7644 §3.7).
+     */
+    static dev.lanyard.account.Precondition precondition(String match, String none) throws PreconditionFailedException {
         // If-Match may list several tags (RFC 9110 §13.1.1): any of them will do.
         java.util.Set<Long> matches = new java.util.HashSet<>();
-        String match = ctx.header("If-Match");
         if (match != null && !match.isBlank() && !match.strip().equals("*")) {
             for (String tag : match.split(",")) version(tag).ifPresent(matches::add);
             if (matches.isEmpty()) ifMatch(match);  // none of ours: 412 with the explanation
         }
-        String none = ctx.header("If-None-Match");
         java.util.Set<Long> versions = new java.util.HashSet<>();
         boolean any = false;
         if (none != null) {

@@ -37,10 +37,15 @@ public final class ScimResponses {
 
     /** An Error (RFC 7644 §3.12): status as a string, scimType when there is one, a detail to act on. */
     public static void error(Context ctx, int status, String scimType, String detail) {
+        json(ctx, status, errorBody(status, scimType, detail));
+        if (status == 401) ctx.header("WWW-Authenticate", "Bearer realm=\"Lanyard SCIM\"");
+    }
+
+    /** The Error document alone, also a failed bulk operation's {@code response} (RFC 7644 §3.7.3). */
+    static ObjectNode errorBody(int status, String scimType, String detail) {
         ErrorResponse error = new ErrorResponse(status);
         error.setScimType(scimType);
         error.setDetail(detail);
-        json(ctx, status, ScimJson.MAPPER.valueToTree(error));
-        if (status == 401) ctx.header("WWW-Authenticate", "Bearer realm=\"Lanyard SCIM\"");
+        return ScimJson.MAPPER.valueToTree(error);
     }
 }

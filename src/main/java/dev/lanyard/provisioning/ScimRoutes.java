@@ -17,12 +17,15 @@ public final class ScimRoutes {
     public static final String PREFIX = "/scim/v2/";
 
     private final UserRoutes users;
+    private final BulkRoutes bulk;
     private final DiscoveryRoutes discovery;
     private final ScimAuth auth;
 
     public ScimRoutes(AccountService accounts, TokenService tokens, BaseUrl baseUrl, byte[] cursorKey) {
         this.auth = new ScimAuth(tokens);
-        this.users = new UserRoutes(accounts, auth, baseUrl, new Cursors(cursorKey));
+        var operations = new UserOperations(accounts);  // one way to change a User, with or without /Bulk
+        this.users = new UserRoutes(accounts, operations, auth, baseUrl, new Cursors(cursorKey));
+        this.bulk = new BulkRoutes(auth, baseUrl, operations);
         this.discovery = new DiscoveryRoutes(auth, baseUrl);
     }
 
@@ -36,6 +39,7 @@ public final class ScimRoutes {
         routes.put(base + "/Users/{id}", users::replace);
         routes.patch(base + "/Users/{id}", users::patch);
         routes.delete(base + "/Users/{id}", users::delete);
+        routes.post(base + "/Bulk", bulk::bulk);
 
         // Okta's "Test API Credentials" also lists Groups. Lanyard has no groups yet, so the
         // truthful answer is an empty list; creating one is refused, and /ResourceTypes does not

@@ -6,21 +6,16 @@ import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.exceptions.ResourceNotFoundException;
 import com.unboundid.scim2.common.exceptions.ScimException;
 import com.unboundid.scim2.common.filters.Filter;
-import com.unboundid.scim2.common.messages.PatchRequest;
 import dev.lanyard.account.AccountColumns;
-import dev.lanyard.account.AccountProfile;
 import dev.lanyard.account.AccountQuery;
 import dev.lanyard.account.Precondition;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.account.ManagedAccount;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Json;
-import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.scim.ScimJson;
 import dev.lanyard.scim.Projection;
 import dev.lanyard.scim.ScimFilters;
-import dev.lanyard.scim.UserDocument;
-import dev.lanyard.scim.UserPatch;
 import dev.lanyard.storage.SqlFilter;
 import dev.lanyard.token.ProvisioningToken;
 import io.javalin.http.Context;
@@ -30,17 +25,20 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * /scim/v2/{orgId}/Users (RFC 7644 §3): parse and check the request, call {@link AccountService},
- * render the result. No SQL here and no product rules: those live in the account package.
+ * /scim/v2/{orgId}/Users (RFC 7644 §3): parse and check the request, call {@link AccountService}
+ * (changes through {@link UserOperations}, which bulk operations share), render the result. No SQL
+ * here and no product rules: those live in the account package.
  */
 final class UserRoutes {
     private final AccountService accounts;
     private final ScimAuth auth;
     private final BaseUrl baseUrl;
     private final Cursors cursors;
+    private final UserOperations operations;
 
-    UserRoutes(AccountService accounts, ScimAuth auth, BaseUrl baseUrl, Cursors cursors) {
+    UserRoutes(AccountService accounts, UserOperations operations, ScimAuth auth, BaseUrl baseUrl, Cursors cursors) {
         this.accounts = accounts;
+        this.operations = operations;
         this.auth = auth;
         this.baseUrl = baseUrl;
         this.cursors = cursors;
@@ -48,14 +46,10 @@ final class UserRoutes {
 
     void create(Context ctx) throws Exception {
         ProvisioningToken.Holder caller = auth.require(ctx);
-        UUID orgId = caller.orgId();
         Projection projection = projection(ctx);
-        UserDocument doc = UserDocument.parse(body(ctx));
-        ManagedAccount created = accounts.provision(orgId, profile(doc), actor(caller));
-        ObjectNode rendered = UserRepresentation.render(created, usersUrl(ctx));
-        ctx.header("Location", rendered.get("meta").get("location").asText());
-        ctx.header("ETag", UserRepresentation.etag(created));
-        ScimResponses.json(ctx, 201, projection.apply(rendered));
+        UserOperations.Result created = operations.create(caller, body(ctx), usersUrl(ctx));
+        ctx.header("Location", created.location());
+        write(ctx, created, projection);
     }
 
     void get(Context ctx) throws Exception {
@@ -108,43 +102,30 @@ final class UserRoutes {
 
     void replace(Context ctx) throws Exception {
         ProvisioningToken.Holder caller = auth.require(ctx);
-        UUID orgId = caller.orgId();
         UUID scimId = scimId(ctx);
         Precondition condition = ETags.precondition(ctx);
         Projection projection = projection(ctx);
-        JsonNode body = body(ctx);
-        // Okta's PUT carries the read-only id; a different one means the client is confused.
-        JsonNode id = body.get("id");
-        if (id != null && id.isTextual() && !id.asText().equals(scimId.toString())) {
-            throw BadRequestException.mutability("id is read-only: the body says " + id.asText()
-                    + " but the URL names " + scimId);
-        }
-        UserDocument doc = UserDocument.parse(body);
-        ManagedAccount updated = accounts.update(orgId, scimId, condition, current -> profile(doc), actor(caller));
-        ok(ctx, updated, projection);
+        write(ctx, operations.replace(caller, scimId, condition, body(ctx), usersUrl(ctx)), projection);
     }
 
     void patch(Context ctx) throws Exception {
         ProvisioningToken.Holder caller = auth.require(ctx);
-        UUID orgId = caller.orgId();
         UUID scimId = scimId(ctx);
         Precondition condition = ETags.precondition(ctx);
         Projection projection = projection(ctx);
-        PatchRequest patch = UserPatch.parse(body(ctx));
-        ManagedAccount updated = accounts.update(orgId, scimId, condition, current -> {
-            ObjectNode base = UserDocument.toScim(current.email(), current.active(), current.attributes());
-            ObjectNode patched = UserPatch.apply(base, patch, scimId.toString());
-            return profile(UserDocument.parse(patched));
-        }, actor(caller));
-        ok(ctx, updated, projection);
+        write(ctx, operations.patch(caller, scimId, condition, body(ctx), usersUrl(ctx)), projection);
     }
 
     void delete(Context ctx) throws Exception {
         ProvisioningToken.Holder caller = auth.require(ctx);
-        UUID orgId = caller.orgId();
         Precondition condition = ETags.precondition(ctx);
-        accounts.deprovision(orgId, scimId(ctx), condition, actor(caller));
-        ctx.status(204);
+        ctx.status(operations.delete(caller, scimId(ctx), condition, usersUrl(ctx)).status());
+    }
+
+    /** A change's answer: its status, the ETag header and the User as the client asked to see it. */
+    private static void write(Context ctx, UserOperations.Result result, Projection projection) {
+        result.etag().ifPresent(etag -> ctx.header("ETag", etag));
+        ScimResponses.json(ctx, result.status(), projection.apply(result.body().orElseThrow()));
     }
 
     private void ok(Context ctx, ManagedAccount account, Projection projection) {
@@ -162,29 +143,19 @@ final class UserRoutes {
         return Optional.of(SqlFilter.translate(parsed, AccountColumns.INSTANCE, ScimJson.USER_SCHEMA, AccountColumns.SUPPORTED));
     }
 
-    private static AccountProfile profile(UserDocument doc) {
-        return new AccountProfile(doc.userName(), doc.externalId(), doc.displayName(), doc.active(), doc.attributes());
-    }
-
     private static JsonNode body(Context ctx) throws Exception {
         return Json.readBody(ctx, ScimJson.MAPPER);
     }
 
-    /** A path id that is not a UUID cannot be one of ours: 404, like any unknown id. */
     private static UUID scimId(Context ctx) throws ScimException {
-        return OrganizationService.parseUuid(ctx.pathParam("id")).orElseThrow(() -> notFound(ctx));
+        return UserOperations.scimId(ctx.pathParam("id"));
     }
 
     private static ResourceNotFoundException notFound(Context ctx) {
-        return new ResourceNotFoundException("no user with id " + ctx.pathParam("id") + " in this organization");
+        return UserOperations.notFound(ctx.pathParam("id"));
     }
 
     private String usersUrl(Context ctx) {
         return baseUrl.of(ctx) + "/scim/v2/" + ctx.pathParam("orgId") + "/Users";
-    }
-
-    /** Who made the change, for the account's history: the token, not a secret. */
-    private static String actor(ProvisioningToken.Holder caller) {
-        return "scim:token:" + caller.tokenId();
     }
 }

@@ -310,7 +310,7 @@ final class ScimClientIT {
         assertThat(config.getFilter().isSupported()).isTrue();
         assertThat(config.getFilter().getMaxResults()).isEqualTo(Paging.MAX_COUNT);
         assertThat(config.getEtag().isSupported()).isTrue();
-        assertThat(config.getBulk().isSupported()).isFalse();
+        assertThat(config.getBulk().isSupported()).isTrue();
         assertThat(config.getSort().isSupported()).isTrue();
         assertThat(config.getChangePassword().isSupported()).isFalse();
         assertThat(config.getAuthenticationSchemes()).singleElement().satisfies(scheme -> {

@@ -1,0 +1,105 @@
+package dev.lanyard.provisioning;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.unboundid.scim2.common.exceptions.BadRequestException;
+import com.unboundid.scim2.common.exceptions.ResourceNotFoundException;
+import com.unboundid.scim2.common.exceptions.ScimException;
+import com.unboundid.scim2.common.messages.PatchRequest;
+import dev.lanyard.account.AccountProfile;
+import dev.lanyard.account.AccountService;
+import dev.lanyard.account.ManagedAccount;
+import dev.lanyard.account.Precondition;
+import dev.lanyard.organization.OrganizationService;
+import dev.lanyard.scim.UserDocument;
+import dev.lanyard.scim.UserPatch;
+import dev.lanyard.token.ProvisioningToken;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The changes to Users (RFC 7644 §3.3, §3.5.1, §3.5.2, §3.6) without HTTP: the single-resource
+ * routes and each operation of a bulk request (§3.7) run exactly this, so both validate the same
+ * way, apply the same product rules in one transaction per change, and fail with the same
+ * exceptions (ScimException, DomainException), which the caller turns into SCIM Errors.
+ */
+final class UserOperations {
+    /**
+     * What a change produced.
+     *
+     * @param id       the User's SCIM id
+     * @param body     the User as it now is (absent after a DELETE)
+     * @param etag     W/"N" of that User
+     * @param location the User's URL, {@code .../Users/{id}}
+     */
+    record Result(int status, UUID id, Optional<ObjectNode> body, Optional<String> etag, String location) {}
+
+    private final AccountService accounts;
+
+    UserOperations(AccountService accounts) {
+        this.accounts = accounts;
+    }
+
+    /** POST /Users: 201 with the new (or re-attached) User. */
+    Result create(ProvisioningToken.Holder caller, JsonNode body, String usersUrl) throws ScimException {
+        UserDocument doc = UserDocument.parse(body);
+        return rendered(201, accounts.provision(caller.orgId(), profile(doc), actor(caller)), usersUrl);
+    }
+
+    /** PUT /Users/{id}: the body replaces the User. */
+    Result replace(ProvisioningToken.Holder caller, UUID scimId, Precondition condition, JsonNode body, String usersUrl)
+            throws ScimException {
+        // Okta's PUT carries the read-only id; a different one means the client is confused.
+        JsonNode id = body.get("id");
+        if (id != null && id.isTextual() && !id.asText().equals(scimId.toString())) {
+            throw BadRequestException.mutability("id is read-only: the body says " + id.asText()
+                    + " but the URL names " + scimId);
+        }
+        UserDocument doc = UserDocument.parse(body);
+        ManagedAccount updated = accounts.update(caller.orgId(), scimId, condition, current -> profile(doc), actor(caller));
+        return rendered(200, updated, usersUrl);
+    }
+
+    /** PATCH /Users/{id}: the PatchOp applied to the stored User, validated like a PUT. */
+    Result patch(ProvisioningToken.Holder caller, UUID scimId, Precondition condition, JsonNode body, String usersUrl)
+            throws ScimException {
+        PatchRequest patch = UserPatch.parse(body);
+        ManagedAccount updated = accounts.update(caller.orgId(), scimId, condition, current -> {
+            ObjectNode base = UserDocument.toScim(current.email(), current.active(), current.attributes());
+            ObjectNode patched = UserPatch.apply(base, patch, scimId.toString());
+            return profile(UserDocument.parse(patched));
+        }, actor(caller));
+        return rendered(200, updated, usersUrl);
+    }
+
+    /** DELETE /Users/{id}: 204; the account is disabled and unlinked (AccountService#deprovision). */
+    Result delete(ProvisioningToken.Holder caller, UUID scimId, Precondition condition, String usersUrl) {
+        accounts.deprovision(caller.orgId(), scimId, condition, actor(caller));
+        return new Result(204, scimId, Optional.empty(), Optional.empty(), usersUrl + "/" + scimId);
+    }
+
+    /** A path id that is not a UUID cannot be one of ours: 404, like any unknown id. */
+    static UUID scimId(String id) throws ResourceNotFoundException {
+        return OrganizationService.parseUuid(id).orElseThrow(() -> notFound(id));
+    }
+
+    static ResourceNotFoundException notFound(String id) {
+        return new ResourceNotFoundException("no user with id " + id + " in this organization");
+    }
+
+    private static Result rendered(int status, ManagedAccount account, String usersUrl) {
+        ObjectNode body = UserRepresentation.render(account, usersUrl);
+        return new Result(status, account.scimId().orElseThrow(), Optional.of(body), Optional.of(UserRepresentation.etag(account)),
+                body.get("meta").get("location").asText());
+    }
+
+    private static AccountProfile profile(UserDocument doc) {
+        return new AccountProfile(doc.userName(), doc.externalId(), doc.displayName(), doc.active(), doc.attributes());
+    }
+
+    /** Who made the change, for the account's history: the token, not a secret. */
+    private static String actor(ProvisioningToken.Holder caller) {
+        return "scim:token:" + caller.tokenId();
+    }
+}
