@@ -276,6 +276,22 @@ class AccountRulesIT {
         assertError(scim("GET", "/Users?count=ten", null), 400, "invalidValue");
     }
 
+    @Test
+    void the_unfiltered_total_follows_creates_renames_deletes_and_reattachments() {
+        String a = createUser("t1@example.com").expect(201).json().get("id").asText();
+        createUser("t2@example.com").expect(201);
+        rename(a, "t1.renamed@example.com");
+        assertThat(unfilteredTotal()).isEqualTo(2).isEqualTo(total("id pr"));
+        scim("DELETE", "/Users/" + a, null).expect(204);
+        assertThat(unfilteredTotal()).isEqualTo(1).isEqualTo(total("id pr"));
+        createUser("t1.renamed@example.com").expect(201);  // re-attaches the disabled account
+        assertThat(unfilteredTotal()).isEqualTo(2).isEqualTo(total("id pr"));
+    }
+
+    private long unfilteredTotal() {
+        return scim("GET", "/Users?count=0", null).expect(200).json().get("totalResults").asLong();
+    }
+
     // --- helpers ---------------------------------------------------------------------------
 
     private long total(String filter) {
