@@ -98,6 +98,9 @@ public final class Database implements AutoCloseable {
         config.setConnectionTimeout(10_000);
         // Fail at start, with the server's own message, rather than on the first request.
         config.setInitializationFailTimeout(10_000);
+        // Plan every query with its values: a generic plan cannot use the trigram index for
+        // "co" (LIKE with a parameter) and would misjudge selective lookups in a big organization.
+        config.setConnectionInitSql("set plan_cache_mode = force_custom_plan");
         HikariDataSource pool = new HikariDataSource(config);
         try {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();

@@ -19,10 +19,13 @@ import java.util.UUID;
  * feature's {@link ColumnMap} from attribute paths to SQL. Values are always bound, never
  * spliced into the text.
  *
- * <pre>userName eq "Ann@Example.com" and emails[type eq "work" and value co "@example.com"]
- *   -> (coalesce(lower(email) = lower(?), false) and exists (select 1 from jsonb_array_elements(...) e1(v)
- *        where (coalesce(lower(e1.v ->> 'type') = lower(?), false) and coalesce(lower(e1.v ->> 'value') like lower(?) escape '\', false))))
+ * <pre>userName eq "Ann@Example.com" and not (emails[type eq "work" and value co "@example.com"])
+ *   -> (lower(email) = lower(?) and not coalesce(exists (select 1 from jsonb_array_elements(...) e1(v)
+ *        where (lower(e1.v ->> 'type') = lower(?) and lower(e1.v ->> 'value') like lower(?) escape '\')), false))
  *      ["Ann@Example.com", "work", "%@example.com%"]</pre>
+ *
+ * Comparisons stay bare so PostgreSQL can match them to indexes (lower(email) = lower(?) uses the
+ * userName index; like uses the trigram index); only negations wrap their operand in coalesce.
  *
  * Semantics, the same as an in-memory evaluation of the filter: a comparison with an absent
  * value is false; {@code ne} and {@code not} are the negation of {@code eq} and of their
@@ -99,7 +102,10 @@ public final class SqlFilter {
             this.supported = supported;
         }
 
-        /** A boolean SQL condition, never NULL. */
+        /**
+         * A boolean SQL condition. It may be NULL where a value is absent; NULL and false select
+         * the same rows, and every negation wraps its operand in coalesce(..., false).
+         */
         String condition(Filter f, int depth) throws ScimException {
             if (depth > MAX_DEPTH) {
                 throw BadRequestException.invalidFilter("the filter nests deeper than " + MAX_DEPTH + " levels");
@@ -107,7 +113,7 @@ public final class SqlFilter {
             return switch (f) {
                 case AndFilter and -> combine(and, " and ", depth);
                 case OrFilter or -> combine(or, " or ", depth);
-                case NotFilter not -> "not (" + condition(not.getInvertedFilter(), depth + 1) + ")";
+                case NotFilter not -> "not " + coalesce(condition(not.getInvertedFilter(), depth + 1));
                 case ComplexValueFilter cv -> valuePath(cv, depth);
                 default -> comparison(f, columns);
             };
@@ -153,7 +159,7 @@ public final class SqlFilter {
                     }
                     if (f instanceof NotEqualFilter) {
                         // ne is "not eq": no element equals the value
-                        yield "not (" + comparison(Filter.eq(path, f.getComparisonValue()), scope) + ")";
+                        yield "not " + coalesce(comparison(Filter.eq(path, f.getComparisonValue()), scope));
                     }
                     Scalar element = each.elements().resolve(alias, each.subAttribute()).orElseThrow(() -> unknown(path));
                     yield exists(each, alias, leaf(f, element));
@@ -185,7 +191,9 @@ public final class SqlFilter {
                 case EndsWithFilter ew -> like(f, s, v, "%", "");
                 default -> throw BadRequestException.invalidFilter("unsupported filter " + f);
             };
-            return f instanceof NotEqualFilter ? sql : coalesce(sql);
+            // Bare, so PostgreSQL can use an index: in WHERE, NULL (an absent value) already
+            // selects nothing. Only negations need NULL turned into false (see not / ne).
+            return sql;
         }
 
         private String compare(Filter f, Scalar s, String op, JsonNode v) throws BadRequestException {
@@ -300,7 +308,7 @@ public final class SqlFilter {
             return switch (f) {
                 case AndFilter and -> combine(and.getCombinedFilters(), " and ", depth);
                 case OrFilter or -> combine(or.getCombinedFilters(), " or ", depth);
-                case NotFilter not -> "not (" + condition(not.getInvertedFilter(), depth + 1) + ")";
+                case NotFilter not -> "not " + Translator.coalesce(condition(not.getInvertedFilter(), depth + 1));
                 case ComplexValueFilter cv -> throw BadRequestException.invalidFilter("value paths cannot nest: " + cv);
                 default -> outer.comparison(f, scope);
             };

@@ -93,6 +93,57 @@ public final class TestApp implements AutoCloseable {
         }
     }
 
+    /** Runs a statement on the app's database (test fixtures that HTTP would make slow). */
+    public void execute(String sql, Object... params) {
+        try (var c = database.dataSource().getConnection(); var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+            ps.execute();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The plan PostgreSQL picks for a query when sequential scans are ruled out: proves an index
+     * can serve it. Values are inlined as literals, as the server's custom plans see them
+     * (Database sets plan_cache_mode = force_custom_plan).
+     */
+    public String planWithoutSeqScan(String sql, java.util.List<Object> params) {
+        StringBuilder inlined = new StringBuilder();
+        int p = 0;
+        for (char ch : sql.toCharArray()) {
+            if (ch != '?') {
+                inlined.append(ch);
+                continue;
+            }
+            Object v = params.get(p++);
+            inlined.append(v instanceof Boolean || v instanceof Number ? String.valueOf(v)
+                    : "'" + String.valueOf(v).replace("'", "''") + "'" + (v instanceof java.util.UUID ? "::uuid" : ""));
+        }
+        return plan(inlined.toString());
+    }
+
+    private String plan(String sql) {
+        java.util.List<Object> params = java.util.List.of();
+        try (var c = database.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (var s = c.createStatement()) {
+                s.execute("set local enable_seqscan = off");
+            }
+            StringBuilder plan = new StringBuilder();
+            try (var ps = c.prepareStatement("explain " + sql)) {
+                for (int i = 0; i < params.size(); i++) dev.lanyard.storage.Sql.bind(ps, i + 1, params.get(i));
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            c.rollback();
+            return plan.toString();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         server.stop();
