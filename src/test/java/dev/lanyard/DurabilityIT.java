@@ -40,6 +40,11 @@ class DurabilityIT {
             server.destroy();
             server.waitFor(60, TimeUnit.SECONDS);
         }
+        if (data != null) {
+            try (var paths = Files.walk(data)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     @Test
