@@ -51,15 +51,10 @@ public final class Errors {
     }
 
     public static void register(RoutesConfig routes) {
-        routes.exception(Exception.class, (e, ctx) -> {
-            Optional<Problem> problem = describe(e);
-            if (problem.isPresent()) {
-                write(ctx, problem.get().status(), problem.get().scimType(), problem.get().detail());
-                return;
-            }
-            log.error("request {} {} failed (request id {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
-            write(ctx, 500, null, "internal error; the server log has the details under request id " + RequestIds.of(ctx));
-        });
+        routes.exception(Exception.class, Errors::handle);
+        // Javalin answers its own HttpResponseExceptions (an unknown path, a ForbiddenResponse) in
+        // plain text unless a handler names that very type; naming it gives them our shapes too.
+        routes.exception(HttpResponseException.class, Errors::handle);
         // Unknown paths and methods get the same shapes as everything else.
         routes.error(404, ctx -> {
             if (ctx.result() == null) write(ctx, 404, null, "no such endpoint: " + ctx.method() + " " + ctx.path());
@@ -67,6 +62,16 @@ public final class Errors {
         routes.error(405, ctx -> {
             if (ctx.result() == null) write(ctx, 405, null, ctx.method() + " is not allowed on " + ctx.path());
         });
+    }
+
+    private static void handle(Exception e, Context ctx) {
+        Optional<Problem> problem = describe(e);
+        if (problem.isPresent()) {
+            write(ctx, problem.get().status(), problem.get().scimType(), problem.get().detail());
+            return;
+        }
+        log.error("request {} {} failed (request id {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
+        write(ctx, 500, null, "internal error; the server log has the details under request id " + RequestIds.of(ctx));
     }
 
     static void write(Context ctx, int status, String scimType, String detail) {
