@@ -4,6 +4,7 @@ import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.exceptions.ScimException;
 import dev.lanyard.DomainException;
 import dev.lanyard.admin.AdminRoutes;
+import dev.lanyard.console.ConsoleRoutes;
 import dev.lanyard.provisioning.ScimRoutes;
 import dev.lanyard.provisioning.ScimResponses;
 import io.javalin.config.RoutesConfig;
@@ -16,8 +17,8 @@ import java.util.Optional;
 
 /**
  * The one place where exceptions become HTTP answers. Under /scim/ every answer is a SCIM Error
- * (RFC 7644 §3.12); elsewhere the admin API's {"status","detail"}. Unexpected failures are logged
- * with the request id and answered without internals.
+ * (RFC 7644 §3.12); under /console an HTML page; elsewhere the admin API's {"status","detail"}.
+ * Unexpected failures are logged with the request id and answered without internals.
  */
 public final class Errors {
     private static final Logger log = LoggerFactory.getLogger(Errors.class);
@@ -77,6 +78,8 @@ public final class Errors {
     static void write(Context ctx, int status, String scimType, String detail) {
         if (ctx.path().startsWith(ScimRoutes.PREFIX)) {
             ScimResponses.error(ctx, status, scimType, detail);
+        } else if (ConsoleRoutes.owns(ctx.path())) {
+            ConsoleRoutes.error(ctx, status, detail);
         } else {
             AdminRoutes.error(ctx, status, detail);
         }

@@ -5,6 +5,8 @@ import dev.lanyard.testing.TestApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An unknown path answers in the shape of the API it is under, not in Javalin's plain text. */
@@ -32,5 +34,13 @@ class UnknownPathsIT {
 
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.json().get("status").asText()).isEqualTo("404");
+    }
+
+    @Test
+    void an_unknown_console_path_is_an_html_page() {
+        Http.Response r = app.http().send("GET", "/console/nothing", null, Map.of());
+
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.header("Content-Type")).startsWith("text/html");
     }
 }
