@@ -2,6 +2,9 @@ package dev.lanyard;
 
 import dev.lanyard.account.AccountService;
 import dev.lanyard.admin.AdminRoutes;
+import dev.lanyard.console.AdminUserService;
+import dev.lanyard.console.ConsoleAuth;
+import dev.lanyard.console.ConsoleRoutes;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Errors;
@@ -30,11 +33,13 @@ public final class App {
     /** What the routes need; built once per process (or per test class). */
     public record Services(Database database, OrganizationService organizations, TokenService tokens,
                            AccountService accounts, OperatorCredential operator, ServerSecrets secrets,
-                           PrometheusMeterRegistry metrics) {
+                           AdminUserService admins, ConsoleAuth consoleAuth, PrometheusMeterRegistry metrics) {
         public static Services on(Database database) {
             var tx = new Transactions(database.dataSource());
-            return new Services(database, new OrganizationService(tx), new TokenService(tx), new AccountService(tx),
-                    new OperatorCredential(tx), new ServerSecrets(tx), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            var organizations = new OrganizationService(tx);
+            return new Services(database, organizations, new TokenService(tx), new AccountService(tx),
+                    new OperatorCredential(tx), new ServerSecrets(tx), new AdminUserService(tx),
+                    new ConsoleAuth(tx, organizations), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         }
     }
 
@@ -43,7 +48,8 @@ public final class App {
     public static Javalin create(Services s, Optional<URI> publicUrl) {
         var baseUrl = new BaseUrl(publicUrl);
         var scim = new ScimRoutes(s.accounts(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
-        var admin = new AdminRoutes(s.organizations(), s.tokens(), s.accounts(), s.operator(), baseUrl);
+        var admin = new AdminRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
+        var console = new ConsoleRoutes(s.consoleAuth(), baseUrl);
         var accessLog = new AccessLog(s.metrics());
 
         return Javalin.create(config -> {
@@ -70,6 +76,7 @@ public final class App {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(s.metrics().scrape()));
             scim.register(config.routes);
             admin.register(config.routes);
+            console.register(config.routes);
             Errors.register(config.routes);
         });
     }

@@ -6,6 +6,8 @@ import dev.lanyard.DomainException;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.account.AccountStatus;
 import dev.lanyard.account.ManagedAccount;
+import dev.lanyard.console.AdminUserService;
+import dev.lanyard.console.ConsoleRoutes;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Json;
 import dev.lanyard.organization.Organization;
@@ -34,14 +36,16 @@ public final class AdminRoutes {
     private final OrganizationService organizations;
     private final TokenService tokens;
     private final AccountService accounts;
+    private final AdminUserService admins;
     private final OperatorCredential operator;
     private final BaseUrl baseUrl;
 
     public AdminRoutes(OrganizationService organizations, TokenService tokens, AccountService accounts,
-                       OperatorCredential operator, BaseUrl baseUrl) {
+                       AdminUserService admins, OperatorCredential operator, BaseUrl baseUrl) {
         this.organizations = organizations;
         this.tokens = tokens;
         this.accounts = accounts;
+        this.admins = admins;
         this.operator = operator;
         this.baseUrl = baseUrl;
     }
@@ -60,6 +64,7 @@ public final class AdminRoutes {
             tokens.revoke(orgId(ctx), uuid(ctx.pathParam("id"), "token"));
             ctx.status(204);
         });
+        routes.post(PREFIX + "/orgs/{org}/admins", this::createAdmin);
         routes.get(PREFIX + "/orgs/{org}/accounts", this::listAccounts);
         routes.get(PREFIX + "/orgs/{org}/accounts/{id}/history", ctx -> ok(ctx, Map.of("events",
                 accounts.history(orgId(ctx), uuid(ctx.pathParam("id"), "account")))));
@@ -100,6 +105,19 @@ public final class AdminRoutes {
         Map<String, Object> out = token(issued.token());
         out.put("token", issued.secret());
         out.put("scimUrl", scimUrl(ctx, org));
+        ok(ctx, 201, out);
+    }
+
+    /** A console admin with a random password, in this answer only: {"id","email","password","loginUrl"}. */
+    private void createAdmin(Context ctx) throws Exception {
+        JsonNode body = body(ctx);
+        Organization org = organizations.get(ctx.pathParam("org"));
+        AdminUserService.Created created = admins.create(org.id(), text(body, "email"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", created.admin().id());
+        out.put("email", created.admin().email());
+        out.put("password", created.password());
+        out.put("loginUrl", baseUrl.of(ctx) + ConsoleRoutes.PREFIX + "/login");
         ok(ctx, 201, out);
     }
 

@@ -29,6 +29,14 @@ final class AdminApi {
         }
     }
 
+    /** The answer to {@code POST .../admins}: the only time the one-time password is ever sent. */
+    record CreatedAdmin(String id, String email, String password, Optional<String> loginUrl) {
+        static CreatedAdmin from(JsonNode json) {
+            return new CreatedAdmin(required(json, "id"), required(json, "email"), required(json, "password"),
+                    optional(json, "loginUrl"));
+        }
+    }
+
     /** {@code {"id","label","createdAt","lastUsedAt"}}; an active provisioning token, without its secret. */
     record TokenInfo(String id, Optional<String> label, String createdAt, Optional<String> lastUsedAt) {
         static TokenInfo from(JsonNode json) {

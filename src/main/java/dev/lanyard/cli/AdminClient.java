@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.cli.AdminApi.Account;
 import dev.lanyard.cli.AdminApi.AccountStatus;
+import dev.lanyard.cli.AdminApi.CreatedAdmin;
 import dev.lanyard.cli.AdminApi.IssuedToken;
 import dev.lanyard.cli.AdminApi.Organization;
 import dev.lanyard.cli.AdminApi.TokenInfo;
@@ -68,6 +69,11 @@ final class AdminClient {
 
     void revokeToken(String org, String tokenId) {
         send("DELETE", "/orgs/" + segment(org) + "/tokens/" + segment(tokenId), Optional.empty());
+    }
+
+    CreatedAdmin createAdmin(String org, String email) {
+        ObjectNode body = JSON.createObjectNode().put("email", email);
+        return CreatedAdmin.from(send("POST", "/orgs/" + segment(org) + "/admins", Optional.of(body)));
     }
 
     /** Every matching account, fetched a page at a time. */

@@ -21,7 +21,8 @@ import picocli.CommandLine.ScopeType;
             OrgCommand.class,
             ProvisioningCommand.class,
             TokenCommand.class,
-            AccountCommand.class
+            AccountCommand.class,
+            AdminCommand.class
         })
 public final class LanyardCommand {
 

@@ -4,6 +4,7 @@ import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.exceptions.ScimException;
 import dev.lanyard.DomainException;
 import dev.lanyard.admin.AdminRoutes;
+import dev.lanyard.console.ConsoleRoutes;
 import dev.lanyard.provisioning.ScimRoutes;
 import dev.lanyard.provisioning.ScimResponses;
 import io.javalin.config.RoutesConfig;
@@ -16,8 +17,8 @@ import java.util.Optional;
 
 /**
  * The one place where exceptions become HTTP answers. Under /scim/ every answer is a SCIM Error
- * (RFC 7644 §3.12); elsewhere the admin API's {"status","detail"}. Unexpected failures are logged
- * with the request id and answered without internals.
+ * (RFC 7644 §3.12); under /console an HTML page; elsewhere the admin API's {"status","detail"}.
+ * Unexpected failures are logged with the request id and answered without internals.
  */
 public final class Errors {
     private static final Logger log = LoggerFactory.getLogger(Errors.class);
@@ -51,15 +52,10 @@ public final class Errors {
     }
 
     public static void register(RoutesConfig routes) {
-        routes.exception(Exception.class, (e, ctx) -> {
-            Optional<Problem> problem = describe(e);
-            if (problem.isPresent()) {
-                write(ctx, problem.get().status(), problem.get().scimType(), problem.get().detail());
-                return;
-            }
-            log.error("request {} {} failed (request id {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
-            write(ctx, 500, null, "internal error; the server log has the details under request id " + RequestIds.of(ctx));
-        });
+        routes.exception(Exception.class, Errors::handle);
+        // Javalin answers its own HttpResponseExceptions (an unknown path, a ForbiddenResponse) in
+        // plain text unless a handler names that very type; naming it gives them our shapes too.
+        routes.exception(HttpResponseException.class, Errors::handle);
         // Unknown paths and methods get the same shapes as everything else.
         routes.error(404, ctx -> {
             if (ctx.result() == null) write(ctx, 404, null, "no such endpoint: " + ctx.method() + " " + ctx.path());
@@ -69,9 +65,21 @@ public final class Errors {
         });
     }
 
+    private static void handle(Exception e, Context ctx) {
+        Optional<Problem> problem = describe(e);
+        if (problem.isPresent()) {
+            write(ctx, problem.get().status(), problem.get().scimType(), problem.get().detail());
+            return;
+        }
+        log.error("request {} {} failed (request id {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
+        write(ctx, 500, null, "internal error; the server log has the details under request id " + RequestIds.of(ctx));
+    }
+
     static void write(Context ctx, int status, String scimType, String detail) {
         if (ctx.path().startsWith(ScimRoutes.PREFIX)) {
             ScimResponses.error(ctx, status, scimType, detail);
+        } else if (ConsoleRoutes.owns(ctx.path())) {
+            ConsoleRoutes.error(ctx, status, detail);
         } else {
             AdminRoutes.error(ctx, status, detail);
         }

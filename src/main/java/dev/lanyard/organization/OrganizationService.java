@@ -53,6 +53,11 @@ public final class OrganizationService {
                 .orElseThrow(() -> new DomainException.NotFound("no organization \"" + idOrName + "\""));
     }
 
+    /** By id or by name; empty when there is none (the console's sign-in form). */
+    public Optional<Organization> find(String idOrName) {
+        return tx.read(c -> find(c, idOrName == null ? "" : idOrName.strip()));
+    }
+
     public Optional<Organization> findById(UUID id) {
         return tx.read(c -> store.findById(c, id));
     }

@@ -46,6 +46,26 @@ class CliIT {
     }
 
     @Test
+    void an_operator_creates_a_console_admin_whose_password_signs_in_once_and_a_second_create_is_refused() throws Exception {
+        ok("org", "create", "Console Corp");
+
+        JsonNode created = new ObjectMapper().readTree(ok("admin", "create", "Console Corp", "ann@example.com", "--json"));
+
+        Http http = new Http(app.baseUrl());
+        Http.Response form = http.send("GET", "/console/login", null, Map.of()).expect(200);
+        String cookie = form.header("Set-Cookie").split(";")[0];
+        String csrf = form.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+        String body = "csrf=" + csrf + "&org=Console+Corp&email=ann%40example.com&password="
+                + java.net.URLEncoder.encode(created.get("password").asText(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(http.send("POST", "/console/login", body,
+                Map.of("Content-Type", "application/x-www-form-urlencoded", "Cookie", cookie)).status()).isEqualTo(303);
+
+        CliRunner.Result again = CliRunner.run(ENV, "admin", "create", "Console Corp", "ANN@example.com");
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("already an admin");
+    }
+
+    @Test
     void server_errors_are_printed_as_one_line_with_exit_code_1() {
         CliRunner.Result r = CliRunner.run(ENV, "provisioning", "enable", "no-such-org");
         assertThat(r.exitCode()).isEqualTo(1);

@@ -1,0 +1,40 @@
+package dev.lanyard.console;
+
+import dev.lanyard.DomainException;
+import dev.lanyard.storage.Transactions;
+import dev.lanyard.storage.UniqueViolation;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/** Creating organization admins for the console; the operator's side of it (admin API, CLI). */
+public final class AdminUserService {
+    /** An admin just created, with the one-time password: the only moment it exists in clear. */
+    public record Created(AdminUser admin, String password) {}
+
+    private final Transactions tx;
+    private final AdminUserStore store = new AdminUserStore();
+
+    public AdminUserService(Transactions tx) {
+        this.tx = tx;
+    }
+
+    /** A new admin of the organization with a random password; 409 when the email is already one. */
+    public Created create(UUID orgId, String email) {
+        String clean = AdminUser.checkEmail(email);
+        String password = Passwords.generate();
+        // Hashed before the transaction opens: bcrypt is slow on purpose, a connection is not.
+        String hash = Passwords.hash(password);
+        var admin = new AdminUser(UUID.randomUUID(), orgId, clean, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        try {
+            tx.inTransaction(c -> {
+                store.insert(c, admin, hash);
+                return null;
+            });
+        } catch (UniqueViolation e) {
+            throw new DomainException.Conflict(clean + " is already an admin of this organization");
+        }
+        return new Created(admin, password);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.lanyard.console;
+
+import dev.lanyard.organization.Organization;
+import dev.lanyard.organization.OrganizationService;
+import dev.lanyard.storage.Transactions;
+import dev.lanyard.token.Secrets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Signing console admins in and out, and finding who a session cookie belongs to. The browser
+ * holds 256 random bits; console_sessions holds their SHA-256, the admin and a CSRF token.
+ * A session ends after {@link #IDLE} without a request, and after {@link #ABSOLUTE} in any case.
+ */
+public final class ConsoleAuth {
+    private static final Logger log = LoggerFactory.getLogger(ConsoleAuth.class);
+    static final Duration IDLE = Duration.ofHours(1);
+    static final Duration ABSOLUTE = Duration.ofHours(12);
+
+    /** What a sign-in attempt came to. */
+    sealed interface Outcome {
+        /** {@code cookie} is the session cookie's value: only the browser keeps it. */
+        record SignedIn(String cookie, ConsoleSession session) implements Outcome {}
+
+        /** Wrong organization, email or password, told apart for nobody; {@code lockedOut} if this was the last try. */
+        record Refused(boolean lockedOut) implements Outcome {}
+
+        /** Too many failures: refused until then without checking the password. */
+        record LockedOut(Instant until) implements Outcome {}
+    }
+
+    private final Transactions tx;
+    private final OrganizationService organizations;
+    private final AdminUserStore admins = new AdminUserStore();
+    private final SessionStore sessions = new SessionStore();
+    private final LoginThrottle throttle = new LoginThrottle();
+
+    public ConsoleAuth(Transactions tx, OrganizationService organizations) {
+        this.tx = tx;
+        this.organizations = organizations;
+    }
+
+    /** {@code org} is the organization's name or id, as typed on the sign-in form. */
+    Outcome signIn(String org, String email, String password) {
+        Optional<Organization> organization = organizations.find(org);
+        byte[] key = throttleKey(organization, org, email);
+        Optional<Instant> lockedUntil = tx.inTransaction(c -> throttle.begin(c, key));
+        if (lockedUntil.isPresent()) return new Outcome.LockedOut(lockedUntil.get());
+
+        Optional<AdminUserStore.WithHash> admin = organization.isEmpty() ? Optional.empty()
+                : tx.read(c -> admins.findByEmail(c, organization.get().id(), email));
+        boolean right;
+        if (admin.isPresent()) {
+            right = Passwords.matches(password, admin.get().passwordHash());
+        } else {
+            Passwords.spendTheTime();  // an unknown email answers as slowly as a wrong password
+            right = false;
+        }
+        if (!right) {
+            boolean lockedOut = tx.inTransaction(c -> throttle.failed(c, key));
+            if (lockedOut) {
+                log.warn("console sign-in locked out for {} minutes after {} failures (organization {})",
+                        LoginThrottle.LOCKOUT.toMinutes(), LoginThrottle.MAX_FAILURES,
+                        organization.map(o -> o.id().toString()).orElse("unknown"));
+            }
+            return new Outcome.Refused(lockedOut);
+        }
+
+        AdminUserStore.WithHash found = admin.get();
+        String cookie = Secrets.generate("");
+        String csrf = Csrf.newToken();
+        tx.inTransaction(c -> {
+            throttle.succeeded(c, key);
+            sessions.deleteExpired(c);
+            sessions.insert(c, Secrets.hash(cookie), found.admin().id(), csrf, IDLE);
+            return null;
+        });
+        log.info("console sign-in: admin {} of organization {}", found.admin().id(), found.admin().orgId());
+        return new Outcome.SignedIn(cookie, new ConsoleSession(found.admin().id(), found.admin().email(),
+                organization.get().id(), organization.get().name(), csrf));
+    }
+
+    /** The live session a cookie value stands for; keeps it alive while it is used. */
+    Optional<ConsoleSession> findSession(String cookie) {
+        if (!Csrf.wellFormed(cookie)) return Optional.empty();  // same shape: 256 bits, base64url
+        byte[] id = Secrets.hash(cookie);
+        return tx.inTransaction(c -> {
+            Optional<ConsoleSession> found = sessions.find(c, id);
+            if (found.isPresent()) sessions.extend(c, id, IDLE, ABSOLUTE);
+            return found;
+        });
+    }
+
+    /** Ends the session at once: the cookie opens nothing any more, on any server. */
+    void signOut(String cookie) {
+        if (!Csrf.wellFormed(cookie)) return;
+        tx.inTransaction(c -> {
+            sessions.delete(c, Secrets.hash(cookie));
+            return null;
+        });
+    }
+
+    /**
+     * The organization as resolved (so its name and its id count as one), else as typed; and the
+     * email in lower case, as the unique index compares it.
+     */
+    private static byte[] throttleKey(Optional<Organization> organization, String typed, String email) {
+        String org = organization.map(o -> o.id().toString()).orElseGet(() -> "?" + typed.strip().toLowerCase(Locale.ROOT));
+        return Secrets.hash(org + "\n" + email.strip().toLowerCase(Locale.ROOT));
+    }
+}

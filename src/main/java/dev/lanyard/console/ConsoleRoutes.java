@@ -1,0 +1,82 @@
+package dev.lanyard.console;
+
+import dev.lanyard.http.BaseUrl;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+
+import java.util.Optional;
+
+/**
+ * The organization admins' web console under /console: server-rendered pages, plain forms, no
+ * JavaScript. Sign-in and sign-out here; the screens hang off the landing page.
+ *
+ * <pre>
+ * GET  /console/login     the sign-in form (organization, email, password)
+ * POST /console/login     signs in: sets the lanyard_session cookie, 303 to /console
+ * POST /console/logout    ends the session, 303 to /console/login
+ * GET  /console           the landing page (303 to /console/login without a session)
+ * </pre>
+ */
+public final class ConsoleRoutes {
+    public static final String PREFIX = "/console";
+
+    /**
+     * Nothing but our own stylesheet loads, no page can be framed (clickjacking) and forms post
+     * only here; pages hold an organization's settings, so no cache keeps them.
+     */
+    private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'";
+
+    private final ConsoleAuth auth;
+    private final ConsoleCookies cookies;
+    private final SessionGuard guard;
+    private final LoginScreen login;
+    private final HomeScreen home;
+
+    public ConsoleRoutes(ConsoleAuth auth, BaseUrl baseUrl) {
+        this.auth = auth;
+        this.cookies = new ConsoleCookies(baseUrl);
+        this.guard = new SessionGuard(auth);
+        this.login = new LoginScreen(auth, guard, cookies);
+        this.home = new HomeScreen(guard);
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.before(PREFIX, ConsoleRoutes::headers);
+        routes.before(PREFIX + "/*", ConsoleRoutes::headers);
+        routes.get(Assets.cssPath(), Assets::css);
+        routes.get(PREFIX + "/login", login::show);
+        routes.post(PREFIX + "/login", login::submit);
+        routes.post(PREFIX + "/logout", this::logout);
+        routes.get(PREFIX, home::show);
+    }
+
+    /** Whether a path belongs to the console (its errors are pages, not JSON). */
+    public static boolean owns(String path) {
+        return path.equals(PREFIX) || path.startsWith(PREFIX + "/");
+    }
+
+    /** A console error as a page; {@code http/Errors} calls this for every path under /console. */
+    public static void error(Context ctx, int status, String detail) {
+        Views.render(ctx, status, "console/error.jte", ErrorPage.forStatus(status, detail));
+    }
+
+    private void logout(Context ctx) {
+        Optional<ConsoleSession> session = guard.current(ctx);
+        if (session.isPresent()) {
+            SessionGuard.checkCsrf(ctx, session.get());
+            auth.signOut(ctx.cookie(ConsoleCookies.SESSION));
+        }
+        cookies.clear(ctx, ConsoleCookies.SESSION);
+        ctx.redirect(PREFIX + "/login", HttpStatus.SEE_OTHER);
+    }
+
+    private static void headers(Context ctx) {
+        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "same-origin");
+        ctx.header("Cache-Control", "no-store");
+    }
+}

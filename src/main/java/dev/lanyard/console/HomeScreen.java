@@ -1,0 +1,24 @@
+package dev.lanyard.console;
+
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+
+import java.util.Optional;
+
+/** GET /console: the landing page after sign-in; without a session, the way to the sign-in form. */
+final class HomeScreen {
+    private final SessionGuard guard;
+
+    HomeScreen(SessionGuard guard) {
+        this.guard = guard;
+    }
+
+    void show(Context ctx) {
+        Optional<ConsoleSession> session = guard.current(ctx);
+        if (session.isEmpty()) {
+            ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
+            return;
+        }
+        Views.render(ctx, 200, "console/home.jte", new HomePage(session.get()));
+    }
+}

@@ -1,0 +1,87 @@
+package dev.lanyard.console;
+
+import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HttpStatus;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * GET and POST /console/login. Wrong organization, email or password all get the same message,
+ * so the form never tells who is an admin where; after too many failures it says so and how
+ * long to wait. Works without JavaScript: a plain form, re-rendered with its messages.
+ */
+final class LoginScreen {
+    static final String WRONG = "Email or password is wrong for this organization.";
+
+    private final ConsoleAuth auth;
+    private final SessionGuard guard;
+    private final ConsoleCookies cookies;
+
+    LoginScreen(ConsoleAuth auth, SessionGuard guard, ConsoleCookies cookies) {
+        this.auth = auth;
+        this.guard = guard;
+        this.cookies = cookies;
+    }
+
+    void show(Context ctx) {
+        if (guard.current(ctx).isPresent()) {
+            ctx.redirect(ConsoleRoutes.PREFIX, HttpStatus.SEE_OTHER);
+            return;
+        }
+        // Keep the token the browser already has, so two open sign-in tabs both work.
+        String token = Optional.ofNullable(ctx.cookie(ConsoleCookies.LOGIN_CSRF)).filter(Csrf::wellFormed)
+                .orElseGet(Csrf::newToken);
+        cookies.set(ctx, ConsoleCookies.LOGIN_CSRF, token);
+        Views.render(ctx, 200, "console/login.jte", LoginPage.empty(token));
+    }
+
+    void submit(Context ctx) {
+        String token = ctx.cookie(ConsoleCookies.LOGIN_CSRF);
+        if (!Csrf.matches(token, ctx.formParam(Csrf.FIELD))) throw new ForbiddenResponse(SessionGuard.FORGED);
+        String org = field(ctx, LoginPage.ORG);
+        String email = field(ctx, LoginPage.EMAIL);
+        String password = Optional.ofNullable(ctx.formParam(LoginPage.PASSWORD)).orElse("");  // spaces may belong to it
+
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (org.isEmpty()) errors.put(LoginPage.ORG, "Enter your organization's name or id.");
+        if (email.isEmpty()) errors.put(LoginPage.EMAIL, "Enter your email address.");
+        else if (!AdminUser.isEmail(email)) errors.put(LoginPage.EMAIL, "Enter an email address, like ann@example.com.");
+        if (password.isEmpty()) errors.put(LoginPage.PASSWORD, "Enter your password.");
+        if (!errors.isEmpty()) {
+            Views.render(ctx, 400, "console/login.jte", new LoginPage(org, email, errors, token));
+            return;
+        }
+
+        switch (auth.signIn(org, email, password)) {
+            case ConsoleAuth.Outcome.SignedIn in -> {
+                // A session the browser already had (another admin, another organization) ends here.
+                auth.signOut(ctx.cookie(ConsoleCookies.SESSION));
+                cookies.set(ctx, ConsoleCookies.SESSION, in.cookie());
+                cookies.clear(ctx, ConsoleCookies.LOGIN_CSRF);
+                ctx.redirect(ConsoleRoutes.PREFIX, HttpStatus.SEE_OTHER);
+            }
+            case ConsoleAuth.Outcome.Refused refused -> Views.render(ctx, 401, "console/login.jte",
+                    new LoginPage(org, email, Map.of(LoginPage.PASSWORD,
+                            refused.lockedOut() ? WRONG + " " + lockedOutMessage(LoginThrottle.LOCKOUT) : WRONG), token));
+            case ConsoleAuth.Outcome.LockedOut locked -> Views.render(ctx, 429, "console/login.jte",
+                    new LoginPage(org, email, Map.of(LoginPage.PASSWORD,
+                            lockedOutMessage(Duration.between(Instant.now(), locked.until()))), token));
+        }
+    }
+
+    static String lockedOutMessage(Duration wait) {
+        long minutes = Math.max(1, (wait.toSeconds() + 59) / 60);
+        return "Too many failed sign-in attempts for this email address: sign-in is paused for it. "
+                + "Try again in " + minutes + (minutes == 1 ? " minute." : " minutes.");
+    }
+
+    private static String field(Context ctx, String name) {
+        String value = ctx.formParam(name);
+        return value == null ? "" : value.strip();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.lanyard.console;
+
+import dev.lanyard.http.AccessLog;
+import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+
+import java.util.Optional;
+
+/** Who is signed in on a request, and the CSRF check every signed-in POST passes first. */
+final class SessionGuard {
+    static final String FORGED = "This form did not come from this console, or it has expired. "
+            + "Go back, reload the page and try again.";
+
+    private final ConsoleAuth auth;
+
+    SessionGuard(ConsoleAuth auth) {
+        this.auth = auth;
+    }
+
+    Optional<ConsoleSession> current(Context ctx) {
+        Optional<ConsoleSession> session = auth.findSession(ctx.cookie(ConsoleCookies.SESSION));
+        session.ifPresent(s -> ctx.attribute(AccessLog.ORG_ATTRIBUTE, s.orgId().toString()));
+        return session;
+    }
+
+    /** 403 unless the form sent back this session's token. */
+    static void checkCsrf(Context ctx, ConsoleSession session) {
+        if (!Csrf.matches(session.csrfToken(), ctx.formParam(Csrf.FIELD))) throw new ForbiddenResponse(FORGED);
+    }
+}

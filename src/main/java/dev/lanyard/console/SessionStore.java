@@ -1,0 +1,53 @@
+package dev.lanyard.console;
+
+import dev.lanyard.storage.Sql;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL for console_sessions; {@code id} is the SHA-256 of the cookie value. */
+final class SessionStore {
+
+    void insert(Connection c, byte[] id, UUID adminId, String csrfToken, Duration idle) throws SQLException {
+        Sql.update(c, "insert into console_sessions (id, admin_id, expires_at, csrf_token) "
+                + "values (?, ?, now() + make_interval(secs => ?), ?)", id, adminId, idle.toSeconds(), csrfToken);
+    }
+
+    /** A live session with its admin and organization. */
+    Optional<ConsoleSession> find(Connection c, byte[] id) throws SQLException {
+        return Sql.find(c, """
+                select a.id as admin_id, a.email, o.id as org_id, o.name as org_name, s.csrf_token
+                  from console_sessions s
+                  join console_admins a on a.id = s.admin_id
+                  join organizations o on o.id = a.org_id
+                 where s.id = ? and s.expires_at > now()""",
+                rs -> new ConsoleSession(rs.getObject("admin_id", UUID.class), rs.getString("email"),
+                        rs.getObject("org_id", UUID.class), rs.getString("org_name"), rs.getString("csrf_token")),
+                id);
+    }
+
+    /**
+     * Pushes the idle expiry forward, never past the absolute limit. Written at most once a
+     * minute per session, so browsing the console is not a stream of writes.
+     */
+    void extend(Connection c, byte[] id, Duration idle, Duration absolute) throws SQLException {
+        Sql.update(c, """
+                update console_sessions
+                   set expires_at = least(created_at + make_interval(secs => ?), now() + make_interval(secs => ?))
+                 where id = ? and expires_at > now()
+                   and expires_at < least(created_at + make_interval(secs => ?), now() + make_interval(secs => ?))
+                                    - interval '1 minute'""",
+                absolute.toSeconds(), idle.toSeconds(), id, absolute.toSeconds(), idle.toSeconds());
+    }
+
+    void delete(Connection c, byte[] id) throws SQLException {
+        Sql.update(c, "delete from console_sessions where id = ?", id);
+    }
+
+    void deleteExpired(Connection c) throws SQLException {
+        Sql.update(c, "delete from console_sessions where expires_at <= now()");
+    }
+}

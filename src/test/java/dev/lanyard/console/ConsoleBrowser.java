@@ -1,0 +1,88 @@
+package dev.lanyard.console;
+
+import dev.lanyard.testing.Http;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A browser without JavaScript for the console tests: keeps the cookies the server sets (and
+ * forgets those it expires), reads a page's CSRF field, posts url-encoded forms. Never follows
+ * redirects, so tests see each 303.
+ */
+final class ConsoleBrowser {
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+    private final Http http;
+    final Map<String, String> cookies = new LinkedHashMap<>();
+
+    ConsoleBrowser(Http http) {
+        this.http = http;
+    }
+
+    Http.Response get(String path) {
+        return keep(http.send("GET", path, null, headers(Map.of())));
+    }
+
+    Http.Response post(String path, Map<String, String> form) {
+        String body = form.entrySet().stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&"));
+        return keep(http.send("POST", path, body, headers(Map.of("Content-Type", "application/x-www-form-urlencoded"))));
+    }
+
+    /** Opens the sign-in form and submits it, as a person would. */
+    Http.Response signIn(String org, String email, String password) {
+        String csrf = csrf(get("/console/login").expect(200));
+        return post("/console/login", Map.of("csrf", csrf, "org", org, "email", email, "password", password));
+    }
+
+    /** The hidden CSRF field of a page's form. */
+    static String csrf(Http.Response page) {
+        Matcher m = CSRF.matcher(page.body());
+        if (!m.find()) throw new AssertionError("no csrf field in " + page);
+        return m.group(1);
+    }
+
+    /** The raw Set-Cookie header for one cookie, attributes and all. */
+    static String setCookie(Http.Response response, String name) {
+        return setCookies(response).stream().filter(c -> c.startsWith(name + "=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no Set-Cookie for " + name + " in " + response.headers()));
+    }
+
+    static List<String> setCookies(Http.Response response) {
+        return response.headers().getOrDefault("set-cookie", List.of());
+    }
+
+    private Http.Response keep(Http.Response response) {
+        for (String header : setCookies(response)) {
+            String pair = header.split(";", 2)[0];
+            String name = pair.substring(0, pair.indexOf('='));
+            String value = pair.substring(pair.indexOf('=') + 1);
+            String lower = header.toLowerCase(java.util.Locale.ROOT);
+            boolean expired = lower.contains("max-age=0") || lower.contains("expires=thu, 01 jan 1970");
+            if (expired || value.isEmpty()) cookies.remove(name);
+            else cookies.put(name, value);
+        }
+        return response;
+    }
+
+    private Map<String, String> headers(Map<String, String> extra) {
+        Map<String, String> headers = new LinkedHashMap<>(extra);
+        if (!cookies.isEmpty()) {
+            headers.put("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining("; ")));
+        }
+        return headers;
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
