@@ -2,6 +2,7 @@ package dev.lanyard;
 
 import dev.lanyard.account.AccountService;
 import dev.lanyard.admin.AdminRoutes;
+import dev.lanyard.admin.ProvisioningLogRoutes;
 import dev.lanyard.console.AdminUserService;
 import dev.lanyard.console.ConsoleAuth;
 import dev.lanyard.console.ConsoleRoutes;
@@ -11,7 +12,9 @@ import dev.lanyard.http.Errors;
 import dev.lanyard.http.Json;
 import dev.lanyard.http.RequestIds;
 import dev.lanyard.organization.OrganizationService;
+import dev.lanyard.provisioning.ProvisioningLogCapture;
 import dev.lanyard.provisioning.ScimRoutes;
+import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.storage.Database;
 import dev.lanyard.storage.ServerSecrets;
 import dev.lanyard.storage.Transactions;
@@ -33,13 +36,25 @@ public final class App {
     /** What the routes need; built once per process (or per test class). */
     public record Services(Database database, OrganizationService organizations, TokenService tokens,
                            AccountService accounts, OperatorCredential operator, ServerSecrets secrets,
-                           AdminUserService admins, ConsoleAuth consoleAuth, PrometheusMeterRegistry metrics) {
+                           AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
+                           PrometheusMeterRegistry metrics) implements AutoCloseable {
         public static Services on(Database database) {
+            return on(database, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS));
+        }
+
+        public static Services on(Database database, java.time.Duration logRetention) {
             var tx = new Transactions(database.dataSource());
             var organizations = new OrganizationService(tx);
+            var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             return new Services(database, organizations, new TokenService(tx), new AccountService(tx),
                     new OperatorCredential(tx), new ServerSecrets(tx), new AdminUserService(tx),
-                    new ConsoleAuth(tx, organizations), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                    new ConsoleAuth(tx, organizations), new ProvisioningLog(tx, logRetention, metrics), metrics);
+        }
+
+        /** Stops the background work (the provisioning log's writer and retention); the database is closed by its owner. */
+        @Override
+        public void close() {
+            provisioningLog.close();
         }
     }
 
@@ -49,8 +64,10 @@ public final class App {
         var baseUrl = new BaseUrl(publicUrl);
         var scim = new ScimRoutes(s.accounts(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
         var admin = new AdminRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
+        var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
         var console = new ConsoleRoutes(s.consoleAuth(), baseUrl);
         var accessLog = new AccessLog(s.metrics());
+        var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog());
 
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -58,7 +75,10 @@ public final class App {
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = Json.MAX_BODY_BYTES;
             config.router.ignoreTrailingSlashes = true;
-            config.requestLogger.http(accessLog::log);
+            config.requestLogger.http((ctx, millis) -> {
+                accessLog.log(ctx, millis);
+                provisioningLogCapture.capture(ctx, millis);
+            });
             // Let in-flight requests finish on shutdown (SIGTERM) while new ones are refused.
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(30_000);
@@ -76,6 +96,7 @@ public final class App {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(s.metrics().scrape()));
             scim.register(config.routes);
             admin.register(config.routes);
+            provisioningLogRoutes.register(config.routes);
             console.register(config.routes);
             Errors.register(config.routes);
         });

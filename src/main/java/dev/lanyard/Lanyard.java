@@ -17,12 +17,14 @@ public final class Lanyard implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Lanyard.class);
 
     private final Database database;
+    private final App.Services services;
     private final Javalin server;
     private final Settings settings;
     private final Path operatorTokenFile;
 
-    private Lanyard(Database database, Javalin server, Settings settings, Path operatorTokenFile) {
+    private Lanyard(Database database, App.Services services, Javalin server, Settings settings, Path operatorTokenFile) {
         this.database = database;
+        this.services = services;
         this.server = server;
         this.settings = settings;
         this.operatorTokenFile = operatorTokenFile;
@@ -35,12 +37,12 @@ public final class Lanyard implements AutoCloseable {
                 ? Database.external(settings.databaseUrl().get())
                 : Database.embedded(settings.dataDir());
         try {
-            App.Services services = App.Services.on(database);
+            App.Services services = App.Services.on(database, java.time.Duration.ofDays(settings.logRetentionDays()));
             Path tokenFile = services.operator().ensure(settings.dataDir());
             Javalin server = App.create(services, settings.publicUrl()).start(settings.host(), settings.port());
             log.info("Lanyard listening on {} (data {}, started in {} ms)", settings.baseUrl(server.port()),
                     settings.dataDir(), (System.nanoTime() - started) / 1_000_000);
-            return new Lanyard(database, server, settings, tokenFile);
+            return new Lanyard(database, services, server, settings, tokenFile);
         } catch (Exception | Error e) {
             database.close();
             throw e;
@@ -75,6 +77,7 @@ public final class Lanyard implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        services.close();  // writes what the provisioning log still holds
         database.close();
     }
 }

@@ -53,7 +53,17 @@ final class ServeCommand implements Callable<Integer> {
         Optional<URI> resolvedPublicUrl = publicUrl.or(() -> context.env("LANYARD_PUBLIC_URL")).map(ServeCommand::uri);
         // Env only: a JDBC URL may carry a password, which must not show up in `ps`.
         Optional<String> databaseUrl = context.env("LANYARD_DATABASE_URL");
-        return new Settings(resolvedHost, resolvedPort, resolvedData, resolvedPublicUrl, databaseUrl);
+        return new Settings(resolvedHost, resolvedPort, resolvedData, resolvedPublicUrl, databaseUrl, retentionFromEnv());
+    }
+
+    private int retentionFromEnv() {
+        return context.env("LANYARD_LOG_RETENTION_DAYS").map(value -> {
+            try {
+                return Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                throw new Settings.InvalidSettingException("LANYARD_LOG_RETENTION_DAYS", "must be a number of days, got '" + value + "'");
+            }
+        }).orElse(Settings.DEFAULT_LOG_RETENTION_DAYS);
     }
 
     private int portFromEnv() {

@@ -13,12 +13,23 @@ import java.util.Optional;
  * @param publicUrl   the URL IdPs use to reach this server (behind a proxy it differs from host:port);
  *                    empty means "derive from host and port"
  * @param databaseUrl a JDBC URL of an external PostgreSQL server; empty means embedded PostgreSQL
+ * @param logRetentionDays days the provisioning log keeps each request
  */
-public record Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl) {
+public record Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
+                       int logRetentionDays) {
 
     public static final int DEFAULT_PORT = 8080;
+    /** How long the provisioning log keeps what the IdP sent (LANYARD_LOG_RETENTION_DAYS). */
+    public static final int DEFAULT_LOG_RETENTION_DAYS = 30;
+
+    public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl) {
+        this(host, port, dataDir, publicUrl, databaseUrl, DEFAULT_LOG_RETENTION_DAYS);
+    }
 
     public Settings {
+        if (logRetentionDays < 1 || logRetentionDays > 3650) {
+            throw new InvalidSettingException("LANYARD_LOG_RETENTION_DAYS", "must be between 1 and 3650 days, got " + logRetentionDays);
+        }
         if (host == null || host.isBlank()) throw new InvalidSettingException("--host / LANYARD_HOST", "must not be empty");
         if (port < 0 || port > 65535) throw new InvalidSettingException("--port / LANYARD_PORT", "must be between 0 and 65535, got " + port);
         if (dataDir == null) throw new InvalidSettingException("--data / LANYARD_DATA", "must be a folder");

@@ -16,6 +16,9 @@ public final class Json {
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
+    /** The parsed request body, kept on the context for the provisioning log. */
+    public static final String BODY_ATTRIBUTE = "lanyard.requestBody";
+
     /** Largest body we read (1 MiB); a SCIM User is a few KiB. */
     public static final int MAX_BODY_BYTES = 1 << 20;
 
@@ -36,6 +39,7 @@ public final class Json {
         try {
             JsonNode node = mapper.readTree(bytes);
             if (node == null || node.isMissingNode()) throw new BodyException(400, "the request needs a JSON body");
+            ctx.attribute(BODY_ATTRIBUTE, node);
             return node;
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();

@@ -13,6 +13,10 @@ import java.util.List;
 
 /** Writing SCIM answers: always application/scim+json (RFC 7644 §3.1, §8.1). */
 public final class ScimResponses {
+    /** The SCIM error type and detail of a failed request, kept on the context for the provisioning log. */
+    static final String SCIM_TYPE_ATTRIBUTE = "lanyard.scimType";
+    static final String DETAIL_ATTRIBUTE = "lanyard.detail";
+
     private ScimResponses() {}
 
     static void json(Context ctx, int status, JsonNode body) {
@@ -38,6 +42,8 @@ public final class ScimResponses {
     /** An Error (RFC 7644 §3.12): status as a string, scimType when there is one, a detail to act on. */
     public static void error(Context ctx, int status, String scimType, String detail) {
         json(ctx, status, errorBody(status, scimType, detail));
+        if (scimType != null) ctx.attribute(SCIM_TYPE_ATTRIBUTE, scimType);
+        if (detail != null) ctx.attribute(DETAIL_ATTRIBUTE, detail);
         if (status == 401) ctx.header("WWW-Authenticate", "Bearer realm=\"Lanyard SCIM\"");
     }
 

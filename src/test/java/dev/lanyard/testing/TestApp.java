@@ -147,6 +147,7 @@ public final class TestApp implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        services.close();
         database.close();
         TestDb.dropDatabase(databaseUrl);
     }

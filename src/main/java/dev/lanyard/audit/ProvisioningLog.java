@@ -1,0 +1,166 @@
+package dev.lanyard.audit;
+
+import dev.lanyard.storage.Transactions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The provisioning log: every SCIM request of an organization's IdP, kept for a number of days.
+ *
+ * <p>Requests are recorded off the request path: {@link #record} only queues the entry, and one
+ * writer thread inserts them in batches, so logging adds no database round trip to a SCIM
+ * request. The queue is bounded; if the database falls behind, entries are dropped and counted
+ * ({@code lanyard_provisioning_log_dropped_total}) rather than slowing the IdP down. Rows older
+ * than the retention are deleted every hour, a batch at a time.
+ */
+public final class ProvisioningLog implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProvisioningLog.class);
+    private static final int QUEUE = 10_000;
+    private static final int BATCH = 200;
+    public static final int MAX_PAGE = 500;
+
+    /** Which requests a reader wants. */
+    public enum Outcome { ALL, FAILURES, SUCCESSES }
+
+    /** A page of the log: newest first, optionally only failures, within a time range, before an id. */
+    public record Query(Outcome outcome, Optional<Instant> since, Optional<Instant> until, Optional<Long> beforeId, int limit) {
+        public Query {
+            limit = Math.max(1, Math.min(MAX_PAGE, limit));
+        }
+    }
+
+    /** An entry as read back, with its id (the paging key). */
+    public record Stored(long id, ProvisioningLogEntry entry) {}
+
+    private final Transactions tx;
+    private final ProvisioningLogStore store = new ProvisioningLogStore();
+    private final Duration retention;
+    private final BlockingQueue<ProvisioningLogEntry> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final Counter dropped;
+    private final Thread writer;
+    private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("provisioning-log-retention").daemon().factory());
+    private final Object written = new Object();
+    private volatile boolean closing;
+    private long pending;
+
+    public ProvisioningLog(Transactions tx, Duration retention, MeterRegistry metrics) {
+        this.tx = tx;
+        this.retention = retention;
+        this.dropped = Counter.builder("lanyard.provisioning_log.dropped").register(metrics);
+        this.writer = Thread.ofVirtual().name("provisioning-log-writer").start(this::writeLoop);
+        janitor.scheduleWithFixedDelay(this::purgeExpired, 1, 60, TimeUnit.MINUTES);
+    }
+
+    /** Queues an entry; never blocks the caller. */
+    public void record(ProvisioningLogEntry entry) {
+        if (closing) return;
+        synchronized (written) {
+            if (!queue.offer(entry)) {
+                dropped.increment();
+                return;
+            }
+            pending++;
+        }
+    }
+
+    public List<Stored> list(UUID orgId, Query query) {
+        return tx.read(c -> store.list(c, orgId, query)).stream()
+                .map(r -> new Stored(r.id(), r.entry())).toList();
+    }
+
+    /** Deletes entries older than the retention; returns how many. Also runs every hour. */
+    public int purgeExpired() {
+        return purgeOlderThan(Instant.now().minus(retention));
+    }
+
+    int purgeOlderThan(Instant cutoff) {
+        int total = 0;
+        try {
+            int deleted;
+            do {
+                deleted = tx.inTransaction(c -> store.purge(c, cutoff, 10_000));
+                total += deleted;
+            } while (deleted > 0);
+        } catch (RuntimeException e) {
+            log.warn("provisioning log retention: deleting entries before {} failed", cutoff, e);
+        }
+        return total;
+    }
+
+    /** Waits until everything recorded so far is written (tests, shutdown). */
+    public void flush(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (written) {
+            while (pending > 0 && System.nanoTime() < deadline) written.wait(50);
+        }
+    }
+
+    private void writeLoop() {
+        while (!closing || !queue.isEmpty()) {
+            List<ProvisioningLogEntry> batch = new ArrayList<>(BATCH);
+            try {
+                ProvisioningLogEntry first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                synchronized (written) {
+                    pending -= batch.size();
+                    written.notifyAll();
+                }
+            }
+        }
+    }
+
+    private void write(List<ProvisioningLogEntry> batch) {
+        try {
+            tx.inTransaction(c -> {
+                store.insert(c, batch);
+                return null;
+            });
+        } catch (RuntimeException batchFailed) {
+            // One bad entry (an organization deleted meanwhile, or a path naming no organization)
+            // must not lose the others: write them one by one.
+            for (ProvisioningLogEntry e : batch) {
+                try {
+                    tx.inTransaction(c -> {
+                        store.insert(c, List.of(e));
+                        return null;
+                    });
+                } catch (RuntimeException one) {
+                    dropped.increment();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        janitor.shutdownNow();
+        try {
+            writer.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

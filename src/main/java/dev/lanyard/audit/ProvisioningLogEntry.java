@@ -1,0 +1,26 @@
+package dev.lanyard.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One SCIM request of an organization's IdP, as the provisioning log keeps it.
+ *
+ * @param requestBody the body with secrets redacted ({@link Redaction}); empty for GET and DELETE
+ */
+public record ProvisioningLogEntry(UUID orgId, Instant at, String method, String path, Optional<String> query,
+                                   String client, int status, double durationMs, Optional<String> scimType,
+                                   Optional<String> detail, Optional<JsonNode> requestBody) {
+
+    public boolean failed() {
+        return status >= 400;
+    }
+
+    /** For a failure: what to change, in plain words (computed when read, so hints improve over time). */
+    public Optional<String> hint() {
+        return failed() ? FailureHints.hint(status, scimType, detail) : Optional.empty();
+    }
+}

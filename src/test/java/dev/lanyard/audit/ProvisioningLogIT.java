@@ -1,0 +1,102 @@
+package dev.lanyard.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanyard.testing.TestApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every SCIM request lands in its organization's provisioning log, with failures explained and secrets redacted. */
+class ProvisioningLogIT {
+    static final TestApp app = TestApp.start();
+    static final Map<String, String> OKTA = Map.of("User-Agent", "Okta SCIM Client 1.0.0");
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void requests_are_logged_with_outcome_client_and_redacted_bodies() throws Exception {
+        TestApp.Org org = app.newOrg("log-" + java.util.UUID.randomUUID());
+        scim(org, "POST", "/Users", "{\"userName\":\"ann@example.com\",\"password\":\"Sup3r-Secret-1\",\"active\":true}").get("id");
+        scim(org, "POST", "/Users", "{\"userName\":\"jdoe\",\"active\":true}");
+        scim(org, "GET", "/Users?filter=userName%20eq%20%22ann%40example.com%22", null);
+        app.http().send("GET", org.scimPath() + "/Users", "lanyard_scim_wrong", (String) null);
+        app.services().provisioningLog().flush(Duration.ofSeconds(5));
+
+        JsonNode entries = log(org, "").get("entries");
+        assertThat(entries).hasSize(4);
+        JsonNode created = find(entries, "POST", 201);
+        assertThat(created.get("client").asText()).isEqualTo("okta");
+        assertThat(created.at("/requestBody/password").asText()).isEqualTo("[redacted]");
+        assertThat(created.at("/requestBody/userName").asText()).isEqualTo("ann@example.com");
+        assertThat(created.get("hint").isNull()).isTrue();
+        assertThat(entries.toString()).doesNotContain("Sup3r-Secret-1").doesNotContain(org.token());
+
+        JsonNode refused = find(entries, "POST", 400);
+        assertThat(refused.get("scimType").asText()).isEqualTo("invalidValue");
+        assertThat(refused.get("detail").asText()).startsWith("userName must be an email address");
+        assertThat(refused.get("hint").asText()).contains("username format to Email");
+
+        JsonNode unauthorized = find(entries, "GET", 401);
+        assertThat(unauthorized.get("hint").asText()).contains("token");
+        assertThat(find(entries, "GET", 200).get("query").asText()).contains("filter=");
+
+        JsonNode failures = log(org, "?outcome=failures").get("entries");
+        assertThat(failures).hasSize(2);
+        JsonNode firstPage = log(org, "?limit=3");
+        assertThat(firstPage.get("entries")).hasSize(3);
+        JsonNode secondPage = log(org, "?limit=3&before=" + firstPage.get("next").asLong());
+        assertThat(secondPage.get("entries")).hasSize(1);
+        assertThat(secondPage.get("next").isNull()).isTrue();
+    }
+
+    @Test
+    void an_organization_sees_only_its_own_log() throws Exception {
+        TestApp.Org a = app.newOrg("log-a-" + java.util.UUID.randomUUID());
+        TestApp.Org b = app.newOrg("log-b-" + java.util.UUID.randomUUID());
+        scim(a, "POST", "/Users", "{\"userName\":\"only.a@example.com\"}");
+        app.services().provisioningLog().flush(Duration.ofSeconds(5));
+        assertThat(log(b, "").get("entries")).isEmpty();
+        assertThat(log(a, "").get("entries")).hasSize(1);
+    }
+
+    @Test
+    void entries_older_than_the_retention_are_deleted() throws Exception {
+        TestApp.Org org = app.newOrg("log-old-" + java.util.UUID.randomUUID());
+        scim(org, "GET", "/Users", null);
+        app.services().provisioningLog().flush(Duration.ofSeconds(5));
+        app.execute("insert into provisioning_log (org_id, at, method, path, client, status, duration_ms) "
+                + "values (?::uuid, now() - interval '31 days', 'GET', '/scim/v2/x/Users', 'okta', 200, 1)", org.id());
+        assertThat(log(org, "").get("entries")).hasSize(2);
+        assertThat(app.services().provisioningLog().purgeExpired()).isGreaterThanOrEqualTo(1);
+        List<String> left = new ArrayList<>();
+        log(org, "").get("entries").forEach(e -> left.add(e.get("at").asText()));
+        assertThat(left).hasSize(1);
+    }
+
+    private static JsonNode scim(TestApp.Org org, String method, String path, String body) {
+        var headers = new java.util.HashMap<>(OKTA);
+        headers.put("Authorization", "Bearer " + org.token());
+        return app.http().send(method, org.scimPath() + path, body, headers).json();
+    }
+
+    private static JsonNode log(TestApp.Org org, String query) {
+        return app.http().send("GET", "/admin/api/orgs/" + org.id() + "/provisioning-log" + query, app.operatorToken(), (String) null)
+                .expect(200).json();
+    }
+
+    private static JsonNode find(JsonNode entries, String method, int status) {
+        for (JsonNode e : entries) {
+            if (e.get("method").asText().equals(method) && e.get("status").asInt() == status) return e;
+        }
+        throw new AssertionError("no " + method + " " + status + " in " + entries);
+    }
+}
