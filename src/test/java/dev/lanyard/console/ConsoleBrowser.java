@@ -44,6 +44,11 @@ final class ConsoleBrowser {
     }
 
     /** The hidden CSRF field of a page's form. */
+    /** The token with its first character changed: always different from the original, never equal by chance. */
+    static String tampered(String token) {
+        return (token.charAt(0) == 'x' ? "y" : "x") + token.substring(1);
+    }
+
     static String csrf(Http.Response page) {
         Matcher m = CSRF.matcher(page.body());
         if (!m.find()) throw new AssertionError("no csrf field in " + page);
