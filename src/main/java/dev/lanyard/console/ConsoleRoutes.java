@@ -17,6 +17,7 @@ import java.util.Optional;
  * POST /console/login     signs in: sets the lanyard_session cookie, 303 to /console
  * POST /console/logout    ends the session, 303 to /console/login
  * GET  /console           the landing page (303 to /console/login without a session)
+ * GET  /console/accounts  managed accounts, their pages and manual deletion ({@link AccountsScreen})
  * </pre>
  */
 public final class ConsoleRoutes {
