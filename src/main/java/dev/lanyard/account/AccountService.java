@@ -157,6 +157,34 @@ public final class AccountService {
         return tx.read(c -> new Page(store.count(c, orgId, status), store.list(c, orgId, status, offset, limit)));
     }
 
+    /**
+     * A console page of accounts: {@code next} is the last account's id when more follow (the
+     * cursor of the next page); {@code linked} is how many the IdP manages, from org_account_counts.
+     */
+    public record BrowsePage(List<ManagedAccount> accounts, Optional<UUID> next, long linked) {}
+
+    /**
+     * The console's list: every account of the organization (linked or not) by email, optionally
+     * of one status and with an email prefix (any letter case), {@code limit} after the account
+     * {@code after}. No count of the matches: its cost would grow with the organization.
+     */
+    public BrowsePage browse(UUID orgId, Optional<AccountStatus> status, String emailPrefix, Optional<UUID> after, int limit) {
+        return tx.read(c -> {
+            List<ManagedAccount> rows = store.browse(c, orgId, status, emailPrefix, after, limit + 1);
+            Optional<UUID> next = Optional.empty();
+            if (rows.size() > limit) {
+                rows = rows.subList(0, limit);
+                next = Optional.of(rows.getLast().id());
+            }
+            return new BrowsePage(rows, next, store.countLinked(c, orgId, Optional.empty()));
+        });
+    }
+
+    /** Any account of the organization by its id, linked or not (console detail page). */
+    public Optional<ManagedAccount> find(UUID orgId, UUID accountId) {
+        return tx.read(c -> store.find(c, orgId, accountId));
+    }
+
     public List<AccountEvent> history(UUID orgId, UUID accountId) {
         return tx.read(c -> store.events(c, orgId, accountId));
     }

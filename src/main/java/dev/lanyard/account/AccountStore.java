@@ -157,6 +157,43 @@ final class AccountStore {
                 : Sql.count(c, "select count(*) from managed_accounts where org_id = ?", List.of(orgId));
     }
 
+    /** The account with this id in this organization, linked or not. */
+    Optional<ManagedAccount> find(Connection c, UUID orgId, UUID accountId) throws SQLException {
+        return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and id = ?",
+                AccountStore::map, orgId, accountId);
+    }
+
+    /**
+     * A page of the organization's accounts for the console, by lower-cased email in byte order
+     * (collate "C", as the V9 indexes), after the account {@code after} (keyset). The email prefix
+     * is a range on that index; starts_with only rechecks. Returns up to {@code limit} rows.
+     */
+    List<ManagedAccount> browse(Connection c, UUID orgId, Optional<AccountStatus> status, String emailPrefix,
+                                Optional<UUID> after, int limit) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from managed_accounts where org_id = ?");
+        params.add(orgId);
+        if (status.isPresent()) {
+            sql.append(" and status = ?");
+            params.add(status.get().dbValue());
+        }
+        if (!emailPrefix.isEmpty()) {
+            // chr(1114111) is U+10FFFF, the greatest code point: no longer email with this prefix sorts after it.
+            sql.append(" and lower(email) collate \"C\" >= lower(?) and lower(email) collate \"C\" < lower(?) || chr(1114111)"
+                    + " and starts_with(lower(email), lower(?))");
+            params.addAll(List.of(emailPrefix, emailPrefix, emailPrefix));
+        }
+        if (after.isPresent()) {
+            sql.append(" and (lower(email) collate \"C\", seq) > (select lower(a.email) collate \"C\", a.seq"
+                    + " from managed_accounts a where a.org_id = ? and a.id = ?)");
+            params.add(orgId);
+            params.add(after.get());
+        }
+        sql.append(" order by lower(email) collate \"C\", seq limit ?");
+        params.add(limit);
+        return Sql.list(c, sql.toString(), params, AccountStore::map);
+    }
+
     /** Records what happened; details hold ids only, never personal data (it outlives deletion). */
     void event(Connection c, UUID orgId, UUID accountId, String kind, Map<String, ?> detail, String actor, Instant at)
             throws SQLException {

@@ -1,5 +1,6 @@
 package dev.lanyard.console;
 
+import dev.lanyard.account.AccountService;
 import dev.lanyard.http.BaseUrl;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * POST /console/login     signs in: sets the lanyard_session cookie, 303 to /console
  * POST /console/logout    ends the session, 303 to /console/login
  * GET  /console           the landing page (303 to /console/login without a session)
+ * GET  /console/accounts  managed accounts, their pages and manual deletion ({@link AccountsScreen})
  * </pre>
  */
 public final class ConsoleRoutes {
@@ -33,13 +35,15 @@ public final class ConsoleRoutes {
     private final SessionGuard guard;
     private final LoginScreen login;
     private final HomeScreen home;
+    private final AccountsScreen accounts;
 
-    public ConsoleRoutes(ConsoleAuth auth, BaseUrl baseUrl) {
+    public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, BaseUrl baseUrl) {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
         this.login = new LoginScreen(auth, guard, cookies);
         this.home = new HomeScreen(guard);
+        this.accounts = new AccountsScreen(guard, accountService);
     }
 
     public void register(RoutesConfig routes) {
@@ -50,6 +54,7 @@ public final class ConsoleRoutes {
         routes.post(PREFIX + "/login", login::submit);
         routes.post(PREFIX + "/logout", this::logout);
         routes.get(PREFIX, home::show);
+        accounts.register(routes);
     }
 
     /** Whether a path belongs to the console (its errors are pages, not JSON). */

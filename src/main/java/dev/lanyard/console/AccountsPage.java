@@ -1,0 +1,36 @@
+package dev.lanyard.console;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The "Managed accounts" screens (console/accounts*.jte): the list, one account, and the
+ * confirmation before a manual deletion. Everything is already text for the page; jte escapes it.
+ *
+ * @param query    the search box (an email prefix), as typed
+ * @param status   the status filter's value ("" for all)
+ * @param nextHref  the next page's link, when more accounts follow
+ * @param firstHref the first page's link, when this is a later page
+ * @param notice   a message after an action ("The account ... was deleted.")
+ */
+public record AccountsPage(ConsoleSession session, List<Row> rows, String query, String status, long linked,
+                           Optional<String> nextHref, Optional<String> firstHref, Optional<String> notice) {
+
+    /** One line of the list. */
+    public record Row(String href, String email, String name, String status, boolean scim, String updatedAt) {}
+
+    /** The status filter's choices: value, label. */
+    public static final List<List<String>> STATUSES = List.of(List.of("", "All statuses"), List.of("active", "Active"),
+            List.of("deactivated", "Deactivated"), List.of("invalidated", "Invalidated"), List.of("disabled", "Disabled by IdP"));
+
+    /** One account: its SCIM data as pretty JSON, its status and history. */
+    public record Detail(ConsoleSession session, String id, String email, String name, String status, boolean scim,
+                         String attributesJson, String createdAt, String updatedAt, Optional<String> successorHref,
+                         boolean deletable, String whyNotDeletable, List<Event> history) {}
+
+    /** One history entry; {@code linkHref} points to a related account (the successor, the predecessor). */
+    public record Event(String kind, String at, String actor, Optional<String> linkHref, String linkLabel) {}
+
+    /** Are you sure? before POST /console/accounts/{id}/delete. */
+    public record Confirm(ConsoleSession session, String id, String email, String status) {}
+}

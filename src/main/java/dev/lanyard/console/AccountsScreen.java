@@ -1,0 +1,201 @@
+package dev.lanyard.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanyard.DomainException;
+import dev.lanyard.account.AccountEvent;
+import dev.lanyard.account.AccountService;
+import dev.lanyard.account.AccountStatus;
+import dev.lanyard.account.ManagedAccount;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The organization's managed accounts (PRODUCT.md rules 7, 9, 10):
+ *
+ * <pre>
+ * GET  /console/accounts?q=ann&amp;status=disabled&amp;after={id}   list by email, keyset pages
+ * GET  /console/accounts/{id}                                 SCIM data, status, history
+ * GET  /console/accounts/{id}/delete                          confirmation (invalidated / disabled only)
+ * POST /console/accounts/{id}/delete                          deletes (CSRF), 303 to the list
+ * </pre>
+ *
+ * Every query carries the session's organization: another organization's account id is a 404,
+ * exactly like an id that never existed.
+ */
+final class AccountsScreen {
+    static final String PATH = ConsoleRoutes.PREFIX + "/accounts";
+    private static final int PAGE_SIZE = 50;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SessionGuard guard;
+    private final AccountService accounts;
+
+    AccountsScreen(SessionGuard guard, AccountService accounts) {
+        this.guard = guard;
+        this.accounts = accounts;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get(PATH, this::list);
+        routes.get(PATH + "/{id}", this::detail);
+        routes.get(PATH + "/{id}/delete", this::confirm);
+        routes.post(PATH + "/{id}/delete", this::delete);
+    }
+
+    private void list(Context ctx) {
+        Optional<ConsoleSession> s = session(ctx);
+        if (s.isEmpty()) return;
+        String query = Optional.ofNullable(ctx.queryParam("q")).orElse("").strip();
+        String statusParam = Optional.ofNullable(ctx.queryParam("status")).orElse("");
+        Optional<AccountStatus> status = parseStatus(statusParam);
+        Optional<UUID> after = parseId(ctx.queryParam("after"));
+        var page = accounts.browse(s.get().orgId(), status, query, after, PAGE_SIZE);
+        List<AccountsPage.Row> rows = page.accounts().stream()
+                .map(a -> new AccountsPage.Row(PATH + "/" + a.id(), a.email(), name(a), label(a.status()),
+                        isScim(a), a.updatedAt().toString()))
+                .toList();
+        String filter = "q=" + enc(query) + "&status=" + enc(status.map(AccountStatus::dbValue).orElse(""));
+        Optional<String> next = page.next().map(id -> PATH + "?" + filter + "&after=" + id);
+        Optional<String> notice = ctx.queryParam("deleted") != null
+                ? Optional.of("The account was deleted. Its history is kept.") : Optional.empty();
+        Views.render(ctx, 200, "console/accounts.jte", new AccountsPage(s.get(), rows, query,
+                status.map(AccountStatus::dbValue).orElse(""), page.linked(), next,
+                after.isPresent() ? Optional.of(PATH + "?" + filter) : Optional.empty(), notice));
+    }
+
+    private void detail(Context ctx) {
+        Optional<ConsoleSession> s = session(ctx);
+        if (s.isEmpty()) return;
+        ManagedAccount a = account(ctx, s.get());
+        List<AccountsPage.Event> history = new ArrayList<>();
+        for (AccountEvent e : accounts.history(s.get().orgId(), a.id())) history.add(event(e));
+        String attributes;
+        try {
+            attributes = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(a.attributes());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            attributes = a.attributes().toString();
+        }
+        boolean deletable = !a.status().isLinked();
+        String why = deletable ? "" : "This account is " + label(a.status()).toLowerCase(Locale.ROOT)
+                + " and still managed by the identity provider, so it cannot be deleted here. Remove the user from "
+                + "the IdP application first: the IdP then disables the account, and a disabled account can be deleted.";
+        Views.render(ctx, 200, "console/accounts_detail.jte", new AccountsPage.Detail(s.get(), a.id().toString(), a.email(),
+                name(a), label(a.status()), isScim(a), attributes, a.createdAt().toString(), a.updatedAt().toString(),
+                a.successorId().map(id -> PATH + "/" + id), deletable, why, history));
+    }
+
+    private void confirm(Context ctx) {
+        Optional<ConsoleSession> s = session(ctx);
+        if (s.isEmpty()) return;
+        ManagedAccount a = account(ctx, s.get());
+        if (a.status().isLinked()) {
+            ctx.redirect(PATH + "/" + a.id(), HttpStatus.SEE_OTHER);  // the detail page says why not
+            return;
+        }
+        Views.render(ctx, 200, "console/accounts_delete.jte",
+                new AccountsPage.Confirm(s.get(), a.id().toString(), a.email(), label(a.status())));
+    }
+
+    private void delete(Context ctx) {
+        Optional<ConsoleSession> s = session(ctx);
+        if (s.isEmpty()) return;
+        SessionGuard.checkCsrf(ctx, s.get());
+        ManagedAccount a = account(ctx, s.get());
+        try {
+            accounts.deleteManually(s.get().orgId(), a.id(), "console:" + s.get().adminId());
+        } catch (DomainException.Conflict e) {
+            // Re-linked by the IdP between the confirmation and this POST: show the page that says why.
+            ctx.redirect(PATH + "/" + a.id(), HttpStatus.SEE_OTHER);
+            return;
+        } catch (DomainException.NotFound e) {
+            throw new NotFoundResponse();  // deleted meanwhile, e.g. in another tab
+        }
+        ctx.redirect(PATH + "?deleted=1", HttpStatus.SEE_OTHER);
+    }
+
+    /** The session, or a 303 to the sign-in form (and empty). */
+    private Optional<ConsoleSession> session(Context ctx) {
+        Optional<ConsoleSession> s = guard.current(ctx);
+        if (s.isEmpty()) ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
+        return s;
+    }
+
+    private ManagedAccount account(Context ctx, ConsoleSession s) {
+        return parseId(ctx.pathParam("id")).flatMap(id -> accounts.find(s.orgId(), id))
+                .orElseThrow(NotFoundResponse::new);
+    }
+
+    private static AccountsPage.Event event(AccountEvent e) {
+        JsonNode detail;
+        try {
+            detail = JSON.readTree(e.detailJson());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            detail = JSON.createObjectNode();
+        }
+        Optional<String> href = Optional.empty();
+        String label = "";
+        if (detail.hasNonNull("successorId")) {
+            href = Optional.of(PATH + "/" + detail.get("successorId").asText());
+            label = "successor account";
+        } else if (detail.hasNonNull("predecessorId")) {
+            href = Optional.of(PATH + "/" + detail.get("predecessorId").asText());
+            label = "previous account";
+        }
+        return new AccountsPage.Event(e.kind(), e.at().toString(), e.actor(), href, label);
+    }
+
+    /** SCIM name.formatted, else given and family name, else displayName, else nothing. */
+    static String name(ManagedAccount a) {
+        JsonNode name = a.attributes().path("name");
+        if (name instanceof ObjectNode n) {
+            if (n.hasNonNull("formatted") && !n.get("formatted").asText().isBlank()) return n.get("formatted").asText();
+            String joined = (n.path("givenName").asText("") + " " + n.path("familyName").asText("")).strip();
+            if (!joined.isEmpty()) return joined;
+        }
+        return a.displayName().orElse("");
+    }
+
+    static String label(AccountStatus status) {
+        return switch (status) {
+            case ACTIVE -> "Active";
+            case DEACTIVATED -> "Deactivated";
+            case INVALIDATED -> "Invalidated";
+            case DISABLED -> "Disabled by IdP";
+        };
+    }
+
+    /** Provisioned over SCIM: it has (or had) a SCIM resource. */
+    private static boolean isScim(ManagedAccount a) {
+        return a.scimCreatedAt() != null;
+    }
+
+    private static Optional<AccountStatus> parseStatus(String value) {
+        for (AccountStatus s : AccountStatus.values()) if (s.dbValue().equals(value)) return Optional.of(s);
+        return Optional.empty();
+    }
+
+    private static Optional<UUID> parseId(String value) {
+        if (value == null || value.isEmpty()) return Optional.empty();
+        try {
+            return Optional.of(UUID.fromString(value));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,214 @@
+package dev.lanyard.console;
+
+import dev.lanyard.testing.Http;
+import dev.lanyard.testing.TestApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The "Managed accounts" screens over real HTTP: accounts made through SCIM, seen and deleted in the console. */
+class AccountsScreenIT {
+    static final TestApp app = TestApp.start();
+    private static final Pattern ACCOUNT_LINK = Pattern.compile("href=\"/console/accounts/([0-9a-f-]{36})\">([^<]+)</a>");
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void the_list_shows_provisioned_users_with_name_status_and_source_and_is_linked_from_the_landing_page() {
+        TestApp.Org org = app.newOrg("accounts-list");
+        ConsoleBrowser browser = signedIn(org, "admin@list.example");
+        createUser(org, "ann@list.example", "Ann Smith", true);
+        createUser(org, "bob@list.example", "Bob Jones", false);
+
+        assertThat(browser.get("/console").expect(200).body()).contains("href=\"/console/accounts\"", "Managed accounts");
+        String list = browser.get("/console/accounts").expect(200).body();
+        assertThat(list).contains("ann@list.example", "Ann Smith", "bob@list.example", "Bob Jones", "Active",
+                "Deactivated", "SCIM", "2 accounts are managed");
+        assertThat(list.indexOf("ann@list.example")).isLessThan(list.indexOf("bob@list.example"));
+    }
+
+    @Test
+    void search_by_email_prefix_ignores_letter_case_and_the_status_filter_narrows_the_list() {
+        TestApp.Org org = app.newOrg("accounts-search");
+        ConsoleBrowser browser = signedIn(org, "admin@search.example");
+        createUser(org, "Carol@search.example", "Carol", true);
+        createUser(org, "carl@search.example", "Carl", false);
+        createUser(org, "dave@search.example", "Dave", true);
+
+        String car = browser.get("/console/accounts?q=CAR").expect(200).body();
+        assertThat(car).contains("Carol@search.example", "carl@search.example").doesNotContain("dave@search.example");
+        String active = browser.get("/console/accounts?q=car&status=active").expect(200).body();
+        assertThat(active).contains("Carol@search.example").doesNotContain("carl@search.example");
+        String deactivated = browser.get("/console/accounts?status=deactivated").expect(200).body();
+        assertThat(deactivated).contains("carl@search.example").doesNotContain("Carol@search.example", "dave@search.example");
+        assertThat(browser.get("/console/accounts?q=zz").expect(200).body()).contains("No accounts match.");
+    }
+
+    @Test
+    void pages_follow_the_next_link_without_repeating_or_skipping_an_account() {
+        TestApp.Org org = app.newOrg("accounts-pages");
+        ConsoleBrowser browser = signedIn(org, "admin@pages.example");
+        for (int i = 0; i < 55; i++) createUser(org, String.format("u%02d@pages.example", i), "U " + i, true);
+
+        String first = browser.get("/console/accounts?q=u").expect(200).body();
+        assertThat(links(first)).hasSize(50).first().isEqualTo("u00@pages.example");
+        Matcher next = Pattern.compile("href=\"([^\"]+)\" rel=\"next\"").matcher(first);
+        assertThat(next.find()).isTrue();
+        String second = browser.get(next.group(1).replace("&amp;", "&")).expect(200).body();
+        assertThat(links(second)).containsExactly("u50@pages.example", "u51@pages.example", "u52@pages.example",
+                "u53@pages.example", "u54@pages.example");
+        assertThat(second).doesNotContain("rel=\"next\"").contains("First page");
+    }
+
+    @Test
+    void the_search_uses_an_index_not_a_scan_of_the_organization() {
+        String sql = "select id from managed_accounts where org_id = ? and status = ? and lower(email) collate \"C\" >= lower(?)"
+                + " and lower(email) collate \"C\" < lower(?) || chr(1114111) and starts_with(lower(email), lower(?))"
+                + " order by lower(email) collate \"C\", seq limit 51";
+        String plan = app.planWithoutSeqScan(sql, List.of(UUID.randomUUID(), "active", "ann", "ann", "ann"));
+        assertThat(plan).contains("managed_accounts_browse_status").doesNotContain("Sort");
+        String all = app.planWithoutSeqScan("select id from managed_accounts where org_id = ?"
+                + " order by lower(email) collate \"C\", seq limit 51", List.of(UUID.randomUUID()));
+        assertThat(all).contains("managed_accounts_browse").doesNotContain("Sort");
+    }
+
+    @Test
+    void the_detail_shows_attributes_and_history_and_an_invalidated_account_links_to_its_successor() {
+        TestApp.Org org = app.newOrg("accounts-detail");
+        ConsoleBrowser browser = signedIn(org, "admin@detail.example");
+        String scimId = createUser(org, "erin@detail.example", "Erin Old", true);
+        app.http().send("PATCH", org.scimPath() + "/Users/" + scimId, org.token(), """
+                {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations":[{"op":"replace","path":"userName","value":"erin.new@detail.example"}]}""").expect(200);
+
+        String list = browser.get("/console/accounts?q=erin").expect(200).body();
+        String oldId = accountId(list, "erin@detail.example");
+        String newId = accountId(list, "erin.new@detail.example");
+        String old = browser.get("/console/accounts/" + oldId).expect(200).body();
+        assertThat(old).contains("Invalidated", "created", "invalidated", "href=\"/console/accounts/" + newId + "\"",
+                "successor account", "<pre>", "Erin Old");
+        assertThat(old).contains("href=\"/console/accounts/" + oldId + "/delete\"");
+        String successor = browser.get("/console/accounts/" + newId).expect(200).body();
+        assertThat(successor).contains("Active", "href=\"/console/accounts/" + oldId + "\"", "previous account");
+    }
+
+    @Test
+    void an_active_account_cannot_be_deleted_and_the_page_says_why() {
+        TestApp.Org org = app.newOrg("accounts-active");
+        ConsoleBrowser browser = signedIn(org, "admin@active.example");
+        createUser(org, "fay@active.example", "Fay", true);
+        String id = accountId(browser.get("/console/accounts").expect(200).body(), "fay@active.example");
+
+        Http.Response detailPage = browser.get("/console/accounts/" + id).expect(200);
+        String detail = detailPage.body();
+        assertThat(detail).contains("id=\"why-not-deletable\"", "still managed by the identity provider")
+                .doesNotContain("/delete\"");
+        assertThat(browser.get("/console/accounts/" + id + "/delete").status()).isEqualTo(303);
+        String csrf = ConsoleBrowser.csrf(detailPage);
+        Http.Response refused = browser.post("/console/accounts/" + id + "/delete", Map.of("csrf", csrf));
+        assertThat(refused.status()).isEqualTo(303);
+        assertThat(refused.header("Location")).isEqualTo("/console/accounts/" + id);
+        assertThat(app.count("select count(*) from managed_accounts where id = ?::uuid", id)).isEqualTo(1);
+    }
+
+    @Test
+    void a_disabled_account_is_deleted_after_confirmation_and_the_deletion_is_recorded() {
+        TestApp.Org org = app.newOrg("accounts-delete");
+        ConsoleBrowser browser = signedIn(org, "admin@delete.example");
+        String scimId = createUser(org, "gus@delete.example", "Gus", true);
+        app.http().send("DELETE", org.scimPath() + "/Users/" + scimId, org.token(), (String) null).expect(204);
+        String id = accountId(browser.get("/console/accounts?status=disabled").expect(200).body(), "gus@delete.example");
+        assertThat(browser.get("/console/accounts/" + id).expect(200).body()).contains("Disabled by IdP", "disabled");
+
+        Http.Response confirm = browser.get("/console/accounts/" + id + "/delete").expect(200);
+        assertThat(confirm.body()).contains("Delete gus@delete.example?", "method=\"post\"");
+        Http.Response deleted = browser.post("/console/accounts/" + id + "/delete", Map.of("csrf", ConsoleBrowser.csrf(confirm)));
+        assertThat(deleted.status()).isEqualTo(303);
+        assertThat(deleted.header("Location")).isEqualTo("/console/accounts?deleted=1");
+        assertThat(browser.get(deleted.header("Location")).expect(200).body())
+                .contains("The account was deleted.").doesNotContain("gus@delete.example");
+        assertThat(browser.get("/console/accounts/" + id).status()).isEqualTo(404);
+        assertThat(app.count("select count(*) from managed_accounts where id = ?::uuid", id)).isZero();
+        assertThat(app.count("select count(*) from account_events where account_id = ?::uuid and kind = 'deleted' "
+                + "and actor like 'console:%'", id)).isEqualTo(1);
+    }
+
+    @Test
+    void a_delete_without_the_csrf_token_is_refused_with_403_and_changes_nothing() {
+        TestApp.Org org = app.newOrg("accounts-csrf");
+        ConsoleBrowser browser = signedIn(org, "admin@csrf.example");
+        String scimId = createUser(org, "hal@csrf.example", "Hal", true);
+        app.http().send("DELETE", org.scimPath() + "/Users/" + scimId, org.token(), (String) null).expect(204);
+        String id = accountId(browser.get("/console/accounts").expect(200).body(), "hal@csrf.example");
+
+        assertThat(browser.post("/console/accounts/" + id + "/delete", Map.of()).status()).isEqualTo(403);
+        assertThat(browser.post("/console/accounts/" + id + "/delete", Map.of("csrf", "forged")).status()).isEqualTo(403);
+        assertThat(app.count("select count(*) from managed_accounts where id = ?::uuid", id)).isEqualTo(1);
+    }
+
+    @Test
+    void another_organizations_admin_gets_404_for_every_page_of_the_account_and_without_a_session_the_sign_in_form() {
+        TestApp.Org org = app.newOrg("accounts-owner");
+        ConsoleBrowser owner = signedIn(org, "admin@owner.example");
+        String scimId = createUser(org, "ivy@owner.example", "Ivy", true);
+        app.http().send("DELETE", org.scimPath() + "/Users/" + scimId, org.token(), (String) null).expect(204);
+        String id = accountId(owner.get("/console/accounts").expect(200).body(), "ivy@owner.example");
+
+        TestApp.Org other = app.newOrg("accounts-other");
+        ConsoleBrowser stranger = signedIn(other, "admin@other.example");
+        assertThat(stranger.get("/console/accounts").expect(200).body()).doesNotContain("ivy@owner.example");
+        assertThat(stranger.get("/console/accounts/" + id).status()).isEqualTo(404);
+        assertThat(stranger.get("/console/accounts/" + id + "/delete").status()).isEqualTo(404);
+        String csrf = ConsoleBrowser.csrf(stranger.get("/console/accounts").expect(200));
+        assertThat(stranger.post("/console/accounts/" + id + "/delete", Map.of("csrf", csrf)).status()).isEqualTo(404);
+        assertThat(stranger.get("/console/accounts/not-a-uuid").status()).isEqualTo(404);
+        assertThat(app.count("select count(*) from managed_accounts where id = ?::uuid", id)).isEqualTo(1);
+
+        ConsoleBrowser anonymous = new ConsoleBrowser(app.http());
+        for (String path : List.of("/console/accounts", "/console/accounts/" + id, "/console/accounts/" + id + "/delete")) {
+            Http.Response r = anonymous.get(path);
+            assertThat(r.status()).as(path).isEqualTo(303);
+            assertThat(r.header("Location")).isEqualTo("/console/login");
+        }
+        assertThat(anonymous.post("/console/accounts/" + id + "/delete", Map.of()).status()).isEqualTo(303);
+    }
+
+    private static ConsoleBrowser signedIn(TestApp.Org org, String email) {
+        ConsoleBrowser browser = new ConsoleBrowser(app.http());
+        String password = app.http().send("POST", "/admin/api/orgs/" + org.id() + "/admins", app.operatorToken(),
+                "{\"email\":\"" + email + "\"}").expect(201).json().get("password").asText();
+        browser.signIn(org.name(), email, password).expect(303);
+        return browser;
+    }
+
+    /** Creates a SCIM user; returns its SCIM id. */
+    private static String createUser(TestApp.Org org, String userName, String formatted, boolean active) {
+        return app.http().send("POST", org.scimPath() + "/Users", org.token(), """
+                {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"%s",
+                 "name":{"formatted":"%s"},"active":%s}""".formatted(userName, formatted, active))
+                .expect(201).json().get("id").asText();
+    }
+
+    private static List<String> links(String page) {
+        Matcher m = ACCOUNT_LINK.matcher(page);
+        List<String> emails = new java.util.ArrayList<>();
+        while (m.find()) emails.add(m.group(2));
+        return emails;
+    }
+
+    private static String accountId(String page, String email) {
+        Matcher m = ACCOUNT_LINK.matcher(page);
+        while (m.find()) if (m.group(2).equals(email)) return m.group(1);
+        throw new AssertionError("no link to " + email + " in " + page);
+    }
+}
