@@ -2,6 +2,8 @@ package dev.lanyard.console;
 
 import dev.lanyard.account.AccountService;
 import dev.lanyard.http.BaseUrl;
+import dev.lanyard.organization.OrganizationService;
+import dev.lanyard.token.TokenService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -36,14 +38,17 @@ public final class ConsoleRoutes {
     private final LoginScreen login;
     private final HomeScreen home;
     private final AccountsScreen accounts;
+    private final ProvisioningScreen provisioning;
 
-    public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, BaseUrl baseUrl) {
+    public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, OrganizationService organizations,
+                         TokenService tokens, BaseUrl baseUrl) {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
         this.login = new LoginScreen(auth, guard, cookies);
         this.home = new HomeScreen(guard);
         this.accounts = new AccountsScreen(guard, accountService);
+        this.provisioning = new ProvisioningScreen(guard, organizations, tokens, baseUrl);
     }
 
     public void register(RoutesConfig routes) {
@@ -55,6 +60,7 @@ public final class ConsoleRoutes {
         routes.post(PREFIX + "/logout", this::logout);
         routes.get(PREFIX, home::show);
         accounts.register(routes);
+        provisioning.register(routes);
     }
 
     /** Whether a path belongs to the console (its errors are pages, not JSON). */

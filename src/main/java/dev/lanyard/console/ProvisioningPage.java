@@ -1,0 +1,26 @@
+package dev.lanyard.console;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The "User provisioning" screens (console/provisioning*.jte), the seed's flow: status, Manage,
+ * Enable, Save; the SCIM URL; Generate token (the secret shown once); the token list with Revoke.
+ *
+ * @param notice a message after an action ("Settings saved.")
+ */
+public record ProvisioningPage(ConsoleSession session, boolean enabled, String scimUrl, List<Token> tokens,
+                               Optional<String> notice) {
+
+    /** A token as listed: never its secret. */
+    public record Token(String id, String label, String createdAt, String lastUsedAt) {}
+
+    /** The Manage form: the Enable checkbox and Save. */
+    public record Manage(ConsoleSession session, boolean enabled) {}
+
+    /** The one page that shows a new token's secret. */
+    public record Issued(ConsoleSession session, String scimUrl, String label, String secret, int otherActiveTokens) {}
+
+    /** Are you sure? before revoking a token. */
+    public record ConfirmRevoke(ConsoleSession session, Token token) {}
+}

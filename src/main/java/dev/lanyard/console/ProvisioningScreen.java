@@ -1,0 +1,134 @@
+package dev.lanyard.console;
+
+import dev.lanyard.http.BaseUrl;
+import dev.lanyard.organization.OrganizationService;
+import dev.lanyard.provisioning.ScimRoutes;
+import dev.lanyard.token.ProvisioningToken;
+import dev.lanyard.token.TokenService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Organization > User provisioning (PRODUCT.md rules 1-3), the seed's screens:
+ *
+ * <pre>
+ * GET  /console/provisioning                        status, SCIM URL, tokens, "Generate token"
+ * GET  /console/provisioning/manage                 the "Enable" checkbox and "Save"
+ * POST /console/provisioning/manage                 saves (CSRF), 303 back with a message
+ * POST /console/provisioning/tokens                 issues a token (CSRF); the answer shows it once
+ * GET  /console/provisioning/tokens/{id}/revoke     confirmation
+ * POST /console/provisioning/tokens/{id}/revoke     revokes (CSRF), 303 back
+ * </pre>
+ *
+ * Everything acts on the session's organization only.
+ */
+final class ProvisioningScreen {
+    static final String PATH = ConsoleRoutes.PREFIX + "/provisioning";
+
+    private final SessionGuard guard;
+    private final OrganizationService organizations;
+    private final TokenService tokens;
+    private final BaseUrl baseUrl;
+
+    ProvisioningScreen(SessionGuard guard, OrganizationService organizations, TokenService tokens, BaseUrl baseUrl) {
+        this.guard = guard;
+        this.organizations = organizations;
+        this.tokens = tokens;
+        this.baseUrl = baseUrl;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get(PATH, this::show);
+        routes.get(PATH + "/manage", this::manage);
+        routes.post(PATH + "/manage", this::save);
+        routes.post(PATH + "/tokens", this::generate);
+        routes.get(PATH + "/tokens/{id}/revoke", this::confirmRevoke);
+        routes.post(PATH + "/tokens/{id}/revoke", this::revoke);
+    }
+
+    private void show(Context ctx) {
+        Optional<ConsoleSession> s = session(ctx);
+        if (s.isEmpty()) return;
+        Optional<String> notice = switch (Optional.ofNullable(ctx.queryParam("done")).orElse("")) {
+            case "saved" -> Optional.of("Settings saved.");
+            case "revoked" -> Optional.of("The token was revoked: requests with it are now refused.");
+            default -> Optional.empty();
+        };
+        Views.render(ctx, 200, "console/provisioning.jte", new ProvisioningPage(s.get(), enabled(s.get()),
+                scimUrl(ctx, s.get()), list(s.get()), notice));
+    }
+
+    private void manage(Context ctx) {
+        Optional<ConsoleSession> s = session(ctx);
+        if (s.isEmpty()) return;
+        Views.render(ctx, 200, "console/provisioning_manage.jte", new ProvisioningPage.Manage(s.get(), enabled(s.get())));
+    }
+
+    private void save(Context ctx) {
+        Optional<ConsoleSession> s = session(ctx);
+        if (s.isEmpty()) return;
+        SessionGuard.checkCsrf(ctx, s.get());
+        // An unticked checkbox sends nothing: absent means "not enabled".
+        boolean enable = ctx.formParam("enabled") != null;
+        organizations.setProvisioningEnabled(s.get().orgId().toString(), enable);
+        ctx.redirect(PATH + "?done=saved", HttpStatus.SEE_OTHER);
+    }
+
+    private void generate(Context ctx) {
+        Optional<ConsoleSession> s = session(ctx);
+        if (s.isEmpty()) return;
+        SessionGuard.checkCsrf(ctx, s.get());
+        String label = Optional.ofNullable(ctx.formParam("label")).orElse("").strip();
+        int others = tokens.listActive(s.get().orgId()).size();
+        ProvisioningToken.Issued issued = tokens.issue(s.get().orgId(), label);
+        // The only answer that ever carries the secret; no-store (set for all console pages) keeps it out of caches.
+        Views.render(ctx, 200, "console/provisioning_token.jte",
+                new ProvisioningPage.Issued(s.get(), scimUrl(ctx, s.get()), label, issued.secret(), others));
+    }
+
+    private void confirmRevoke(Context ctx) {
+        Optional<ConsoleSession> s = session(ctx);
+        if (s.isEmpty()) return;
+        Views.render(ctx, 200, "console/provisioning_revoke.jte", new ProvisioningPage.ConfirmRevoke(s.get(), token(ctx, s.get())));
+    }
+
+    private void revoke(Context ctx) {
+        Optional<ConsoleSession> s = session(ctx);
+        if (s.isEmpty()) return;
+        SessionGuard.checkCsrf(ctx, s.get());
+        tokens.revoke(s.get().orgId(), UUID.fromString(token(ctx, s.get()).id()));
+        ctx.redirect(PATH + "?done=revoked", HttpStatus.SEE_OTHER);
+    }
+
+    private ProvisioningPage.Token token(Context ctx, ConsoleSession s) {
+        String id = ctx.pathParam("id");
+        return list(s).stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow(NotFoundResponse::new);
+    }
+
+    private List<ProvisioningPage.Token> list(ConsoleSession s) {
+        return tokens.listActive(s.orgId()).stream()
+                .map(t -> new ProvisioningPage.Token(t.id().toString(), t.label().isEmpty() ? "(no label)" : t.label(),
+                        t.createdAt().toString(), t.lastUsedAt().map(Object::toString).orElse("never")))
+                .toList();
+    }
+
+    private boolean enabled(ConsoleSession s) {
+        return organizations.findById(s.orgId()).map(o -> o.provisioningEnabled()).orElseThrow(NotFoundResponse::new);
+    }
+
+    private String scimUrl(Context ctx, ConsoleSession s) {
+        return baseUrl.of(ctx) + ScimRoutes.PREFIX + s.orgId();
+    }
+
+    private Optional<ConsoleSession> session(Context ctx) {
+        Optional<ConsoleSession> s = guard.current(ctx);
+        if (s.isEmpty()) ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
+        return s;
+    }
+}

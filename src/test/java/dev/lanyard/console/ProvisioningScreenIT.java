@@ -1,0 +1,91 @@
+package dev.lanyard.console;
+
+import dev.lanyard.testing.Http;
+import dev.lanyard.testing.TestApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The seed's flow in the console: Manage, Enable, Save; Generate token (shown once); Revoke. */
+class ProvisioningScreenIT {
+    static final TestApp app = TestApp.start();
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void an_admin_enables_provisioning_generates_a_token_that_works_and_revokes_it() {
+        TestApp.Org org = app.newOrg("screen-" + java.util.UUID.randomUUID(), false);
+        ConsoleBrowser browser = signedIn(org, "ops@example.com");
+        assertThat(browser.get("/console").expect(200).body()).contains("href=\"/console/provisioning\"");
+
+        Http.Response page = browser.get("/console/provisioning").expect(200);
+        assertThat(page.body()).contains("id=\"provisioning-status\">disabled<").contains("/scim/v2/" + org.id());
+
+        Http.Response manage = browser.get("/console/provisioning/manage").expect(200);
+        assertThat(manage.body()).contains("<label for=\"enabled\">Enable</label>").contains(">Save<");
+        Http.Response saved = browser.post("/console/provisioning/manage", Map.of("csrf", ConsoleBrowser.csrf(manage), "enabled", "on"))
+                .expect(303);
+        assertThat(browser.get(saved.header("Location")).expect(200).body()).contains("id=\"provisioning-status\">enabled<")
+                .contains("Settings saved.");
+
+        Http.Response issued = browser.post("/console/provisioning/tokens",
+                Map.of("csrf", ConsoleBrowser.csrf(browser.get("/console/provisioning")), "label", "Okta")).expect(200);
+        String secret = value(issued.body(), "token");
+        assertThat(issued.body()).contains("shown only this once");
+        assertThat(app.http().send("GET", org.scimPath() + "/Users", secret, (String) null).status()).isEqualTo(200);
+
+        Http.Response list = browser.get("/console/provisioning").expect(200);
+        assertThat(list.body()).contains("Okta").doesNotContain(secret);
+        Matcher revoke = Pattern.compile("href=\"(/console/provisioning/tokens/[^\"]+/revoke)\"").matcher(list.body());
+        // the org's test token from newOrg is listed too; revoke the one labelled Okta
+        String okta = null;
+        while (revoke.find()) {
+            if (list.body().substring(Math.max(0, revoke.start() - 300), revoke.start()).contains("Okta")) okta = revoke.group(1);
+        }
+        assertThat(okta).isNotNull();
+        Http.Response confirm = browser.get(okta).expect(200);
+        assertThat(browser.post(okta, Map.of()).status()).isEqualTo(403);  // no CSRF token
+        assertThat(app.http().send("GET", org.scimPath() + "/Users", secret, (String) null).status()).isEqualTo(200);
+        browser.post(okta, Map.of("csrf", ConsoleBrowser.csrf(confirm))).expect(303);
+        assertThat(app.http().send("GET", org.scimPath() + "/Users", secret, (String) null).status()).isEqualTo(401);
+
+        // unticking Enable and saving turns SCIM off again
+        browser.post("/console/provisioning/manage", Map.of("csrf", ConsoleBrowser.csrf(browser.get("/console/provisioning/manage"))))
+                .expect(303);
+        assertThat(app.http().send("GET", org.scimPath() + "/Users", org.token(), (String) null).status()).isEqualTo(403);
+    }
+
+    @Test
+    void saving_without_the_csrf_token_changes_nothing_and_other_orgs_tokens_are_not_reachable() {
+        TestApp.Org mine = app.newOrg("mine-" + java.util.UUID.randomUUID(), false);
+        TestApp.Org theirs = app.newOrg("theirs-" + java.util.UUID.randomUUID());
+        ConsoleBrowser browser = signedIn(mine, "me@example.com");
+        assertThat(browser.post("/console/provisioning/manage", Map.of("enabled", "on")).status()).isEqualTo(403);
+        assertThat(browser.get("/console/provisioning").body()).contains("id=\"provisioning-status\">disabled<");
+        assertThat(browser.get("/console/provisioning/tokens/" + theirs.tokenId() + "/revoke").status()).isEqualTo(404);
+        assertThat(app.http().send("GET", theirs.scimPath() + "/Users", theirs.token(), (String) null).status()).isEqualTo(200);
+        assertThat(new ConsoleBrowser(app.http()).get("/console/provisioning").status()).isEqualTo(303);
+    }
+
+    private static String value(String html, String id) {
+        Matcher m = Pattern.compile("id=\"" + id + "\"[^>]*value=\"([^\"]+)\"").matcher(html);
+        if (!m.find()) throw new AssertionError("no #" + id + " in " + html);
+        return m.group(1);
+    }
+
+    private static ConsoleBrowser signedIn(TestApp.Org org, String email) {
+        ConsoleBrowser browser = new ConsoleBrowser(app.http());
+        String password = app.http().send("POST", "/admin/api/orgs/" + org.id() + "/admins", app.operatorToken(),
+                "{\"email\":\"" + email + "\"}").expect(201).json().get("password").asText();
+        browser.signIn(org.name(), email, password).expect(303);
+        return browser;
+    }
+}
