@@ -87,10 +87,7 @@ final class AccountStore {
         StringBuilder sql = new StringBuilder("select " + COLUMNS + ", seq, (" + key.sql() + ")::text as sort_value from managed_accounts"
                 + " where org_id = ? and scim_id is not null");
         params.add(orgId);
-        q.where().ifPresent(w -> {
-            sql.append(" and ").append(w.sql());
-            params.addAll(w.params());
-        });
+        appendWhere(sql, params, q.where());
         if (q.window() instanceof AccountQuery.After(Optional<AccountQuery.Position> after, int count) && after.isPresent()) {
             String cmp = q.sort().descending() ? " < " : " > ";
             AccountQuery.Position p = after.get();
@@ -133,13 +130,10 @@ final class AccountStore {
         if (where.isEmpty()) {
             return Sql.count(c, "select coalesce(sum(linked), 0) from org_account_counts where org_id = ?", List.of(orgId));
         }
-        List<Object> params = new ArrayList<>();
-        params.add(orgId);
-        String condition = where.map(w -> {
-            params.addAll(w.params());
-            return " and " + w.sql();
-        }).orElse("");
-        return Sql.count(c, "select count(*) from managed_accounts where org_id = ? and scim_id is not null" + condition, params);
+        List<Object> params = new ArrayList<>(List.of(orgId));
+        StringBuilder sql = new StringBuilder("select count(*) from managed_accounts where org_id = ? and scim_id is not null");
+        appendWhere(sql, params, where);
+        return Sql.count(c, sql.toString(), params);
     }
 
     List<ManagedAccount> list(Connection c, UUID orgId, Optional<AccountStatus> status, int offset, int limit) throws SQLException {
@@ -192,6 +186,14 @@ final class AccountStore {
         sql.append(" order by lower(email) collate \"C\", seq limit ?");
         params.add(limit);
         return Sql.list(c, sql.toString(), params, AccountStore::map);
+    }
+
+    /** Adds a translated SCIM filter to a query over the linked accounts. */
+    private static void appendWhere(StringBuilder sql, List<Object> params, Optional<SqlFilter.Where> where) {
+        where.ifPresent(w -> {
+            sql.append(" and ").append(w.sql());
+            params.addAll(w.params());
+        });
     }
 
     /** Records what happened; details hold ids only, never personal data (it outlives deletion). */

@@ -185,11 +185,7 @@ class AccountsScreenIT {
     }
 
     private static ConsoleBrowser signedIn(TestApp.Org org, String email) {
-        ConsoleBrowser browser = new ConsoleBrowser(app.http());
-        String password = app.http().send("POST", "/admin/api/orgs/" + org.id() + "/admins", app.operatorToken(),
-                "{\"email\":\"" + email + "\"}").expect(201).json().get("password").asText();
-        browser.signIn(org.name(), email, password).expect(303);
-        return browser;
+        return ConsoleBrowser.signedIn(app, org, email);
     }
 
     /** Creates a SCIM user; returns its SCIM id. */

@@ -37,6 +37,15 @@ final class ConsoleBrowser {
         return keep(http.send("POST", path, body, headers(Map.of("Content-Type", "application/x-www-form-urlencoded"))));
     }
 
+    /** A new admin of {@code org} (created through the admin API), signed in. */
+    static ConsoleBrowser signedIn(dev.lanyard.testing.TestApp app, dev.lanyard.testing.TestApp.Org org, String email) {
+        ConsoleBrowser browser = new ConsoleBrowser(app.http());
+        String password = app.http().send("POST", "/admin/api/orgs/" + org.id() + "/admins", app.operatorToken(),
+                "{\"email\":\"" + email + "\"}").expect(201).json().get("password").asText();
+        browser.signIn(org.name(), email, password).expect(303);
+        return browser;
+    }
+
     /** Opens the sign-in form and submits it, as a person would. */
     Http.Response signIn(String org, String email, String password) {
         String csrf = csrf(get("/console/login").expect(200));
