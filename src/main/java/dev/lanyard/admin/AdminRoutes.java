@@ -101,7 +101,7 @@ public final class AdminRoutes {
     private void issueToken(Context ctx) throws Exception {
         Organization org = organizations.get(ctx.pathParam("org"));
         String label = ctx.req().getContentLengthLong() > 0 ? text(body(ctx), "label") : "";
-        ProvisioningToken.Issued issued = tokens.issue(org.id(), label);
+        ProvisioningToken.Issued issued = tokens.issue(org.id(), label, ProvisioningToken.OPERATOR);
         Map<String, Object> out = token(issued.token());
         out.put("token", issued.secret());
         out.put("scimUrl", scimUrl(ctx, org));
@@ -159,6 +159,7 @@ public final class AdminRoutes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", t.id());
         m.put("label", t.label());
+        m.put("createdBy", t.createdBy().isEmpty() ? null : t.createdBy());
         m.put("createdAt", t.createdAt());
         m.put("lastUsedAt", t.lastUsedAt().orElse(null));
         return m;

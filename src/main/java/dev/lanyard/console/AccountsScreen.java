@@ -127,9 +127,7 @@ final class AccountsScreen {
 
     /** The session, or a 303 to the sign-in form (and empty). */
     private Optional<ConsoleSession> session(Context ctx) {
-        Optional<ConsoleSession> s = guard.current(ctx);
-        if (s.isEmpty()) ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
-        return s;
+        return guard.signedIn(ctx);
     }
 
     private ManagedAccount account(Context ctx, ConsoleSession s) {

@@ -20,6 +20,8 @@ import java.util.Optional;
  * POST /console/logout    ends the session, 303 to /console/login
  * GET  /console           the landing page (303 to /console/login without a session)
  * GET  /console/accounts  managed accounts, their pages and manual deletion ({@link AccountsScreen})
+ * GET  /console/provisioning  User provisioning: status, SCIM URL, tokens ({@link ProvisioningScreen})
+ * GET  /console/setup     setup guides for Okta and Entra ID ({@link SetupScreen})
  * </pre>
  */
 public final class ConsoleRoutes {
@@ -39,6 +41,7 @@ public final class ConsoleRoutes {
     private final HomeScreen home;
     private final AccountsScreen accounts;
     private final ProvisioningScreen provisioning;
+    private final SetupScreen setup;
 
     public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, OrganizationService organizations,
                          TokenService tokens, BaseUrl baseUrl) {
@@ -49,6 +52,7 @@ public final class ConsoleRoutes {
         this.home = new HomeScreen(guard);
         this.accounts = new AccountsScreen(guard, accountService);
         this.provisioning = new ProvisioningScreen(guard, organizations, tokens, baseUrl);
+        this.setup = new SetupScreen(guard, provisioning);
     }
 
     public void register(RoutesConfig routes) {
@@ -61,6 +65,7 @@ public final class ConsoleRoutes {
         routes.get(PREFIX, home::show);
         accounts.register(routes);
         provisioning.register(routes);
+        setup.register(routes);
     }
 
     /** Whether a path belongs to the console (its errors are pages, not JSON). */

@@ -13,7 +13,7 @@ public record ProvisioningPage(ConsoleSession session, boolean enabled, String s
                                Optional<String> notice) {
 
     /** A token as listed: never its secret. */
-    public record Token(String id, String label, String createdAt, String lastUsedAt) {}
+    public record Token(String id, String label, String createdBy, String createdAt, String lastUsedAt) {}
 
     /** The Manage form: the Enable checkbox and Save. */
     public record Manage(ConsoleSession session, boolean enabled) {}

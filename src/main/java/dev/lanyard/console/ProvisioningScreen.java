@@ -86,7 +86,7 @@ final class ProvisioningScreen {
         SessionGuard.checkCsrf(ctx, s.get());
         String label = Optional.ofNullable(ctx.formParam("label")).orElse("").strip();
         int others = tokens.listActive(s.get().orgId()).size();
-        ProvisioningToken.Issued issued = tokens.issue(s.get().orgId(), label);
+        ProvisioningToken.Issued issued = tokens.issue(s.get().orgId(), label, s.get().email());
         // The only answer that ever carries the secret; no-store (set for all console pages) keeps it out of caches.
         Views.render(ctx, 200, "console/provisioning_token.jte",
                 new ProvisioningPage.Issued(s.get(), scimUrl(ctx, s.get()), label, issued.secret(), others));
@@ -114,7 +114,7 @@ final class ProvisioningScreen {
     private List<ProvisioningPage.Token> list(ConsoleSession s) {
         return tokens.listActive(s.orgId()).stream()
                 .map(t -> new ProvisioningPage.Token(t.id().toString(), t.label().isEmpty() ? "(no label)" : t.label(),
-                        t.createdAt().toString(), t.lastUsedAt().map(Object::toString).orElse("never")))
+                        t.createdBy().isEmpty() ? "unknown" : t.createdBy(), t.createdAt().toString(), t.lastUsedAt().map(Object::toString).orElse("never")))
                 .toList();
     }
 
@@ -127,8 +127,11 @@ final class ProvisioningScreen {
     }
 
     private Optional<ConsoleSession> session(Context ctx) {
-        Optional<ConsoleSession> s = guard.current(ctx);
-        if (s.isEmpty()) ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
-        return s;
+        return guard.signedIn(ctx);
+    }
+
+    /** What the setup guides fill in: this organization's status and SCIM URL. */
+    SetupPage setup(Context ctx, ConsoleSession s) {
+        return new SetupPage(s, enabled(s), scimUrl(ctx, s), tokens.listActive(s.orgId()).size());
     }
 }

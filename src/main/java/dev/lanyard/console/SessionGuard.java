@@ -3,6 +3,7 @@ package dev.lanyard.console;
 import dev.lanyard.http.AccessLog;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HttpStatus;
 
 import java.util.Optional;
 
@@ -21,6 +22,13 @@ final class SessionGuard {
         Optional<ConsoleSession> session = auth.findSession(ctx.cookie(ConsoleCookies.SESSION));
         session.ifPresent(s -> ctx.attribute(AccessLog.ORG_ATTRIBUTE, s.orgId().toString()));
         return session;
+    }
+
+    /** The signed-in admin; without one, answers with a redirect to the sign-in form and returns empty. */
+    Optional<ConsoleSession> signedIn(Context ctx) {
+        Optional<ConsoleSession> s = current(ctx);
+        if (s.isEmpty()) ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
+        return s;
     }
 
     /** 403 unless the form sent back this session's token. */

@@ -24,13 +24,14 @@ public final class TokenService {
         this.tx = tx;
     }
 
-    public ProvisioningToken.Issued issue(UUID orgId, String label) {
+    /** @param createdBy {@link ProvisioningToken#OPERATOR} or the issuing console admin's email */
+    public ProvisioningToken.Issued issue(UUID orgId, String label, String createdBy) {
         String cleanLabel = label == null ? "" : label.strip();
         if (cleanLabel.length() > ProvisioningToken.MAX_LABEL_LENGTH) {
             throw new DomainException.Invalid("a token label has at most " + ProvisioningToken.MAX_LABEL_LENGTH + " characters");
         }
         String secret = Secrets.generate(SCIM_PREFIX);
-        var token = new ProvisioningToken(UUID.randomUUID(), orgId, cleanLabel,
+        var token = new ProvisioningToken(UUID.randomUUID(), orgId, cleanLabel, createdBy,
                 Instant.now().truncatedTo(ChronoUnit.MICROS), Optional.empty());
         tx.inTransaction(c -> {
             store.insert(c, token, Secrets.hash(secret));

@@ -11,11 +11,11 @@ import java.util.UUID;
 
 /** SQL for provisioning_tokens and operator_credentials. */
 final class TokenStore {
-    private static final String COLUMNS = "id, org_id, label, created_at, last_used_at";
+    private static final String COLUMNS = "id, org_id, label, created_by, created_at, last_used_at";
 
     void insert(Connection c, ProvisioningToken t, byte[] secretHash) throws SQLException {
-        Sql.update(c, "insert into provisioning_tokens (id, org_id, label, secret_hash, created_at) values (?, ?, ?, ?, ?)",
-                t.id(), t.orgId(), t.label(), secretHash, t.createdAt());
+        Sql.update(c, "insert into provisioning_tokens (id, org_id, label, created_by, secret_hash, created_at) "
+                + "values (?, ?, ?, ?, ?, ?)", t.id(), t.orgId(), t.label(), t.createdBy(), secretHash, t.createdAt());
     }
 
     List<ProvisioningToken> listActive(Connection c, UUID orgId) throws SQLException {
@@ -53,6 +53,6 @@ final class TokenStore {
 
     private static ProvisioningToken map(ResultSet rs) throws SQLException {
         return new ProvisioningToken(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class),
-                rs.getString("label"), Sql.instant(rs, "created_at"), Sql.optionalInstant(rs, "last_used_at"));
+                rs.getString("label"), rs.getString("created_by"), Sql.instant(rs, "created_at"), Sql.optionalInstant(rs, "last_used_at"));
     }
 }

@@ -38,7 +38,7 @@ class CliIT {
         http.send("POST", issued.get("scimUrl").asText() + "/Users", issued.get("token").asText(),
                 "{\"userName\":\"cli.user@example.com\"}").expect(201);
         assertThat(ok("account", "list", "Acme Corp")).contains("cli.user@example.com").contains("active");
-        assertThat(ok("token", "list", "Acme Corp")).contains("okta").contains(issued.get("id").asText());
+        assertThat(ok("token", "list", "Acme Corp")).contains("okta").contains(issued.get("id").asText()).contains("operator");
 
         ok("token", "revoke", "Acme Corp", issued.get("id").asText());
         assertThat(http.send("GET", issued.get("scimUrl").asText() + "/Users", issued.get("token").asText(), (String) null).status())

@@ -43,7 +43,8 @@ class ProvisioningScreenIT {
         assertThat(app.http().send("GET", org.scimPath() + "/Users", secret, (String) null).status()).isEqualTo(200);
 
         Http.Response list = browser.get("/console/provisioning").expect(200);
-        assertThat(list.body()).contains("Okta").doesNotContain(secret);
+        assertThat(list.body()).contains("Okta").doesNotContain(secret)
+                .contains("<td>ops@example.com</td>").contains("<td>operator</td>");  // who issued each: this admin, and newOrg's operator token
         Matcher revoke = Pattern.compile("href=\"(/console/provisioning/tokens/[^\"]+/revoke)\"").matcher(list.body());
         // the org's test token from newOrg is listed too; revoke the one labelled Okta
         String okta = null;
@@ -73,6 +74,33 @@ class ProvisioningScreenIT {
         assertThat(browser.get("/console/provisioning/tokens/" + theirs.tokenId() + "/revoke").status()).isEqualTo(404);
         assertThat(app.http().send("GET", theirs.scimPath() + "/Users", theirs.token(), (String) null).status()).isEqualTo(200);
         assertThat(new ConsoleBrowser(app.http()).get("/console/provisioning").status()).isEqualTo(303);
+    }
+
+    @Test
+    void the_setup_guides_show_this_organizations_values_and_their_token_button_issues_a_working_token() {
+        TestApp.Org org = app.newOrg("guide-" + java.util.UUID.randomUUID(), false);
+        ConsoleBrowser browser = signedIn(org, "it@example.com");
+        assertThat(browser.get("/console/setup").expect(200).body())
+                .contains("href=\"/console/setup/okta\"").contains("href=\"/console/setup/entra\"");
+
+        Http.Response okta = browser.get("/console/setup/okta").expect(200);
+        assertThat(value(okta.body(), "scim-url")).endsWith("/scim/v2/" + org.id());
+        assertThat(okta.body()).contains("class=\"setup-status\">disabled<").contains("href=\"/console/provisioning/manage\"")
+                .contains("Application username format</strong> to <strong>Email")
+                .contains("<code>userName</code>").contains("1 token(s) already active");
+        Http.Response entra = browser.get("/console/setup/entra").expect(200);
+        assertThat(entra.body()).contains("Tenant URL</dt><dd><code>" + value(okta.body(), "scim-url") + "</code>")
+                .contains("Generate token for Entra ID");
+
+        app.execute("update organizations set provisioning_enabled = true where id = '" + org.id() + "'");
+        assertThat(browser.get("/console/setup/okta").body()).contains("class=\"setup-status\">enabled<");
+
+        // the guide's button is the provisioning page's form, labelled after the IdP
+        Http.Response issued = browser.post("/console/provisioning/tokens",
+                Map.of("csrf", ConsoleBrowser.csrf(okta), "label", "Okta")).expect(200);
+        assertThat(app.http().send("GET", org.scimPath() + "/Users", value(issued.body(), "token"), (String) null).status())
+                .isEqualTo(200);
+        assertThat(new ConsoleBrowser(app.http()).get("/console/setup/okta").status()).isEqualTo(303);
     }
 
     private static String value(String html, String id) {
