@@ -46,9 +46,10 @@ public final class App {
             var tx = new Transactions(database.dataSource());
             var organizations = new OrganizationService(tx);
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            var operator = new OperatorCredential(tx);
             return new Services(database, organizations, new TokenService(tx), new AccountService(tx),
-                    new OperatorCredential(tx), new ServerSecrets(tx), new AdminUserService(tx),
-                    new ConsoleAuth(tx, organizations), new ProvisioningLog(tx, logRetention, metrics), metrics);
+                    operator, new ServerSecrets(tx), new AdminUserService(tx),
+                    new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics);
         }
 
         /** Stops the background work (the provisioning log's writer and retention); the database is closed by its owner. */

@@ -65,6 +65,7 @@ public final class AdminRoutes {
             ctx.status(204);
         });
         routes.post(PREFIX + "/orgs/{org}/admins", this::createAdmin);
+        routes.post(PREFIX + "/orgs/{org}/admins/reset-password", this::resetAdminPassword);
         routes.get(PREFIX + "/orgs/{org}/accounts", this::listAccounts);
         routes.get(PREFIX + "/orgs/{org}/accounts/{id}/history", ctx -> ok(ctx, Map.of("events",
                 accounts.history(orgId(ctx), uuid(ctx.pathParam("id"), "account")))));
@@ -112,13 +113,26 @@ public final class AdminRoutes {
     private void createAdmin(Context ctx) throws Exception {
         JsonNode body = body(ctx);
         Organization org = organizations.get(ctx.pathParam("org"));
-        AdminUserService.Created created = admins.create(org.id(), text(body, "email"));
+        ok(ctx, 201, oneTimePassword(ctx, admins.create(org.id(), text(body, "email"))));
+    }
+
+    /**
+     * A forgotten password: {"email"} in, a new one-time password out (same answer as creating
+     * the admin); the admin's sessions end and they choose their own password at the next sign-in.
+     */
+    private void resetAdminPassword(Context ctx) throws Exception {
+        JsonNode body = body(ctx);
+        Organization org = organizations.get(ctx.pathParam("org"));
+        ok(ctx, oneTimePassword(ctx, admins.resetPassword(org.id(), text(body, "email"))));
+    }
+
+    private Map<String, Object> oneTimePassword(Context ctx, AdminUserService.Created created) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", created.admin().id());
         out.put("email", created.admin().email());
         out.put("password", created.password());
         out.put("loginUrl", baseUrl.of(ctx) + ConsoleRoutes.PREFIX + "/login");
-        ok(ctx, 201, out);
+        return out;
     }
 
     private void listAccounts(Context ctx) {

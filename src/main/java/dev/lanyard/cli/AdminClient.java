@@ -76,6 +76,11 @@ final class AdminClient {
         return CreatedAdmin.from(send("POST", "/orgs/" + segment(org) + "/admins", Optional.of(body)));
     }
 
+    CreatedAdmin resetAdminPassword(String org, String email) {
+        ObjectNode body = JSON.createObjectNode().put("email", email);
+        return CreatedAdmin.from(send("POST", "/orgs/" + segment(org) + "/admins/reset-password", Optional.of(body)));
+    }
+
     /** Every matching account, fetched a page at a time. */
     List<Account> listAccounts(String org, Optional<AccountStatus> status) {
         String filter = status.map(s -> "status=" + s.wire() + "&").orElse("");

@@ -114,7 +114,7 @@ final class AccountsScreen {
         SessionGuard.checkCsrf(ctx, s.get());
         ManagedAccount a = account(ctx, s.get());
         try {
-            accounts.deleteManually(s.get().orgId(), a.id(), "console:" + s.get().adminId());
+            accounts.deleteManually(s.get().orgId(), a.id(), s.get().actor());
         } catch (DomainException.Conflict e) {
             // Re-linked by the IdP between the confirmation and this POST: show the page that says why.
             ctx.redirect(PATH + "/" + a.id(), HttpStatus.SEE_OTHER);

@@ -15,6 +15,7 @@ public final class AdminUserService {
 
     private final Transactions tx;
     private final AdminUserStore store = new AdminUserStore();
+    private final SessionStore sessions = new SessionStore();
 
     public AdminUserService(Transactions tx) {
         this.tx = tx;
@@ -36,5 +37,22 @@ public final class AdminUserService {
             throw new DomainException.Conflict(clean + " is already an admin of this organization");
         }
         return new Created(admin, password);
+    }
+
+    /**
+     * The operator's answer to a forgotten password: a new random one-time password for the
+     * admin, and every session of theirs ends. 404 when the email is not an admin here.
+     */
+    public Created resetPassword(UUID orgId, String email) {
+        String clean = email == null ? "" : email.strip();
+        String password = Passwords.generate();
+        String hash = Passwords.hash(password);
+        return tx.inTransaction(c -> {
+            AdminUser admin = store.findByEmail(c, orgId, clean).map(AdminUserStore.WithHash::admin)
+                    .orElseThrow(() -> new DomainException.NotFound("no console admin \"" + clean + "\" in this organization"));
+            store.setPasswordHash(c, admin.id(), hash, true);
+            sessions.deleteAll(c, admin.id());
+            return new Created(admin, password);
+        });
     }
 }

@@ -3,26 +3,43 @@ package dev.lanyard.console;
 import dev.lanyard.storage.Sql;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 
 /** SQL for console_admins. */
 final class AdminUserStore {
+    private static final String COLUMNS = "id, org_id, email, created_at, password_hash";
+
     /** An admin with the hash to check a password against; never leaves this package. */
     record WithHash(AdminUser admin, String passwordHash) {}
 
     void insert(Connection c, AdminUser a, String passwordHash) throws SQLException {
-        Sql.update(c, "insert into console_admins (id, org_id, email, password_hash, created_at) values (?, ?, ?, ?, ?)",
-                a.id(), a.orgId(), a.email(), passwordHash, a.createdAt());
+        // Created with a one-time password (AdminUserService.create), which the admin replaces at once.
+        Sql.update(c, "insert into console_admins (id, org_id, email, password_hash, created_at, must_change_password) "
+                + "values (?, ?, ?, ?, ?, true)", a.id(), a.orgId(), a.email(), passwordHash, a.createdAt());
+    }
+
+    /** Served by the primary key. */
+    Optional<WithHash> findById(Connection c, UUID id) throws SQLException {
+        return Sql.find(c, "select " + COLUMNS + " from console_admins where id = ?", AdminUserStore::map, id);
+    }
+
+    /** @param oneTime a password the operator handed out: the admin must choose their own at the next sign-in */
+    void setPasswordHash(Connection c, UUID id, String passwordHash, boolean oneTime) throws SQLException {
+        Sql.update(c, "update console_admins set password_hash = ?, must_change_password = ? where id = ?",
+                passwordHash, oneTime, id);
     }
 
     /** Served by the unique index on (org_id, lower(email)). */
     Optional<WithHash> findByEmail(Connection c, UUID orgId, String email) throws SQLException {
-        return Sql.find(c, "select id, org_id, email, created_at, password_hash from console_admins "
-                        + "where org_id = ? and lower(email) = lower(?)",
-                rs -> new WithHash(new AdminUser(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class),
-                        rs.getString("email"), Sql.instant(rs, "created_at")), rs.getString("password_hash")),
-                orgId, email);
+        return Sql.find(c, "select " + COLUMNS + " from console_admins where org_id = ? and lower(email) = lower(?)",
+                AdminUserStore::map, orgId, email);
+    }
+
+    private static WithHash map(ResultSet rs) throws SQLException {
+        return new WithHash(new AdminUser(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class),
+                rs.getString("email"), Sql.instant(rs, "created_at")), rs.getString("password_hash"));
     }
 }

@@ -3,6 +3,7 @@ package dev.lanyard.console;
 import dev.lanyard.organization.Organization;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.storage.Transactions;
+import dev.lanyard.token.OperatorCredential;
 import dev.lanyard.token.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Signing console admins in and out, and finding who a session cookie belongs to. The browser
@@ -25,7 +27,7 @@ public final class ConsoleAuth {
     /** What a sign-in attempt came to. */
     sealed interface Outcome {
         /** {@code cookie} is the session cookie's value: only the browser keeps it. */
-        record SignedIn(String cookie, ConsoleSession session) implements Outcome {}
+        record SignedIn(String cookie) implements Outcome {}
 
         /** Wrong organization, email or password, told apart for nobody; {@code lockedOut} if this was the last try. */
         record Refused(boolean lockedOut) implements Outcome {}
@@ -39,10 +41,12 @@ public final class ConsoleAuth {
     private final AdminUserStore admins = new AdminUserStore();
     private final SessionStore sessions = new SessionStore();
     private final LoginThrottle throttle = new LoginThrottle();
+    private final OperatorCredential operator;
 
-    public ConsoleAuth(Transactions tx, OrganizationService organizations) {
+    public ConsoleAuth(Transactions tx, OrganizationService organizations, OperatorCredential operator) {
         this.tx = tx;
         this.organizations = organizations;
+        this.operator = operator;
     }
 
     /** {@code org} is the organization's name or id, as typed on the sign-in form. */
@@ -73,16 +77,82 @@ public final class ConsoleAuth {
 
         AdminUserStore.WithHash found = admin.get();
         String cookie = Secrets.generate("");
-        String csrf = Csrf.newToken();
         tx.inTransaction(c -> {
             throttle.succeeded(c, key);
             sessions.deleteExpired(c);
-            sessions.insert(c, Secrets.hash(cookie), found.admin().id(), csrf, IDLE);
+            sessions.insert(c, Secrets.hash(cookie), found.admin().id(), Csrf.newToken(), IDLE);
             return null;
         });
         log.info("console sign-in: admin {} of organization {}", found.admin().id(), found.admin().orgId());
-        return new Outcome.SignedIn(cookie, new ConsoleSession(found.admin().id(), found.admin().email(),
-                organization.get().id(), organization.get().name(), csrf));
+        return new Outcome.SignedIn(cookie);
+    }
+
+    /**
+     * The operator signs in with the credential from the data folder (the admin API's bearer
+     * token). Failures count against one throttle key: there is one operator.
+     */
+    Outcome signInOperator(String secret) {
+        byte[] key = Secrets.hash("operator");
+        Optional<Instant> lockedUntil = tx.inTransaction(c -> throttle.begin(c, key));
+        if (lockedUntil.isPresent()) return new Outcome.LockedOut(lockedUntil.get());
+        if (!operator.verify(secret)) {
+            boolean lockedOut = tx.inTransaction(c -> throttle.failed(c, key));
+            if (lockedOut) log.warn("console operator sign-in locked out after {} failures", LoginThrottle.MAX_FAILURES);
+            return new Outcome.Refused(lockedOut);
+        }
+        String cookie = Secrets.generate("");
+        tx.inTransaction(c -> {
+            throttle.succeeded(c, key);
+            sessions.deleteExpired(c);
+            sessions.insertOperator(c, Secrets.hash(cookie), Csrf.newToken(), IDLE);
+            return null;
+        });
+        log.info("console sign-in: operator");
+        return new Outcome.SignedIn(cookie);
+    }
+
+    /** An operator's session opens an organization: the console's pages act on it from now on. */
+    void openOrganization(String cookie, UUID orgId) {
+        tx.inTransaction(c -> {
+            sessions.openOrganization(c, Secrets.hash(cookie), orgId);
+            return null;
+        });
+    }
+
+    /** What a password change came to. */
+    sealed interface Change {
+        record Changed() implements Change {}
+
+        /** The current password was wrong; {@code lockedOut} if this was the last try. */
+        record WrongCurrent(boolean lockedOut) implements Change {}
+
+        record LockedOut(Instant until) implements Change {}
+    }
+
+    /**
+     * The signed-in admin changes their own password. The current one is checked first and a
+     * wrong one counts against the same throttle as sign-in, so a left-open browser cannot be used
+     * to guess it. Every other session of the admin ends: whoever else held one is out.
+     *
+     * @param cookie the session cookie of this browser, whose session stays
+     */
+    Change changePassword(ConsoleSession session, String cookie, String current, String next) {
+        byte[] key = throttleKey(session.orgId().toString(), session.email());
+        Optional<Instant> lockedUntil = tx.inTransaction(c -> throttle.begin(c, key));
+        if (lockedUntil.isPresent()) return new Change.LockedOut(lockedUntil.get());
+        AdminUserStore.WithHash admin = tx.read(c -> admins.findById(c, session.adminId().orElseThrow())).orElseThrow();
+        if (!Passwords.matches(current, admin.passwordHash())) {
+            return new Change.WrongCurrent(tx.inTransaction(c -> throttle.failed(c, key)));
+        }
+        String hash = Passwords.hash(next);  // slow on purpose: before the transaction, not inside it
+        tx.inTransaction(c -> {
+            throttle.succeeded(c, key);
+            admins.setPasswordHash(c, admin.admin().id(), hash, false);
+            sessions.deleteOthers(c, admin.admin().id(), Secrets.hash(cookie));
+            return null;
+        });
+        log.info("console admin {} of organization {} changed their password", admin.admin().id(), session.orgId());
+        return new Change.Changed();
     }
 
     /** The live session a cookie value stands for; keeps it alive while it is used. */
@@ -110,7 +180,11 @@ public final class ConsoleAuth {
      * email in lower case, as the unique index compares it.
      */
     private static byte[] throttleKey(Optional<Organization> organization, String typed, String email) {
-        String org = organization.map(o -> o.id().toString()).orElseGet(() -> "?" + typed.strip().toLowerCase(Locale.ROOT));
+        return throttleKey(organization.map(o -> o.id().toString()).orElseGet(() -> "?" + typed.strip().toLowerCase(Locale.ROOT)),
+                email);
+    }
+
+    private static byte[] throttleKey(String org, String email) {
         return Secrets.hash(org + "\n" + email.strip().toLowerCase(Locale.ROOT));
     }
 }

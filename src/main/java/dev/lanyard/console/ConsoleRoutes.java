@@ -22,6 +22,8 @@ import java.util.Optional;
  * GET  /console/accounts  managed accounts, their pages and manual deletion ({@link AccountsScreen})
  * GET  /console/provisioning  User provisioning: status, SCIM URL, tokens ({@link ProvisioningScreen})
  * GET  /console/setup     setup guides for Okta and Entra ID ({@link SetupScreen})
+ * GET  /console/password  the admin's own password ({@link PasswordScreen})
+ * GET  /console/login/operator, /console/organizations  the operator's way into every organization ({@link OperatorScreen})
  * </pre>
  */
 public final class ConsoleRoutes {
@@ -42,6 +44,8 @@ public final class ConsoleRoutes {
     private final AccountsScreen accounts;
     private final ProvisioningScreen provisioning;
     private final SetupScreen setup;
+    private final PasswordScreen password;
+    private final OperatorScreen operator;
 
     public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, OrganizationService organizations,
                          TokenService tokens, BaseUrl baseUrl) {
@@ -53,19 +57,22 @@ public final class ConsoleRoutes {
         this.accounts = new AccountsScreen(guard, accountService);
         this.provisioning = new ProvisioningScreen(guard, organizations, tokens, baseUrl);
         this.setup = new SetupScreen(guard, provisioning);
+        this.password = new PasswordScreen(auth, guard);
+        this.operator = new OperatorScreen(guard, auth, organizations);
     }
 
     public void register(RoutesConfig routes) {
         routes.before(PREFIX, ConsoleRoutes::headers);
         routes.before(PREFIX + "/*", ConsoleRoutes::headers);
         routes.get(Assets.cssPath(), Assets::css);
-        routes.get(PREFIX + "/login", login::show);
-        routes.post(PREFIX + "/login", login::submit);
+        login.register(routes);
         routes.post(PREFIX + "/logout", this::logout);
         routes.get(PREFIX, home::show);
         accounts.register(routes);
         provisioning.register(routes);
         setup.register(routes);
+        password.register(routes);
+        operator.register(routes);
     }
 
     /** Whether a path belongs to the console (its errors are pages, not JSON). */

@@ -1,9 +1,32 @@
 package dev.lanyard.console;
 
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A signed-in admin, as every console page needs it: who, of which organization, and the CSRF
- * token the page's forms carry. Looked up by the hash of the {@code lanyard_session} cookie.
+ * Who is signed in, as every console page needs it: an organization's admin, or the operator
+ * looking after one organization; the organization; and the CSRF token the page's forms carry.
+ * Looked up by the hash of the {@code lanyard_session} cookie.
+ *
+ * @param adminId            empty for the operator
+ * @param email              the admin's email; "operator" for the operator
+ * @param orgId              the organization the pages act on; null only for an operator who has not opened one yet
+ * @param mustChangePassword the admin signed in with a one-time password and has not chosen their own yet
  */
-public record ConsoleSession(UUID adminId, String email, UUID orgId, String orgName, String csrfToken) {}
+public record ConsoleSession(Optional<UUID> adminId, String email, UUID orgId, String orgName, String csrfToken,
+                             boolean mustChangePassword) {
+    public static final String OPERATOR = "operator";
+
+    public boolean operator() {
+        return adminId.isEmpty();
+    }
+
+    /** How account events and the like record who acted: {@code console:<admin id>}, or {@code operator}. */
+    public String actor() {
+        return adminId.map(id -> "console:" + id).orElse(OPERATOR);
+    }
+
+    public boolean hasOrganization() {
+        return orgId != null;
+    }
+}

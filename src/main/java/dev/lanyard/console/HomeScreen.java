@@ -1,7 +1,6 @@
 package dev.lanyard.console;
 
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 
 import java.util.Optional;
 
@@ -14,11 +13,8 @@ final class HomeScreen {
     }
 
     void show(Context ctx) {
-        Optional<ConsoleSession> session = guard.current(ctx);
-        if (session.isEmpty()) {
-            ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
-            return;
-        }
+        Optional<ConsoleSession> session = guard.signedIn(ctx);
+        if (session.isEmpty()) return;
         Views.render(ctx, 200, "console/home.jte", new HomePage(session.get()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.lanyard.console;
 
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpStatus;
@@ -9,9 +10,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * GET and POST /console/login. Wrong organization, email or password all get the same message,
+ * GET and POST /console/login, and /console/login/operator for the operator. Wrong organization, email or password all get the same message,
  * so the form never tells who is an admin where; after too many failures it says so and how
  * long to wait. Works without JavaScript: a plain form, re-rendered with its messages.
  */
@@ -28,7 +30,17 @@ final class LoginScreen {
         this.cookies = cookies;
     }
 
-    void show(Context ctx) {
+    static final String OPERATOR_PATH = ConsoleRoutes.PREFIX + "/login/operator";
+    static final String WRONG_OPERATOR = "This is not the operator credential of this installation.";
+
+    void register(RoutesConfig routes) {
+        routes.get(ConsoleRoutes.PREFIX + "/login", ctx -> show(ctx, "console/login.jte", LoginPage::empty));
+        routes.post(ConsoleRoutes.PREFIX + "/login", this::submit);
+        routes.get(OPERATOR_PATH, ctx -> show(ctx, "console/login_operator.jte", OperatorLoginPage::empty));
+        routes.post(OPERATOR_PATH, this::submitOperator);
+    }
+
+    private void show(Context ctx, String template, Function<String, Object> emptyPage) {
         if (guard.current(ctx).isPresent()) {
             ctx.redirect(ConsoleRoutes.PREFIX, HttpStatus.SEE_OTHER);
             return;
@@ -37,12 +49,46 @@ final class LoginScreen {
         String token = Optional.ofNullable(ctx.cookie(ConsoleCookies.LOGIN_CSRF)).filter(Csrf::wellFormed)
                 .orElseGet(Csrf::newToken);
         cookies.set(ctx, ConsoleCookies.LOGIN_CSRF, token);
-        Views.render(ctx, 200, "console/login.jte", LoginPage.empty(token));
+        Views.render(ctx, 200, template, emptyPage.apply(token));
     }
 
-    void submit(Context ctx) {
+    /** The double-submit check of a sign-in form: the form's token must equal the cookie's. */
+    private static String checkedToken(Context ctx) {
         String token = ctx.cookie(ConsoleCookies.LOGIN_CSRF);
         if (!Csrf.matches(token, ctx.formParam(Csrf.FIELD))) throw new ForbiddenResponse(SessionGuard.FORGED);
+        return token;
+    }
+
+    /** The operator's sign-in: the credential from the data folder, as the CLI reads it. */
+    private void submitOperator(Context ctx) {
+        String token = checkedToken(ctx);
+        String secret = field(ctx, OperatorLoginPage.CREDENTIAL);
+        if (secret.isEmpty()) {
+            Views.render(ctx, 400, "console/login_operator.jte", new OperatorLoginPage(
+                    Map.of(OperatorLoginPage.CREDENTIAL, "Paste the operator credential."), token));
+            return;
+        }
+        switch (auth.signInOperator(secret)) {
+            case ConsoleAuth.Outcome.SignedIn in -> signedIn(ctx, in);
+            case ConsoleAuth.Outcome.Refused refused -> Views.render(ctx, 401, "console/login_operator.jte",
+                    new OperatorLoginPage(Map.of(OperatorLoginPage.CREDENTIAL, refused.lockedOut()
+                            ? WRONG_OPERATOR + " " + lockedOutMessage(LoginThrottle.LOCKOUT) : WRONG_OPERATOR), token));
+            case ConsoleAuth.Outcome.LockedOut locked -> Views.render(ctx, 429, "console/login_operator.jte",
+                    new OperatorLoginPage(Map.of(OperatorLoginPage.CREDENTIAL,
+                            lockedOutMessage(Duration.between(Instant.now(), locked.until()))), token));
+        }
+    }
+
+    private void signedIn(Context ctx, ConsoleAuth.Outcome.SignedIn in) {
+        // A session the browser already had (another admin, another organization) ends here.
+        auth.signOut(ctx.cookie(ConsoleCookies.SESSION));
+        cookies.set(ctx, ConsoleCookies.SESSION, in.cookie());
+        cookies.clear(ctx, ConsoleCookies.LOGIN_CSRF);
+        ctx.redirect(ConsoleRoutes.PREFIX, HttpStatus.SEE_OTHER);
+    }
+
+    private void submit(Context ctx) {
+        String token = checkedToken(ctx);
         String org = field(ctx, LoginPage.ORG);
         String email = field(ctx, LoginPage.EMAIL);
         String password = Optional.ofNullable(ctx.formParam(LoginPage.PASSWORD)).orElse("");  // spaces may belong to it
@@ -58,13 +104,7 @@ final class LoginScreen {
         }
 
         switch (auth.signIn(org, email, password)) {
-            case ConsoleAuth.Outcome.SignedIn in -> {
-                // A session the browser already had (another admin, another organization) ends here.
-                auth.signOut(ctx.cookie(ConsoleCookies.SESSION));
-                cookies.set(ctx, ConsoleCookies.SESSION, in.cookie());
-                cookies.clear(ctx, ConsoleCookies.LOGIN_CSRF);
-                ctx.redirect(ConsoleRoutes.PREFIX, HttpStatus.SEE_OTHER);
-            }
+            case ConsoleAuth.Outcome.SignedIn in -> signedIn(ctx, in);
             case ConsoleAuth.Outcome.Refused refused -> Views.render(ctx, 401, "console/login.jte",
                     new LoginPage(org, email, Map.of(LoginPage.PASSWORD,
                             refused.lockedOut() ? WRONG + " " + lockedOutMessage(LoginThrottle.LOCKOUT) : WRONG), token));

@@ -18,16 +18,30 @@ final class SessionGuard {
         this.auth = auth;
     }
 
+    /** Whoever holds the request's session cookie, in whatever state. */
     Optional<ConsoleSession> current(Context ctx) {
         Optional<ConsoleSession> session = auth.findSession(ctx.cookie(ConsoleCookies.SESSION));
-        session.ifPresent(s -> ctx.attribute(AccessLog.ORG_ATTRIBUTE, s.orgId().toString()));
+        session.filter(ConsoleSession::hasOrganization)
+                .ifPresent(s -> ctx.attribute(AccessLog.ORG_ATTRIBUTE, s.orgId().toString()));
         return session;
     }
 
-    /** The signed-in admin; without one, answers with a redirect to the sign-in form and returns empty. */
+    /**
+     * A session ready for an organization's pages. Otherwise answers with a redirect to where the
+     * browser must go first (sign in; choose your own password; the operator: open an
+     * organization) and returns empty.
+     */
     Optional<ConsoleSession> signedIn(Context ctx) {
         Optional<ConsoleSession> s = current(ctx);
-        if (s.isEmpty()) ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
+        if (s.isEmpty()) {
+            ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
+        } else if (s.get().mustChangePassword()) {
+            ctx.redirect(PasswordScreen.PATH, HttpStatus.SEE_OTHER);
+            return Optional.empty();
+        } else if (!s.get().hasOrganization()) {
+            ctx.redirect(OperatorScreen.ORGS, HttpStatus.SEE_OTHER);
+            return Optional.empty();
+        }
         return s;
     }
 

@@ -16,16 +16,29 @@ final class SessionStore {
                 + "values (?, ?, now() + make_interval(secs => ?), ?)", id, adminId, idle.toSeconds(), csrfToken);
     }
 
-    /** A live session with its admin and organization. */
+    /** An operator's session: no admin, and no organization until one is opened. */
+    void insertOperator(Connection c, byte[] id, String csrfToken, Duration idle) throws SQLException {
+        Sql.update(c, "insert into console_sessions (id, operator, expires_at, csrf_token) "
+                + "values (?, true, now() + make_interval(secs => ?), ?)", id, idle.toSeconds(), csrfToken);
+    }
+
+    /** The organization an operator's session acts on from now on. */
+    void openOrganization(Connection c, byte[] id, UUID orgId) throws SQLException {
+        Sql.update(c, "update console_sessions set org_id = ? where id = ? and operator", orgId, id);
+    }
+
+    /** A live session with its admin (none for the operator) and organization. */
     Optional<ConsoleSession> find(Connection c, byte[] id) throws SQLException {
         return Sql.find(c, """
-                select a.id as admin_id, a.email, o.id as org_id, o.name as org_name, s.csrf_token
+                select s.admin_id, coalesce(a.email, 'operator') as email, o.id as org_id, o.name as org_name,
+                       s.csrf_token, coalesce(a.must_change_password, false) as must_change_password
                   from console_sessions s
-                  join console_admins a on a.id = s.admin_id
-                  join organizations o on o.id = a.org_id
+                  left join console_admins a on a.id = s.admin_id
+                  left join organizations o on o.id = coalesce(a.org_id, s.org_id)
                  where s.id = ? and s.expires_at > now()""",
-                rs -> new ConsoleSession(rs.getObject("admin_id", UUID.class), rs.getString("email"),
-                        rs.getObject("org_id", UUID.class), rs.getString("org_name"), rs.getString("csrf_token")),
+                rs -> new ConsoleSession(Sql.optionalUuid(rs, "admin_id"), rs.getString("email"),
+                        rs.getObject("org_id", UUID.class), rs.getString("org_name"), rs.getString("csrf_token"),
+                        rs.getBoolean("must_change_password")),
                 id);
     }
 
@@ -45,6 +58,15 @@ final class SessionStore {
 
     void delete(Connection c, byte[] id) throws SQLException {
         Sql.update(c, "delete from console_sessions where id = ?", id);
+    }
+
+    /** Every session of the admin but the one with id {@code keep}. */
+    void deleteOthers(Connection c, UUID adminId, byte[] keep) throws SQLException {
+        Sql.update(c, "delete from console_sessions where admin_id = ? and id <> ?", adminId, keep);
+    }
+
+    void deleteAll(Connection c, UUID adminId) throws SQLException {
+        Sql.update(c, "delete from console_sessions where admin_id = ?", adminId);
     }
 
     void deleteExpired(Connection c) throws SQLException {

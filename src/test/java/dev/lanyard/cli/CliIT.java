@@ -39,6 +39,9 @@ class CliIT {
                 "{\"userName\":\"cli.user@example.com\"}").expect(201);
         assertThat(ok("account", "list", "Acme Corp")).contains("cli.user@example.com").contains("active");
         assertThat(ok("token", "list", "Acme Corp")).contains("okta").contains(issued.get("id").asText()).contains("operator");
+        ok("admin", "create", "Acme Corp", "root@example.com");
+        assertThat(ok("admin", "reset-password", "Acme Corp", "root@example.com"))
+                .contains("Reset the password of console admin root@example.com", "Password: ");
 
         ok("token", "revoke", "Acme Corp", issued.get("id").asText());
         assertThat(http.send("GET", issued.get("scimUrl").asText() + "/Users", issued.get("token").asText(), (String) null).status())

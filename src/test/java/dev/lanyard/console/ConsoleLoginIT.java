@@ -48,6 +48,14 @@ class ConsoleLoginIT {
         assertThat(cookie).contains("HttpOnly", "SameSite=Lax", "Path=/console").doesNotContain("Secure");
         assertThat(browser.cookies).containsKey("lanyard_session").doesNotContainKey("lanyard_login_csrf");
 
+        // The one-time password opens one page: the one where the admin chooses their own.
+        for (String page : List.of("/console", "/console/accounts", "/console/provisioning")) {
+            assertThat(browser.get(page).expect(303).header("Location")).isEqualTo("/console/password");
+        }
+        assertThat(browser.get("/console/password").expect(200).body()).contains("was for this first sign-in only");
+        browser.changePassword(password, ConsoleBrowser.OWN_PASSWORD).expect(303);
+        assertThat(new ConsoleBrowser(app.http()).signIn(org.name(), "ann@example.com", password).status()).isEqualTo(401);
+
         Http.Response home = browser.get("/console").expect(200);
         assertThat(home.body())
                 .contains("<h1>Acme &amp; &lt;Sons&gt;</h1>")  // escaped, never markup
@@ -112,7 +120,7 @@ class ConsoleLoginIT {
         // Her own organization, by id and with the email in another letter case, lets her in.
         ConsoleBrowser browser = new ConsoleBrowser(app.http());
         browser.signIn(a.id(), "Dana@Example.com", password).expect(303);
-        assertThat(browser.get("/console").expect(200).body()).contains("org-a").doesNotContain("org-b");
+        assertThat(browser.get("/console/password").expect(200).body()).contains("org-a").doesNotContain("org-b");
     }
 
     @Test
@@ -145,12 +153,12 @@ class ConsoleLoginIT {
         String password = createAdmin(org, "fay@example.com");
         ConsoleBrowser browser = new ConsoleBrowser(app.http());
         browser.signIn(org.name(), "fay@example.com", password).expect(303);
-        String token = ConsoleBrowser.csrf(browser.get("/console").expect(200));
+        String token = ConsoleBrowser.csrf(browser.get("/console/password").expect(200));
 
         assertThat(browser.post("/console/logout", Map.of()).status()).isEqualTo(403);
         assertThat(browser.post("/console/logout", Map.of("csrf", ConsoleBrowser.tampered(token))).status()).isEqualTo(403);
 
-        browser.get("/console").expect(200);
+        browser.get("/console/password").expect(200);
     }
 
     @Test
@@ -160,7 +168,7 @@ class ConsoleLoginIT {
         ConsoleBrowser browser = new ConsoleBrowser(app.http());
         browser.signIn(org.name(), "gil@example.com", password).expect(303);
         String oldCookie = browser.cookies.get("lanyard_session");
-        String token = ConsoleBrowser.csrf(browser.get("/console").expect(200));
+        String token = ConsoleBrowser.csrf(browser.get("/console/password").expect(200));
 
         Http.Response out = browser.post("/console/logout", Map.of("csrf", token));
 
@@ -233,7 +241,7 @@ class ConsoleLoginIT {
             ConsoleBrowser browser = new ConsoleBrowser(app.http());
             browser.signIn(org.name(), "kim@example.com", password).expect(303);
             cookie = browser.cookies.get("lanyard_session");
-            browser.post("/console/logout", Map.of("csrf", ConsoleBrowser.csrf(browser.get("/console"))));
+            browser.post("/console/logout", Map.of("csrf", ConsoleBrowser.csrf(browser.get("/console/password"))));
         } finally {
             root.detachAppender(captured);
         }
