@@ -258,9 +258,10 @@ class ConsoleLoginIT {
     }
 
     @Test
-    void console_pages_cannot_be_framed_cached_or_load_anything_but_our_stylesheet() {
+    void console_pages_cannot_be_framed_cached_or_load_anything_but_our_stylesheet_and_script() {
         Http.Response form = app.http().send("GET", "/console/login", null, Map.of());
-        assertThat(form.header("Content-Security-Policy")).contains("default-src 'none'", "frame-ancestors 'none'", "form-action 'self'");
+        assertThat(form.header("Content-Security-Policy")).contains("default-src 'none'", "frame-ancestors 'none'", "form-action 'self'",
+                "script-src 'self';").doesNotContain("unsafe");
         assertThat(form.header("X-Frame-Options")).isEqualTo("DENY");
         assertThat(form.header("Cache-Control")).isEqualTo("no-store");
 
@@ -268,6 +269,12 @@ class ConsoleLoginIT {
         Http.Response stylesheet = app.http().send("GET", css, null, Map.of()).expect(200);
         assertThat(stylesheet.header("Content-Type")).startsWith("text/css");
         assertThat(stylesheet.header("Cache-Control")).contains("max-age=31536000");
+
+        String js = form.body().replaceAll("(?s).*<script src=\"([^\"]+)\" defer></script>.*", "$1");
+        assertThat(js).startsWith("/console/assets/console.js?v=");
+        Http.Response script = app.http().send("GET", js, null, Map.of()).expect(200);
+        assertThat(script.header("Content-Type")).startsWith("text/javascript");
+        assertThat(script.header("Cache-Control")).contains("max-age=31536000", "immutable");
     }
 
     @Test
