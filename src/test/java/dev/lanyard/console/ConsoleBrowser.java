@@ -40,10 +40,14 @@ final class ConsoleBrowser {
     /** A new admin of {@code org} (created through the admin API), signed in. */
     static ConsoleBrowser signedIn(dev.lanyard.testing.TestApp app, dev.lanyard.testing.TestApp.Org org, String email) {
         ConsoleBrowser browser = new ConsoleBrowser(app.http());
-        String password = app.http().send("POST", "/admin/api/orgs/" + org.id() + "/admins", app.operatorToken(),
-                "{\"email\":\"" + email + "\"}").expect(201).json().get("password").asText();
-        browser.signIn(org.name(), email, password).expect(303);
+        browser.signIn(org.name(), email, createAdmin(app, org, email)).expect(303);
         return browser;
+    }
+
+    /** Creates a console admin of {@code org} through the operator's admin API; returns the one-time password. */
+    static String createAdmin(dev.lanyard.testing.TestApp app, dev.lanyard.testing.TestApp.Org org, String email) {
+        return app.http().send("POST", "/admin/api/orgs/" + org.id() + "/admins", app.operatorToken(),
+                "{\"email\":\"" + email + "\"}").expect(201).json().get("password").asText();
     }
 
     /** Opens the sign-in form and submits it, as a person would. */

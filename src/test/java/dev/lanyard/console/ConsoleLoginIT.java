@@ -3,7 +3,6 @@ package dev.lanyard.console;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanyard.App;
 import dev.lanyard.testing.Http;
 import dev.lanyard.testing.TestApp;
@@ -303,9 +302,7 @@ class ConsoleLoginIT {
 
     /** Creates a console admin through the operator's admin API; returns the one-time password. */
     static String createAdmin(TestApp.Org org, String email) {
-        JsonNode created = app.http().send("POST", "/admin/api/orgs/" + org.id() + "/admins", app.operatorToken(),
-                "{\"email\":\"" + email + "\"}").expect(201).json();
-        return created.get("password").asText();
+        return ConsoleBrowser.createAdmin(app, org, email);
     }
 
     private static String errorOf(Http.Response r) {
