@@ -1,6 +1,7 @@
 package dev.lanyard.console;
 
 import dev.lanyard.token.Secrets;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -8,39 +9,57 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
- * The console's stylesheet, read from the classpath once. Its URL carries a hash of its content,
- * so browsers may keep it for a year and still see a new version at once.
+ * The console's static files (src/main/resources/console), read from the classpath once: the
+ * stylesheet and the one script. Their URLs carry a hash of their content, so browsers may keep
+ * them for a year and still see a new version at once.
  */
 public final class Assets {
-    private static final byte[] CSS = load("/console/console.css");
-    private static final String CSS_PATH = ConsoleRoutes.PREFIX + "/assets/console.css";
-    private static final String CSS_VERSION =
-            HexFormat.of().formatHex(Secrets.hash(new String(CSS, StandardCharsets.UTF_8))).substring(0, 12);
+    private static final Asset CSS = Asset.load("console.css", "text/css; charset=utf-8");
+    /** Small progressive enhancements only (Copy buttons): every page works without it. */
+    private static final Asset JS = Asset.load("console.js", "text/javascript; charset=utf-8");
 
     private Assets() {}
 
     /** What templates link to. */
     public static String cssUrl() {
-        return CSS_PATH + "?v=" + CSS_VERSION;
+        return CSS.url();
     }
 
-    static String cssPath() {
-        return CSS_PATH;
+    public static String jsUrl() {
+        return JS.url();
     }
 
-    static void css(Context ctx) {
-        ctx.header("Cache-Control", "public, max-age=31536000, immutable")
-                .contentType("text/css; charset=utf-8").result(CSS);
+    static void register(RoutesConfig routes) {
+        for (Asset asset : List.of(CSS, JS)) routes.get(asset.path(), asset::serve);
     }
 
-    private static byte[] load(String resource) {
-        try (InputStream in = Assets.class.getResourceAsStream(resource)) {
-            if (in == null) throw new IllegalStateException(resource + " is missing from the classpath");
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** One file: served at {@code path}, linked as {@code path?v=<hash of the content>}. */
+    private record Asset(String path, String contentType, byte[] content, String version) {
+        static Asset load(String name, String contentType) {
+            byte[] content = read("/console/" + name);
+            String version = HexFormat.of().formatHex(Secrets.hash(new String(content, StandardCharsets.UTF_8)))
+                    .substring(0, 12);
+            return new Asset(ConsoleRoutes.PREFIX + "/assets/" + name, contentType, content, version);
+        }
+
+        String url() {
+            return path + "?v=" + version;
+        }
+
+        void serve(Context ctx) {
+            ctx.header("Cache-Control", "public, max-age=31536000, immutable").contentType(contentType).result(content);
+        }
+
+        private static byte[] read(String resource) {
+            try (InputStream in = Assets.class.getResourceAsStream(resource)) {
+                if (in == null) throw new IllegalStateException(resource + " is missing from the classpath");
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

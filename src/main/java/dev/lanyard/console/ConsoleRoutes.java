@@ -11,8 +11,9 @@ import io.javalin.http.HttpStatus;
 import java.util.Optional;
 
 /**
- * The organization admins' web console under /console: server-rendered pages, plain forms, no
- * JavaScript. Sign-in and sign-out here; the screens hang off the landing page.
+ * The organization admins' web console under /console: server-rendered pages and plain forms that
+ * work without JavaScript; one static script only adds conveniences (Copy buttons). Sign-in and
+ * sign-out here; the screens hang off the landing page.
  *
  * <pre>
  * GET  /console/login     the sign-in form (organization, email, password)
@@ -30,11 +31,12 @@ public final class ConsoleRoutes {
     public static final String PREFIX = "/console";
 
     /**
-     * Nothing but our own stylesheet loads, no page can be framed (clickjacking) and forms post
-     * only here; pages hold an organization's settings, so no cache keeps them.
+     * Nothing but our own stylesheet and script loads (no inline script, no eval: an injected
+     * {@code <script>} cannot run), no page can be framed (clickjacking) and forms post only here;
+     * pages hold an organization's settings, so no cache keeps them.
      */
-    private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-            + "frame-ancestors 'none'; base-uri 'none'";
+    private static final String CSP = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
+            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private final ConsoleAuth auth;
     private final ConsoleCookies cookies;
@@ -64,7 +66,7 @@ public final class ConsoleRoutes {
     public void register(RoutesConfig routes) {
         routes.before(PREFIX, ConsoleRoutes::headers);
         routes.before(PREFIX + "/*", ConsoleRoutes::headers);
-        routes.get(Assets.cssPath(), Assets::css);
+        Assets.register(routes);
         login.register(routes);
         routes.post(PREFIX + "/logout", this::logout);
         routes.get(PREFIX, home::show);

@@ -40,8 +40,7 @@ final class ConsoleBrowser {
     /** A new admin of {@code org} (created through the admin API), signed in. */
     static ConsoleBrowser signedIn(dev.lanyard.testing.TestApp app, dev.lanyard.testing.TestApp.Org org, String email) {
         ConsoleBrowser browser = new ConsoleBrowser(app.http());
-        String password = app.http().send("POST", "/admin/api/orgs/" + org.id() + "/admins", app.operatorToken(),
-                "{\"email\":\"" + email + "\"}").expect(201).json().get("password").asText();
+        String password = createAdmin(app, org, email);
         browser.signIn(org.name(), email, password).expect(303);
         browser.changePassword(password, OWN_PASSWORD).expect(303);
         return browser;
@@ -55,6 +54,12 @@ final class ConsoleBrowser {
         String csrf = csrf(get("/console/password").expect(200));
         return post("/console/password", Map.of("csrf", csrf, "current_password", current, "new_password", next,
                 "confirm_password", next));
+    }
+
+    /** Creates a console admin of {@code org} through the operator's admin API; returns the one-time password. */
+    static String createAdmin(dev.lanyard.testing.TestApp app, dev.lanyard.testing.TestApp.Org org, String email) {
+        return app.http().send("POST", "/admin/api/orgs/" + org.id() + "/admins", app.operatorToken(),
+                "{\"email\":\"" + email + "\"}").expect(201).json().get("password").asText();
     }
 
     /** Opens the sign-in form and submits it, as a person would. */

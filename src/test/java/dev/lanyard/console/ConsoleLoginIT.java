@@ -3,7 +3,6 @@ package dev.lanyard.console;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanyard.App;
 import dev.lanyard.testing.Http;
 import dev.lanyard.testing.TestApp;
@@ -266,9 +265,10 @@ class ConsoleLoginIT {
     }
 
     @Test
-    void console_pages_cannot_be_framed_cached_or_load_anything_but_our_stylesheet() {
+    void console_pages_cannot_be_framed_cached_or_load_anything_but_our_stylesheet_and_script() {
         Http.Response form = app.http().send("GET", "/console/login", null, Map.of());
-        assertThat(form.header("Content-Security-Policy")).contains("default-src 'none'", "frame-ancestors 'none'", "form-action 'self'");
+        assertThat(form.header("Content-Security-Policy")).contains("default-src 'none'", "frame-ancestors 'none'", "form-action 'self'",
+                "script-src 'self';").doesNotContain("unsafe");
         assertThat(form.header("X-Frame-Options")).isEqualTo("DENY");
         assertThat(form.header("Cache-Control")).isEqualTo("no-store");
 
@@ -276,6 +276,12 @@ class ConsoleLoginIT {
         Http.Response stylesheet = app.http().send("GET", css, null, Map.of()).expect(200);
         assertThat(stylesheet.header("Content-Type")).startsWith("text/css");
         assertThat(stylesheet.header("Cache-Control")).contains("max-age=31536000");
+
+        String js = form.body().replaceAll("(?s).*<script src=\"([^\"]+)\" defer></script>.*", "$1");
+        assertThat(js).startsWith("/console/assets/console.js?v=");
+        Http.Response script = app.http().send("GET", js, null, Map.of()).expect(200);
+        assertThat(script.header("Content-Type")).startsWith("text/javascript");
+        assertThat(script.header("Cache-Control")).contains("max-age=31536000", "immutable");
     }
 
     @Test
@@ -304,9 +310,7 @@ class ConsoleLoginIT {
 
     /** Creates a console admin through the operator's admin API; returns the one-time password. */
     static String createAdmin(TestApp.Org org, String email) {
-        JsonNode created = app.http().send("POST", "/admin/api/orgs/" + org.id() + "/admins", app.operatorToken(),
-                "{\"email\":\"" + email + "\"}").expect(201).json();
-        return created.get("password").asText();
+        return ConsoleBrowser.createAdmin(app, org, email);
     }
 
     private static String errorOf(Http.Response r) {

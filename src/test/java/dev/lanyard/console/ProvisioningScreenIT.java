@@ -28,6 +28,9 @@ class ProvisioningScreenIT {
 
         Http.Response page = browser.get("/console/provisioning").expect(200);
         assertThat(page.body()).contains("id=\"provisioning-status\">disabled<").contains("/scim/v2/" + org.id());
+        // Without JavaScript no dead Copy button shows (console.js unhides it); the field stays selectable.
+        assertThat(page.body()).contains("<button type=\"button\" data-copy=\"scim-url\" hidden>")
+                .containsPattern("<input id=\"scim-url\" type=\"text\" readonly value=");
 
         Http.Response manage = browser.get("/console/provisioning/manage").expect(200);
         assertThat(manage.body()).contains("<label for=\"enabled\">Enable</label>").contains(">Save<");

@@ -1,0 +1,210 @@
+package dev.lanyard.console;
+
+import dev.lanyard.testing.Chromium;
+import dev.lanyard.testing.Http;
+import dev.lanyard.testing.TestApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console in a real headless Chromium against the real server: the issue's flow from sign-in
+ * to a deleted account, with the Copy buttons (the console's only script) and the keyboard.
+ * Saves screenshots of the main screens under target/screenshots/.
+ */
+class ConsoleBrowserIT {
+    static Chromium chromium;
+    static WebDriver browser;
+    static TestApp app;
+
+    /** The browser first: when it is missing, the class fails once, saying so, before a server starts. */
+    @BeforeAll
+    static void start() {
+        chromium = Chromium.start();
+        browser = chromium.driver();
+        app = TestApp.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (chromium != null) chromium.close();
+        } finally {
+            if (app != null) app.close();
+        }
+    }
+
+    @BeforeEach
+    void signedOut() {
+        browser.get(app.baseUrl() + "/console/login");
+        browser.manage().deleteAllCookies();
+    }
+
+    /** Every page of the test ran its script without an error and loaded nothing the CSP refused. */
+    @AfterEach
+    void noScriptErrorsOrRefusedLoads() {
+        // The browser's own request for /favicon.ico is the one expected 404: the console has no icon.
+        assertThat(chromium.consoleMessages()).allMatch(m -> m.contains("/favicon.ico - Failed to load resource"));
+    }
+
+    @Test
+    void an_admin_turns_provisioning_on_copies_a_token_and_follows_a_user_from_scim_to_deletion() {
+        TestApp.Org org = app.newOrg("Example Co", false);  // a throwaway org: nothing on the screenshots is secret
+        String password = ConsoleBrowser.createAdmin(app, org, "admin@example.com");
+
+        browser.get(app.baseUrl() + "/console/login");
+        chromium.screenshot("1-sign-in");
+        type("org", org.name());
+        type("email", "admin@example.com");
+        type("password", password);
+        button("Sign in").click();
+        // The one-time password opens one page: the admin chooses their own first.
+        chromium.waitForText(By.tagName("h1"), "Change your password");
+        type("current_password", password);
+        type("new_password", "a passphrase of my own");
+        type("confirm_password", "a passphrase of my own");
+        button("Change password").click();
+        chromium.waitForText(By.cssSelector("[role=status].notice"), "Your password was changed.");
+        link("Lanyard").click();
+        chromium.waitForText(By.tagName("h1"), "Example Co");  // the organization's landing page
+
+        link("User provisioning").click();
+        chromium.waitForText(By.id("provisioning-status"), "disabled");
+        link("Manage").click();
+        WebElement enable = chromium.visible(By.id("enabled"));
+        assertThat(enable.isSelected()).isFalse();
+        enable.click();
+        button("Save").click();
+        chromium.waitForText(By.cssSelector("[role=status].notice"), "Settings saved.");
+        assertThat(text("provisioning-status")).isEqualTo("enabled");
+
+        // The script unhid the Copy button; it copies the SCIM URL as shown.
+        chromium.allowClipboard();
+        String scimUrl = value("scim-url");
+        assertThat(scimUrl).isEqualTo(org.scimUrl());
+        copy("scim-url");
+        assertThat(chromium.clipboard()).isEqualTo(scimUrl);
+        chromium.screenshot("2-provisioning");
+
+        type("label", "Okta");
+        button("Generate token").click();
+        chromium.waitForText(By.tagName("h1"), "Your new SCIM token");
+        copy("token");
+        String secret = chromium.clipboard();
+        assertThat(secret).startsWith("lanyard_scim_").isEqualTo(value("token"));
+        chromium.screenshot("3-new-token");
+
+        // Where there is no clipboard API (plain http on another host than localhost), Copy selects the text instead.
+        chromium.driver().executeScript("Object.defineProperty(navigator, 'clipboard', {value: undefined})");
+        chromium.visible(By.cssSelector("button[data-copy='scim-url']")).click();
+        chromium.waitForText(By.id("scim-url-copied"), "Selected: press Ctrl+C to copy");
+        assertThat(chromium.driver().executeScript("const f = document.activeElement;"
+                + "return f.id + ' ' + f.value.substring(f.selectionStart, f.selectionEnd);"))
+                .isEqualTo("scim-url " + scimUrl);
+
+        // The identity provider's side: plain HTTP to the SCIM URL from the page, with the copied token.
+        Http scim = new Http(scimUrl);
+        String scimId = scim.send("POST", "/Users", secret, """
+                {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ann.lee@example.com",
+                 "name":{"givenName":"Ann","familyName":"Lee"},"active":true}""").expect(201).json().get("id").asText();
+
+        link("Managed accounts").click();
+        type("q", "ANN");
+        button("Search").click();
+        chromium.waitForPath("/console/accounts?q=ANN");
+        assertThat(row("ann.lee@example.com")).startsWith("ann.lee@example.com", "Ann Lee", "Active", "SCIM");
+        chromium.screenshot("4-accounts");
+
+        scim.send("PATCH", "/Users/" + scimId, secret, """
+                {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations":[{"op":"replace","path":"active","value":false}]}""").expect(200);
+        browser.navigate().refresh();
+        assertThat(row("ann.lee@example.com")).contains("Deactivated");
+        link("ann.lee@example.com").click();
+        chromium.waitForText(By.tagName("h1"), "ann.lee@example.com");
+        assertThat(text("why-not-deletable")).contains("still managed by the identity provider");
+        chromium.screenshot("5-account-detail");
+
+        scim.send("DELETE", "/Users/" + scimId, secret, (String) null).expect(204);
+        browser.navigate().refresh();
+        chromium.waitForText(By.tagName("dl"), "Disabled by IdP");
+        link("Delete").click();
+        chromium.waitForText(By.tagName("h1"), "Delete ann.lee@example.com?");
+        button("Delete the account").click();
+        chromium.waitForText(By.cssSelector("[role=status].notice"), "The account was deleted.");
+        assertThat(browser.findElements(By.linkText("ann.lee@example.com"))).isEmpty();
+        type("q", "ann");
+        button("Search").click();
+        chromium.waitForPath("/console/accounts?q=ann");
+        assertThat(text("main")).contains("No accounts match.");
+    }
+
+    @Test
+    void the_keyboard_alone_reaches_every_sign_in_field_and_the_button_with_a_visible_focus_and_signs_in() {
+        TestApp.Org org = app.newOrg("Keyboard Co", false);
+        String password = ConsoleBrowser.createAdmin(app, org, "keys@example.com");
+        browser.get(app.baseUrl() + "/console/login");
+        chromium.waitForFocus(By.id("org"));  // autofocus: the first field has the focus on arrival
+
+        List<String> reached = new ArrayList<>();
+        // Type into each field, then Tab on to the next; the last stop is the button.
+        for (String keys : List.of(org.name(), "keys@example.com", password, "")) {
+            WebElement focused = browser.switchTo().activeElement();
+            String id = focused.getDomProperty("id");
+            reached.add(id == null || id.isEmpty() ? focused.getTagName() + " " + focused.getText() : "#" + id);
+            // :focus-visible draws console.css's 3px outline: the focus can be seen, not only inferred.
+            assertThat(focused.getCssValue("outline-style")).as(reached.getLast()).isEqualTo("solid");
+            assertThat(focused.getCssValue("outline-width")).as(reached.getLast()).isEqualTo("3px");
+            if (!keys.isEmpty()) focused.sendKeys(keys, Keys.TAB);
+        }
+        assertThat(reached).containsExactly("#org", "#email", "#password", "button Sign in");
+        browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+        chromium.waitForText(By.tagName("h1"), "Change your password");  // signed in, with a one-time password
+        assertThat(browser.switchTo().activeElement().getDomProperty("id")).isEqualTo("current_password");
+    }
+
+    private void type(String id, String text) {
+        WebElement field = chromium.visible(By.id(id));
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    /** Clicks the Copy button of a field and waits for its announcement. */
+    private void copy(String field) {
+        chromium.visible(By.cssSelector("button[data-copy='" + field + "']")).click();
+        chromium.waitForText(By.id(field + "-copied"), "Copied");
+    }
+
+    private WebElement button(String text) {
+        return chromium.visible(By.xpath("//button[normalize-space()='" + text + "']"));
+    }
+
+    private WebElement link(String text) {
+        return chromium.visible(By.linkText(text));
+    }
+
+    private String text(String id) {
+        return chromium.visible(By.id(id)).getText();
+    }
+
+    private String value(String id) {
+        return chromium.visible(By.id(id)).getDomProperty("value");
+    }
+
+    /** The cells of the accounts table's row for {@code email}, as shown. */
+    private List<String> row(String email) {
+        WebElement row = chromium.visible(By.xpath("//tr[th/a[normalize-space()='" + email + "']]"));
+        return row.findElements(By.cssSelector("th, td")).stream().map(WebElement::getText).toList();
+    }
+}
