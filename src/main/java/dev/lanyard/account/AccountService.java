@@ -1,6 +1,8 @@
 package dev.lanyard.account;
 
 import dev.lanyard.DomainException;
+import dev.lanyard.organization.OrganizationStore;
+import dev.lanyard.organization.UsernameChangePolicy;
 import dev.lanyard.storage.SqlFilter;
 import dev.lanyard.storage.Transactions;
 import dev.lanyard.storage.UniqueViolation;
@@ -24,7 +26,8 @@ import java.util.UUID;
  *   <li>Changing the userName invalidates the account and creates its successor, which takes over
  *       the SCIM id. A change of letter case only ("Ann@x.com" to "ann@x.com") is the same
  *       address and the same account. Invalidated accounts are never revived: renaming back to a
- *       former userName creates yet another account.</li>
+ *       former userName creates yet another account. An organization whose username change
+ *       policy is rename_in_place keeps the account instead and changes its email.</li>
  *   <li>active false / true deactivates / reactivates.</li>
  *   <li>A SCIM DELETE disables and unlinks; a later create with the same userName re-attaches
  *       the most recently disabled account with that email.</li>
@@ -34,6 +37,7 @@ import java.util.UUID;
 public final class AccountService {
     private final Transactions tx;
     private final AccountStore store = new AccountStore();
+    private final OrganizationStore organizations = new OrganizationStore();
 
     public AccountService(Transactions tx) {
         this.tx = tx;
@@ -203,6 +207,7 @@ public final class AccountService {
                         + "deleted by hand. Remove the user from the IdP application first (a SCIM DELETE disables it)");
             }
             store.delete(c, a.id());
+            store.forgetEmails(c, orgId, a.id());
             store.event(c, orgId, a.id(), "deleted", Map.of("previousStatus", a.status().dbValue()), actor, now());
             return null;
         });
@@ -215,7 +220,11 @@ public final class AccountService {
         AccountStatus status = profile.active()
                 .map(active -> active ? AccountStatus.ACTIVE : AccountStatus.DEACTIVATED)
                 .orElse(current.status());
-        if (!current.email().equalsIgnoreCase(profile.email())) {
+        // A change of letter case only is the same address. Otherwise the organization's policy
+        // decides, read in this transaction (a policy saved meanwhile applies before or after this
+        // change as a whole, never half-way).
+        boolean renamed = !current.email().equalsIgnoreCase(profile.email());
+        if (renamed && organizations.usernameChangePolicy(c, current.orgId()) == UsernameChangePolicy.NEW_ACCOUNT) {
             // PRODUCT.md rule 7: a new userName is a new account. Unlink the old one first: the
             // SCIM id and the userName index admit one linked account each.
             UUID successorId = UUID.randomUUID();
@@ -229,13 +238,21 @@ public final class AccountService {
                     Map.of("predecessorId", current.id(), "status", status.dbValue()), actor, now);
             return successor;
         }
+        // The same account (the rename_in_place policy, or no rename): the userName index still
+        // decides whether the new email is free, so a taken one fails the update with a 409.
         var updated = new ManagedAccount(current.id(), current.orgId(), profile.email(), status, current.scimId(),
                 profile.externalId(), profile.displayName(), profile.attributes(), version, current.scimCreatedAt(),
                 Optional.empty(), current.createdAt(), now);
         store.update(c, updated);
-        String kind = status == current.status() ? "updated"
-                : status == AccountStatus.ACTIVE ? "reactivated" : "deactivated";
-        store.event(c, current.orgId(), current.id(), kind, Map.of(), actor, now);
+        if (renamed) {
+            store.event(c, current.orgId(), current.id(), "renamed",
+                    Map.of("from", current.email(), "to", profile.email()), actor, now);
+        }
+        if (!renamed || status != current.status()) {
+            String kind = status == current.status() ? "updated"
+                    : status == AccountStatus.ACTIVE ? "reactivated" : "deactivated";
+            store.event(c, current.orgId(), current.id(), kind, Map.of(), actor, now);
+        }
         return updated;
     }
 

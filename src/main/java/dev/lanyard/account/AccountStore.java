@@ -196,11 +196,21 @@ final class AccountStore {
         });
     }
 
-    /** Records what happened; details hold ids only, never personal data (it outlives deletion). */
+    /**
+     * Records what happened. Details hold ids, except the emails of a "renamed" event ({"from",
+     * "to"}), which {@link #forgetEmails} removes when the account is deleted: the history outlives
+     * the account, its personal data does not.
+     */
     void event(Connection c, UUID orgId, UUID accountId, String kind, Map<String, ?> detail, String actor, Instant at)
             throws SQLException {
         Sql.update(c, "insert into account_events (org_id, account_id, kind, detail, actor, at) values (?, ?, ?, ?, ?, ?)",
                 orgId, accountId, kind, new Sql.Json(JSON.valueToTree(detail).toString()), actor, at);
+    }
+
+    /** Takes the emails out of an account's history (manual deletion, PRODUCT.md rule 10). */
+    void forgetEmails(Connection c, UUID orgId, UUID accountId) throws SQLException {
+        Sql.update(c, "update account_events set detail = detail - 'from' - 'to' "
+                + "where org_id = ? and account_id = ? and kind = 'renamed'", orgId, accountId);
     }
 
     List<AccountEvent> events(Connection c, UUID orgId, UUID accountId) throws SQLException {

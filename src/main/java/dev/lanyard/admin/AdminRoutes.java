@@ -12,6 +12,7 @@ import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Json;
 import dev.lanyard.organization.Organization;
 import dev.lanyard.organization.OrganizationService;
+import dev.lanyard.organization.UsernameChangePolicy;
 import dev.lanyard.provisioning.ScimRoutes;
 import dev.lanyard.token.OperatorCredential;
 import dev.lanyard.token.ProvisioningToken;
@@ -56,6 +57,7 @@ public final class AdminRoutes {
         routes.get(PREFIX + "/orgs", ctx -> ok(ctx, Map.of("organizations",
                 organizations.list().stream().map(o -> org(ctx, o)).toList())));
         routes.get(PREFIX + "/orgs/{org}", ctx -> ok(ctx, org(ctx, organizations.get(ctx.pathParam("org")))));
+        routes.patch(PREFIX + "/orgs/{org}", this::changeOrg);
         routes.put(PREFIX + "/orgs/{org}/provisioning", this::setProvisioning);
         routes.post(PREFIX + "/orgs/{org}/tokens", this::issueToken);
         routes.get(PREFIX + "/orgs/{org}/tokens", ctx -> ok(ctx, Map.of("tokens",
@@ -97,6 +99,23 @@ public final class AdminRoutes {
             throw new DomainException.Invalid("send {\"enabled\": true} or {\"enabled\": false}");
         }
         ok(ctx, org(ctx, organizations.setProvisioningEnabled(ctx.pathParam("org"), enabled.booleanValue())));
+    }
+
+    /**
+     * The organization's settings that may change: {"usernameChangePolicy": "new_account" |
+     * "rename_in_place"}. Checked whole before anything changes; an unknown field is refused
+     * rather than ignored, so a typo never looks like success.
+     */
+    private void changeOrg(Context ctx) throws Exception {
+        String how = "send {\"usernameChangePolicy\": \"new_account\"} or {\"usernameChangePolicy\": \"rename_in_place\"}";
+        JsonNode body = body(ctx);
+        for (var names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("usernameChangePolicy")) throw new DomainException.Invalid("\"" + name + "\" cannot be changed here; " + how);
+        }
+        if (!body.has("usernameChangePolicy")) throw new DomainException.Invalid(how);
+        UsernameChangePolicy policy = UsernameChangePolicy.parse(text(body, "usernameChangePolicy"));
+        ok(ctx, org(ctx, organizations.setUsernameChangePolicy(ctx.pathParam("org"), policy)));
     }
 
     private void issueToken(Context ctx) throws Exception {
@@ -160,6 +179,7 @@ public final class AdminRoutes {
         m.put("id", o.id());
         m.put("name", o.name());
         m.put("provisioningEnabled", o.provisioningEnabled());
+        m.put("usernameChangePolicy", o.usernameChangePolicy().dbValue());
         m.put("scimUrl", scimUrl(ctx, o));
         m.put("createdAt", o.createdAt());
         return m;

@@ -14,11 +14,37 @@ final class AdminApi {
 
     private AdminApi() {}
 
-    /** {@code {"id","name","provisioningEnabled","scimUrl","createdAt"}} */
-    record Organization(String id, String name, boolean provisioningEnabled, String scimUrl, String createdAt) {
+    /** {@code {"id","name","provisioningEnabled","usernameChangePolicy","scimUrl","createdAt"}} */
+    record Organization(String id, String name, boolean provisioningEnabled, UsernamePolicy usernameChangePolicy,
+                        String scimUrl, String createdAt) {
         static Organization from(JsonNode json) {
             return new Organization(required(json, "id"), required(json, "name"),
-                    json.path("provisioningEnabled").asBoolean(false), required(json, "scimUrl"), required(json, "createdAt"));
+                    json.path("provisioningEnabled").asBoolean(false), UsernamePolicy.fromWire(required(json, "usernameChangePolicy")),
+                    required(json, "scimUrl"), required(json, "createdAt"));
+        }
+    }
+
+    /**
+     * What a userName change from the IdP does: {@code new-account} (the default: invalidate the
+     * account, create a new one) or {@code rename-in-place}. Typed with "-" on the command line
+     * (picocli matches {@link #toString}, in any case), sent with "_" to the admin API.
+     */
+    enum UsernamePolicy {
+        NEW_ACCOUNT, RENAME_IN_PLACE;
+
+        String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static UsernamePolicy fromWire(String value) {
+            for (UsernamePolicy p : values()) if (p.wire().equals(value)) return p;
+            throw new CliException("unexpected username change policy \"" + value + "\" from the server: "
+                    + "is it a Lanyard server of the same version?");
+        }
+
+        @Override
+        public String toString() {
+            return wire().replace('_', '-');
         }
     }
 

@@ -57,6 +57,11 @@ final class AdminClient {
         return Organization.from(send("PUT", "/orgs/" + segment(org) + "/provisioning", Optional.of(body)));
     }
 
+    Organization setUsernamePolicy(String org, AdminApi.UsernamePolicy policy) {
+        ObjectNode body = JSON.createObjectNode().put("usernameChangePolicy", policy.wire());
+        return Organization.from(send("PATCH", "/orgs/" + segment(org), Optional.of(body)));
+    }
+
     IssuedToken createToken(String org, Optional<String> label) {
         ObjectNode body = JSON.createObjectNode();
         label.ifPresent(l -> body.put("label", l));

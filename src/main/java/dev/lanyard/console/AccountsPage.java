@@ -28,8 +28,11 @@ public record AccountsPage(ConsoleSession session, List<Row> rows, String query,
                          String attributesJson, String createdAt, String updatedAt, Optional<String> successorHref,
                          boolean deletable, String whyNotDeletable, List<Event> history) {}
 
-    /** One history entry; {@code linkHref} points to a related account (the successor, the predecessor). */
-    public record Event(String kind, String at, String actor, Optional<String> linkHref, String linkLabel) {}
+    /**
+     * One history entry; {@code note} completes the kind ("from a@x.com to b@x.com" after "renamed"),
+     * {@code linkHref} points to a related account (the successor, the predecessor).
+     */
+    public record Event(String kind, String note, String at, String actor, Optional<String> linkHref, String linkLabel) {}
 
     /** Are you sure? before POST /console/accounts/{id}/delete. */
     public record Confirm(ConsoleSession session, String id, String email, String status) {}

@@ -151,7 +151,10 @@ final class AccountsScreen {
             href = Optional.of(PATH + "/" + detail.get("predecessorId").asText());
             label = "previous account";
         }
-        return new AccountsPage.Event(e.kind(), e.at().toString(), e.actor(), href, label);
+        // A rename in place keeps one account: the history says which emails it had (gone after a deletion).
+        String note = e.kind().equals("renamed") && detail.hasNonNull("from") && detail.hasNonNull("to")
+                ? "from " + detail.get("from").asText() + " to " + detail.get("to").asText() : "";
+        return new AccountsPage.Event(e.kind(), note, e.at().toString(), e.actor(), href, label);
     }
 
     /** SCIM name.formatted, else given and family name, else displayName, else nothing. */

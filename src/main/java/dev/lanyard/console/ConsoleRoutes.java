@@ -23,6 +23,7 @@ import java.util.Optional;
  * GET  /console/accounts  managed accounts, their pages and manual deletion ({@link AccountsScreen})
  * GET  /console/provisioning  User provisioning: status, SCIM URL, tokens ({@link ProvisioningScreen})
  * GET  /console/setup     setup guides for Okta and Entra ID ({@link SetupScreen})
+ * GET  /console/settings  the organization's settings: username change policy ({@link SettingsScreen})
  * GET  /console/password  the admin's own password ({@link PasswordScreen})
  * GET  /console/login/operator, /console/organizations  the operator's way into every organization ({@link OperatorScreen})
  * </pre>
@@ -46,6 +47,7 @@ public final class ConsoleRoutes {
     private final AccountsScreen accounts;
     private final ProvisioningScreen provisioning;
     private final SetupScreen setup;
+    private final SettingsScreen settings;
     private final PasswordScreen password;
     private final OperatorScreen operator;
 
@@ -59,6 +61,7 @@ public final class ConsoleRoutes {
         this.accounts = new AccountsScreen(guard, accountService);
         this.provisioning = new ProvisioningScreen(guard, organizations, tokens, baseUrl);
         this.setup = new SetupScreen(guard, provisioning);
+        this.settings = new SettingsScreen(guard, organizations);
         this.password = new PasswordScreen(auth, guard);
         this.operator = new OperatorScreen(guard, auth, organizations);
     }
@@ -73,6 +76,7 @@ public final class ConsoleRoutes {
         accounts.register(routes);
         provisioning.register(routes);
         setup.register(routes);
+        settings.register(routes);
         password.register(routes);
         operator.register(routes);
     }

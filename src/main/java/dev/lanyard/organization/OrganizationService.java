@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Creating organizations and switching user provisioning on and off. One method, one transaction. */
+/**
+ * Creating organizations and changing their settings (user provisioning on or off, the username
+ * change policy). One method, one transaction.
+ */
 public final class OrganizationService {
     private final Transactions tx;
     private final OrganizationStore store = new OrganizationStore();
@@ -31,7 +34,7 @@ public final class OrganizationService {
             // "/" would make the name unusable in admin API paths (and so on the command line).
             throw new DomainException.Invalid("an organization name cannot contain \"/\" or control characters");
         }
-        var org = new Organization(UUID.randomUUID(), trimmed, false, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        var org = new Organization(UUID.randomUUID(), trimmed, false, UsernameChangePolicy.NEW_ACCOUNT, Instant.now().truncatedTo(ChronoUnit.MICROS));
         try {
             tx.inTransaction(c -> {
                 store.insert(c, org);
@@ -49,8 +52,7 @@ public final class OrganizationService {
 
     /** By id or by name, as operators type either on the command line. */
     public Organization get(String idOrName) {
-        return tx.read(c -> find(c, idOrName))
-                .orElseThrow(() -> new DomainException.NotFound("no organization \"" + idOrName + "\""));
+        return tx.read(c -> get(c, idOrName));
     }
 
     /** By id or by name; empty when there is none (the console's sign-in form). */
@@ -64,11 +66,23 @@ public final class OrganizationService {
 
     public Organization setProvisioningEnabled(String idOrName, boolean enabled) {
         return tx.inTransaction(c -> {
-            Organization org = find(c, idOrName)
-                    .orElseThrow(() -> new DomainException.NotFound("no organization \"" + idOrName + "\""));
+            Organization org = get(c, idOrName);
             store.setProvisioningEnabled(c, org.id(), enabled);
-            return new Organization(org.id(), org.name(), enabled, org.createdAt());
+            return org.withProvisioningEnabled(enabled);
         });
+    }
+
+    /** Applies to the userName changes that arrive from now on; accounts already renamed stay as they are. */
+    public Organization setUsernameChangePolicy(String idOrName, UsernameChangePolicy policy) {
+        return tx.inTransaction(c -> {
+            Organization org = get(c, idOrName);
+            store.setUsernameChangePolicy(c, org.id(), policy);
+            return org.withUsernameChangePolicy(policy);
+        });
+    }
+
+    private Organization get(Connection c, String idOrName) throws SQLException {
+        return find(c, idOrName).orElseThrow(() -> new DomainException.NotFound("no organization \"" + idOrName + "\""));
     }
 
     Optional<Organization> find(Connection c, String idOrName) throws SQLException {

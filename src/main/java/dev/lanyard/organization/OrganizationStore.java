@@ -11,11 +11,12 @@ import java.util.UUID;
 
 /** SQL for the organizations table. */
 public final class OrganizationStore {
-    private static final String COLUMNS = "id, name, provisioning_enabled, created_at";
+    private static final String COLUMNS = "id, name, provisioning_enabled, username_change_policy, created_at";
 
     public void insert(Connection c, Organization org) throws SQLException {
-        Sql.update(c, "insert into organizations (id, name, provisioning_enabled, created_at) values (?, ?, ?, ?)",
-                org.id(), org.name(), org.provisioningEnabled(), org.createdAt());
+        Sql.update(c, "insert into organizations (id, name, provisioning_enabled, username_change_policy, created_at) "
+                        + "values (?, ?, ?, ?, ?)",
+                org.id(), org.name(), org.provisioningEnabled(), org.usernameChangePolicy().dbValue(), org.createdAt());
     }
 
     public Optional<Organization> findById(Connection c, UUID id) throws SQLException {
@@ -34,8 +35,23 @@ public final class OrganizationStore {
         Sql.update(c, "update organizations set provisioning_enabled = ?, updated_at = now() where id = ?", enabled, id);
     }
 
+    public void setUsernameChangePolicy(Connection c, UUID id, UsernameChangePolicy policy) throws SQLException {
+        Sql.update(c, "update organizations set username_change_policy = ?, updated_at = now() where id = ?", policy.dbValue(), id);
+    }
+
+    /**
+     * The organization's policy as this transaction sees it: AccountService reads it in the same
+     * transaction as the rename it decides.
+     */
+    public UsernameChangePolicy usernameChangePolicy(Connection c, UUID id) throws SQLException {
+        return Sql.find(c, "select username_change_policy from organizations where id = ?",
+                        rs -> UsernameChangePolicy.fromDb(rs.getString(1)), id)
+                .orElseThrow(() -> new SQLException("no organization " + id));
+    }
+
     private static Organization map(ResultSet rs) throws SQLException {
         return new Organization(rs.getObject("id", UUID.class), rs.getString("name"),
-                rs.getBoolean("provisioning_enabled"), Sql.instant(rs, "created_at"));
+                rs.getBoolean("provisioning_enabled"), UsernameChangePolicy.fromDb(rs.getString("username_change_policy")),
+                Sql.instant(rs, "created_at"));
     }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class AdminClientTest {
 
     private static final String ACME = """
-            {"id":"0f0e","name":"acme","provisioningEnabled":%s,"scimUrl":"http://h/scim/v2/0f0e","createdAt":"2026-11-28T12:00:00Z"}""";
+            {"id":"0f0e","name":"acme","provisioningEnabled":%s,"usernameChangePolicy":"new_account","scimUrl":"http://h/scim/v2/0f0e",
+             "createdAt":"2026-11-28T12:00:00Z"}""";
 
     private FakeAdminServer server;
 
@@ -56,8 +57,32 @@ class AdminClientTest {
         var result = run("org", "list");
 
         assertThat(result.out().lines().toList()).isEqualTo(List.of(
-                "NAME  ID    PROVISIONING  SCIM URL               CREATED",
-                "acme  0f0e  enabled       http://h/scim/v2/0f0e  2026-11-28T12:00:00Z"));
+                "NAME  ID    PROVISIONING  USERNAME CHANGE  SCIM URL               CREATED",
+                "acme  0f0e  enabled       new-account      http://h/scim/v2/0f0e  2026-11-28T12:00:00Z"));
+    }
+
+    @Test
+    void org_set_username_policy_patches_the_org_with_the_api_spelling_and_says_what_it_means() {
+        server.answer("PATCH /admin/api/orgs/acme%20corp", 200,
+                ACME.formatted(true).replace("new_account", "rename_in_place").replace("\"acme\"", "\"acme corp\""));
+
+        var result = run("org", "set-username-policy", "acme corp", "Rename-In-Place");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(server.requests.getFirst().body()).isEqualTo("{\"usernameChangePolicy\":\"rename_in_place\"}");
+        assertThat(result.out()).isEqualTo("""
+                Username change policy of acme corp: rename-in-place.
+                A username change gives the same account the new username as its email; its id and history stay.
+                """);
+    }
+
+    @Test
+    void org_set_username_policy_refuses_an_unknown_policy_before_calling_the_server() {
+        var result = run("org", "set-username-policy", "acme", "merge");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("new-account", "rename-in-place", "'merge'");
+        assertThat(server.requests).isEmpty();
     }
 
     @Test

@@ -69,6 +69,26 @@ class CliIT {
     }
 
     @Test
+    void an_operator_switches_the_username_change_policy_and_org_list_shows_it() {
+        ok("org", "create", "Policy Corp");
+        assertThat(ok("org", "list")).containsPattern("Policy Corp .* new-account ");
+
+        assertThat(ok("org", "set-username-policy", "Policy Corp", "rename-in-place"))
+                .startsWith("Username change policy of Policy Corp: rename-in-place.");
+        assertThat(ok("org", "list")).containsPattern("Policy Corp .* rename-in-place ");
+        assertThat(new Http(app.baseUrl()).send("GET", "/admin/api/orgs/Policy%20Corp", app.operatorToken(), (String) null)
+                .json().get("usernameChangePolicy").asText()).isEqualTo("rename_in_place");
+
+        CliRunner.Result bad = CliRunner.run(ENV, "org", "set-username-policy", "Policy Corp", "rename");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("new-account", "rename-in-place");
+        CliRunner.Result missing = CliRunner.run(ENV, "org", "set-username-policy", "No Such Corp", "new-account");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("no organization");
+        assertThat(ok("org", "list")).containsPattern("Policy Corp .* rename-in-place ");
+    }
+
+    @Test
     void server_errors_are_printed_as_one_line_with_exit_code_1() {
         CliRunner.Result r = CliRunner.run(ENV, "provisioning", "enable", "no-such-org");
         assertThat(r.exitCode()).isEqualTo(1);

@@ -96,9 +96,9 @@ class TokenCommandTest {
         var result = CliRunner.run(Map.of(), "token", "list", "acme", "--server", server.url(), "--token", "t");
 
         assertThat(result.out().lines().toList()).isEqualTo(List.of(
-                "ID  LABEL  CREATED               LAST USED",
-                "t1  okta   2026-11-28T12:00:00Z  never",
-                "t2  -      2026-11-29T12:00:00Z  2026-11-30T08:00:00Z"));
+                "ID  LABEL  CREATED BY  CREATED               LAST USED",
+                "t1  okta   -           2026-11-28T12:00:00Z  never",
+                "t2  -      -           2026-11-29T12:00:00Z  2026-11-30T08:00:00Z"));
     }
 
     @Test

@@ -30,7 +30,7 @@ class OktaReplayIT {
 
     @TestFactory
     Stream<DynamicContainer> okta_scenarios() {
-        return Stream.of("test-api-credentials", "assign-update-deactivate", "spec-test")
+        return Stream.of("test-api-credentials", "assign-update-deactivate", "spec-test", "rename-in-place")
                 .map(name -> Replay.scenario(app, "/idp/okta/" + name + ".json", OKTA_HEADERS));
     }
 }
