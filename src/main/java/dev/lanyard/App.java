@@ -3,6 +3,7 @@ package dev.lanyard;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.admin.AdminRoutes;
 import dev.lanyard.admin.ProvisioningLogRoutes;
+import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.AdminUserService;
 import dev.lanyard.console.ConsoleAuth;
 import dev.lanyard.console.ConsoleRoutes;
@@ -66,7 +67,8 @@ public final class App {
         var scim = new ScimRoutes(s.accounts(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
         var admin = new AdminRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
-        var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.organizations(), s.tokens(), baseUrl);
+        var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.organizations(), s.tokens(),
+                new ActorNames(new Transactions(s.database().dataSource())), baseUrl);
         var accessLog = new AccessLog(s.metrics());
         var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog());
 

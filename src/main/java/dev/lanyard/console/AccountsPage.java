@@ -1,5 +1,6 @@
 package dev.lanyard.console;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,7 +18,7 @@ public record AccountsPage(ConsoleSession session, List<Row> rows, String query,
                            Optional<String> nextHref, Optional<String> firstHref, Optional<String> notice) {
 
     /** One line of the list. */
-    public record Row(String href, String email, String name, String status, boolean scim, String updatedAt) {}
+    public record Row(String href, String email, String name, String status, boolean scim, Instant updatedAt) {}
 
     /** The status filter's choices: value, label. */
     public static final List<List<String>> STATUSES = List.of(List.of("", "All statuses"), List.of("active", "Active"),
@@ -25,14 +26,14 @@ public record AccountsPage(ConsoleSession session, List<Row> rows, String query,
 
     /** One account: its SCIM data as pretty JSON, its status and history. */
     public record Detail(ConsoleSession session, String id, String email, String name, String status, boolean scim,
-                         String attributesJson, String createdAt, String updatedAt, Optional<String> successorHref,
+                         String attributesJson, Instant createdAt, Instant updatedAt, Optional<String> successorHref,
                          boolean deletable, String whyNotDeletable, List<Event> history) {}
 
     /**
      * One history entry; {@code note} completes the kind ("from a@x.com to b@x.com" after "renamed"),
      * {@code linkHref} points to a related account (the successor, the predecessor).
      */
-    public record Event(String kind, String note, String at, String actor, Optional<String> linkHref, String linkLabel) {}
+    public record Event(String kind, String note, Instant at, String actor, Optional<String> linkHref, String linkLabel) {}
 
     /** Are you sure? before POST /console/accounts/{id}/delete. */
     public record Confirm(ConsoleSession session, String id, String email, String status) {}

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -41,10 +42,12 @@ final class AccountsScreen {
 
     private final SessionGuard guard;
     private final AccountService accounts;
+    private final ActorNames actors;
 
-    AccountsScreen(SessionGuard guard, AccountService accounts) {
+    AccountsScreen(SessionGuard guard, AccountService accounts, ActorNames actors) {
         this.guard = guard;
         this.accounts = accounts;
+        this.actors = actors;
     }
 
     void register(RoutesConfig routes) {
@@ -64,7 +67,7 @@ final class AccountsScreen {
         var page = accounts.browse(s.get().orgId(), status, query, after, PAGE_SIZE);
         List<AccountsPage.Row> rows = page.accounts().stream()
                 .map(a -> new AccountsPage.Row(PATH + "/" + a.id(), a.email(), name(a), label(a.status()),
-                        isScim(a), a.updatedAt().toString()))
+                        isScim(a), a.updatedAt()))
                 .toList();
         String filter = "q=" + enc(query) + "&status=" + enc(status.map(AccountStatus::dbValue).orElse(""));
         Optional<String> next = page.next().map(id -> PATH + "?" + filter + "&after=" + id);
@@ -79,8 +82,10 @@ final class AccountsScreen {
         Optional<ConsoleSession> s = session(ctx);
         if (s.isEmpty()) return;
         ManagedAccount a = account(ctx, s.get());
+        List<AccountEvent> events = accounts.history(s.get().orgId(), a.id());
+        Map<String, String> who = actors.of(s.get().orgId(), events.stream().map(AccountEvent::actor).toList());
         List<AccountsPage.Event> history = new ArrayList<>();
-        for (AccountEvent e : accounts.history(s.get().orgId(), a.id())) history.add(event(e));
+        for (AccountEvent e : events) history.add(event(e, who.get(e.actor())));
         String attributes;
         try {
             attributes = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(a.attributes());
@@ -92,7 +97,7 @@ final class AccountsScreen {
                 + " and still managed by the identity provider, so it cannot be deleted here. Remove the user from "
                 + "the IdP application first: the IdP then disables the account, and a disabled account can be deleted.";
         Views.render(ctx, 200, "console/accounts_detail.jte", new AccountsPage.Detail(s.get(), a.id().toString(), a.email(),
-                name(a), label(a.status()), isScim(a), attributes, a.createdAt().toString(), a.updatedAt().toString(),
+                name(a), label(a.status()), isScim(a), attributes, a.createdAt(), a.updatedAt(),
                 a.successorId().map(id -> PATH + "/" + id), deletable, why, history));
     }
 
@@ -135,7 +140,7 @@ final class AccountsScreen {
                 .orElseThrow(NotFoundResponse::new);
     }
 
-    private static AccountsPage.Event event(AccountEvent e) {
+    private static AccountsPage.Event event(AccountEvent e, String actor) {
         JsonNode detail;
         try {
             detail = JSON.readTree(e.detailJson());
@@ -154,7 +159,7 @@ final class AccountsScreen {
         // A rename in place keeps one account: the history says which emails it had (gone after a deletion).
         String note = e.kind().equals("renamed") && detail.hasNonNull("from") && detail.hasNonNull("to")
                 ? "from " + detail.get("from").asText() + " to " + detail.get("to").asText() : "";
-        return new AccountsPage.Event(e.kind(), note, e.at().toString(), e.actor(), href, label);
+        return new AccountsPage.Event(e.kind(), note, e.at(), actor, href, label);
     }
 
     /** SCIM name.formatted, else given and family name, else displayName, else nothing. */

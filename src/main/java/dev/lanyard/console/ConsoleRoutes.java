@@ -52,13 +52,13 @@ public final class ConsoleRoutes {
     private final OperatorScreen operator;
 
     public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, OrganizationService organizations,
-                         TokenService tokens, BaseUrl baseUrl) {
+                         TokenService tokens, ActorNames actors, BaseUrl baseUrl) {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
         this.login = new LoginScreen(auth, guard, cookies);
         this.home = new HomeScreen(guard);
-        this.accounts = new AccountsScreen(guard, accountService);
+        this.accounts = new AccountsScreen(guard, accountService, actors);
         this.provisioning = new ProvisioningScreen(guard, organizations, tokens, baseUrl);
         this.setup = new SetupScreen(guard, provisioning);
         this.settings = new SettingsScreen(guard, organizations);

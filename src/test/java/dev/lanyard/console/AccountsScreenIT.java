@@ -98,6 +98,9 @@ class AccountsScreenIT {
         String old = browser.get("/console/accounts/" + oldId).expect(200).body();
         assertThat(old).contains("Invalidated", "created", "invalidated", "href=\"/console/accounts/" + newId + "\"",
                 "successor account", "<pre>", "Erin Old");
+        // who acted, by the token's label rather than its id; times to the second, in UTC
+        assertThat(old).contains("<td>SCIM token \"test\"</td>").doesNotContain("scim:token:")
+                .containsPattern("<time datetime=\"[^\"]+\">\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC</time>");
         assertThat(old).contains("href=\"/console/accounts/" + oldId + "/delete\"");
         String successor = browser.get("/console/accounts/" + newId).expect(200).body();
         assertThat(successor).contains("Active", "href=\"/console/accounts/" + oldId + "\"", "previous account");
