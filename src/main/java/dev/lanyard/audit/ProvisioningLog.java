@@ -24,8 +24,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Requests are recorded off the request path: {@link #record} only queues the entry, and one
  * writer thread inserts them in batches, so logging adds no database round trip to a SCIM
  * request. The queue is bounded; if the database falls behind, entries are dropped and counted
- * ({@code lanyard_provisioning_log_dropped_total}) rather than slowing the IdP down. Rows older
- * than the retention are deleted every hour, a batch at a time.
+ * ({@code lanyard_provisioning_log_dropped_total}) rather than slowing the IdP down. Each batch
+ * also adds to the per-hour counts of provisioning_activity in the same transaction, so the
+ * console's chart reads a few rows and always agrees with the log. Rows older than the retention
+ * (log entries and hours alike) are deleted every hour, a batch at a time.
  */
 public final class ProvisioningLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProvisioningLog.class);
@@ -48,6 +50,7 @@ public final class ProvisioningLog implements AutoCloseable {
 
     private final Transactions tx;
     private final ProvisioningLogStore store = new ProvisioningLogStore();
+    private final ProvisioningActivityStore activity = new ProvisioningActivityStore();
     private final Duration retention;
     private final BlockingQueue<ProvisioningLogEntry> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Counter dropped;
@@ -83,6 +86,16 @@ public final class ProvisioningLog implements AutoCloseable {
                 .map(r -> new Stored(r.id(), r.entry())).toList();
     }
 
+    /** One entry of the organization, e.g. for its detail page; another organization's id finds nothing. */
+    public Optional<Stored> find(UUID orgId, long id) {
+        return tx.read(c -> store.find(c, orgId, id)).map(r -> new Stored(r.id(), r.entry()));
+    }
+
+    /** Requests and failures per hour since {@code since} (at most 24 rows a day) and the time of the last request. */
+    public ProvisioningActivity activity(UUID orgId, Instant since) {
+        return tx.read(c -> new ProvisioningActivity(activity.hours(c, orgId, since), store.lastAt(c, orgId)));
+    }
+
     /** Deletes entries older than the retention; returns how many. Also runs every hour. */
     public int purgeExpired() {
         return purgeOlderThan(Instant.now().minus(retention));
@@ -96,6 +109,7 @@ public final class ProvisioningLog implements AutoCloseable {
                 deleted = tx.inTransaction(c -> store.purge(c, cutoff, 10_000));
                 total += deleted;
             } while (deleted > 0);
+            tx.inTransaction(c -> activity.purge(c, cutoff));
         } catch (RuntimeException e) {
             log.warn("provisioning log retention: deleting entries before {} failed", cutoff, e);
         }
@@ -133,24 +147,27 @@ public final class ProvisioningLog implements AutoCloseable {
 
     private void write(List<ProvisioningLogEntry> batch) {
         try {
-            tx.inTransaction(c -> {
-                store.insert(c, batch);
-                return null;
-            });
+            insert(batch);
         } catch (RuntimeException batchFailed) {
             // One bad entry (an organization deleted meanwhile, or a path naming no organization)
             // must not lose the others: write them one by one.
             for (ProvisioningLogEntry e : batch) {
                 try {
-                    tx.inTransaction(c -> {
-                        store.insert(c, List.of(e));
-                        return null;
-                    });
+                    insert(List.of(e));
                 } catch (RuntimeException one) {
                     dropped.increment();
                 }
             }
         }
+    }
+
+    /** The entries and their hourly counts, in one transaction: both or neither. */
+    private void insert(List<ProvisioningLogEntry> entries) {
+        tx.inTransaction(c -> {
+            store.insert(c, entries);
+            activity.add(c, entries);
+            return null;
+        });
     }
 
     @Override

@@ -17,6 +17,8 @@ import java.util.UUID;
 /** SQL for provisioning_log (V8). */
 final class ProvisioningLogStore {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SELECT = "select id, org_id, at, method, path, query, client, status, duration_ms, scim_type, "
+            + "detail, request_body::text as body from provisioning_log";
 
     void insert(Connection c, List<ProvisioningLogEntry> entries) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
@@ -40,11 +42,16 @@ final class ProvisioningLogStore {
         }
     }
 
-    /** Newest first; {@code beforeId} pages back (keyset on the id, so deep pages cost the same). */
+    /**
+     * Newest first; {@code beforeId} pages back. The page order is (at, id), so the seek is too:
+     * the entries after that one in this order, {@code (at, id) < (its at, its id)}, a range on
+     * provisioning_log_org_at, so a deep page costs what the first does. ({@code id < ?} alone is
+     * not that: ids follow the writer's queue, not the request times, and PostgreSQL would scan
+     * every newer entry to skip it.) An id of another organization finds no "at", hence no rows.
+     */
     List<Row> list(Connection c, UUID orgId, ProvisioningLog.Query q) throws SQLException {
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("select id, org_id, at, method, path, query, client, status, duration_ms, scim_type, "
-                + "detail, request_body::text as body from provisioning_log where org_id = ?");
+        StringBuilder sql = new StringBuilder(SELECT + " where org_id = ?");
         params.add(orgId);
         switch (q.outcome()) {
             case FAILURES -> sql.append(" and status >= 400");
@@ -53,10 +60,24 @@ final class ProvisioningLogStore {
         }
         q.since().ifPresent(t -> { sql.append(" and at >= ?"); params.add(t); });
         q.until().ifPresent(t -> { sql.append(" and at < ?"); params.add(t); });
-        q.beforeId().ifPresent(id -> { sql.append(" and id < ?"); params.add(id); });
+        q.beforeId().ifPresent(id -> {
+            sql.append(" and (at, id) < ((select b.at from provisioning_log b where b.id = ? and b.org_id = ?), ?)");
+            params.addAll(List.of(id, orgId, id));
+        });
         sql.append(" order by at desc, id desc limit ?");
         params.add(q.limit());
         return Sql.list(c, sql.toString(), params, ProvisioningLogStore::map);
+    }
+
+    /** One entry of the organization; another organization's id finds nothing. */
+    Optional<Row> find(Connection c, UUID orgId, long id) throws SQLException {
+        return Sql.find(c, SELECT + " where org_id = ? and id = ?", ProvisioningLogStore::map, orgId, id);
+    }
+
+    /** When the organization's newest kept entry came: the first row of provisioning_log_org_at. */
+    Optional<Instant> lastAt(Connection c, UUID orgId) throws SQLException {
+        return Sql.find(c, "select at from provisioning_log where org_id = ? order by at desc, id desc limit 1",
+                rs -> Sql.instant(rs, "at"), orgId);
     }
 
     int purge(Connection c, Instant cutoff, int batch) throws SQLException {

@@ -8,14 +8,13 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every SCIM request lands in its organization's provisioning log, with failures explained and secrets redacted. */
 class ProvisioningLogIT {
     static final TestApp app = TestApp.start();
-    static final Map<String, String> OKTA = Map.of("User-Agent", "Okta SCIM Client 1.0.0");
+    static final String OKTA = "Okta SCIM Client 1.0.0";
 
     @AfterAll
     static void stop() {
@@ -83,9 +82,7 @@ class ProvisioningLogIT {
     }
 
     private static JsonNode scim(TestApp.Org org, String method, String path, String body) {
-        var headers = new java.util.HashMap<>(OKTA);
-        headers.put("Authorization", "Bearer " + org.token());
-        return app.http().send(method, org.scimPath() + path, body, headers).json();
+        return app.scim(org, OKTA, method, path, body).json();
     }
 
     private static JsonNode log(TestApp.Org org, String query) {

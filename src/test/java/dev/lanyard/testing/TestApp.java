@@ -80,6 +80,22 @@ public final class TestApp implements AutoCloseable {
         return new Org(orgId, name, token.get("scimUrl").asText(), token.get("token").asText(), token.get("id").asText());
     }
 
+    /** A SCIM request with the organization's token, sent as the client named by {@code userAgent} (e.g. "Okta SCIM Client 1.0.0"). */
+    public Http.Response scim(Org org, String userAgent, String method, String path, String body) {
+        return http.send(method, org.scimPath() + path, body,
+                java.util.Map.of("Authorization", "Bearer " + org.token(), "User-Agent", userAgent));
+    }
+
+    /** Waits until the provisioning log has written every request answered so far (it writes in the background). */
+    public void flushProvisioningLog() {
+        try {
+            services.provisioningLog().flush(java.time.Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Runs SQL against the app's database, for checks a client cannot make (nothing half-written). */
     public long count(String sql, Object... params) {
         try (var c = database.dataSource().getConnection(); var ps = c.prepareStatement(sql)) {
