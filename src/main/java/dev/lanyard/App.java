@@ -67,7 +67,7 @@ public final class App {
         var scim = new ScimRoutes(s.accounts(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
         var admin = new AdminRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
-        var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.organizations(), s.tokens(),
+        var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.organizations(), s.tokens(), s.provisioningLog(),
                 new ActorNames(new Transactions(s.database().dataSource())), baseUrl);
         var accessLog = new AccessLog(s.metrics());
         var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog());

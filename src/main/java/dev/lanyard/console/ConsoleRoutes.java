@@ -1,6 +1,7 @@
 package dev.lanyard.console;
 
 import dev.lanyard.account.AccountService;
+import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.token.TokenService;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * GET  /console           the landing page (303 to /console/login without a session)
  * GET  /console/accounts  managed accounts, their pages and manual deletion ({@link AccountsScreen})
  * GET  /console/provisioning  User provisioning: status, SCIM URL, tokens ({@link ProvisioningScreen})
+ * GET  /console/provisioning/log  what the IdP sent, one request in full ({@link ProvisioningLogScreen})
  * GET  /console/setup     setup guides for Okta and Entra ID ({@link SetupScreen})
  * GET  /console/settings  the organization's settings: username change policy ({@link SettingsScreen})
  * GET  /console/password  the admin's own password ({@link PasswordScreen})
@@ -50,20 +52,22 @@ public final class ConsoleRoutes {
     private final SettingsScreen settings;
     private final PasswordScreen password;
     private final OperatorScreen operator;
+    private final ProvisioningLogScreen provisioningLog;
 
     public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, OrganizationService organizations,
-                         TokenService tokens, ActorNames actors, BaseUrl baseUrl) {
+                         TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl) {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
         this.login = new LoginScreen(auth, guard, cookies);
         this.home = new HomeScreen(guard);
         this.accounts = new AccountsScreen(guard, accountService, actors);
-        this.provisioning = new ProvisioningScreen(guard, organizations, tokens, baseUrl);
+        this.provisioning = new ProvisioningScreen(guard, organizations, tokens, baseUrl, log);
         this.setup = new SetupScreen(guard, provisioning);
         this.settings = new SettingsScreen(guard, organizations);
         this.password = new PasswordScreen(auth, guard);
         this.operator = new OperatorScreen(guard, auth, organizations);
+        this.provisioningLog = new ProvisioningLogScreen(guard, log);
     }
 
     public void register(RoutesConfig routes) {
@@ -79,6 +83,7 @@ public final class ConsoleRoutes {
         settings.register(routes);
         password.register(routes);
         operator.register(routes);
+        provisioningLog.register(routes);
     }
 
     /** Whether a path belongs to the console (its errors are pages, not JSON). */

@@ -7,10 +7,11 @@ import java.util.Optional;
  * The "User provisioning" screens (console/provisioning*.jte), the seed's flow: status, Manage,
  * Enable, Save; the SCIM URL; Generate token (the secret shown once); the token list with Revoke.
  *
- * @param notice a message after an action ("Settings saved.")
+ * @param notice   a message after an action ("Settings saved.")
+ * @param activity the chart of the IdP's recent requests
  */
 public record ProvisioningPage(ConsoleSession session, boolean enabled, String scimUrl, List<Token> tokens,
-                               Optional<String> notice) {
+                               Optional<String> notice, ActivityChart activity) {
 
     /** A token as listed: never its secret. */
     public record Token(String id, String label, String createdBy, String createdAt, String lastUsedAt) {}

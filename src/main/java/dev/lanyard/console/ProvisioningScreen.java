@@ -1,5 +1,6 @@
 package dev.lanyard.console;
 
+import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.provisioning.ScimRoutes;
@@ -10,6 +11,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,7 +20,7 @@ import java.util.UUID;
  * Organization > User provisioning (PRODUCT.md rules 1-3), the seed's screens:
  *
  * <pre>
- * GET  /console/provisioning                        status, SCIM URL, tokens, "Generate token"
+ * GET  /console/provisioning?range=7d               status, activity chart (24h or 7d), SCIM URL, tokens, "Generate token"
  * GET  /console/provisioning/manage                 the "Enable" checkbox and "Save"
  * POST /console/provisioning/manage                 saves (CSRF), 303 back with a message
  * POST /console/provisioning/tokens                 issues a token (CSRF); the answer shows it once
@@ -35,12 +37,15 @@ final class ProvisioningScreen {
     private final OrganizationService organizations;
     private final TokenService tokens;
     private final BaseUrl baseUrl;
+    private final ProvisioningLog log;
 
-    ProvisioningScreen(SessionGuard guard, OrganizationService organizations, TokenService tokens, BaseUrl baseUrl) {
+    ProvisioningScreen(SessionGuard guard, OrganizationService organizations, TokenService tokens, BaseUrl baseUrl,
+                       ProvisioningLog log) {
         this.guard = guard;
         this.organizations = organizations;
         this.tokens = tokens;
         this.baseUrl = baseUrl;
+        this.log = log;
     }
 
     void register(RoutesConfig routes) {
@@ -61,7 +66,14 @@ final class ProvisioningScreen {
             default -> Optional.empty();
         };
         Views.render(ctx, 200, "console/provisioning.jte", new ProvisioningPage(s.get(), enabled(s.get()),
-                scimUrl(ctx, s.get()), list(s.get()), notice));
+                scimUrl(ctx, s.get()), list(s.get()), notice, activity(s.get(), ctx.queryParam("range"))));
+    }
+
+    /** At most 168 hourly rows (provisioning_activity), however many requests the log holds. */
+    private ActivityChart activity(ConsoleSession s, String range) {
+        ActivityChart.Range r = ActivityChart.Range.parse(range);
+        Instant now = Instant.now();
+        return ActivityChart.of(r, log.activity(s.orgId(), r.start(now)), now);
     }
 
     private void manage(Context ctx) {

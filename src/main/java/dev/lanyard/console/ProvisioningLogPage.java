@@ -1,0 +1,54 @@
+package dev.lanyard.console;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The "Provisioning log" screens (console/provisioning_log*.jte): what the IdP sent, newest first,
+ * with the filters as typed, and one request in full. Everything is already text for the page; jte
+ * escapes it.
+ *
+ * @param errors     a message per filter field that could not be read ("from", "until"); the list is then empty
+ * @param result     what the list shows, for the role=status line ("50 requests, newest first.")
+ * @param nothingYet no filter and no request at all: the page explains how to connect the IdP instead
+ * @param olderHref  the next page back, when older requests match
+ * @param newestHref the first page, when this is a later one
+ */
+public record ProvisioningLogPage(ConsoleSession session, Filter filter, List<Entry> entries, Map<String, String> errors,
+                                  String result, boolean nothingYet, Optional<String> olderHref, Optional<String> newestHref) {
+
+    /** The filter form's choices: value, label. The period values are also the chart's ({@link ActivityChart.Range}). */
+    public static final List<List<String>> STATUSES = List.of(List.of("", "All requests"),
+            List.of("failures", "Failures (status 400 and above)"), List.of("successes", "Successes"));
+    public static final List<List<String>> PERIODS = List.of(List.of("", "Any time"), List.of("1h", "Last hour"),
+            List.of("24h", "Last 24 hours"), List.of("7d", "Last 7 days"), List.of("30d", "Last 30 days"));
+
+    public ProvisioningLogPage {
+        errors = Map.copyOf(errors);
+    }
+
+    public Optional<String> error(String field) {
+        return Optional.ofNullable(errors.get(field));
+    }
+
+    /** The filter form as sent (unknown choices already reset to ""); {@code from} and {@code until} as typed. */
+    public record Filter(String status, String period, String from, String until) {
+        boolean isDefault() {
+            return status.isEmpty() && period.isEmpty() && from.isEmpty() && until.isEmpty();
+        }
+    }
+
+    /**
+     * One request as listed. {@code request} is the path under the organization's SCIM URL with
+     * its query decoded ({@code /Users?filter=userName eq "ann@example.com"}); {@code reason} (the
+     * detail the IdP received) and {@code hint} (what to change) are there for failures only.
+     */
+    public record Entry(String href, Instant at, String method, String request, String client, String status,
+                        boolean failed, String duration, Optional<String> reason, Optional<String> hint) {}
+
+    /** One request in full: the whole path, the SCIM error type, the body as stored (secrets redacted). */
+    public record Detail(ConsoleSession session, Entry entry, String path, Optional<String> query, Optional<String> scimType,
+                         Optional<String> body) {}
+}
