@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -20,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The console in a real headless Chromium against the real server: the issue's flow from sign-in
- * to a deleted account, with the Copy buttons (the console's only script) and the keyboard.
+ * to a deleted account, with the Copy buttons (the console's only script) and the keyboard; the
+ * activity chart and the provisioning log drawn as the CSP allows.
  * Saves screenshots of the main screens under target/screenshots/.
  */
 class ConsoleBrowserIT {
@@ -172,6 +174,37 @@ class ConsoleBrowserIT {
         browser.switchTo().activeElement().sendKeys(Keys.ENTER);
         chromium.waitForText(By.tagName("h1"), "Change your password");  // signed in, with a one-time password
         assertThat(browser.switchTo().activeElement().getDomProperty("id")).isEqualTo("current_password");
+    }
+
+    @Test
+    void the_activity_chart_and_the_provisioning_log_render_in_their_colours_under_the_csp() {
+        TestApp.Org org = app.newOrg("Chart Co");
+        for (int i = 0; i < 6; i++) app.scim(org, "Okta SCIM Client 1.0.0", "GET", "/Users", null).expect(200);
+        app.scim(org, "Okta SCIM Client 1.0.0", "POST", "/Users", "{\"userName\":\"jdoe\"}").expect(400);
+        app.flushProvisioningLog();
+        // Signed in over plain HTTP (the test above goes through the forms); the browser gets that session's cookie.
+        ConsoleBrowser signedIn = ConsoleBrowser.signedIn(app, org, "admin@chart.example");
+        browser.manage().addCookie(new Cookie(ConsoleCookies.SESSION, signedIn.cookies.get(ConsoleCookies.SESSION), "/console"));
+
+        browser.get(app.baseUrl() + "/console/provisioning");
+        WebElement chart = chromium.visible(By.cssSelector("#activity svg"));
+        assertThat(chart.getRect().getWidth()).isGreaterThan(300);  // sized by the stylesheet, not squeezed
+        // Colours are SVG attributes, which style-src 'self' leaves alone (a style="" would be dropped).
+        WebElement failed = chart.findElement(By.cssSelector("rect[fill='" + ActivityChart.FAILURE_FILL + "']"));
+        WebElement succeeded = chart.findElement(By.cssSelector("rect[fill='" + ActivityChart.SUCCESS_FILL + "']:not([y='4'])"));
+        assertThat(failed.getCssValue("fill")).isEqualTo("rgb(180, 35, 24)");
+        assertThat(succeeded.getCssValue("fill")).isEqualTo("rgb(11, 92, 173)");
+        assertThat(failed.getRect().getHeight()).isPositive();
+        assertThat(succeeded.getRect().getHeight()).isPositive();
+        assertThat(text("activity-summary")).isEqualTo("7 requests in the last 24 hours, 1 failed; last request just now.");
+        chromium.driver().executeScript("document.getElementById('activity').scrollIntoView()");
+        chromium.screenshot("6-activity-chart");
+
+        link("See the failures").click();
+        chromium.waitForPath("/console/provisioning/log?status=failures");
+        assertThat(chromium.visible(By.cssSelector("table.log")).getText()).contains("400 Bad Request", "How to fix:")
+                .doesNotContain("200 OK");
+        chromium.screenshot("7-provisioning-log");
     }
 
     private void type(String id, String text) {
