@@ -126,7 +126,7 @@ final class ProvisioningScreen {
     private List<ProvisioningPage.Token> list(ConsoleSession s) {
         return tokens.listActive(s.orgId()).stream()
                 .map(t -> new ProvisioningPage.Token(t.id().toString(), t.label().isEmpty() ? "(no label)" : t.label(),
-                        t.createdBy().isEmpty() ? "unknown" : t.createdBy(), t.createdAt().toString(), t.lastUsedAt().map(Object::toString).orElse("never")))
+                        t.createdBy().isEmpty() ? "unknown" : t.createdBy(), Times.text(t.createdAt()), t.lastUsedAt().map(Times::text).orElse("never")))
                 .toList();
     }
 
