@@ -7,6 +7,7 @@ import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.AdminUserService;
 import dev.lanyard.console.ConsoleAuth;
 import dev.lanyard.console.ConsoleRoutes;
+import dev.lanyard.group.GroupService;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Errors;
@@ -36,7 +37,7 @@ import java.util.Optional;
 public final class App {
     /** What the routes need; built once per process (or per test class). */
     public record Services(Database database, OrganizationService organizations, TokenService tokens,
-                           AccountService accounts, OperatorCredential operator, ServerSecrets secrets,
+                           AccountService accounts, GroupService groups, OperatorCredential operator, ServerSecrets secrets,
                            AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
                            PrometheusMeterRegistry metrics) implements AutoCloseable {
         public static Services on(Database database) {
@@ -48,7 +49,7 @@ public final class App {
             var organizations = new OrganizationService(tx);
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             var operator = new OperatorCredential(tx);
-            return new Services(database, organizations, new TokenService(tx), new AccountService(tx),
+            return new Services(database, organizations, new TokenService(tx), new AccountService(tx), new GroupService(tx),
                     operator, new ServerSecrets(tx), new AdminUserService(tx),
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics);
         }
@@ -64,7 +65,7 @@ public final class App {
 
     public static Javalin create(Services s, Optional<URI> publicUrl) {
         var baseUrl = new BaseUrl(publicUrl);
-        var scim = new ScimRoutes(s.accounts(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
+        var scim = new ScimRoutes(s.accounts(), s.groups(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
         var admin = new AdminRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.organizations(), s.tokens(), s.provisioningLog(),
