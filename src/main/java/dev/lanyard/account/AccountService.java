@@ -1,6 +1,6 @@
 package dev.lanyard.account;
 
-import dev.lanyard.DomainException;
+import dev.lanyard.domain.DomainException;
 import dev.lanyard.organization.OrganizationStore;
 import dev.lanyard.organization.UsernameChangePolicy;
 import dev.lanyard.storage.SqlFilter;
@@ -79,11 +79,6 @@ public final class AccountService {
         } catch (UniqueViolation e) {
             throw duplicate(profile.email());
         }
-    }
-
-    /** The IdP-managed account with this SCIM id. */
-    public ManagedAccount getLinked(UUID orgId, UUID scimId) {
-        return tx.read(c -> store.findLinked(c, orgId, scimId)).orElseThrow(() -> notFound(scimId));
     }
 
     public Optional<ManagedAccount> findLinked(UUID orgId, UUID scimId) {
