@@ -53,9 +53,11 @@ create index group_events_group on group_events (org_id, group_id, id);
 
 -- A SCIM DELETE /Users/{id} unlinks the account (scim_id to null, no successor): the SCIM
 -- resource no longer exists, so it is no member of any group either (RFC 7644 §3.6: a deleted
--- resource is gone from every list). A userName change also clears scim_id on the old account
--- but sets successor_id, and the successor takes the same scim_id: memberships stay.
--- Deactivation (active=false) keeps memberships; docs/groups.md says why.
+-- resource is gone from every list). The same when an admin deletes by hand an account the IdP
+-- still holds (a deactivated one): its SCIM id goes with the row, so no member is left dangling.
+-- A userName change also clears scim_id on the old account but sets successor_id, and the
+-- successor takes the same scim_id: memberships stay. Deactivation (active=false) keeps
+-- memberships; docs/groups.md says why.
 create function group_members_leave_on_unlink() returns trigger language plpgsql as $$
 begin
     with gone as (
@@ -67,7 +69,8 @@ begin
     )
     insert into group_events (org_id, group_id, kind, detail, actor, at)
     select org_id, id, 'member_removed',
-           jsonb_build_object('member', old.scim_id, 'reason', 'the user was deleted by the identity provider'),
+           jsonb_build_object('member', old.scim_id, 'reason', case when tg_op = 'DELETE'
+               then 'the account was deleted by hand' else 'the user was deleted by the identity provider' end),
            'system', now()
       from bumped;
     return null;
@@ -75,6 +78,9 @@ end $$;
 
 create trigger managed_accounts_leave_groups after update of scim_id on managed_accounts
     for each row when (old.scim_id is not null and new.scim_id is null and new.successor_id is null)
+    execute function group_members_leave_on_unlink();
+create trigger managed_accounts_deleted_leave_groups after delete on managed_accounts
+    for each row when (old.scim_id is not null)
     execute function group_members_leave_on_unlink();
 
 -- `members.value eq "x"` in a group filter: "x" as a uuid, or null (no member) when it is not one.

@@ -2,7 +2,7 @@ package dev.lanyard.group;
 
 import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.filters.Filter;
-import dev.lanyard.DomainException;
+import dev.lanyard.domain.DomainException;
 import dev.lanyard.account.AccountQuery;
 import dev.lanyard.account.Precondition;
 import dev.lanyard.scim.ScimJson;

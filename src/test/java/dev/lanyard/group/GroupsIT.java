@@ -210,6 +210,35 @@ class GroupsIT {
     }
 
     @Test
+    void an_account_deleted_by_hand_while_the_idp_still_holds_it_leaves_its_groups() {
+        String a = user("a@example.com"), b = user("b@example.com");
+        String id = scim("POST", "/Groups", group("Eng", a, b)).expect(201).json().get("id").asText();
+        scim("PATCH", "/Users/" + a, "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],"
+                + "\"Operations\":[{\"op\":\"replace\",\"value\":{\"active\":false}}]}").expect(200);
+        JsonNode accounts = app.http().send("GET", "/admin/api/orgs/" + org.id() + "/accounts?status=deactivated",
+                app.operatorToken(), (String) null).expect(200).json();
+        String accountId = accounts.at("/accounts/0/id").asText();
+        app.http().send("DELETE", "/admin/api/orgs/" + org.id() + "/accounts/" + accountId, app.operatorToken(), (String) null)
+                .expect(204);
+
+        assertThat(members(get(id))).containsExactly(b);
+        assertThat(app.count("select member_count from org_groups where id = ?", UUID.fromString(id))).isEqualTo(1);
+        assertThat(app.count("select count(*) from group_members where member_id = ?", UUID.fromString(a))).isZero();
+    }
+
+    @Test
+    void another_organizations_token_cannot_see_or_change_a_group() {
+        String id = scim("POST", "/Groups", group("Mine")).expect(201).json().get("id").asText();
+        TestApp.Org other = app.newOrg("groups-intruder-" + UUID.randomUUID());
+        assertThat(app.scim(other, "test", "GET", "/Groups/" + id, null).status()).isEqualTo(404);
+        assertThat(app.scim(other, "test", "DELETE", "/Groups/" + id, null).status()).isEqualTo(404);
+        assertThat(app.scim(other, "test", "GET", "/Groups", null).json().get("totalResults").asInt()).isZero();
+        assertThat(app.http().send("GET", other.scimPath() + "/Groups/" + id, null,
+                Map.of("Authorization", "Bearer " + org.token())).status()).isEqualTo(401);
+        assertThat(get(id).get("displayName").asText()).isEqualTo("Mine");
+    }
+
+    @Test
     void two_patches_adding_different_members_at_the_same_time_both_land() throws Exception {
         String id = scim("POST", "/Groups", group("Race")).expect(201).json().get("id").asText();
         List<String> users = new ArrayList<>();
