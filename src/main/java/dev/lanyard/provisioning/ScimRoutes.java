@@ -38,7 +38,7 @@ public final class ScimRoutes {
         routes.get(base + "/Users", users::list);
         routes.post(base + "/Users", users::create);
         routes.post(base + "/Users/.search", users::searchByPost);
-        routes.post(base + "/.search", users::searchByPost);  // Users are the only resource type
+        routes.post(base + "/.search", users::searchByPost);  // Users only; Groups have /Groups/.search (README)
         routes.get(base + "/Users/{id}", users::get);
         routes.put(base + "/Users/{id}", users::replace);
         routes.patch(base + "/Users/{id}", users::patch);
