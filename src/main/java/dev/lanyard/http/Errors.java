@@ -7,6 +7,7 @@ import dev.lanyard.admin.AdminRoutes;
 import dev.lanyard.console.ConsoleRoutes;
 import dev.lanyard.provisioning.ScimRoutes;
 import dev.lanyard.provisioning.ScimResponses;
+import dev.lanyard.sso.SsoRoutes;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -78,6 +79,8 @@ public final class Errors {
     static void write(Context ctx, int status, String scimType, String detail) {
         if (ctx.path().startsWith(ScimRoutes.PREFIX)) {
             ScimResponses.error(ctx, status, scimType, detail);
+        } else if (SsoRoutes.owns(ctx.path())) {
+            SsoRoutes.error(ctx, status, detail);
         } else if (ConsoleRoutes.owns(ctx.path())) {
             ConsoleRoutes.error(ctx, status, detail);
         } else {
