@@ -3,7 +3,7 @@ package dev.lanyard.sso;
 import com.onelogin.saml2.settings.IdPMetadataParser;
 import com.onelogin.saml2.settings.SettingsBuilder;
 import com.onelogin.saml2.util.Constants;
-import dev.lanyard.DomainException;
+import dev.lanyard.domain.DomainException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;

@@ -1,6 +1,6 @@
 package dev.lanyard.sso;
 
-import dev.lanyard.DomainException;
+import dev.lanyard.domain.DomainException;
 
 import java.io.IOException;
 import java.io.InputStream;

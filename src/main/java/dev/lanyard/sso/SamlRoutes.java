@@ -1,7 +1,7 @@
 package dev.lanyard.sso;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lanyard.DomainException;
+import dev.lanyard.domain.DomainException;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Json;
 import dev.lanyard.organization.Organization;
