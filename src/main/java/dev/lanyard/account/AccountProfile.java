@@ -1,7 +1,7 @@
 package dev.lanyard.account;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lanyard.DomainException;
+import dev.lanyard.domain.DomainException;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
