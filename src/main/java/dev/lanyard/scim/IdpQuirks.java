@@ -69,16 +69,20 @@ final class IdpQuirks {
      * A PatchOp in RFC form, and which of its operations (by index after normalising) were
      * Entra's capitalised "Replace": see {@link UserPatch} for what that changes.
      */
-    record NormalisedPatch(ObjectNode body, java.util.Set<Integer> legacyReplaces) {}
+    record NormalisedPatch(ObjectNode body, java.util.Set<Integer> legacyReplaces, List<Integer> sourceIndex) {}
 
     static NormalisedPatch normalisePatch(ObjectNode body, JsonNode operations) {
         java.util.Set<Integer> legacy = new java.util.HashSet<>();
+        List<Integer> source = new ArrayList<>();  // the client's index of each operation, for messages
         ObjectNode copy = body.deepCopy();
         // SCIM's node factory makes case-insensitive objects: this drops "operations" as well.
         copy.remove("Operations");
         ArrayNode ops = copy.putArray("Operations");
+        int clientIndex = -1;
         for (JsonNode op : operations) {
+            clientIndex++;
             if (!op.isObject()) {
+                source.add(clientIndex);
                 ops.add(op);
                 continue;
             }
@@ -90,10 +94,11 @@ final class IdpQuirks {
             if (name != null && name.isTextual()) o.put("op", name.asText().toLowerCase(Locale.ROOT));
             for (ObjectNode one : splitPathKeys(o)) {
                 if (legacyReplace) legacy.add(ops.size());
+                source.add(clientIndex);
                 ops.add(normalisePath(one));
             }
         }
-        return new NormalisedPatch(copy, java.util.Set.copyOf(legacy));
+        return new NormalisedPatch(copy, java.util.Set.copyOf(legacy), List.copyOf(source));
     }
 
     /**
