@@ -1,6 +1,6 @@
 package dev.lanyard.account;
 
-import dev.lanyard.DomainException;
+import dev.lanyard.domain.DomainException;
 import dev.lanyard.organization.OrganizationStore;
 import dev.lanyard.organization.UsernameChangePolicy;
 import dev.lanyard.storage.SqlFilter;
@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +32,10 @@ import java.util.UUID;
  *   <li>active false / true deactivates / reactivates.</li>
  *   <li>A SCIM DELETE disables and unlinks; a later create with the same userName re-attaches
  *       the most recently disabled account with that email.</li>
- *   <li>Only disabled or invalidated accounts may be deleted by hand.</li>
+ *   <li>Every account that is not active (deactivated, invalidated, disabled) may be deleted by
+ *       hand. A deleted account that the IdP still held (deactivated) takes its SCIM id with it:
+ *       the IdP's later GET, PUT, PATCH or DELETE of that id is 404, and its later POST of the
+ *       same userName creates a new account.</li>
  * </ul>
  */
 public final class AccountService {
@@ -79,11 +83,6 @@ public final class AccountService {
         } catch (UniqueViolation e) {
             throw duplicate(profile.email());
         }
-    }
-
-    /** The IdP-managed account with this SCIM id. */
-    public ManagedAccount getLinked(UUID orgId, UUID scimId) {
-        return tx.read(c -> store.findLinked(c, orgId, scimId)).orElseThrow(() -> notFound(scimId));
     }
 
     public Optional<ManagedAccount> findLinked(UUID orgId, UUID scimId) {
@@ -194,21 +193,26 @@ public final class AccountService {
     }
 
     /**
-     * Manual deletion (PRODUCT.md rule 10): only accounts the IdP no longer manages. The row and
-     * its personal data go; an event records who deleted it and when.
+     * Manual deletion (PRODUCT.md rule 10): any account that is not active. The row and its
+     * personal data go; an event records who deleted it and when. A deactivated account is still
+     * the SCIM resource the IdP holds: its SCIM id goes with the row, so the IdP's next request
+     * for it is 404 (RFC 7644 §3.4.1) and a later POST of the same userName is a new account.
      */
     public void deleteManually(UUID orgId, UUID accountId, String actor) {
         tx.inTransaction(c -> {
             ManagedAccount a = store.lock(c, orgId, accountId)
                     .orElseThrow(() -> new DomainException.NotFound("no account " + accountId + " in this organization"));
-            if (a.status().isLinked()) {
-                throw new DomainException.Conflict("account " + accountId + " is " + a.status().dbValue()
-                        + " and still managed by the identity provider; only disabled or invalidated accounts can be "
-                        + "deleted by hand. Remove the user from the IdP application first (a SCIM DELETE disables it)");
+            if (!a.status().isDeletableByHand()) {
+                throw new DomainException.Conflict("account " + accountId + " is active; only accounts that are not "
+                        + "active (deactivated, invalidated, disabled) can be deleted by hand. Deactivate or unassign "
+                        + "the user in the IdP first");
             }
             store.delete(c, a.id());
             store.forgetEmails(c, orgId, a.id());
-            store.event(c, orgId, a.id(), "deleted", Map.of("previousStatus", a.status().dbValue()), actor, now());
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("previousStatus", a.status().dbValue());
+            a.scimId().ifPresent(id -> detail.put("scimId", id));  // the id the IdP may still send: now 404
+            store.event(c, orgId, a.id(), "deleted", detail, actor, now());
             return null;
         });
     }

@@ -28,4 +28,13 @@ public enum AccountStatus {
     public boolean isLinked() {
         return this == ACTIVE || this == DEACTIVATED;
     }
+
+    /**
+     * May an admin delete it by hand? Every account that is not active (PRODUCT.md rule 10):
+     * deactivated ones included, since Okta never sends a SCIM DELETE (deleting a person in Okta
+     * deactivates them), so "deleted in the IdP" arrives as deactivated.
+     */
+    public boolean isDeletableByHand() {
+        return this != ACTIVE;
+    }
 }

@@ -1,6 +1,6 @@
 package dev.lanyard.account;
 
-import dev.lanyard.DomainException;
+import dev.lanyard.domain.DomainException;
 
 /**
  * userName is the account's sign-in email (README, "What the IdP can do, and the rules"). Deliberately plain:

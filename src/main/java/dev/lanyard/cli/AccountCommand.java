@@ -42,7 +42,7 @@ final class AccountCommand {
         }
     }
 
-    @Command(name = "delete", description = "Delete an account for good; only accounts no longer active or deactivated.")
+    @Command(name = "delete", description = "Delete an account for good: any account that is not active (deactivated, invalidated, disabled).")
     static final class Delete extends ClientCommand {
         @Parameters(index = "0", paramLabel = "ORG", description = "Organization name or id.")
         String org;

@@ -1,5 +1,6 @@
 package dev.lanyard.console;
 
+import dev.lanyard.orgadmin.ConsoleSession;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -36,5 +37,5 @@ public record AccountsPage(ConsoleSession session, List<Row> rows, String query,
     public record Event(String kind, String note, Instant at, String actor, Optional<String> linkHref, String linkLabel) {}
 
     /** Are you sure? before POST /console/accounts/{id}/delete. */
-    public record Confirm(ConsoleSession session, String id, String email, String status) {}
+    public record Confirm(ConsoleSession session, String id, String email, String status, String afterDeletion) {}
 }

@@ -3,11 +3,12 @@ package dev.lanyard.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lanyard.DomainException;
 import dev.lanyard.account.AccountEvent;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.account.AccountStatus;
 import dev.lanyard.account.ManagedAccount;
+import dev.lanyard.domain.DomainException;
+import dev.lanyard.orgadmin.ConsoleSession;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -28,7 +29,7 @@ import java.util.UUID;
  * <pre>
  * GET  /console/accounts?q=ann&amp;status=disabled&amp;after={id}   list by email, keyset pages
  * GET  /console/accounts/{id}                                 SCIM data, status, history
- * GET  /console/accounts/{id}/delete                          confirmation (invalidated / disabled only)
+ * GET  /console/accounts/{id}/delete                          confirmation (any account that is not active)
  * POST /console/accounts/{id}/delete                          deletes (CSRF), 303 to the list
  * </pre>
  *
@@ -92,10 +93,10 @@ final class AccountsScreen {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             attributes = a.attributes().toString();
         }
-        boolean deletable = !a.status().isLinked();
-        String why = deletable ? "" : "This account is " + label(a.status()).toLowerCase(Locale.ROOT)
-                + " and still managed by the identity provider, so it cannot be deleted here. Remove the user from "
-                + "the IdP application first: the IdP then disables the account, and a disabled account can be deleted.";
+        boolean deletable = a.status().isDeletableByHand();
+        String why = deletable ? "" : "This account is active, so it cannot be deleted here. Deactivate or unassign "
+                + "the user in the identity provider first (deleting a person in Okta deactivates them); an account "
+                + "that is not active can then be deleted.";
         Views.render(ctx, 200, "console/accounts_detail.jte", new AccountsPage.Detail(s.get(), a.id().toString(), a.email(),
                 name(a), label(a.status()), isScim(a), attributes, a.createdAt(), a.updatedAt(),
                 a.successorId().map(id -> PATH + "/" + id), deletable, why, history));
@@ -105,12 +106,12 @@ final class AccountsScreen {
         Optional<ConsoleSession> s = session(ctx);
         if (s.isEmpty()) return;
         ManagedAccount a = account(ctx, s.get());
-        if (a.status().isLinked()) {
+        if (!a.status().isDeletableByHand()) {
             ctx.redirect(PATH + "/" + a.id(), HttpStatus.SEE_OTHER);  // the detail page says why not
             return;
         }
-        Views.render(ctx, 200, "console/accounts_delete.jte",
-                new AccountsPage.Confirm(s.get(), a.id().toString(), a.email(), label(a.status())));
+        Views.render(ctx, 200, "console/accounts_delete.jte", new AccountsPage.Confirm(s.get(), a.id().toString(),
+                a.email(), label(a.status()).toLowerCase(Locale.ROOT), afterDeletion(a.status())));
     }
 
     private void delete(Context ctx) {
@@ -171,6 +172,24 @@ final class AccountsScreen {
             if (!joined.isEmpty()) return joined;
         }
         return a.displayName().orElse("");
+    }
+
+    /**
+     * What the IdP's later requests do once the account is gone, said before the admin confirms.
+     * Matches AccountService.deleteManually and what the SCIM adapter answers for a missing id.
+     */
+    static String afterDeletion(AccountStatus status) {
+        return switch (status) {
+            case DEACTIVATED -> "The identity provider still holds this user (deactivated). If it later reactivates "
+                    + "or updates the user, Lanyard answers that the user does not exist (404) and changes nothing; "
+                    + "if it sends the user again as a new user (for example after you assign the person again), "
+                    + "Lanyard creates a new account with a new history.";
+            case DISABLED -> "The identity provider already deleted this user. If it sends the same username again, "
+                    + "Lanyard creates a new account with a new history (instead of re-attaching this one).";
+            case INVALIDATED -> "The identity provider changed this user's username; the account that replaced it "
+                    + "is not affected.";
+            case ACTIVE -> "";
+        };
     }
 
     static String label(AccountStatus status) {

@@ -2,6 +2,7 @@ package dev.lanyard.console;
 
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.audit.ProvisioningLogEntry;
+import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.provisioning.ScimRoutes;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;

@@ -1,11 +1,13 @@
 package dev.lanyard.token;
 
-import dev.lanyard.DomainException;
+import dev.lanyard.domain.DomainException;
 import dev.lanyard.storage.Transactions;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -47,6 +49,11 @@ public final class TokenService {
     public void revoke(UUID orgId, UUID tokenId) {
         boolean revoked = tx.inTransaction(c -> store.revoke(c, orgId, tokenId));
         if (!revoked) throw new DomainException.NotFound("no active token " + tokenId + " in this organization");
+    }
+
+    /** The labels of the organization's tokens among {@code ids}, revoked ones included; one query, none for no ids. */
+    public Map<UUID, String> labels(UUID orgId, Collection<UUID> ids) {
+        return ids.isEmpty() ? Map.of() : tx.read(c -> store.labels(c, orgId, ids));
     }
 
     /** The holder of a bearer secret, if it is a live SCIM token; records its use. */

@@ -5,7 +5,10 @@ import dev.lanyard.storage.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -41,6 +44,16 @@ final class TokenStore {
     void touch(Connection c, UUID tokenId) throws SQLException {
         Sql.update(c, "update provisioning_tokens set last_used_at = now() where id = ? "
                 + "and (last_used_at is null or last_used_at < now() - interval '1 minute')", tokenId);
+    }
+
+    /** The labels of the organization's tokens among {@code ids} (revoked ones too: history names them). */
+    Map<UUID, String> labels(Connection c, UUID orgId, Collection<UUID> ids) throws SQLException {
+        Map<UUID, String> labels = new HashMap<>();
+        for (Object[] row : Sql.list(c, "select id, label from provisioning_tokens where org_id = ? and id = any(?)",
+                rs -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2)}, orgId, c.createArrayOf("uuid", ids.toArray()))) {
+            labels.put((UUID) row[0], (String) row[1]);
+        }
+        return labels;
     }
 
     void insertOperator(Connection c, UUID id, byte[] secretHash) throws SQLException {

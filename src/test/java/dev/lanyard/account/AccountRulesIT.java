@@ -181,7 +181,7 @@ class AccountRulesIT {
         String accountId = admin("GET", "/accounts").json().at("/accounts/0/id").asText();
         Http.Response refused = admin("DELETE", "/accounts/" + accountId);
         assertThat(refused.status()).isEqualTo(409);
-        assertThat(refused.json().get("detail").asText()).contains("active");
+        assertThat(refused.json().get("detail").asText()).contains("is active", "Deactivate or unassign the user in the IdP");
 
         scim("DELETE", "/Users/" + id, null).expect(204);
         admin("DELETE", "/accounts/" + accountId).expect(204);
@@ -189,6 +189,57 @@ class AccountRulesIT {
         assertThat(admin("DELETE", "/accounts/" + accountId).status()).isEqualTo(404);
         assertThat(app.count("select count(*) from account_events where account_id = ?::uuid and kind = 'deleted' and actor = 'operator'",
                 accountId)).isEqualTo(1);
+    }
+
+    @Test
+    void okta_delete_a_deactivated_account_is_deleted_by_hand_and_the_idps_later_requests_are_404_or_a_new_account() {
+        // Okta never sends DELETE /Users: deleting a person in Okta deactivates them first.
+        String scimId = createUser("ida@example.com").expect(201).json().get("id").asText();
+        String accountId = admin("GET", "/accounts").json().at("/accounts/0/id").asText();
+        scim("PATCH", "/Users/" + scimId, patch("{\"op\":\"replace\",\"value\":{\"active\":false}}")).expect(200);
+        admin("DELETE", "/accounts/" + accountId).expect(204);
+        assertThat(accounts()).isZero();
+
+        // Okta reactivates or updates the person later: 404 SCIM errors, nothing written, no 500.
+        String reactivate = patch("{\"op\":\"replace\",\"path\":\"active\",\"value\":true}");
+        assertError(scim("PATCH", "/Users/" + scimId, reactivate), 404, "");
+        assertError(scim("PUT", "/Users/" + scimId, "{\"userName\":\"ida@example.com\",\"active\":true}"), 404, "");
+        assertError(scim("GET", "/Users/" + scimId, null), 404, "");
+        assertError(scim("DELETE", "/Users/" + scimId, null), 404, "");
+        JsonNode bulk = scim("POST", "/Bulk", """
+                {"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[
+                 {"method":"PATCH","path":"/Users/%s","data":%s}]}""".formatted(scimId, reactivate)).expect(200).json();
+        assertThat(bulk.at("/Operations/0/status").asText()).isEqualTo("404");
+        assertThat(accounts()).isZero();
+        assertThat(total("userName eq \"ida@example.com\"")).isZero();
+
+        // ... and assigning the person again (Okta looks the userName up, finds nothing, POSTs): a new account.
+        JsonNode again = createUser("ida@example.com").expect(201).json();
+        assertThat(again.get("id").asText()).isNotEqualTo(scimId);
+        String newAccountId = admin("GET", "/accounts").json().at("/accounts/0/id").asText();
+        assertThat(newAccountId).isNotEqualTo(accountId);
+        assertThat(accounts()).isEqualTo(1);
+
+        List<String> oldHistory = new ArrayList<>();
+        admin("GET", "/accounts/" + accountId + "/history").json().get("events")
+                .forEach(e -> oldHistory.add(e.get("kind").asText()));
+        assertThat(oldHistory).containsExactly("created", "deactivated", "deleted");
+        List<String> newHistory = new ArrayList<>();
+        admin("GET", "/accounts/" + newAccountId + "/history").json().get("events")
+                .forEach(e -> newHistory.add(e.get("kind").asText()));
+        assertThat(newHistory).containsExactly("created");
+    }
+
+    @Test
+    void a_deleted_disabled_account_is_not_reattached_by_a_later_post() {
+        String scimId = createUser("jo@example.com").expect(201).json().get("id").asText();
+        String accountId = admin("GET", "/accounts").json().at("/accounts/0/id").asText();
+        scim("DELETE", "/Users/" + scimId, null).expect(204);
+        admin("DELETE", "/accounts/" + accountId).expect(204);
+        createUser("jo@example.com").expect(201);
+        String newAccountId = admin("GET", "/accounts").json().at("/accounts/0/id").asText();
+        assertThat(newAccountId).isNotEqualTo(accountId);
+        assertThat(accounts()).isEqualTo(1);
     }
 
     @Test

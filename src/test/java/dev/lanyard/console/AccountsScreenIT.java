@@ -115,7 +115,7 @@ class AccountsScreenIT {
 
         Http.Response detailPage = browser.get("/console/accounts/" + id).expect(200);
         String detail = detailPage.body();
-        assertThat(detail).contains("id=\"why-not-deletable\"", "still managed by the identity provider")
+        assertThat(detail).contains("id=\"why-not-deletable\"", "This account is active", "Deactivate or unassign")
                 .doesNotContain("/delete\"");
         assertThat(browser.get("/console/accounts/" + id + "/delete").status()).isEqualTo(303);
         String csrf = ConsoleBrowser.csrf(detailPage);
@@ -135,7 +135,7 @@ class AccountsScreenIT {
         assertThat(browser.get("/console/accounts/" + id).expect(200).body()).contains("Disabled by IdP", "disabled");
 
         Http.Response confirm = browser.get("/console/accounts/" + id + "/delete").expect(200);
-        assertThat(confirm.body()).contains("Delete gus@delete.example?", "method=\"post\"");
+        assertThat(confirm.body()).contains("Delete <bdi>gus@delete.example</bdi>?", "method=\"post\"", "If it sends the same username again");
         Http.Response deleted = browser.post("/console/accounts/" + id + "/delete", Map.of("csrf", ConsoleBrowser.csrf(confirm)));
         assertThat(deleted.status()).isEqualTo(303);
         assertThat(deleted.header("Location")).isEqualTo("/console/accounts?deleted=1");
@@ -145,6 +145,33 @@ class AccountsScreenIT {
         assertThat(app.count("select count(*) from managed_accounts where id = ?::uuid", id)).isZero();
         assertThat(app.count("select count(*) from account_events where account_id = ?::uuid and kind = 'deleted' "
                 + "and actor like 'console:%'", id)).isEqualTo(1);
+    }
+
+    @Test
+    void okta_a_deactivated_account_is_deleted_after_a_confirmation_that_says_what_a_later_reactivation_does() {
+        TestApp.Org org = app.newOrg("accounts-okta-delete");
+        ConsoleBrowser browser = signedIn(org, "admin@okta.example");
+        String scimId = createUser(org, "ivy@okta.example", "Ivy", false);  // as Okta leaves a person it deleted
+        String id = accountId(browser.get("/console/accounts?status=deactivated").expect(200).body(), "ivy@okta.example");
+        assertThat(browser.get("/console/accounts/" + id).expect(200).body())
+                .contains("href=\"/console/accounts/" + id + "/delete\"").doesNotContain("why-not-deletable");
+
+        Http.Response confirm = browser.get("/console/accounts/" + id + "/delete").expect(200);
+        assertThat(confirm.body()).contains("This account is deactivated.", "id=\"after-deletion\"",
+                "If it later reactivates or updates the user, Lanyard answers that the user does not exist (404)",
+                "creates a new account", "class=\"danger\"");
+        Http.Response deleted = browser.post("/console/accounts/" + id + "/delete", Map.of("csrf", ConsoleBrowser.csrf(confirm)));
+        assertThat(deleted.status()).isEqualTo(303);
+        assertThat(app.count("select count(*) from managed_accounts where id = ?::uuid", id)).isZero();
+
+        // what the page promised, over SCIM
+        String reactivate = """
+                {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations":[{"op":"replace","value":{"active":true}}]}""";
+        assertThat(app.http().send("PATCH", org.scimPath() + "/Users/" + scimId, org.token(), reactivate).status()).isEqualTo(404);
+        String again = createUser(org, "ivy@okta.example", "Ivy", true);
+        assertThat(again).isNotEqualTo(scimId);
+        assertThat(accountId(browser.get("/console/accounts").expect(200).body(), "ivy@okta.example")).isNotEqualTo(id);
     }
 
     @Test
