@@ -229,6 +229,13 @@ public final class AccountService {
         AccountStatus status = profile.active()
                 .map(active -> active ? AccountStatus.ACTIVE : AccountStatus.DEACTIVATED)
                 .orElse(current.status());
+        // A PUT or PATCH that leaves everything as stored changes nothing: the version (ETag),
+        // lastModified and the history stay as they are, so a client's cached ETag stays valid.
+        if (current.email().equals(profile.email()) && status == current.status()
+                && current.externalId().equals(profile.externalId()) && current.displayName().equals(profile.displayName())
+                && current.attributes().equals(profile.attributes())) {
+            return current;
+        }
         // A change of letter case only is the same address. Otherwise the organization's policy
         // decides, read in this transaction (a policy saved meanwhile applies before or after this
         // change as a whole, never half-way).
