@@ -62,9 +62,10 @@ final class GroupRepresentation {
         return out;
     }
 
-    /** One group as the whole response body, with the ETag header. */
+    /** One group as the whole response body, with the ETag and Location headers. */
     void writeOne(Context ctx, int status, Group g, Projection projection, String groupsUrl, String usersUrl) throws IOException {
         ctx.header("ETag", etag(g));
+        ctx.header("Location", groupsUrl + "/" + g.id());  // on every single-resource answer, as for Users
         ctx.status(status).contentType(ScimJson.MEDIA_TYPE);
         try (JsonGenerator gen = generator(ctx)) {
             write(gen, g, projection, groupsUrl, usersUrl);

@@ -54,7 +54,6 @@ final class GroupRoutes {
         ProvisioningToken.Holder caller = auth.require(ctx);
         Projection projection = projection(ctx);
         Group created = operations.create(caller, body(ctx));
-        ctx.header("Location", groupsUrl(ctx) + "/" + created.id());
         representation.writeOne(ctx, 201, created, projection, groupsUrl(ctx), usersUrl(ctx));
     }
 
@@ -123,7 +122,7 @@ final class GroupRoutes {
         if (wantsBody) {
             representation.writeOne(ctx, 200, updated, projection, groupsUrl(ctx), usersUrl(ctx));
         } else {
-            ctx.header("ETag", GroupRepresentation.etag(updated)).status(204);
+            ctx.header("ETag", GroupRepresentation.etag(updated)).header("Location", groupsUrl(ctx) + "/" + updated.id()).status(204);
         }
     }
 

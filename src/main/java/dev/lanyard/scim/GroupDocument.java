@@ -22,7 +22,8 @@ import java.util.UUID;
  * {@code id} and {@code meta} and unknown attributes are ignored, as for Users.
  */
 public record GroupDocument(String displayName, Optional<String> externalId, List<UUID> members) {
-    public static final int MAX_DISPLAY_NAME = 1024;
+    /** displayName and externalId are indexed: the same bound as a User's (InputLimits). */
+    public static final int MAX_DISPLAY_NAME = InputLimits.MAX_INDEXED_STRING;
 
     public static GroupDocument parse(JsonNode body) throws BadRequestException {
         if (body == null || !body.isObject()) {

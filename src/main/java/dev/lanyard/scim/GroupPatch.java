@@ -30,7 +30,8 @@ import java.util.UUID;
  * order, all or none; at most {@link #MAX_OPERATIONS}.
  */
 public final class GroupPatch {
-    public static final int MAX_OPERATIONS = 1000;
+    /** The same bound as a User's PATCH; members go many to one operation, so pushes stay far below it. */
+    public static final int MAX_OPERATIONS = InputLimits.MAX_PATCH_OPERATIONS;
 
     /** One group operation, member ids already read. */
     public sealed interface Op {}
