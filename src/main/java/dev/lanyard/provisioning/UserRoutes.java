@@ -57,6 +57,7 @@ final class UserRoutes {
         UUID orgId = caller.orgId();
         Projection projection = projection(ctx);
         ManagedAccount account = accounts.findLinked(orgId, scimId(ctx)).orElseThrow(() -> notFound(ctx));
+        ProvisioningLogCapture.about(ctx, account);
         if (ETags.noneMatch(ctx.header("If-None-Match"), account.version())) {
             ctx.status(304).header("ETag", UserRepresentation.etag(account));
             return;
@@ -119,11 +120,14 @@ final class UserRoutes {
     void delete(Context ctx) throws Exception {
         ProvisioningToken.Holder caller = auth.require(ctx);
         Precondition condition = ETags.precondition(ctx);
-        ctx.status(operations.delete(caller, scimId(ctx), condition, usersUrl(ctx)).status());
+        UserOperations.Result deleted = operations.delete(caller, scimId(ctx), condition, usersUrl(ctx));
+        ProvisioningLogCapture.about(ctx, deleted.account());
+        ctx.status(deleted.status());
     }
 
     /** A change's answer: its status, the ETag header and the User as the client asked to see it. */
     private static void write(Context ctx, UserOperations.Result result, Projection projection) {
+        ProvisioningLogCapture.about(ctx, result.account());
         result.etag().ifPresent(etag -> ctx.header("ETag", etag));
         ScimResponses.json(ctx, result.status(), projection.apply(result.body().orElseThrow()));
     }
