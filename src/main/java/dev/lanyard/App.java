@@ -1,21 +1,22 @@
 package dev.lanyard;
 
 import dev.lanyard.account.AccountService;
-import dev.lanyard.admin.AdminRoutes;
-import dev.lanyard.admin.ProvisioningLogRoutes;
+import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
-import dev.lanyard.console.AdminUserService;
-import dev.lanyard.console.ConsoleAuth;
 import dev.lanyard.console.ConsoleRoutes;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Errors;
 import dev.lanyard.http.Json;
 import dev.lanyard.http.RequestIds;
+import dev.lanyard.operator.OperatorRoutes;
+import dev.lanyard.operator.ProvisioningLogRoutes;
+import dev.lanyard.orgadmin.AdminUserService;
+import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.provisioning.ProvisioningLogCapture;
+import dev.lanyard.provisioning.ScimResponses;
 import dev.lanyard.provisioning.ScimRoutes;
-import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.storage.Database;
 import dev.lanyard.storage.ServerSecrets;
 import dev.lanyard.storage.Transactions;
@@ -27,6 +28,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -65,10 +67,10 @@ public final class App {
     public static Javalin create(Services s, Optional<URI> publicUrl) {
         var baseUrl = new BaseUrl(publicUrl);
         var scim = new ScimRoutes(s.accounts(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
-        var admin = new AdminRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
+        var admin = new OperatorRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.organizations(), s.tokens(), s.provisioningLog(),
-                new ActorNames(new Transactions(s.database().dataSource())), baseUrl);
+                new ActorNames(s.tokens(), s.admins()), baseUrl);
         var accessLog = new AccessLog(s.metrics());
         var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog());
 
@@ -101,7 +103,10 @@ public final class App {
             admin.register(config.routes);
             provisioningLogRoutes.register(config.routes);
             console.register(config.routes);
-            Errors.register(config.routes);
+            Errors.register(config.routes, List.of(
+                    new Errors.Area(path -> path.startsWith(ScimRoutes.PREFIX), ScimResponses::error),
+                    new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> ConsoleRoutes.error(ctx, status, detail))),
+                    (ctx, status, type, detail) -> OperatorRoutes.error(ctx, status, detail));
         });
     }
 }

@@ -1,6 +1,6 @@
 package dev.lanyard.account;
 
-import dev.lanyard.DomainException;
+import dev.lanyard.domain.DomainException;
 import dev.lanyard.organization.OrganizationStore;
 import dev.lanyard.organization.UsernameChangePolicy;
 import dev.lanyard.storage.SqlFilter;
@@ -83,11 +83,6 @@ public final class AccountService {
         } catch (UniqueViolation e) {
             throw duplicate(profile.email());
         }
-    }
-
-    /** The IdP-managed account with this SCIM id. */
-    public ManagedAccount getLinked(UUID orgId, UUID scimId) {
-        return tx.read(c -> store.findLinked(c, orgId, scimId)).orElseThrow(() -> notFound(scimId));
     }
 
     public Optional<ManagedAccount> findLinked(UUID orgId, UUID scimId) {
@@ -230,6 +225,13 @@ public final class AccountService {
         AccountStatus status = profile.active()
                 .map(active -> active ? AccountStatus.ACTIVE : AccountStatus.DEACTIVATED)
                 .orElse(current.status());
+        // A PUT or PATCH that leaves everything as stored changes nothing: the version (ETag),
+        // lastModified and the history stay as they are, so a client's cached ETag stays valid.
+        if (current.email().equals(profile.email()) && status == current.status()
+                && current.externalId().equals(profile.externalId()) && current.displayName().equals(profile.displayName())
+                && current.attributes().equals(profile.attributes())) {
+            return current;
+        }
         // A change of letter case only is the same address. Otherwise the organization's policy
         // decides, read in this transaction (a policy saved meanwhile applies before or after this
         // change as a whole, never half-way).

@@ -13,17 +13,13 @@ import java.util.Set;
 public record Precondition(Set<Long> ifMatch, Set<Long> ifNoneMatch, boolean ifNoneMatchAny) {
     public static final Precondition NONE = new Precondition(Set.of(), Set.of(), false);
 
-    public static Precondition ifMatch(long version) {
-        return new Precondition(Set.of(version), Set.of(), false);
-    }
-
     void check(long current) {
         if (!ifMatch.isEmpty() && !ifMatch.contains(current)) {
-            throw new dev.lanyard.DomainException.Stale("the user was changed since version " + ifMatch
+            throw new dev.lanyard.domain.DomainException.Stale("the user was changed since version " + ifMatch
                     + " (now " + current + "); read it again and retry");
         }
         if (ifNoneMatchAny || ifNoneMatch.contains(current)) {
-            throw new dev.lanyard.DomainException.Stale("If-None-Match names the current version " + current
+            throw new dev.lanyard.domain.DomainException.Stale("If-None-Match names the current version " + current
                     + "; the change was not made");
         }
     }

@@ -1,5 +1,6 @@
 package dev.lanyard.console;
 
+import dev.lanyard.orgadmin.ConsoleSession;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -3,6 +3,8 @@ package dev.lanyard.console;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.http.BaseUrl;
+import dev.lanyard.orgadmin.ConsoleAuth;
+import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.token.TokenService;
 import io.javalin.config.RoutesConfig;

@@ -4,7 +4,6 @@ import dev.lanyard.token.Secrets;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.regex.Pattern;
 
 /**
  * Cross-site request forgery tokens (OWASP synchronizer token pattern). Every console form
@@ -14,8 +13,6 @@ import java.util.regex.Pattern;
  */
 final class Csrf {
     static final String FIELD = "csrf";
-    /** 256 random bits, base64url without padding. */
-    private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     private Csrf() {}
 
@@ -25,7 +22,7 @@ final class Csrf {
 
     /** Whether a value could be a token we made; anything else is not worth looking up. */
     static boolean wellFormed(String token) {
-        return token != null && SHAPE.matcher(token).matches();
+        return Secrets.wellFormed(token);
     }
 
     /** Whether the form sent back the expected token; constant time, so timing reveals no prefix. */

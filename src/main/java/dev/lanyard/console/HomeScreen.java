@@ -1,5 +1,6 @@
 package dev.lanyard.console;
 
+import dev.lanyard.orgadmin.ConsoleSession;
 import io.javalin.http.Context;
 
 import java.util.Optional;

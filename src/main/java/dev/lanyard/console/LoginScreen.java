@@ -1,5 +1,8 @@
 package dev.lanyard.console;
 
+import dev.lanyard.orgadmin.AdminUser;
+import dev.lanyard.orgadmin.ConsoleAuth;
+import dev.lanyard.orgadmin.LoginThrottle;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;

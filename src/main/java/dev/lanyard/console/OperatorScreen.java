@@ -1,5 +1,7 @@
 package dev.lanyard.console;
 
+import dev.lanyard.orgadmin.ConsoleAuth;
+import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;

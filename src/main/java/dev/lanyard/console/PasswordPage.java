@@ -1,5 +1,6 @@
 package dev.lanyard.console;
 
+import dev.lanyard.orgadmin.ConsoleSession;
 import java.util.Map;
 import java.util.Optional;
 

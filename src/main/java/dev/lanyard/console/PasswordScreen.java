@@ -1,5 +1,9 @@
 package dev.lanyard.console;
 
+import dev.lanyard.orgadmin.ConsoleAuth;
+import dev.lanyard.orgadmin.ConsoleSession;
+import dev.lanyard.orgadmin.LoginThrottle;
+import dev.lanyard.orgadmin.Passwords;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;

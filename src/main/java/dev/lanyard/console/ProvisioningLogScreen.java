@@ -2,6 +2,7 @@ package dev.lanyard.console;
 
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.audit.ProvisioningLogEntry;
+import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.provisioning.ScimRoutes;
 import dev.lanyard.token.TokenService;

@@ -1,6 +1,8 @@
 package dev.lanyard.console;
 
 import dev.lanyard.http.AccessLog;
+import dev.lanyard.orgadmin.ConsoleAuth;
+import dev.lanyard.orgadmin.ConsoleSession;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpStatus;

@@ -1,5 +1,6 @@
 package dev.lanyard.console;
 
+import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.UsernameChangePolicy;
 
 import java.util.Arrays;

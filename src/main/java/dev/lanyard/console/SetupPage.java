@@ -1,5 +1,6 @@
 package dev.lanyard.console;
 
+import dev.lanyard.orgadmin.ConsoleSession;
 /**
  * The setup guides (console/setup*.jte): the seed's steps for one identity provider, with this
  * organization's own values filled in, so an admin pastes rather than types.

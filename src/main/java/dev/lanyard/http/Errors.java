@@ -2,23 +2,22 @@ package dev.lanyard.http;
 
 import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.exceptions.ScimException;
-import dev.lanyard.DomainException;
-import dev.lanyard.admin.AdminRoutes;
-import dev.lanyard.console.ConsoleRoutes;
-import dev.lanyard.provisioning.ScimRoutes;
-import dev.lanyard.provisioning.ScimResponses;
+import dev.lanyard.domain.DomainException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The one place where exceptions become HTTP answers. Under /scim/ every answer is a SCIM Error
  * (RFC 7644 §3.12); under /console an HTML page; elsewhere the admin API's {"status","detail"}.
  * Unexpected failures are logged with the request id and answered without internals.
+ * {@code App} hands over each part's renderer, so this package imports no feature package.
  */
 public final class Errors {
     private static final Logger log = LoggerFactory.getLogger(Errors.class);
@@ -27,6 +26,15 @@ public final class Errors {
 
     /** What a refused request is told: status, SCIM error type (or null), and a detail to act on. */
     public record Problem(int status, String scimType, String detail) {}
+
+    /** Writes an error in one part's own shape (a SCIM Error, a console page, the admin API's JSON). */
+    @FunctionalInterface
+    public interface Renderer {
+        void write(Context ctx, int status, String scimType, String detail);
+    }
+
+    /** The paths one part of the app owns, and how its errors look. */
+    public record Area(Predicate<String> owns, Renderer renderer) {}
 
     /**
      * The answer an exception stands for, or empty for an unexpected failure (a bug, a lost
@@ -37,51 +45,45 @@ public final class Errors {
         return switch (e) {
             case ScimException s -> Optional.of(new Problem(s.getScimError().getStatus(), s.getScimError().getScimType(),
                     s.getScimError().getDetail()));
-            case Json.BodyException b -> Optional.of(new Problem(b.status(),
-                    b.status() == 400 ? BadRequestException.INVALID_SYNTAX : null, b.getMessage()));
+            case Json.BodyException b -> Optional.of(new Problem(b.status(), b.scimType(), b.getMessage()));
             case DomainException.NotFound nf -> Optional.of(new Problem(404, null, nf.getMessage()));
             case DomainException.Conflict c -> Optional.of(new Problem(409, BadRequestException.UNIQUENESS, c.getMessage()));
             case DomainException.Invalid i -> Optional.of(new Problem(400, BadRequestException.INVALID_VALUE, i.getMessage()));
             case DomainException.Stale s -> Optional.of(new Problem(412, null, s.getMessage()));
             case DomainException.Disabled d -> Optional.of(new Problem(403, null, d.getMessage()));
             case DomainException d -> Optional.of(new Problem(400, null, d.getMessage()));
-            case AdminRoutes.AdminError a -> Optional.of(new Problem(a.status(), null, a.getMessage()));
             case HttpResponseException h -> Optional.of(new Problem(h.getStatus(), null, h.getMessage()));
             default -> Optional.empty();
         };
     }
 
-    public static void register(RoutesConfig routes) {
-        routes.exception(Exception.class, Errors::handle);
+    /**
+     * Maps every exception and Javalin's own 404 / 405 to an answer, rendered by the first area
+     * that owns the request's path, else by {@code fallback}.
+     */
+    public static void register(RoutesConfig routes, List<Area> areas, Renderer fallback) {
+        Renderer write = (ctx, status, scimType, detail) -> areas.stream().filter(a -> a.owns().test(ctx.path()))
+                .findFirst().map(Area::renderer).orElse(fallback).write(ctx, status, scimType, detail);
+        routes.exception(Exception.class, (e, ctx) -> handle(e, ctx, write));
         // Javalin answers its own HttpResponseExceptions (an unknown path, a ForbiddenResponse) in
         // plain text unless a handler names that very type; naming it gives them our shapes too.
-        routes.exception(HttpResponseException.class, Errors::handle);
+        routes.exception(HttpResponseException.class, (e, ctx) -> handle(e, ctx, write));
         // Unknown paths and methods get the same shapes as everything else.
         routes.error(404, ctx -> {
-            if (ctx.result() == null) write(ctx, 404, null, "no such endpoint: " + ctx.method() + " " + ctx.path());
+            if (ctx.result() == null) write.write(ctx, 404, null, "no such endpoint: " + ctx.method() + " " + ctx.path());
         });
         routes.error(405, ctx -> {
-            if (ctx.result() == null) write(ctx, 405, null, ctx.method() + " is not allowed on " + ctx.path());
+            if (ctx.result() == null) write.write(ctx, 405, null, ctx.method() + " is not allowed on " + ctx.path());
         });
     }
 
-    private static void handle(Exception e, Context ctx) {
+    private static void handle(Exception e, Context ctx, Renderer write) {
         Optional<Problem> problem = describe(e);
         if (problem.isPresent()) {
-            write(ctx, problem.get().status(), problem.get().scimType(), problem.get().detail());
+            write.write(ctx, problem.get().status(), problem.get().scimType(), problem.get().detail());
             return;
         }
         log.error("request {} {} failed (request id {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
-        write(ctx, 500, null, "internal error; the server log has the details under request id " + RequestIds.of(ctx));
-    }
-
-    static void write(Context ctx, int status, String scimType, String detail) {
-        if (ctx.path().startsWith(ScimRoutes.PREFIX)) {
-            ScimResponses.error(ctx, status, scimType, detail);
-        } else if (ConsoleRoutes.owns(ctx.path())) {
-            ConsoleRoutes.error(ctx, status, detail);
-        } else {
-            AdminRoutes.error(ctx, status, detail);
-        }
+        write.write(ctx, 500, null, "internal error; the server log has the details under request id " + RequestIds.of(ctx));
     }
 }

@@ -1,6 +1,6 @@
 package dev.lanyard.organization;
 
-import dev.lanyard.DomainException;
+import dev.lanyard.domain.DomainException;
 import dev.lanyard.storage.Transactions;
 import dev.lanyard.storage.UniqueViolation;
 

@@ -1,6 +1,6 @@
 package dev.lanyard.organization;
 
-import dev.lanyard.DomainException;
+import dev.lanyard.domain.DomainException;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -27,8 +27,6 @@ public final class Projection {
     /** Returned whatever the request asks (RFC 7643 §3.1, §4.1: returned "always"). */
     private static final List<String> ALWAYS = List.of("schemas", "id");
 
-    public static final Projection ALL = new Projection(List.of(), List.of());
-
     private final List<List<String>> included;
     private final List<List<String>> excluded;
 

@@ -12,7 +12,6 @@ public final class ScimJson {
     public static final String ENTERPRISE_USER_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
     public static final String LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
     public static final String PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-    public static final String ERROR = "urn:ietf:params:scim:api:messages:2.0:Error";
 
     private ScimJson() {}
 }

@@ -17,9 +17,4 @@ public final class UniqueViolation extends StorageException {
         }
         return false;
     }
-
-    /** The name of the index that refused the write, from PostgreSQL's message. */
-    public boolean isIndex(String indexName) {
-        return getMessage() != null && getMessage().contains("\"" + indexName + "\"");
-    }
 }

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
 /**
  * Bearer secrets: 256 random bits with a readable prefix (so a leaked one is recognisable in a
@@ -14,6 +15,8 @@ import java.util.Base64;
  */
 public final class Secrets {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** 256 random bits, base64url without padding. */
+    private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     private Secrets() {}
 
@@ -21,6 +24,11 @@ public final class Secrets {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Whether a value has the shape {@code generate("")} gives; anything else is not worth looking up. */
+    public static boolean wellFormed(String secret) {
+        return secret != null && SHAPE.matcher(secret).matches();
     }
 
     public static byte[] hash(String secret) {

@@ -1,11 +1,13 @@
 package dev.lanyard.token;
 
-import dev.lanyard.DomainException;
+import dev.lanyard.domain.DomainException;
 import dev.lanyard.storage.Transactions;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -64,8 +66,9 @@ public final class TokenService {
      * How people tell these tokens apart: {@code SCIM token "okta" (lanyard_scim_Q2hx4kZp…)}, for
      * the provisioning log and histories. Revoked tokens are named too; unknown ids are left out.
      */
-    public java.util.Map<UUID, String> describe(UUID orgId, java.util.Collection<UUID> ids) {
-        java.util.Map<UUID, String> names = new java.util.HashMap<>();
+    public Map<UUID, String> describe(UUID orgId, Collection<UUID> ids) {
+        if (ids.isEmpty()) return Map.of();
+        Map<UUID, String> names = new java.util.HashMap<>();
         for (ProvisioningToken t : tx.read(c -> store.findAll(c, orgId, ids))) names.put(t.id(), t.description());
         return names;
     }

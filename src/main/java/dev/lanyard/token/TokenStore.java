@@ -5,6 +5,7 @@ import dev.lanyard.storage.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,7 +25,7 @@ final class TokenStore {
     }
 
     /** The organization's tokens with these ids, revoked ones too (the log and history outlive them). */
-    List<ProvisioningToken> findAll(Connection c, UUID orgId, java.util.Collection<UUID> ids) throws SQLException {
+    List<ProvisioningToken> findAll(Connection c, UUID orgId, Collection<UUID> ids) throws SQLException {
         if (ids.isEmpty()) return List.of();
         return Sql.list(c, "select " + COLUMNS + " from provisioning_tokens where org_id = ? and id = any(?)",
                 TokenStore::map, orgId, c.createArrayOf("uuid", ids.toArray()));

@@ -1,4 +1,4 @@
-package dev.lanyard;
+package dev.lanyard.domain;
 
 /**
  * A request the domain refuses, with a message written for the person who sent it (never a

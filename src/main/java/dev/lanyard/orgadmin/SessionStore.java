@@ -1,4 +1,4 @@
-package dev.lanyard.console;
+package dev.lanyard.orgadmin;
 
 import dev.lanyard.storage.Sql;
 

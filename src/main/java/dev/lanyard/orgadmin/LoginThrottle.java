@@ -1,4 +1,4 @@
-package dev.lanyard.console;
+package dev.lanyard.orgadmin;
 
 import dev.lanyard.storage.Sql;
 
@@ -19,10 +19,10 @@ import java.util.Optional;
  * first ones are still being checked. Unknown emails and organizations are counted the same way,
  * so the lockout reveals nothing about which admins exist.
  */
-final class LoginThrottle {
+public final class LoginThrottle {
     static final int MAX_FAILURES = 5;
     static final Duration WINDOW = Duration.ofMinutes(15);
-    static final Duration LOCKOUT = Duration.ofMinutes(15);
+    public static final Duration LOCKOUT = Duration.ofMinutes(15);
 
     /** Counts an attempt; the end of the lockout instead when the key is locked out. */
     Optional<Instant> begin(Connection c, byte[] key) throws SQLException {

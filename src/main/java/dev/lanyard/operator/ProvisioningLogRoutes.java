@@ -1,8 +1,8 @@
-package dev.lanyard.admin;
+package dev.lanyard.operator;
 
-import dev.lanyard.DomainException;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.audit.ProvisioningLogEntry;
+import dev.lanyard.domain.DomainException;
 import dev.lanyard.http.Json;
 import dev.lanyard.organization.OrganizationService;
 import io.javalin.config.RoutesConfig;
@@ -21,7 +21,7 @@ import java.util.UUID;
  * GET /admin/api/orgs/{org}/provisioning-log: what the organization's IdP sent, newest first.
  * Query: {@code outcome=all|failures|successes}, {@code since}, {@code until} (ISO instants),
  * {@code before} (an entry id, for the next page), {@code limit} (at most 500). The operator
- * check of {@link AdminRoutes} covers this path too.
+ * check of {@link OperatorRoutes} covers this path too.
  */
 public final class ProvisioningLogRoutes {
     private final OrganizationService organizations;
@@ -33,7 +33,7 @@ public final class ProvisioningLogRoutes {
     }
 
     public void register(RoutesConfig routes) {
-        routes.get(AdminRoutes.PREFIX + "/orgs/{org}/provisioning-log", this::list);
+        routes.get(OperatorRoutes.PREFIX + "/orgs/{org}/provisioning-log", this::list);
     }
 
     private void list(Context ctx) throws Exception {

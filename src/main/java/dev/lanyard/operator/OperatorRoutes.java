@@ -1,15 +1,15 @@
-package dev.lanyard.admin;
+package dev.lanyard.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lanyard.DomainException;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.account.AccountStatus;
 import dev.lanyard.account.ManagedAccount;
-import dev.lanyard.console.AdminUserService;
 import dev.lanyard.console.ConsoleRoutes;
+import dev.lanyard.domain.DomainException;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Json;
+import dev.lanyard.orgadmin.AdminUserService;
 import dev.lanyard.organization.Organization;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.organization.UsernameChangePolicy;
@@ -19,6 +19,7 @@ import dev.lanyard.token.ProvisioningToken;
 import dev.lanyard.token.TokenService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.UnauthorizedResponse;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ import java.util.UUID;
  * The operator's JSON API under /admin/api, which the CLI (and later the console) drives.
  * Every route needs the operator credential as a bearer token. {org} is an id or a name.
  */
-public final class AdminRoutes {
+public final class OperatorRoutes {
     public static final String PREFIX = "/admin/api";
 
     private final OrganizationService organizations;
@@ -41,7 +42,7 @@ public final class AdminRoutes {
     private final OperatorCredential operator;
     private final BaseUrl baseUrl;
 
-    public AdminRoutes(OrganizationService organizations, TokenService tokens, AccountService accounts,
+    public OperatorRoutes(OrganizationService organizations, TokenService tokens, AccountService accounts,
                        AdminUserService admins, OperatorCredential operator, BaseUrl baseUrl) {
         this.organizations = organizations;
         this.tokens = tokens;
@@ -61,7 +62,7 @@ public final class AdminRoutes {
         routes.put(PREFIX + "/orgs/{org}/provisioning", this::setProvisioning);
         routes.post(PREFIX + "/orgs/{org}/tokens", this::issueToken);
         routes.get(PREFIX + "/orgs/{org}/tokens", ctx -> ok(ctx, Map.of("tokens",
-                tokens.listActive(orgId(ctx)).stream().map(AdminRoutes::token).toList())));
+                tokens.listActive(orgId(ctx)).stream().map(OperatorRoutes::token).toList())));
         routes.delete(PREFIX + "/orgs/{org}/tokens/{id}", ctx -> {
             tokens.revoke(orgId(ctx), uuid(ctx.pathParam("id"), "token"));
             ctx.status(204);
@@ -81,7 +82,7 @@ public final class AdminRoutes {
         String header = ctx.header("Authorization");
         String secret = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
         if (!operator.verify(secret)) {
-            throw new AdminError(401, "the admin API needs the operator token as \"Authorization: Bearer <token>\"; "
+            throw new UnauthorizedResponse("the admin API needs the operator token as \"Authorization: Bearer <token>\"; "
                     + "it is in the data folder's " + OperatorCredential.FILE_NAME + " file");
         }
     }
@@ -167,7 +168,7 @@ public final class AdminRoutes {
         int count = Math.min(1000, Math.max(0, intParam(ctx, "count", 100)));
         AccountService.Page page = accounts.list(orgId, status, start - 1, count);
         ok(ctx, Map.of("totalResults", page.totalResults(),
-                "accounts", page.accounts().stream().map(AdminRoutes::account).toList()));
+                "accounts", page.accounts().stream().map(OperatorRoutes::account).toList()));
     }
 
     private UUID orgId(Context ctx) {
@@ -250,20 +251,6 @@ public final class AdminRoutes {
             ctx.status(status).contentType("application/json").result(Json.MAPPER.writeValueAsBytes(body));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** An admin API refusal that is not a domain rule (authentication). */
-    public static final class AdminError extends RuntimeException {
-        private final int status;
-
-        public AdminError(int status, String detail) {
-            super(detail);
-            this.status = status;
-        }
-
-        public int status() {
-            return status;
         }
     }
 

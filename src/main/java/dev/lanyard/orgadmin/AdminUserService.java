@@ -1,11 +1,13 @@
-package dev.lanyard.console;
+package dev.lanyard.orgadmin;
 
-import dev.lanyard.DomainException;
+import dev.lanyard.domain.DomainException;
 import dev.lanyard.storage.Transactions;
 import dev.lanyard.storage.UniqueViolation;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.Map;
 import java.util.UUID;
 
 /** Creating organization admins for the console; the operator's side of it (admin API, CLI). */
@@ -37,6 +39,11 @@ public final class AdminUserService {
             throw new DomainException.Conflict(clean + " is already an admin of this organization");
         }
         return new Created(admin, password);
+    }
+
+    /** The emails of the organization's admins among {@code ids}; one query, none for no ids. */
+    public Map<UUID, String> emails(UUID orgId, Collection<UUID> ids) {
+        return ids.isEmpty() ? Map.of() : tx.read(c -> store.emails(c, orgId, ids));
     }
 
     /**

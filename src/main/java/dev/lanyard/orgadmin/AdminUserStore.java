@@ -1,10 +1,13 @@
-package dev.lanyard.console;
+package dev.lanyard.orgadmin;
 
 import dev.lanyard.storage.Sql;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -30,6 +33,16 @@ final class AdminUserStore {
     void setPasswordHash(Connection c, UUID id, String passwordHash, boolean oneTime) throws SQLException {
         Sql.update(c, "update console_admins set password_hash = ?, must_change_password = ? where id = ?",
                 passwordHash, oneTime, id);
+    }
+
+    /** The emails of the organization's admins among {@code ids}. */
+    Map<UUID, String> emails(Connection c, UUID orgId, Collection<UUID> ids) throws SQLException {
+        Map<UUID, String> emails = new HashMap<>();
+        for (Object[] row : Sql.list(c, "select id, email from console_admins where org_id = ? and id = any(?)",
+                rs -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2)}, orgId, c.createArrayOf("uuid", ids.toArray()))) {
+            emails.put((UUID) row[0], (String) row[1]);
+        }
+        return emails;
     }
 
     /** Served by the unique index on (org_id, lower(email)). */

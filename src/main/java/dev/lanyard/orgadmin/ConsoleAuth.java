@@ -1,4 +1,4 @@
-package dev.lanyard.console;
+package dev.lanyard.orgadmin;
 
 import dev.lanyard.organization.Organization;
 import dev.lanyard.organization.OrganizationService;
@@ -25,7 +25,7 @@ public final class ConsoleAuth {
     static final Duration ABSOLUTE = Duration.ofHours(12);
 
     /** What a sign-in attempt came to. */
-    sealed interface Outcome {
+    public sealed interface Outcome {
         /** {@code cookie} is the session cookie's value: only the browser keeps it. */
         record SignedIn(String cookie) implements Outcome {}
 
@@ -50,7 +50,7 @@ public final class ConsoleAuth {
     }
 
     /** {@code org} is the organization's name or id, as typed on the sign-in form. */
-    Outcome signIn(String org, String email, String password) {
+    public Outcome signIn(String org, String email, String password) {
         Optional<Organization> organization = organizations.find(org);
         byte[] key = throttleKey(organization, org, email);
         Optional<Instant> lockedUntil = tx.inTransaction(c -> throttle.begin(c, key));
@@ -80,7 +80,7 @@ public final class ConsoleAuth {
         tx.inTransaction(c -> {
             throttle.succeeded(c, key);
             sessions.deleteExpired(c);
-            sessions.insert(c, Secrets.hash(cookie), found.admin().id(), Csrf.newToken(), IDLE);
+            sessions.insert(c, Secrets.hash(cookie), found.admin().id(), Secrets.generate(""), IDLE);
             return null;
         });
         log.info("console sign-in: admin {} of organization {}", found.admin().id(), found.admin().orgId());
@@ -91,7 +91,7 @@ public final class ConsoleAuth {
      * The operator signs in with the credential from the data folder (the admin API's bearer
      * token). Failures count against one throttle key: there is one operator.
      */
-    Outcome signInOperator(String secret) {
+    public Outcome signInOperator(String secret) {
         byte[] key = Secrets.hash("operator");
         Optional<Instant> lockedUntil = tx.inTransaction(c -> throttle.begin(c, key));
         if (lockedUntil.isPresent()) return new Outcome.LockedOut(lockedUntil.get());
@@ -104,7 +104,7 @@ public final class ConsoleAuth {
         tx.inTransaction(c -> {
             throttle.succeeded(c, key);
             sessions.deleteExpired(c);
-            sessions.insertOperator(c, Secrets.hash(cookie), Csrf.newToken(), IDLE);
+            sessions.insertOperator(c, Secrets.hash(cookie), Secrets.generate(""), IDLE);
             return null;
         });
         log.info("console sign-in: operator");
@@ -112,7 +112,7 @@ public final class ConsoleAuth {
     }
 
     /** An operator's session opens an organization: the console's pages act on it from now on. */
-    void openOrganization(String cookie, UUID orgId) {
+    public void openOrganization(String cookie, UUID orgId) {
         tx.inTransaction(c -> {
             sessions.openOrganization(c, Secrets.hash(cookie), orgId);
             return null;
@@ -120,7 +120,7 @@ public final class ConsoleAuth {
     }
 
     /** What a password change came to. */
-    sealed interface Change {
+    public sealed interface Change {
         record Changed() implements Change {}
 
         /** The current password was wrong; {@code lockedOut} if this was the last try. */
@@ -136,7 +136,7 @@ public final class ConsoleAuth {
      *
      * @param cookie the session cookie of this browser, whose session stays
      */
-    Change changePassword(ConsoleSession session, String cookie, String current, String next) {
+    public Change changePassword(ConsoleSession session, String cookie, String current, String next) {
         byte[] key = throttleKey(session.orgId().toString(), session.email());
         Optional<Instant> lockedUntil = tx.inTransaction(c -> throttle.begin(c, key));
         if (lockedUntil.isPresent()) return new Change.LockedOut(lockedUntil.get());
@@ -156,8 +156,8 @@ public final class ConsoleAuth {
     }
 
     /** The live session a cookie value stands for; keeps it alive while it is used. */
-    Optional<ConsoleSession> findSession(String cookie) {
-        if (!Csrf.wellFormed(cookie)) return Optional.empty();  // same shape: 256 bits, base64url
+    public Optional<ConsoleSession> findSession(String cookie) {
+        if (!Secrets.wellFormed(cookie)) return Optional.empty();
         byte[] id = Secrets.hash(cookie);
         return tx.inTransaction(c -> {
             Optional<ConsoleSession> found = sessions.find(c, id);
@@ -167,8 +167,8 @@ public final class ConsoleAuth {
     }
 
     /** Ends the session at once: the cookie opens nothing any more, on any server. */
-    void signOut(String cookie) {
-        if (!Csrf.wellFormed(cookie)) return;
+    public void signOut(String cookie) {
+        if (!Secrets.wellFormed(cookie)) return;
         tx.inTransaction(c -> {
             sessions.delete(c, Secrets.hash(cookie));
             return null;

@@ -1,6 +1,6 @@
-package dev.lanyard.console;
+package dev.lanyard.orgadmin;
 
-import dev.lanyard.DomainException;
+import dev.lanyard.domain.DomainException;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -18,7 +18,7 @@ public record AdminUser(UUID id, UUID orgId, String email, Instant createdAt) {
     private static final Pattern EMAIL = Pattern.compile("^[^\\s@]+@[^\\s@.]+(\\.[^\\s@.]+)+$");
 
     /** Whether {@code text} (already stripped) looks like an email address. */
-    static boolean isEmail(String text) {
+    public static boolean isEmail(String text) {
         return text.length() <= MAX_EMAIL_LENGTH && EMAIL.matcher(text).matches();
     }
 

@@ -1,4 +1,4 @@
-package dev.lanyard.console;
+package dev.lanyard.orgadmin;
 
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
@@ -11,10 +11,10 @@ import java.security.SecureRandom;
  * and cost, so the cost can rise later and old hashes still verify). Cost 12 takes about a
  * quarter of a second per check: cheap for a person signing in, slow for a stolen-table attack.
  */
-final class Passwords {
+public final class Passwords {
     static final int COST = 12;
     /** bcrypt reads only the first 72 bytes of a password; a longer one is refused, not truncated. */
-    static final int MAX_BYTES = 72;
+    public static final int MAX_BYTES = 72;
 
     // Letters and digits without the look-alikes 0 O 1 l I: the password is read off a screen once.
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";

@@ -1,4 +1,4 @@
-package dev.lanyard.console;
+package dev.lanyard.orgadmin;
 
 import java.util.Optional;
 import java.util.UUID;
