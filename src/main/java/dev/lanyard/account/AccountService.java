@@ -185,6 +185,11 @@ public final class AccountService {
     }
 
     /** Any account of the organization by its id, linked or not (console detail page). */
+    /** The account a SAML sign-in names by email, in any letter case (no account is ever created by a sign-in). */
+    public Optional<ManagedAccount> findForSignIn(UUID orgId, String email) {
+        return tx.read(c -> store.findForSignIn(c, orgId, email));
+    }
+
     public Optional<ManagedAccount> find(UUID orgId, UUID accountId) {
         return tx.read(c -> store.find(c, orgId, accountId));
     }
