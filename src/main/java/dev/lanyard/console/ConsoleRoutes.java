@@ -68,12 +68,12 @@ public final class ConsoleRoutes {
         this.home = new HomeScreen(guard);
         this.accounts = new AccountsScreen(guard, accountService, actors);
         this.groups = new GroupsScreen(guard, groupService, actors);
-        this.provisioning = new ProvisioningScreen(guard, organizations, tokens, baseUrl, log);
+        this.provisioning = new ProvisioningScreen(guard, organizations, tokens, baseUrl, log, cookies);
         this.setup = new SetupScreen(guard, provisioning);
         this.settings = new SettingsScreen(guard, organizations);
         this.password = new PasswordScreen(auth, guard);
         this.operator = new OperatorScreen(guard, auth, organizations);
-        this.provisioningLog = new ProvisioningLogScreen(guard, log);
+        this.provisioningLog = new ProvisioningLogScreen(guard, log, tokens);
     }
 
     public void register(RoutesConfig routes) {

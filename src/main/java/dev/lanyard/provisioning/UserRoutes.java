@@ -58,6 +58,7 @@ final class UserRoutes {
         UUID orgId = caller.orgId();
         Projection projection = projection(ctx);
         ManagedAccount account = accounts.findLinked(orgId, scimId(ctx)).orElseThrow(() -> notFound(ctx));
+        ProvisioningLogCapture.about(ctx, account);
         if (ETags.noneMatch(ctx.header("If-None-Match"), account.version())) {
             ctx.status(304).header("ETag", UserRepresentation.etag(account));
             return;
@@ -125,7 +126,9 @@ final class UserRoutes {
     void delete(Context ctx) throws Exception {
         ProvisioningToken.Holder caller = auth.require(ctx);
         Precondition condition = ETags.precondition(ctx);
-        ctx.status(operations.delete(caller, scimId(ctx), condition, usersUrl(ctx)).status());
+        UserOperations.Result deleted = operations.delete(caller, scimId(ctx), condition, usersUrl(ctx));
+        ProvisioningLogCapture.about(ctx, deleted.account());
+        ctx.status(deleted.status());
     }
 
     /**
@@ -134,6 +137,7 @@ final class UserRoutes {
      * it on 201; §3.4.1, §3.5.1 and §3.5.2 show it on GET, PUT and PATCH too).
      */
     private static void write(Context ctx, UserOperations.Result result, Projection projection) {
+        ProvisioningLogCapture.about(ctx, result.account());
         result.etag().ifPresent(etag -> ctx.header("ETag", etag));
         ctx.header("Location", result.location());
         ScimResponses.json(ctx, result.status(), projection.apply(result.body().orElseThrow()));
