@@ -1,13 +1,13 @@
 package dev.lanyard.console;
 
 import dev.lanyard.audit.ProvisioningLog;
+import dev.lanyard.http.Access;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.provisioning.ScimRoutes;
 import dev.lanyard.token.ProvisioningToken;
 import dev.lanyard.token.TokenService;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Organization > User provisioning (PRODUCT.md rules 1-3), the seed's screens:
+ * Organization > User provisioning (docs/product-rules.md rules 1-3):
  *
  * <pre>
  * GET  /console/provisioning?range=7d               status, activity chart (24h or 7d), SCIM URL, tokens, "Generate token"
@@ -34,40 +34,36 @@ import java.util.UUID;
 final class ProvisioningScreen {
     static final String PATH = ConsoleRoutes.PREFIX + "/provisioning";
 
-    private final SessionGuard guard;
     private final OrganizationService organizations;
     private final TokenService tokens;
     private final BaseUrl baseUrl;
     private final ProvisioningLog log;
 
-    ProvisioningScreen(SessionGuard guard, OrganizationService organizations, TokenService tokens, BaseUrl baseUrl,
+    ProvisioningScreen(OrganizationService organizations, TokenService tokens, BaseUrl baseUrl,
                        ProvisioningLog log) {
-        this.guard = guard;
         this.organizations = organizations;
         this.tokens = tokens;
         this.baseUrl = baseUrl;
         this.log = log;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get(PATH, this::show);
-        routes.get(PATH + "/manage", this::manage);
-        routes.post(PATH + "/manage", this::save);
-        routes.post(PATH + "/tokens", this::generate);
-        routes.get(PATH + "/tokens/{id}/revoke", this::confirmRevoke);
-        routes.post(PATH + "/tokens/{id}/revoke", this::revoke);
+    void register(ConsoleRouter routes) {
+        routes.get(PATH, Access.CONSOLE_ORGANIZATION, this::show);
+        routes.get(PATH + "/manage", Access.CONSOLE_ORGANIZATION, this::manage);
+        routes.post(PATH + "/manage", Access.CONSOLE_ORGANIZATION, this::save);
+        routes.post(PATH + "/tokens", Access.CONSOLE_ORGANIZATION, this::generate);
+        routes.get(PATH + "/tokens/{id}/revoke", Access.CONSOLE_ORGANIZATION, this::confirmRevoke);
+        routes.post(PATH + "/tokens/{id}/revoke", Access.CONSOLE_ORGANIZATION, this::revoke);
     }
 
-    private void show(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
+    private void show(Context ctx, ConsoleSession s) {
         Optional<String> notice = switch (Optional.ofNullable(ctx.queryParam("done")).orElse("")) {
             case "saved" -> Optional.of("Settings saved.");
             case "revoked" -> Optional.of("The token was revoked: requests with it are now refused.");
             default -> Optional.empty();
         };
-        Views.render(ctx, 200, "console/provisioning.jte", new ProvisioningPage(s.get(), enabled(s.get()),
-                scimUrl(ctx, s.get()), list(s.get()), notice, activity(s.get(), ctx.queryParam("range"))));
+        Views.render(ctx, 200, "console/provisioning.jte", new ProvisioningPage(s, enabled(s),
+                scimUrl(ctx, s), list(s), notice, activity(s, ctx.queryParam("range"))));
     }
 
     /** At most 168 hourly rows (provisioning_activity), however many requests the log holds. */
@@ -77,45 +73,32 @@ final class ProvisioningScreen {
         return ActivityChart.of(r, log.activity(s.orgId(), r.start(now)), now);
     }
 
-    private void manage(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
-        Views.render(ctx, 200, "console/provisioning_manage.jte", new ProvisioningPage.Manage(s.get(), enabled(s.get())));
+    private void manage(Context ctx, ConsoleSession s) {
+        Views.render(ctx, 200, "console/provisioning_manage.jte", new ProvisioningPage.Manage(s, enabled(s)));
     }
 
-    private void save(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
-        SessionGuard.checkCsrf(ctx, s.get());
+    private void save(Context ctx, ConsoleSession s) {
         // An unticked checkbox sends nothing: absent means "not enabled".
         boolean enable = ctx.formParam("enabled") != null;
-        organizations.setProvisioningEnabled(s.get().orgId().toString(), enable);
+        organizations.setProvisioningEnabled(s.orgId().toString(), enable);
         ctx.redirect(PATH + "?done=saved", HttpStatus.SEE_OTHER);
     }
 
-    private void generate(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
-        SessionGuard.checkCsrf(ctx, s.get());
+    private void generate(Context ctx, ConsoleSession s) {
         String label = Optional.ofNullable(ctx.formParam("label")).orElse("").strip();
-        int others = tokens.listActive(s.get().orgId()).size();
-        ProvisioningToken.Issued issued = tokens.issue(s.get().orgId(), label, s.get().email());
+        int others = tokens.listActive(s.orgId()).size();
+        ProvisioningToken.Issued issued = tokens.issue(s.orgId(), label, s.email());
         // The only answer that ever carries the secret; no-store (set for all console pages) keeps it out of caches.
         Views.render(ctx, 200, "console/provisioning_token.jte",
-                new ProvisioningPage.Issued(s.get(), scimUrl(ctx, s.get()), label, issued.secret(), others));
+                new ProvisioningPage.Issued(s, scimUrl(ctx, s), label, issued.secret(), others));
     }
 
-    private void confirmRevoke(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
-        Views.render(ctx, 200, "console/provisioning_revoke.jte", new ProvisioningPage.ConfirmRevoke(s.get(), token(ctx, s.get())));
+    private void confirmRevoke(Context ctx, ConsoleSession s) {
+        Views.render(ctx, 200, "console/provisioning_revoke.jte", new ProvisioningPage.ConfirmRevoke(s, token(ctx, s)));
     }
 
-    private void revoke(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
-        SessionGuard.checkCsrf(ctx, s.get());
-        tokens.revoke(s.get().orgId(), UUID.fromString(token(ctx, s.get()).id()));
+    private void revoke(Context ctx, ConsoleSession s) {
+        tokens.revoke(s.orgId(), UUID.fromString(token(ctx, s).id()));
         ctx.redirect(PATH + "?done=revoked", HttpStatus.SEE_OTHER);
     }
 
@@ -137,10 +120,6 @@ final class ProvisioningScreen {
 
     private String scimUrl(Context ctx, ConsoleSession s) {
         return baseUrl.of(ctx) + ScimRoutes.PREFIX + s.orgId();
-    }
-
-    private Optional<ConsoleSession> session(Context ctx) {
-        return guard.signedIn(ctx);
     }
 
     /** What the setup guides fill in: this organization's status and SCIM URL. */

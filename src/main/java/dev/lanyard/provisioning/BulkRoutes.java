@@ -53,18 +53,15 @@ final class BulkRoutes {
     private static final Logger log = LoggerFactory.getLogger(BulkRoutes.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final ScimAuth auth;
     private final BaseUrl baseUrl;
     private final UserOperations users;
 
-    BulkRoutes(ScimAuth auth, BaseUrl baseUrl, UserOperations users) {
-        this.auth = auth;
+    BulkRoutes(BaseUrl baseUrl, UserOperations users) {
         this.baseUrl = baseUrl;
         this.users = users;
     }
 
-    void bulk(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void bulk(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         BulkRequest request = BulkRequest.parse(body(ctx));
         String usersUrl = baseUrl.of(ctx) + "/scim/v2/" + ctx.pathParam("orgId") + "/Users";
         // bulkId -> the id its POST created; empty when that POST failed.

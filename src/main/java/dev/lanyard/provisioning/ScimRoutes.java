@@ -3,9 +3,13 @@ package dev.lanyard.provisioning;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.unboundid.scim2.common.exceptions.NotImplementedException;
 import dev.lanyard.account.AccountService;
+import dev.lanyard.http.Access;
 import dev.lanyard.http.BaseUrl;
+import dev.lanyard.token.ProvisioningToken;
 import dev.lanyard.token.TokenService;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 
 import java.util.List;
 
@@ -24,59 +28,63 @@ public final class ScimRoutes {
     public ScimRoutes(AccountService accounts, TokenService tokens, BaseUrl baseUrl, byte[] cursorKey) {
         this.auth = new ScimAuth(tokens);
         var operations = new UserOperations(accounts);  // one way to change a User, with or without /Bulk
-        this.users = new UserRoutes(accounts, operations, auth, baseUrl, new Cursors(cursorKey));
-        this.bulk = new BulkRoutes(auth, baseUrl, operations);
-        this.discovery = new DiscoveryRoutes(auth, baseUrl);
+        this.users = new UserRoutes(accounts, operations, baseUrl, new Cursors(cursorKey));
+        this.bulk = new BulkRoutes(baseUrl, operations);
+        this.discovery = new DiscoveryRoutes(baseUrl);
     }
 
+    /** A SCIM handler, given the token holder (its organization) that {@link ScimAuth} accepted. */
+    @FunctionalInterface
+    interface Handler {
+        void handle(Context ctx, ProvisioningToken.Holder caller) throws Exception;
+    }
+
+    /**
+     * Every route is registered through {@link #add}, which declares {@link Access#SCIM_TOKEN}
+     * and checks the bearer token (401 / 403) before the handler runs: none can skip it.
+     */
     public void register(RoutesConfig routes) {
         String base = PREFIX + "{orgId}";
-        routes.get(base + "/Users", users::list);
-        routes.post(base + "/Users", users::create);
-        routes.post(base + "/Users/.search", users::searchByPost);
-        routes.post(base + "/.search", users::searchByPost);  // Users are the only resource type
-        routes.get(base + "/Users/{id}", users::get);
-        routes.put(base + "/Users/{id}", users::replace);
-        routes.patch(base + "/Users/{id}", users::patch);
-        routes.delete(base + "/Users/{id}", users::delete);
-        routes.post(base + "/Bulk", bulk::bulk);
+        add(routes, HandlerType.GET, base + "/Users", users::list);
+        add(routes, HandlerType.POST, base + "/Users", users::create);
+        add(routes, HandlerType.POST, base + "/Users/.search", users::searchByPost);
+        add(routes, HandlerType.POST, base + "/.search", users::searchByPost);  // Users are the only resource type
+        add(routes, HandlerType.GET, base + "/Users/{id}", users::get);
+        add(routes, HandlerType.PUT, base + "/Users/{id}", users::replace);
+        add(routes, HandlerType.PATCH, base + "/Users/{id}", users::patch);
+        add(routes, HandlerType.DELETE, base + "/Users/{id}", users::delete);
+        add(routes, HandlerType.POST, base + "/Bulk", bulk::bulk);
 
         // Okta's "Test API Credentials" also lists Groups. Lanyard has no groups yet, so the
         // truthful answer is an empty list; creating one is refused, and /ResourceTypes does not
         // offer Groups, so clients that read discovery do not try.
-        routes.get(base + "/Groups", ctx -> {
-            auth.require(ctx);
+        add(routes, HandlerType.GET, base + "/Groups", (ctx, caller) -> {
             ObjectNode empty = ScimResponses.listResponse(0, 1, List.of());
             ScimResponses.json(ctx, 200, empty);
         });
-        routes.post(base + "/Groups", ctx -> {
-            auth.require(ctx);
+        add(routes, HandlerType.POST, base + "/Groups", (ctx, caller) -> {
             throw new NotImplementedException("groups are not supported by this server yet; turn off group push in the IdP");
         });
 
         // RFC 7644 §3.11: /Me is the authenticated subject. A SCIM token stands for an
         // organization, not a person, so there is none: 501, as the RFC says for "not supported".
         for (String me : List.of(base + "/Me", base + "/Me/*")) {
-            for (var method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
-                io.javalin.http.Handler notHere = ctx -> {
-                    auth.require(ctx);
+            for (var method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE)) {
+                add(routes, method, me, (ctx, caller) -> {
                     throw new NotImplementedException("/Me is not supported: a SCIM token belongs to an organization, "
                             + "not to a user; use /Users/{id}");
-                };
-                switch (method) {
-                    case "GET" -> routes.get(me, notHere);
-                    case "POST" -> routes.post(me, notHere);
-                    case "PUT" -> routes.put(me, notHere);
-                    case "PATCH" -> routes.patch(me, notHere);
-                    default -> routes.delete(me, notHere);
-                }
+                });
             }
         }
 
-        routes.get(base + "/ServiceProviderConfig", discovery::serviceProviderConfig);
-        routes.get(base + "/ResourceTypes", discovery::resourceTypes);
-        routes.get(base + "/ResourceTypes/{id}", discovery::resourceType);
-        routes.get(base + "/Schemas", discovery::schemas);
-        routes.get(base + "/Schemas/{id}", discovery::schemaById);
+        add(routes, HandlerType.GET, base + "/ServiceProviderConfig", discovery::serviceProviderConfig);
+        add(routes, HandlerType.GET, base + "/ResourceTypes", discovery::resourceTypes);
+        add(routes, HandlerType.GET, base + "/ResourceTypes/{id}", discovery::resourceType);
+        add(routes, HandlerType.GET, base + "/Schemas", discovery::schemas);
+        add(routes, HandlerType.GET, base + "/Schemas/{id}", discovery::schemaById);
+    }
+
+    private void add(RoutesConfig routes, HandlerType method, String path, Handler handler) {
+        routes.addHttpHandler(method, path, ctx -> handler.handle(ctx, auth.require(ctx)), Access.SCIM_TOKEN);
     }
 }
