@@ -77,6 +77,65 @@ class DurabilityIT {
         http.send("GET", "/admin/api/orgs", operator, (String) null).expect(200);
     }
 
+    /**
+     * Issue 8 item 11: kill -9 of Lanyard and its whole PostgreSQL, then an immediate restart,
+     * three times. The killed postmaster's pid file is left behind each time; the second round
+     * makes it name a zombie (what a container whose init does not reap leaves) and the third a
+     * live process that is no postgres (a reused PID): PostgreSQL alone refuses both.
+     */
+    @Test
+    void kill_9_and_immediate_restart_repeated_always_comes_back_with_every_acknowledged_write() throws Exception {
+        start();
+        String operator = Files.readString(data.resolve("operator-token")).strip();
+        Http http = new Http("http://127.0.0.1:" + port);
+        String orgId = http.send("POST", "/admin/api/orgs", operator, "{\"name\":\"crashy\"}").expect(201).json().get("id").asText();
+        http.send("PUT", "/admin/api/orgs/" + orgId + "/provisioning", operator, "{\"enabled\":true}").expect(200);
+        String token = http.send("POST", "/admin/api/orgs/" + orgId + "/tokens", operator, "{}").expect(201).json().get("token").asText();
+        String scim = "/scim/v2/" + orgId;
+        int acknowledged = 0;
+        Process decoy = new ProcessBuilder("sh", "-c", "sleep 300 & echo $!; kill -9 $!; exec sleep 300").start();
+        try {
+            long zombie = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(decoy.getInputStream())).readLine().strip());
+            for (int round = 0; round < 3; round++) {
+                http = new Http("http://127.0.0.1:" + port);
+                for (int i = 0; i < 10; i++) {
+                    http.send("POST", scim + "/Users", token, "{\"userName\":\"r" + round + "u" + i + "@example.com\"}").expect(201);
+                    acknowledged++;
+                }
+                killEverything();
+                Path pidFile = data.resolve("postgres/postmaster.pid");
+                assertThat(pidFile).exists();
+                if (round == 1) replacePid(pidFile, zombie);
+                if (round == 2) replacePid(pidFile, decoy.pid());
+                start();
+                http = new Http("http://127.0.0.1:" + port);
+                JsonNode users = http.send("GET", scim + "/Users?count=1", token, (String) null).expect(200).json();
+                assertThat(users.get("totalResults").asInt()).as("round %d", round).isEqualTo(acknowledged);
+            }
+        } finally {
+            decoy.destroyForcibly();
+        }
+        String log = Files.readString(data.resolve("server.log"));
+        assertThat(log).contains("is a zombie").contains("is another process");
+    }
+
+    /** SIGKILL to Lanyard and to the postmaster and every process under it, as a crash would. */
+    private void killEverything() throws Exception {
+        long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postgres/postmaster.pid")).getFirst().strip());
+        server.destroyForcibly();
+        ProcessHandle.of(postmaster).ifPresent(p -> {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        });
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private static void replacePid(Path pidFile, long pid) throws IOException {
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(pidFile));
+        lines.set(0, String.valueOf(pid));
+        Files.write(pidFile, lines);
+    }
+
     @Test
     void after_kill_9_of_lanyard_alone_the_next_start_stops_the_orphaned_postgresql_and_takes_over() throws Exception {
         start();

@@ -42,7 +42,8 @@ import java.util.UUID;
  *       (§3.7.2 allows 409 instead of reordering; Users refer to no other resource but a
  *       manager, so there are no cycles to untangle).</li>
  *   <li>{@code failOnErrors} N: after the Nth failed operation the rest are neither run nor listed
- *       (§3.7.3). What ran stays done: each operation is its own transaction.</li>
+ *       (§3.7.3); 0 stops at the first error, as 1 does. What ran stays done: each operation is its
+ *       own transaction.</li>
  *   <li>A successful operation's entry has no {@code response}: §3.7 lets the server leave it
  *       out, and it keeps a 1000-operation answer small; a GET shows the User.</li>
  * </ul>

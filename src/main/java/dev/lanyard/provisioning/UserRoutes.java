@@ -44,9 +44,7 @@ final class UserRoutes {
 
     void create(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         Projection projection = projection(ctx);
-        UserOperations.Result created = operations.create(caller, body(ctx), usersUrl(ctx));
-        ctx.header("Location", created.location());
-        write(ctx, created, projection);
+        write(ctx, operations.create(caller, body(ctx), usersUrl(ctx)), projection);
     }
 
     void get(Context ctx, ProvisioningToken.Holder caller) throws Exception {
@@ -113,15 +111,22 @@ final class UserRoutes {
         ctx.status(operations.delete(caller, scimId(ctx), condition, usersUrl(ctx)).status());
     }
 
-    /** A change's answer: its status, the ETag header and the User as the client asked to see it. */
+    /**
+     * A change's answer: its status, the ETag and Location headers and the User as the client asked
+     * to see it. Location on every single-resource answer, as RFC 7644's examples show (§3.3 requires
+     * it on 201; §3.4.1, §3.5.1 and §3.5.2 show it on GET, PUT and PATCH too).
+     */
     private static void write(Context ctx, UserOperations.Result result, Projection projection) {
         result.etag().ifPresent(etag -> ctx.header("ETag", etag));
+        ctx.header("Location", result.location());
         ScimResponses.json(ctx, result.status(), projection.apply(result.body().orElseThrow()));
     }
 
     private void ok(Context ctx, ManagedAccount account, Projection projection) {
         ctx.header("ETag", UserRepresentation.etag(account));
-        ScimResponses.json(ctx, 200, projection.apply(UserRepresentation.render(account, usersUrl(ctx))));
+        ObjectNode user = UserRepresentation.render(account, usersUrl(ctx));
+        ctx.header("Location", user.get("meta").get("location").asText());
+        ScimResponses.json(ctx, 200, projection.apply(user));
     }
 
     private static Projection projection(Context ctx) throws BadRequestException {

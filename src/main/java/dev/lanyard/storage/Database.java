@@ -32,66 +32,34 @@ public final class Database implements AutoCloseable {
 
     /** Connects to an external PostgreSQL server and migrates its schema. */
     public static Database external(String jdbcUrl) {
-        return open(jdbcUrl, Optional.empty());
+        return open(jdbcUrl, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /**
-     * Starts PostgreSQL on {@code dataDir/postgres} (created on first start) and migrates it.
-     * The library's defaults turn fsync, synchronous_commit and full_page_writes off, which is
-     * fine for throwaway test databases and loses acknowledged writes on a crash; Lanyard keeps
-     * accounts in it, so all three go back on.
+     * Starts PostgreSQL on {@code dataDir/postgres} (created on first start), locked down as
+     * {@link EmbeddedServer} describes, and migrates it as the application role.
      */
     public static Database embedded(Path dataDir) throws IOException {
-        Path pgData = dataDir.resolve("postgres");
-        Files.createDirectories(dataDir);
-        stopOrphanedPostmaster(pgData);
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                .setDataDirectory(pgData)
-                .setCleanDataDirectory(false)
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on")
-                .setServerConfig("max_connections", "100")
-                .setPGStartupWait(Duration.ofSeconds(60))
-                .start();
+        EmbeddedServer.Started pg = EmbeddedServer.start(dataDir);
         try {
-            return open(pg.getJdbcUrl("postgres", "postgres"), Optional.of(pg));
+            return open(pg.jdbcUrl(), Optional.of(pg.user()), Optional.of(pg.password()), Optional.of(pg.postgres()));
         } catch (RuntimeException e) {
-            pg.close();
+            pg.postgres().close();
             throw e;
         }
     }
 
-    /**
-     * After a kill -9 of Lanyard, its PostgreSQL child keeps running and holds the data folder.
-     * It has no clients left, so a plain SIGTERM (PostgreSQL's "smart" shutdown) ends it cleanly
-     * and the new start can take the folder over. Its last commits are already durable.
-     */
-    private static void stopOrphanedPostmaster(Path pgData) throws IOException {
-        Path pidFile = pgData.resolve("postmaster.pid");
-        if (!Files.exists(pidFile)) return;
-        String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
-        long pid;
-        try {
-            pid = Long.parseLong(first);
-        } catch (NumberFormatException e) {
-            return;
-        }
-        Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
-                .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
-        if (orphan.isEmpty()) return;
-        log.warn("PostgreSQL from an earlier run (pid {}) still holds {}; stopping it", pid, pgData);
-        orphan.get().destroy();
-        try {
-            orphan.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IOException("PostgreSQL pid " + pid + " still holds " + pgData + "; stop it and start again", e);
-        }
+    /** The embedded server's TCP port (tests that try to get in without the password). */
+    public Optional<Integer> embeddedPort() {
+        return embedded.map(EmbeddedPostgres::getPort);
     }
 
-    private static Database open(String jdbcUrl, Optional<EmbeddedPostgres> embedded) {
+    private static Database open(String jdbcUrl, Optional<String> user, Optional<String> password,
+                                 Optional<EmbeddedPostgres> embedded) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
+        user.ifPresent(config::setUsername);
+        password.ifPresent(config::setPassword);
         config.setPoolName("lanyard");
         config.setMaximumPoolSize(Integer.getInteger("lanyard.db.poolSize", 16));
         config.setAutoCommit(true);

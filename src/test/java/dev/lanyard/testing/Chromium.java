@@ -2,6 +2,8 @@ package dev.lanyard.testing;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -106,6 +108,20 @@ public final class Chromium implements AutoCloseable {
             String url = d.getCurrentUrl();
             return url != null && url.replaceFirst("^https?://[^/]+", "").startsWith(path);
         });
+    }
+
+    /**
+     * Waits up to {@code patience} for {@code condition}: for pages of other servers (Keycloak)
+     * that may take longer than 10 s to answer on a busy machine.
+     */
+    public <T> T waitUntil(Duration patience, java.util.function.Function<? super WebDriver, T> condition) {
+        // A page that moves on while the condition reads it (Keycloak's redirects, scripts) is read again.
+        return new WebDriverWait(driver, patience).ignoring(StaleElementReferenceException.class).until(condition);
+    }
+
+    /** Forgets every cookie of every site (Chromium's DevTools command), as a new browser would. */
+    public void clearCookies() {
+        driver.executeCdpCommand("Network.clearBrowserCookies", java.util.Map.of());
     }
 
     /**
