@@ -64,12 +64,12 @@ public final class ConsoleRoutes {
         this.login = new LoginScreen(auth, guard, cookies);
         this.home = new HomeScreen();
         this.accounts = new AccountsScreen(accountService, actors);
-        this.provisioning = new ProvisioningScreen(organizations, tokens, baseUrl, log);
+        this.provisioning = new ProvisioningScreen(organizations, tokens, baseUrl, log, cookies);
         this.setup = new SetupScreen(provisioning);
         this.settings = new SettingsScreen(organizations);
         this.password = new PasswordScreen(auth);
         this.operator = new OperatorScreen(auth, organizations);
-        this.provisioningLog = new ProvisioningLogScreen(log);
+        this.provisioningLog = new ProvisioningLogScreen(log, tokens);
     }
 
     /**

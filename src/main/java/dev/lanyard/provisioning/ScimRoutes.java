@@ -1,8 +1,8 @@
 package dev.lanyard.provisioning;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.unboundid.scim2.common.exceptions.NotImplementedException;
 import dev.lanyard.account.AccountService;
+import dev.lanyard.group.GroupService;
 import dev.lanyard.http.Access;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.token.ProvisioningToken;
@@ -21,15 +21,19 @@ public final class ScimRoutes {
     public static final String PREFIX = "/scim/v2/";
 
     private final UserRoutes users;
+    private final GroupRoutes groups;
     private final BulkRoutes bulk;
     private final DiscoveryRoutes discovery;
     private final ScimAuth auth;
 
-    public ScimRoutes(AccountService accounts, TokenService tokens, BaseUrl baseUrl, byte[] cursorKey) {
+    public ScimRoutes(AccountService accounts, GroupService groupService, TokenService tokens, BaseUrl baseUrl, byte[] cursorKey) {
         this.auth = new ScimAuth(tokens);
         var operations = new UserOperations(accounts);  // one way to change a User, with or without /Bulk
-        this.users = new UserRoutes(accounts, operations, baseUrl, new Cursors(cursorKey));
-        this.bulk = new BulkRoutes(baseUrl, operations);
+        var groupOperations = new GroupOperations(groupService);
+        var cursors = new Cursors(cursorKey);
+        this.users = new UserRoutes(accounts, operations, new UserGroups(groupService), baseUrl, cursors);
+        this.groups = new GroupRoutes(groupService, groupOperations, baseUrl, cursors);
+        this.bulk = new BulkRoutes(baseUrl, operations, groupOperations);
         this.discovery = new DiscoveryRoutes(baseUrl);
     }
 
@@ -48,23 +52,20 @@ public final class ScimRoutes {
         add(routes, HandlerType.GET, base + "/Users", users::list);
         add(routes, HandlerType.POST, base + "/Users", users::create);
         add(routes, HandlerType.POST, base + "/Users/.search", users::searchByPost);
-        add(routes, HandlerType.POST, base + "/.search", users::searchByPost);  // Users are the only resource type
+        add(routes, HandlerType.POST, base + "/.search", users::searchByPost);  // Users only; Groups have /Groups/.search (README)
         add(routes, HandlerType.GET, base + "/Users/{id}", users::get);
         add(routes, HandlerType.PUT, base + "/Users/{id}", users::replace);
         add(routes, HandlerType.PATCH, base + "/Users/{id}", users::patch);
         add(routes, HandlerType.DELETE, base + "/Users/{id}", users::delete);
         add(routes, HandlerType.POST, base + "/Bulk", bulk::bulk);
 
-        // Okta's "Test API Credentials" also lists Groups. Lanyard has no groups yet, so the
-        // truthful answer is an empty list; creating one is refused, and /ResourceTypes does not
-        // offer Groups, so clients that read discovery do not try.
-        add(routes, HandlerType.GET, base + "/Groups", (ctx, caller) -> {
-            ObjectNode empty = ScimResponses.listResponse(0, 1, List.of());
-            ScimResponses.json(ctx, 200, empty);
-        });
-        add(routes, HandlerType.POST, base + "/Groups", (ctx, caller) -> {
-            throw new NotImplementedException("groups are not supported by this server yet; turn off group push in the IdP");
-        });
+        add(routes, HandlerType.GET, base + "/Groups", groups::list);
+        add(routes, HandlerType.POST, base + "/Groups", groups::create);
+        add(routes, HandlerType.POST, base + "/Groups/.search", groups::searchByPost);
+        add(routes, HandlerType.GET, base + "/Groups/{id}", groups::get);
+        add(routes, HandlerType.PUT, base + "/Groups/{id}", groups::replace);
+        add(routes, HandlerType.PATCH, base + "/Groups/{id}", groups::patch);
+        add(routes, HandlerType.DELETE, base + "/Groups/{id}", groups::delete);
 
         // RFC 7644 §3.11: /Me is the authenticated subject. A SCIM token stands for an
         // organization, not a person, so there is none: 501, as the RFC says for "not supported".

@@ -33,7 +33,8 @@ final class UserOperations {
      * @param etag     W/"N" of that User
      * @param location the User's URL, {@code .../Users/{id}}
      */
-    record Result(int status, UUID id, Optional<ObjectNode> body, Optional<String> etag, String location) {}
+    record Result(int status, UUID id, Optional<ObjectNode> body, Optional<String> etag, String location,
+                  ManagedAccount account) {}
 
     private final AccountService accounts;
 
@@ -71,8 +72,8 @@ final class UserOperations {
 
     /** DELETE /Users/{id}: 204; the account is disabled and unlinked (AccountService#deprovision). */
     Result delete(ProvisioningToken.Holder caller, UUID scimId, Precondition condition, String usersUrl) {
-        accounts.deprovision(caller.orgId(), scimId, condition, actor(caller));
-        return new Result(204, scimId, Optional.empty(), Optional.empty(), usersUrl + "/" + scimId);
+        ManagedAccount disabled = accounts.deprovision(caller.orgId(), scimId, condition, actor(caller));
+        return new Result(204, scimId, Optional.empty(), Optional.empty(), usersUrl + "/" + scimId, disabled);
     }
 
     /** A path id that is not a UUID cannot be one of ours: 404, like any unknown id. */
@@ -87,7 +88,7 @@ final class UserOperations {
     private static Result rendered(int status, ManagedAccount account, String usersUrl) {
         ObjectNode body = UserRepresentation.render(account, usersUrl);
         return new Result(status, account.scimId().orElseThrow(), Optional.of(body), Optional.of(UserRepresentation.etag(account)),
-                body.get("meta").get("location").asText());
+                body.get("meta").get("location").asText(), account);
     }
 
     private static AccountProfile profile(UserDocument doc) {
