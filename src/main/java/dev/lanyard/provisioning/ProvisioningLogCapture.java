@@ -52,6 +52,10 @@ public final class ProvisioningLogCapture {
         ctx.attribute(ACCOUNT_ATTRIBUTE, account);
     }
 
+    static void about(Context ctx, Optional<ManagedAccount> account) {
+        account.ifPresent(a -> about(ctx, a));
+    }
+
     /** The token; the account touched, else the userName the body names (a refused POST, PUT). */
     private static ProvisioningLogEntry.Subject subject(Context ctx, JsonNode body) {
         UUID token = ctx.attribute(TOKEN_ATTRIBUTE);
