@@ -202,6 +202,18 @@ class GroupsIT {
         // the deleted user's account can now be deleted by hand: nothing refers to it any more
         assertThat(app.count("select count(*) from group_members m where not exists (select 1 from managed_accounts a "
                 + "where a.scim_id = m.member_id)")).isZero();
+        // a page of Users carries each one's groups (one query for the page); a User in no group has no groups
+        JsonNode users = scim("GET", "/Users?sortBy=userName", null).expect(200).json();
+        assertThat(users.at("/Resources/0/userName").asText()).isEqualTo("a@example.com");
+        assertThat(users.at("/Resources/0/groups/0/value").asText()).isEqualTo(id);
+        assertThat(users.at("/Resources/0/groups/0/$ref").asText()).endsWith("/Groups/" + id);
+        assertThat(users.at("/Resources/0/groups/0/type").asText()).isEqualTo("direct");
+        assertThat(users.get("Resources")).hasSize(2);  // c was deleted by the IdP
+        assertThat(users.at("/Resources/1/groups/0/display").asText()).isEqualTo("Eng");
+        String d = user("d@example.com");
+        JsonNode none = scim("GET", "/Users?filter=userName%20eq%20%22d@example.com%22", null).expect(200).json();
+        assertThat(none.at("/Resources/0/id").asText()).isEqualTo(d);
+        assertThat(none.at("/Resources/0").has("groups")).isFalse();
         // b's successor account holds the same SCIM id, so it is still the member and lists the group
         JsonNode bUser = scim("GET", "/Users/" + b, null).expect(200).json();
         assertThat(bUser.get("userName").asText()).isEqualTo("b.new@example.com");
