@@ -32,6 +32,7 @@ import com.nimbusds.openid.connect.sdk.UserInfoRequest;
 import com.nimbusds.openid.connect.sdk.UserInfoSuccessResponse;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
+import dev.lanyard.http.Access;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.organization.OrganizationService;
 import gg.jte.ContentType;
@@ -84,18 +85,24 @@ public final class OidcRoutes {
                 new Continuation(continuationKey), baseUrl, clock);
     }
 
+    /**
+     * Every route is {@link Access#PUBLIC} as far as Lanyard's sessions go: the protocol decides who
+     * may call each one. The authorization endpoint needs no credential (it sends an unknown browser
+     * to sign in), the token and revocation endpoints authenticate the client themselves (RFC 6749
+     * §2.3) and UserInfo the bearer token (RFC 6750), each answering in OAuth's own error format.
+     */
     public void register(RoutesConfig routes) {
         routes.before(PREFIX + "/*", OidcRoutes::headers);
-        routes.get(DISCOVERY, this::discovery);
+        routes.get(DISCOVERY, this::discovery, Access.PUBLIC);
         routes.get(PREFIX + "/jwks", ctx -> ctx.header("Cache-Control", "public, max-age=300")
-                .contentType("application/json").result(keys.published().toString()));
-        routes.get(PREFIX + "/authorize", authorization::get);
-        routes.post(PREFIX + "/authorize", authorization::post);
-        routes.get(RESUME, authorization::resume);
-        routes.post(PREFIX + "/token", this::token);
-        routes.get(PREFIX + "/userinfo", this::userInfo);
-        routes.post(PREFIX + "/userinfo", this::userInfo);
-        routes.post(PREFIX + "/revoke", this::revoke);
+                .contentType("application/json").result(keys.published().toString()), Access.PUBLIC);
+        routes.get(PREFIX + "/authorize", authorization::get, Access.PUBLIC);
+        routes.post(PREFIX + "/authorize", authorization::post, Access.PUBLIC);
+        routes.get(RESUME, authorization::resume, Access.PUBLIC);
+        routes.post(PREFIX + "/token", this::token, Access.PUBLIC);
+        routes.get(PREFIX + "/userinfo", this::userInfo, Access.PUBLIC);
+        routes.post(PREFIX + "/userinfo", this::userInfo, Access.PUBLIC);
+        routes.post(PREFIX + "/revoke", this::revoke, Access.PUBLIC);
     }
 
     /** Whether a path is the provider's (its errors are OAuth JSON, or a page at the authorization endpoint). */
