@@ -272,6 +272,31 @@ class GroupsIT {
         assertThat(get(id).at("/meta/version").asText()).isEqualTo("W/\"21\"");
     }
 
+    @Test
+    void users_who_share_groups_deleted_by_the_idp_at_the_same_time_all_leave_them() throws Exception {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 12; i++) users.add(user("gone" + i + "@example.com"));
+        List<String> groups = new ArrayList<>();
+        for (String name : List.of("G1", "G2", "G3")) groups.add(scim("POST", "/Groups", group(name, users.toArray(String[]::new)))
+                .expect(201).json().get("id").asText());
+        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (String u : users) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return scim("DELETE", "/Users/" + u, null).status();
+                }));
+            }
+            start.countDown();
+            for (Future<Integer> r : results) assertThat(r.get(30, TimeUnit.SECONDS)).isEqualTo(204);
+        }
+        for (String g : groups) {
+            assertThat(members(get(g))).isEmpty();
+            assertThat(app.count("select member_count from org_groups where id = ?", UUID.fromString(g))).isZero();
+        }
+    }
+
     /**
      * The proof that a read leaves the membership table alone: while a test transaction holds an
      * ACCESS EXCLUSIVE lock on group_members, any statement that reads it waits. The reads that
