@@ -3,6 +3,8 @@ package dev.lanyard.console;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.http.BaseUrl;
+import dev.lanyard.sso.SamlSettingsService;
+import dev.lanyard.sso.SsoService;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
@@ -26,6 +28,7 @@ import java.util.Optional;
  * GET  /console/accounts  managed accounts, their pages and manual deletion ({@link AccountsScreen})
  * GET  /console/provisioning  User provisioning: status, SCIM URL, tokens ({@link ProvisioningScreen})
  * GET  /console/provisioning/log  what the IdP sent, one request in full ({@link ProvisioningLogScreen})
+ * GET  /console/saml      SAML single sign-on settings, Test sign-in, the sign-in log ({@link SamlScreen})
  * GET  /console/setup     setup guides for Okta and Entra ID ({@link SetupScreen})
  * GET  /console/settings  the organization's settings: username change policy ({@link SettingsScreen})
  * GET  /console/password  the admin's own password ({@link PasswordScreen})
@@ -55,9 +58,11 @@ public final class ConsoleRoutes {
     private final PasswordScreen password;
     private final OperatorScreen operator;
     private final ProvisioningLogScreen provisioningLog;
+    private final SamlScreen saml;
 
     public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, OrganizationService organizations,
-                         TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl) {
+                         TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl,
+                         SamlSettingsService samlSettings, SsoService sso) {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
@@ -70,6 +75,7 @@ public final class ConsoleRoutes {
         this.password = new PasswordScreen(auth, guard);
         this.operator = new OperatorScreen(guard, auth, organizations);
         this.provisioningLog = new ProvisioningLogScreen(guard, log);
+        this.saml = new SamlScreen(guard, samlSettings, sso, accountService, baseUrl);
     }
 
     public void register(RoutesConfig routes) {
@@ -86,6 +92,7 @@ public final class ConsoleRoutes {
         password.register(routes);
         operator.register(routes);
         provisioningLog.register(routes);
+        saml.register(routes);
     }
 
     /** Whether a path belongs to the console (its errors are pages, not JSON). */
