@@ -4,6 +4,7 @@ import dev.lanyard.account.AccountService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
+import dev.lanyard.group.GroupService;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Errors;
@@ -43,7 +44,7 @@ import java.util.Optional;
 public final class App {
     /** What the routes need; built once per process (or per test class). */
     public record Services(Database database, OrganizationService organizations, TokenService tokens,
-                           AccountService accounts, OperatorCredential operator, ServerSecrets secrets,
+                           AccountService accounts, GroupService groups, OperatorCredential operator, ServerSecrets secrets,
                            AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
                            PrometheusMeterRegistry metrics, SamlSettingsService saml, SsoService sso) implements AutoCloseable {
         public static Services on(Database database) {
@@ -59,7 +60,7 @@ public final class App {
             var secrets = new ServerSecrets(tx);
             var saml = new SamlSettingsService(tx, MetadataFetcher.publicOnly());
             var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), java.time.Clock.systemUTC());
-            return new Services(database, organizations, new TokenService(tx), accounts,
+            return new Services(database, organizations, new TokenService(tx), accounts, new GroupService(tx),
                     operator, secrets, new AdminUserService(tx),
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso);
         }
@@ -75,10 +76,10 @@ public final class App {
 
     public static Javalin create(Services s, Optional<URI> publicUrl) {
         var baseUrl = new BaseUrl(publicUrl);
-        var scim = new ScimRoutes(s.accounts(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
+        var scim = new ScimRoutes(s.accounts(), s.groups(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
         var admin = new OperatorRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
-        var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.organizations(), s.tokens(), s.provisioningLog(),
+        var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
                 new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso());
         var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, (ctx, org, email) -> Optional.empty());
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);

@@ -119,15 +119,16 @@ public final class AccountService {
         }
     }
 
-    /** SCIM DELETE: disable and unlink; the account and its data stay until deleted by hand. */
-    public void deprovision(UUID orgId, UUID scimId, Precondition condition, String actor) {
-        tx.inTransaction(c -> {
+    /** SCIM DELETE: disable and unlink; the account and its data stay until deleted by hand. Returns it, disabled. */
+    public ManagedAccount deprovision(UUID orgId, UUID scimId, Precondition condition, String actor) {
+        return tx.inTransaction(c -> {
             ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
             condition.check(current.version());
             Instant now = now();
-            store.update(c, current.unlinked(AccountStatus.DISABLED, current.version() + 1, now));
+            ManagedAccount disabled = current.unlinked(AccountStatus.DISABLED, current.version() + 1, now);
+            store.update(c, disabled);
             store.event(c, orgId, current.id(), "disabled", Map.of("scimId", scimId), actor, now);
-            return null;
+            return disabled;
         });
     }
 

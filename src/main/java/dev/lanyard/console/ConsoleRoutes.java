@@ -1,6 +1,7 @@
 package dev.lanyard.console;
 
 import dev.lanyard.account.AccountService;
+import dev.lanyard.group.GroupService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.sso.SamlSettingsService;
@@ -26,6 +27,7 @@ import java.util.Optional;
  * POST /console/logout    ends the session, 303 to /console/login
  * GET  /console           the landing page (303 to /console/login without a session)
  * GET  /console/accounts  managed accounts, their pages and manual deletion ({@link AccountsScreen})
+ * GET  /console/groups    the groups the IdP pushed, with their members, read-only ({@link GroupsScreen})
  * GET  /console/provisioning  User provisioning: status, SCIM URL, tokens ({@link ProvisioningScreen})
  * GET  /console/provisioning/log  what the IdP sent, one request in full ({@link ProvisioningLogScreen})
  * GET  /console/saml      SAML single sign-on settings, Test sign-in, the sign-in log ({@link SamlScreen})
@@ -52,6 +54,7 @@ public final class ConsoleRoutes {
     private final LoginScreen login;
     private final HomeScreen home;
     private final AccountsScreen accounts;
+    private final GroupsScreen groups;
     private final ProvisioningScreen provisioning;
     private final SetupScreen setup;
     private final SettingsScreen settings;
@@ -60,7 +63,7 @@ public final class ConsoleRoutes {
     private final ProvisioningLogScreen provisioningLog;
     private final SamlScreen saml;
 
-    public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, OrganizationService organizations,
+    public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, GroupService groupService, OrganizationService organizations,
                          TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl,
                          SamlSettingsService samlSettings, SsoService sso) {
         this.auth = auth;
@@ -69,12 +72,13 @@ public final class ConsoleRoutes {
         this.login = new LoginScreen(auth, guard, cookies);
         this.home = new HomeScreen(guard);
         this.accounts = new AccountsScreen(guard, accountService, actors);
-        this.provisioning = new ProvisioningScreen(guard, organizations, tokens, baseUrl, log);
+        this.groups = new GroupsScreen(guard, groupService, actors);
+        this.provisioning = new ProvisioningScreen(guard, organizations, tokens, baseUrl, log, cookies);
         this.setup = new SetupScreen(guard, provisioning);
         this.settings = new SettingsScreen(guard, organizations);
         this.password = new PasswordScreen(auth, guard);
         this.operator = new OperatorScreen(guard, auth, organizations);
-        this.provisioningLog = new ProvisioningLogScreen(guard, log);
+        this.provisioningLog = new ProvisioningLogScreen(guard, log, tokens);
         this.saml = new SamlScreen(guard, samlSettings, sso, accountService, baseUrl);
     }
 
@@ -86,6 +90,7 @@ public final class ConsoleRoutes {
         routes.post(PREFIX + "/logout", this::logout);
         routes.get(PREFIX, home::show);
         accounts.register(routes);
+        groups.register(routes);
         provisioning.register(routes);
         setup.register(routes);
         settings.register(routes);

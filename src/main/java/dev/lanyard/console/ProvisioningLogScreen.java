@@ -3,7 +3,9 @@ package dev.lanyard.console;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.audit.ProvisioningLogEntry;
 import dev.lanyard.orgadmin.ConsoleSession;
+import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.provisioning.ScimRoutes;
+import dev.lanyard.token.TokenService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -29,7 +31,7 @@ import java.util.stream.Stream;
  * and for a failure what went wrong and what to change (the same hints as the admin API's log).
  *
  * <pre>
- * GET /console/provisioning/log?status=failures&amp;period=24h&amp;from=&amp;until=&amp;before={id}
+ * GET /console/provisioning/log?status=failures&amp;period=24h&amp;from=&amp;until=&amp;account={id}&amp;before={id}
  * GET /console/provisioning/log/{id}       one request: full path, error, the redacted body
  * </pre>
  *
@@ -46,10 +48,12 @@ final class ProvisioningLogScreen {
 
     private final SessionGuard guard;
     private final ProvisioningLog log;
+    private final TokenService tokens;
 
-    ProvisioningLogScreen(SessionGuard guard, ProvisioningLog log) {
+    ProvisioningLogScreen(SessionGuard guard, ProvisioningLog log, TokenService tokens) {
         this.guard = guard;
         this.log = log;
+        this.tokens = tokens;
     }
 
     void register(RoutesConfig routes) {
@@ -63,7 +67,8 @@ final class ProvisioningLogScreen {
         ProvisioningLogPage.Filter filter = new ProvisioningLogPage.Filter(
                 choice(ctx.queryParam("status"), ProvisioningLogPage.STATUSES),
                 choice(ctx.queryParam("period"), ProvisioningLogPage.PERIODS),
-                param(ctx, "from"), param(ctx, "until"));
+                param(ctx, "from"), param(ctx, "until"),
+                OrganizationService.parseUuid(param(ctx, "account")).map(UUID::toString).orElse(""));
         Map<String, String> errors = new LinkedHashMap<>();
         Optional<Instant> from = time(filter.from(), "from", "From", errors);
         Optional<Instant> until = time(filter.until(), "until", "Until", errors);
@@ -79,20 +84,26 @@ final class ProvisioningLogScreen {
         Optional<Instant> since = Stream.of(periodStart, from).flatMap(Optional::stream).max(Instant::compareTo);
         Optional<Long> before = id(ctx.queryParam("before"));
         // One more than a page: whether an "Older" link leads anywhere.
-        List<ProvisioningLog.Stored> found = log.list(s.get().orgId(),
-                new ProvisioningLog.Query(outcome(filter.status()), since, until, before, PAGE_SIZE + 1));
+        List<ProvisioningLog.Stored> found = log.list(s.get().orgId(), new ProvisioningLog.Query(outcome(filter.status()),
+                since, until, before, PAGE_SIZE + 1, OrganizationService.parseUuid(filter.account())));
         List<ProvisioningLog.Stored> shown = found.subList(0, Math.min(PAGE_SIZE, found.size()));
-        List<ProvisioningLogPage.Entry> entries = shown.stream().map(e -> entry(e, s.get().orgId())).toList();
+        Map<UUID, String> tokenNames = tokenNames(s.get().orgId(), shown);
+        List<ProvisioningLogPage.Entry> entries = shown.stream().map(e -> entry(e, s.get().orgId(), tokenNames)).toList();
 
         String query = query(filter);
         Optional<String> older = found.size() > PAGE_SIZE
                 ? Optional.of(PATH + "?" + query + "&before=" + shown.getLast().id()) : Optional.empty();
         Optional<String> newest = before.isPresent() ? Optional.of(PATH + "?" + query) : Optional.empty();
         boolean nothingYet = entries.isEmpty() && filter.isDefault() && before.isEmpty();
+        // A page size is not a count: say which requests these are, not how many there are in all.
         String result = entries.isEmpty()
                 ? (nothingYet ? "No requests yet." : "No requests match these filters.")
-                : entries.size() + (entries.size() == 1 ? " request" : " requests") + ", newest first"
-                        + (before.isPresent() ? " (an older page)." : ".");
+                : before.isPresent()
+                        ? "Older requests, " + entries.size() + " on this page, newest first."
+                        : (older.isPresent() ? "The newest " + entries.size() + " requests"
+                                : entries.size() == 1 ? "The only request" : "All " + entries.size() + " requests")
+                          + (filter.isDefault() ? "" : entries.size() == 1 && older.isEmpty() ? " that matches" : " that match")
+                          + ", newest first.";
         Views.render(ctx, 200, "console/provisioning_log.jte",
                 new ProvisioningLogPage(s.get(), filter, entries, errors, result, nothingYet, older, newest));
     }
@@ -105,11 +116,27 @@ final class ProvisioningLogScreen {
                 .orElseThrow(NotFoundResponse::new);
         ProvisioningLogEntry e = stored.entry();
         Views.render(ctx, 200, "console/provisioning_log_entry.jte", new ProvisioningLogPage.Detail(s.get(),
-                entry(stored, orgId), e.path(), e.query().map(ProvisioningLogScreen::decoded), e.scimType(),
-                e.requestBody().map(b -> b.toPrettyString())));
+                entry(stored, orgId, tokenNames(orgId, List.of(stored))), e.path(), e.query().map(ProvisioningLogScreen::decoded),
+                e.scimType(), e.requestBody().map(b -> b.toPrettyString()), response(e)));
     }
 
-    private static ProvisioningLogPage.Entry entry(ProvisioningLog.Stored stored, UUID orgId) {
+    /** For a failure, the SCIM error body the IdP received (RFC 7644 §3.12), rebuilt from what the log keeps. */
+    private static Optional<String> response(ProvisioningLogEntry e) {
+        if (!e.failed()) return Optional.empty();
+        var body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        body.putArray("schemas").add("urn:ietf:params:scim:api:messages:2.0:Error");
+        body.put("status", String.valueOf(e.status()));
+        e.scimType().ifPresent(t -> body.put("scimType", t));
+        e.detail().ifPresent(d -> body.put("detail", d));
+        return Optional.of(body.toPrettyString());
+    }
+
+    private Map<UUID, String> tokenNames(UUID orgId, List<ProvisioningLog.Stored> entries) {
+        return tokens.describe(orgId, entries.stream().map(e -> e.entry().subject().tokenId())
+                .flatMap(Optional::stream).distinct().toList());
+    }
+
+    private static ProvisioningLogPage.Entry entry(ProvisioningLog.Stored stored, UUID orgId, Map<UUID, String> tokenNames) {
         ProvisioningLogEntry e = stored.entry();
         String base = ScimRoutes.PREFIX + orgId;
         String path = e.path().startsWith(base) ? e.path().substring(base.length()) : e.path();
@@ -117,7 +144,9 @@ final class ProvisioningLogScreen {
         String status = statusText(e.status());
         return new ProvisioningLogPage.Entry(PATH + "/" + stored.id(), e.at(), e.method(),
                 request, client(e.client()), status, e.failed(), duration(e.durationMs()),
-                e.failed() ? Optional.of(e.detail().orElse(status)) : Optional.empty(), e.hint());
+                e.failed() ? Optional.of(e.detail().orElse(status)) : Optional.empty(), e.hint(),
+                e.subject().userName(), e.subject().accountId().map(id -> AccountsScreen.PATH + "/" + id),
+                e.subject().tokenId().map(id -> tokenNames.getOrDefault(id, "a token that no longer exists")));
     }
 
     /** "400 Bad Request". */
@@ -179,7 +208,8 @@ final class ProvisioningLogScreen {
 
     /** The filters as a query string, for the page links. */
     private static String query(ProvisioningLogPage.Filter f) {
-        return "status=" + enc(f.status()) + "&period=" + enc(f.period()) + "&from=" + enc(f.from()) + "&until=" + enc(f.until());
+        return "status=" + enc(f.status()) + "&period=" + enc(f.period()) + "&from=" + enc(f.from()) + "&until=" + enc(f.until())
+                + (f.account().isEmpty() ? "" : "&account=" + enc(f.account()));
     }
 
     /** A select's value if it is one of its choices, else "" (the first choice, no filter). */

@@ -15,13 +15,17 @@ public record ProvisioningPage(ConsoleSession session, boolean enabled, String s
                                Optional<String> notice, ActivityChart activity) {
 
     /** A token as listed: never its secret. */
-    public record Token(String id, String label, String createdBy, String createdAt, String lastUsedAt) {}
+    public record Token(String id, String label, String prefix, String createdBy, String createdAt, String lastUsedAt) {}
 
     /** The Manage form: the Enable checkbox and Save. */
     public record Manage(ConsoleSession session, boolean enabled) {}
 
-    /** The one page that shows a new token's secret. */
-    public record Issued(ConsoleSession session, String scimUrl, String label, String secret, int otherActiveTokens) {}
+    /**
+     * The one page that shows a new token's secret: {@code secret} is empty when it was already
+     * shown (a reload, Back); {@code guideHref} leads back to the setup guide the button was on.
+     */
+    public record Issued(ConsoleSession session, String scimUrl, String label, String prefix, Optional<String> secret,
+                         int otherActiveTokens, Optional<String> guideHref, Optional<String> guideName) {}
 
     /** Are you sure? before revoking a token. */
     public record ConfirmRevoke(ConsoleSession session, Token token) {}

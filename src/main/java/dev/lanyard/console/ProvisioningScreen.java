@@ -24,7 +24,8 @@ import java.util.UUID;
  * GET  /console/provisioning?range=7d               status, activity chart (24h or 7d), SCIM URL, tokens, "Generate token"
  * GET  /console/provisioning/manage                 the "Enable" checkbox and "Save"
  * POST /console/provisioning/manage                 saves (CSRF), 303 back with a message
- * POST /console/provisioning/tokens                 issues a token (CSRF); the answer shows it once
+ * POST /console/provisioning/tokens                 issues a token (CSRF), 303 to its one-time view
+ * GET  /console/provisioning/tokens/{id}            shows the new token once; later "already shown"
  * GET  /console/provisioning/tokens/{id}/revoke     confirmation
  * POST /console/provisioning/tokens/{id}/revoke     revokes (CSRF), 303 back
  * </pre>
@@ -39,9 +40,11 @@ final class ProvisioningScreen {
     private final TokenService tokens;
     private final BaseUrl baseUrl;
     private final ProvisioningLog log;
+    private final ConsoleCookies cookies;
 
     ProvisioningScreen(SessionGuard guard, OrganizationService organizations, TokenService tokens, BaseUrl baseUrl,
-                       ProvisioningLog log) {
+                       ProvisioningLog log, ConsoleCookies cookies) {
+        this.cookies = cookies;
         this.guard = guard;
         this.organizations = organizations;
         this.tokens = tokens;
@@ -54,6 +57,7 @@ final class ProvisioningScreen {
         routes.get(PATH + "/manage", this::manage);
         routes.post(PATH + "/manage", this::save);
         routes.post(PATH + "/tokens", this::generate);
+        routes.get(PATH + "/tokens/{id}", this::issued);
         routes.get(PATH + "/tokens/{id}/revoke", this::confirmRevoke);
         routes.post(PATH + "/tokens/{id}/revoke", this::revoke);
     }
@@ -98,11 +102,42 @@ final class ProvisioningScreen {
         if (s.isEmpty()) return;
         SessionGuard.checkCsrf(ctx, s.get());
         String label = Optional.ofNullable(ctx.formParam("label")).orElse("").strip();
-        int others = tokens.listActive(s.get().orgId()).size();
         ProvisioningToken.Issued issued = tokens.issue(s.get().orgId(), label, s.get().email());
-        // The only answer that ever carries the secret; no-store (set for all console pages) keeps it out of caches.
-        Views.render(ctx, 200, "console/provisioning_token.jte",
-                new ProvisioningPage.Issued(s.get(), scimUrl(ctx, s.get()), label, issued.secret(), others));
+        // Post/Redirect/Get: the secret rides to the one-time view in a cookie for that path only,
+        // so reloading or going Back never posts again (no second token) and never shows it twice.
+        String view = PATH + "/tokens/" + issued.token().id();
+        cookies.setForPath(ctx, ConsoleCookies.NEW_TOKEN, issued.secret(), view, ConsoleCookies.NEW_TOKEN_SECONDS);
+        ctx.redirect(view + guide(ctx.formParam("guide")).map(g -> "?guide=" + g).orElse(""), HttpStatus.SEE_OTHER);
+    }
+
+    /**
+     * The new token, once: only with the cookie the POST set, and only if it holds this token's
+     * secret (the hash must match). The page clears the cookie; without it, "already shown".
+     */
+    private void issued(Context ctx) {
+        Optional<ConsoleSession> s = session(ctx);
+        if (s.isEmpty()) return;
+        ProvisioningToken token = OrganizationService.parseUuid(ctx.pathParam("id"))
+                .flatMap(id -> tokens.findActive(s.get().orgId(), id)).orElseThrow(NotFoundResponse::new);
+        String view = PATH + "/tokens/" + token.id();
+        String secret = ctx.cookie(ConsoleCookies.NEW_TOKEN);
+        boolean fresh = tokens.isSecretOf(s.get().orgId(), token.id(), secret);
+        if (secret != null) cookies.setForPath(ctx, ConsoleCookies.NEW_TOKEN, "", view, 0);
+        int others = tokens.listActive(s.get().orgId()).size() - 1;
+        Optional<String> guide = guide(ctx.queryParam("guide"));
+        // no-store (set for all console pages) keeps the one answer with the secret out of caches.
+        Views.render(ctx, 200, "console/provisioning_token.jte", new ProvisioningPage.Issued(s.get(), scimUrl(ctx, s.get()),
+                label(token), token.shownPrefix(), fresh ? Optional.of(secret) : Optional.empty(), others,
+                guide.map(g -> SetupScreen.PATH + "/" + g), guide.map(SetupScreen::idpName)));
+    }
+
+    /** The setup guide a "Generate token for ..." button came from, so the token page leads back to it. */
+    private static Optional<String> guide(String value) {
+        return value != null && SetupScreen.GUIDES.contains(value) ? Optional.of(value) : Optional.empty();
+    }
+
+    private static String label(ProvisioningToken t) {
+        return t.label().isEmpty() ? "(no label)" : t.label();
     }
 
     private void confirmRevoke(Context ctx) {
@@ -126,7 +161,7 @@ final class ProvisioningScreen {
 
     private List<ProvisioningPage.Token> list(ConsoleSession s) {
         return tokens.listActive(s.orgId()).stream()
-                .map(t -> new ProvisioningPage.Token(t.id().toString(), t.label().isEmpty() ? "(no label)" : t.label(),
+                .map(t -> new ProvisioningPage.Token(t.id().toString(), label(t), t.shownPrefix(),
                         t.createdBy().isEmpty() ? "unknown" : t.createdBy(), Times.text(t.createdAt()), t.lastUsedAt().map(Times::text).orElse("never")))
                 .toList();
     }

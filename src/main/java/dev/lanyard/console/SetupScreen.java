@@ -17,10 +17,16 @@ import java.util.Optional;
  * </pre>
  *
  * The token itself cannot be shown here (only its hash is kept); each guide carries a "Generate
- * token" form that posts to User provisioning, whose answer shows the new secret once.
+ * token" form that posts to User provisioning; its one-time view shows the new secret and leads back here.
  */
 final class SetupScreen {
     static final String PATH = ConsoleRoutes.PREFIX + "/setup";
+    /** The guides, by the last segment of their path. */
+    static final java.util.List<String> GUIDES = java.util.List.of("okta", "entra");
+
+    static String idpName(String guide) {
+        return guide.equals("okta") ? "Okta" : "Microsoft Entra ID";
+    }
 
     private final SessionGuard guard;
     private final ProvisioningScreen provisioning;

@@ -44,6 +44,7 @@ final class ScimAuth {
             throw unauthorized("the bearer token is not valid for this SCIM URL; use the SCIM URL shown next to the token");
         }
         ctx.attribute(ORG_ATTRIBUTE, holder.get().orgId().toString());
+        ctx.attribute(ProvisioningLogCapture.TOKEN_ATTRIBUTE, holder.get().tokenId());
         if (!holder.get().provisioningEnabled()) {
             throw new ForbiddenException("user provisioning is disabled for this organization; an admin can enable it "
                     + "under Organization > User provisioning (or: bin/lanyard provisioning enable ORG)");

@@ -6,24 +6,29 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /** SQL for provisioning_tokens and operator_credentials. */
 final class TokenStore {
-    private static final String COLUMNS = "id, org_id, label, created_by, created_at, last_used_at";
+    private static final String COLUMNS = "id, org_id, label, created_by, created_at, last_used_at, prefix";
 
     void insert(Connection c, ProvisioningToken t, byte[] secretHash) throws SQLException {
-        Sql.update(c, "insert into provisioning_tokens (id, org_id, label, created_by, secret_hash, created_at) "
-                + "values (?, ?, ?, ?, ?, ?)", t.id(), t.orgId(), t.label(), t.createdBy(), secretHash, t.createdAt());
+        Sql.update(c, "insert into provisioning_tokens (id, org_id, label, created_by, secret_hash, created_at, prefix) "
+                + "values (?, ?, ?, ?, ?, ?, ?)", t.id(), t.orgId(), t.label(), t.createdBy(), secretHash, t.createdAt(), t.prefix());
     }
 
     List<ProvisioningToken> listActive(Connection c, UUID orgId) throws SQLException {
         return Sql.list(c, "select " + COLUMNS + " from provisioning_tokens where org_id = ? and revoked_at is null order by created_at",
                 TokenStore::map, orgId);
+    }
+
+    /** The organization's tokens with these ids, revoked ones too (the log and history outlive them). */
+    List<ProvisioningToken> findAll(Connection c, UUID orgId, Collection<UUID> ids) throws SQLException {
+        if (ids.isEmpty()) return List.of();
+        return Sql.list(c, "select " + COLUMNS + " from provisioning_tokens where org_id = ? and id = any(?)",
+                TokenStore::map, orgId, c.createArrayOf("uuid", ids.toArray()));
     }
 
     boolean revoke(Connection c, UUID orgId, UUID tokenId) throws SQLException {
@@ -46,16 +51,6 @@ final class TokenStore {
                 + "and (last_used_at is null or last_used_at < now() - interval '1 minute')", tokenId);
     }
 
-    /** The labels of the organization's tokens among {@code ids} (revoked ones too: history names them). */
-    Map<UUID, String> labels(Connection c, UUID orgId, Collection<UUID> ids) throws SQLException {
-        Map<UUID, String> labels = new HashMap<>();
-        for (Object[] row : Sql.list(c, "select id, label from provisioning_tokens where org_id = ? and id = any(?)",
-                rs -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2)}, orgId, c.createArrayOf("uuid", ids.toArray()))) {
-            labels.put((UUID) row[0], (String) row[1]);
-        }
-        return labels;
-    }
-
     void insertOperator(Connection c, UUID id, byte[] secretHash) throws SQLException {
         Sql.update(c, "insert into operator_credentials (id, secret_hash) values (?, ?)", id, secretHash);
     }
@@ -66,6 +61,7 @@ final class TokenStore {
 
     private static ProvisioningToken map(ResultSet rs) throws SQLException {
         return new ProvisioningToken(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class),
-                rs.getString("label"), rs.getString("created_by"), Sql.instant(rs, "created_at"), Sql.optionalInstant(rs, "last_used_at"));
+                rs.getString("label"), rs.getString("created_by"), Sql.instant(rs, "created_at"), Sql.optionalInstant(rs, "last_used_at"),
+                rs.getString("prefix"));
     }
 }

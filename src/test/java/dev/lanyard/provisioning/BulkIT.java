@@ -215,10 +215,10 @@ class BulkIT {
     }
 
     @Test
-    void an_unknown_method_or_a_path_other_than_Users_fails_only_that_operation_with_400() {
+    void an_unknown_method_or_a_path_other_than_Users_or_Groups_fails_only_that_operation_with_400() {
         JsonNode results = bulk(null,
                 op("GET", "/Users"),
-                post("g", user("grp@example.com")).put("path", "/Groups"),
+                post("g", user("grp@example.com")).put("path", "/Roles"),
                 op("PUT", "/Users").set("data", user("x@example.com")),
                 post("h", user("h@example.com")).put("path", "/Users/abc"),
                 op("POST", "/Users").set("data", user("nobulkid@example.com")),

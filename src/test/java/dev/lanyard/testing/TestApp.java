@@ -109,6 +109,18 @@ public final class TestApp implements AutoCloseable {
         }
     }
 
+    /** The first column of the first row of a query, as text (null when there is no row). */
+    public String queryString(String sql, Object... params) {
+        try (var c = database.dataSource().getConnection(); var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Runs a statement on the app's database (test fixtures that HTTP would make slow). */
     public void execute(String sql, Object... params) {
         try (var c = database.dataSource().getConnection(); var ps = c.prepareStatement(sql)) {
