@@ -5,6 +5,7 @@ import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
 import dev.lanyard.group.GroupService;
+import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Errors;
@@ -105,12 +106,15 @@ public final class App {
             });
 
             config.routes.before(RequestIds::assign);
-            config.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
+            // Health and metrics answer anybody (load balancers, Prometheus); every other rule is
+            // declared by the area that registers the route (SCIM, console, the operator's API).
+            config.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"), Access.PUBLIC);
             config.routes.get("/readyz", ctx -> {
                 boolean up = s.database().isReachable();
                 ctx.status(up ? 200 : 503).contentType("text/plain").result(up ? "ready\n" : "database unreachable\n");
-            });
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(s.metrics().scrape()));
+            }, Access.PUBLIC);
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(s.metrics().scrape()),
+                    Access.PUBLIC);
             scim.register(config.routes);
             admin.register(config.routes);
             provisioningLogRoutes.register(config.routes);

@@ -70,25 +70,30 @@ public final class ConsoleRoutes {
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
         this.login = new LoginScreen(auth, guard, cookies);
-        this.home = new HomeScreen(guard);
-        this.accounts = new AccountsScreen(guard, accountService, actors);
-        this.groups = new GroupsScreen(guard, groupService, actors);
-        this.provisioning = new ProvisioningScreen(guard, organizations, tokens, baseUrl, log, cookies);
-        this.setup = new SetupScreen(guard, provisioning);
-        this.settings = new SettingsScreen(guard, organizations);
-        this.password = new PasswordScreen(auth, guard);
-        this.operator = new OperatorScreen(guard, auth, organizations);
-        this.provisioningLog = new ProvisioningLogScreen(guard, log, tokens);
-        this.saml = new SamlScreen(guard, samlSettings, sso, accountService, baseUrl);
+        this.home = new HomeScreen();
+        this.accounts = new AccountsScreen(accountService, actors);
+        this.groups = new GroupsScreen(groupService, actors);
+        this.provisioning = new ProvisioningScreen(organizations, tokens, baseUrl, log, cookies);
+        this.setup = new SetupScreen(provisioning);
+        this.settings = new SettingsScreen(organizations);
+        this.password = new PasswordScreen(auth);
+        this.operator = new OperatorScreen(auth, organizations);
+        this.provisioningLog = new ProvisioningLogScreen(log, tokens);
+        this.saml = new SamlScreen(samlSettings, sso, accountService, baseUrl);
     }
 
-    public void register(RoutesConfig routes) {
-        routes.before(PREFIX, ConsoleRoutes::headers);
-        routes.before(PREFIX + "/*", ConsoleRoutes::headers);
+    /**
+     * Every console route, each with its access rule ({@link ConsoleRouter}): the screens get the
+     * router, never Javalin's routes, so none can register a route without one.
+     */
+    public void register(RoutesConfig config) {
+        config.before(PREFIX, ConsoleRoutes::headers);
+        config.before(PREFIX + "/*", ConsoleRoutes::headers);
+        var routes = new ConsoleRouter(config, guard);
         Assets.register(routes);
         login.register(routes);
-        routes.post(PREFIX + "/logout", this::logout);
-        routes.get(PREFIX, home::show);
+        routes.signOut(PREFIX + "/logout", this::logout);
+        home.register(routes);
         accounts.register(routes);
         groups.register(routes);
         provisioning.register(routes);
@@ -110,12 +115,8 @@ public final class ConsoleRoutes {
         Views.render(ctx, status, "console/error.jte", ErrorPage.forStatus(status, detail));
     }
 
-    private void logout(Context ctx) {
-        Optional<ConsoleSession> session = guard.current(ctx);
-        if (session.isPresent()) {
-            SessionGuard.checkCsrf(ctx, session.get());
-            auth.signOut(ctx.cookie(ConsoleCookies.SESSION));
-        }
+    private void logout(Context ctx, Optional<ConsoleSession> session) {
+        if (session.isPresent()) auth.signOut(ctx.cookie(ConsoleCookies.SESSION));
         cookies.clear(ctx, ConsoleCookies.SESSION);
         ctx.redirect(PREFIX + "/login", HttpStatus.SEE_OTHER);
     }

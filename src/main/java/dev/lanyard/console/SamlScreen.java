@@ -3,13 +3,13 @@ package dev.lanyard.console;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.domain.DomainException;
+import dev.lanyard.http.Access;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.sso.Refusal;
 import dev.lanyard.sso.SamlSettingsService;
 import dev.lanyard.sso.SignInLogEntry;
 import dev.lanyard.sso.SpValues;
 import dev.lanyard.sso.SsoService;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
@@ -48,96 +48,81 @@ final class SamlScreen {
     static final String PATH = ConsoleRoutes.PREFIX + "/saml";
     private static final int PAGE_SIZE = 50;
 
-    private final SessionGuard guard;
     private final SamlSettingsService saml;
     private final SsoService sso;
     private final AccountService accounts;
     private final BaseUrl baseUrl;
 
-    SamlScreen(SessionGuard guard, SamlSettingsService saml, SsoService sso, AccountService accounts, BaseUrl baseUrl) {
-        this.guard = guard;
+    SamlScreen(SamlSettingsService saml, SsoService sso, AccountService accounts, BaseUrl baseUrl) {
         this.saml = saml;
         this.sso = sso;
         this.accounts = accounts;
         this.baseUrl = baseUrl;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get(PATH, ctx -> show(ctx, Optional.empty()));
-        routes.post(PATH + "/idp", ctx -> act(ctx, s -> saml.change(s.orgId(), new SamlSettingsService.Change(Optional.empty(),
+    void register(ConsoleRouter routes) {
+        Access org = Access.CONSOLE_ORGANIZATION;
+        routes.get(PATH, org, (ctx, s) -> show(ctx, s, Optional.empty()));
+        routes.post(PATH + "/idp", org, (ctx, session) -> act(ctx, session, s -> saml.change(s.orgId(), new SamlSettingsService.Change(Optional.empty(),
                 Optional.of(form(ctx, "idpEntityId")), Optional.of(form(ctx, "ssoUrl")), Optional.empty(), Optional.empty(), Optional.empty()))));
-        routes.post(PATH + "/metadata", ctx -> act(ctx, s -> saml.importMetadata(s.orgId(), metadata(ctx))));
-        routes.post(PATH + "/metadata-url", ctx -> act(ctx, s -> saml.importMetadataFrom(s.orgId(), form(ctx, "url"))));
-        routes.post(PATH + "/certificates", ctx -> act(ctx, s -> saml.addCertificate(s.orgId(), form(ctx, "pem"))));
-        routes.post(PATH + "/certificates/{id}/remove", ctx -> act(ctx, s -> saml.removeCertificate(s.orgId(),
+        routes.post(PATH + "/metadata", org, (ctx, session) -> act(ctx, session, s -> saml.importMetadata(s.orgId(), metadata(ctx))));
+        routes.post(PATH + "/metadata-url", org, (ctx, session) -> act(ctx, session, s -> saml.importMetadataFrom(s.orgId(), form(ctx, "url"))));
+        routes.post(PATH + "/certificates", org, (ctx, session) -> act(ctx, session, s -> saml.addCertificate(s.orgId(), form(ctx, "pem"))));
+        routes.post(PATH + "/certificates/{id}/remove", org, (ctx, session) -> act(ctx, session, s -> saml.removeCertificate(s.orgId(),
                 parseUuid(ctx.pathParam("id")))));
-        routes.post(PATH + "/options", ctx -> act(ctx, s -> saml.change(s.orgId(), new SamlSettingsService.Change(
+        routes.post(PATH + "/options", org, (ctx, session) -> act(ctx, session, s -> saml.change(s.orgId(), new SamlSettingsService.Change(
                 Optional.of(ctx.formParam("enabled") != null), Optional.empty(), Optional.empty(),
                 Optional.of(ctx.formParam("allowSha1") != null), Optional.of(form(ctx, "matchAttribute")), Optional.empty()))));
-        routes.post(PATH + "/test", this::test);
-        routes.get(PATH + "/test/{id}", this::testResult);
-        routes.get(PATH + "/log", this::log);
-        routes.get(ConsoleRoutes.PREFIX + "/setup/okta-saml", ctx -> guide(ctx, "console/setup_okta_saml.jte"));
-        routes.get(ConsoleRoutes.PREFIX + "/setup/entra-saml", ctx -> guide(ctx, "console/setup_entra_saml.jte"));
+        routes.post(PATH + "/test", org, this::test);
+        routes.get(PATH + "/test/{id}", org, this::testResult);
+        routes.get(PATH + "/log", org, this::log);
+        routes.get(ConsoleRoutes.PREFIX + "/setup/okta-saml", org, (ctx, s) -> guide(ctx, s, "console/setup_okta_saml.jte"));
+        routes.get(ConsoleRoutes.PREFIX + "/setup/entra-saml", org, (ctx, s) -> guide(ctx, s, "console/setup_entra_saml.jte"));
     }
 
-    private void show(Context ctx, Optional<String> error) {
-        Optional<ConsoleSession> s = guard.signedIn(ctx);
-        if (s.isEmpty()) return;
+    private void show(Context ctx, ConsoleSession s, Optional<String> error) {
         Optional<String> notice = "saved".equals(ctx.queryParam("done")) ? Optional.of("Settings saved.") : Optional.empty();
         Views.render(ctx, error.isPresent() ? 400 : 200, "console/saml.jte",
-                new SamlPage(s.get(), saml.get(s.get().orgId()), sp(ctx, s.get()), notice, error));
+                new SamlPage(s, saml.get(s.orgId()), sp(ctx, s), notice, error));
     }
 
     /** A SAML setup guide with this organization's SP values filled in. */
-    private void guide(Context ctx, String template) {
-        Optional<ConsoleSession> s = guard.signedIn(ctx);
-        if (s.isEmpty()) return;
-        Views.render(ctx, 200, template, new SamlPage(s.get(), saml.get(s.get().orgId()), sp(ctx, s.get()), Optional.empty(), Optional.empty()));
+    private void guide(Context ctx, ConsoleSession s, String template) {
+        Views.render(ctx, 200, template, new SamlPage(s, saml.get(s.orgId()), sp(ctx, s), Optional.empty(), Optional.empty()));
     }
 
-    /** Runs a change; a refusal re-renders the page with the reason (400), nothing changed. */
-    private void act(Context ctx, java.util.function.Consumer<ConsoleSession> change) {
-        Optional<ConsoleSession> s = guard.signedIn(ctx);
-        if (s.isEmpty()) return;
-        SessionGuard.checkCsrf(ctx, s.get());
+    /** Runs a change (the router checked the session and its CSRF token); a refusal re-renders the page with the reason (400), nothing changed. */
+    private void act(Context ctx, ConsoleSession s, java.util.function.Consumer<ConsoleSession> change) {
         try {
-            change.accept(s.get());
+            change.accept(s);
         } catch (DomainException e) {
-            show(ctx, Optional.of(e.getMessage()));
+            show(ctx, s, Optional.of(e.getMessage()));
             return;
         }
         ctx.redirect(PATH + "?done=saved", HttpStatus.SEE_OTHER);
     }
 
-    private void test(Context ctx) {
-        Optional<ConsoleSession> s = guard.signedIn(ctx);
-        if (s.isEmpty()) return;
-        SessionGuard.checkCsrf(ctx, s.get());
+    private void test(Context ctx, ConsoleSession s) {
         try {
-            ctx.redirect(sso.startTest(s.get().orgId(), sp(ctx, s.get())), HttpStatus.SEE_OTHER);
+            ctx.redirect(sso.startTest(s.orgId(), sp(ctx, s)), HttpStatus.SEE_OTHER);
         } catch (Refusal r) {
-            show(ctx, Optional.of(r.detail()));
+            show(ctx, s, Optional.of(r.detail()));
         }
     }
 
-    private void testResult(Context ctx) {
-        Optional<ConsoleSession> s = guard.signedIn(ctx);
-        if (s.isEmpty()) return;
+    private void testResult(Context ctx, ConsoleSession s) {
         long id;
         try {
             id = Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
             throw new NotFoundResponse();
         }
-        SignInLogEntry entry = sso.logEntry(s.get().orgId(), id).filter(e -> e.flow().equals("test")).orElseThrow(NotFoundResponse::new);
-        Optional<String> account = entry.accountId().flatMap(a -> accounts.find(s.get().orgId(), a)).map(a -> a.email() + " (" + a.status().dbValue() + ")");
-        Views.render(ctx, 200, "console/saml_test.jte", new SamlPage.Test(s.get(), entry, Times.text(entry.at()), account));
+        SignInLogEntry entry = sso.logEntry(s.orgId(), id).filter(e -> e.flow().equals("test")).orElseThrow(NotFoundResponse::new);
+        Optional<String> account = entry.accountId().flatMap(a -> accounts.find(s.orgId(), a)).map(a -> a.email() + " (" + a.status().dbValue() + ")");
+        Views.render(ctx, 200, "console/saml_test.jte", new SamlPage.Test(s, entry, Times.text(entry.at()), account));
     }
 
-    private void log(Context ctx) {
-        Optional<ConsoleSession> s = guard.signedIn(ctx);
-        if (s.isEmpty()) return;
+    private void log(Context ctx, ConsoleSession s) {
         String outcome = choice(ctx.queryParam("outcome"), SamlPage.Log.OUTCOMES);
         String period = choice(ctx.queryParam("period"), SamlPage.Log.PERIODS);
         String q = Optional.ofNullable(ctx.queryParam("q")).map(String::strip).orElse("");
@@ -159,12 +144,12 @@ final class SamlScreen {
         } catch (NumberFormatException e) {
             before = Optional.empty();
         }
-        List<SignInLogEntry> rows = sso.log(s.get().orgId(), success, Optional.of(q), since, before, PAGE_SIZE + 1);
+        List<SignInLogEntry> rows = sso.log(s.orgId(), success, Optional.of(q), since, before, PAGE_SIZE + 1);
         List<SamlPage.Entry> entries = rows.stream().limit(PAGE_SIZE).map(e -> new SamlPage.Entry(String.valueOf(e.id()),
                 Times.text(e.at()), e.flow(), e.success(), e.reason(), e.detail(), e.hint(), e.nameId())).toList();
         Optional<String> older = rows.size() > PAGE_SIZE ? Optional.of(PATH + "/log?outcome=" + enc(outcome) + "&period=" + enc(period)
                 + "&q=" + enc(q) + "&before=" + rows.get(PAGE_SIZE - 1).id()) : Optional.empty();
-        Views.render(ctx, 200, "console/saml_log.jte", new SamlPage.Log(s.get(), entries, outcome, period, q, older));
+        Views.render(ctx, 200, "console/saml_log.jte", new SamlPage.Log(s, entries, outcome, period, q, older));
     }
 
     private SpValues sp(Context ctx, ConsoleSession s) {
