@@ -2,13 +2,12 @@ package dev.lanyard.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lanyard.account.AccountService;
 import dev.lanyard.account.AccountStatus;
 import dev.lanyard.group.Group;
 import dev.lanyard.group.GroupEvent;
 import dev.lanyard.group.GroupService;
+import dev.lanyard.http.Access;
 import dev.lanyard.orgadmin.ConsoleSession;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 
@@ -36,38 +35,32 @@ final class GroupsScreen {
     private static final int HISTORY = 50;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SessionGuard guard;
     private final GroupService groups;
     private final ActorNames actors;
 
-    GroupsScreen(SessionGuard guard, GroupService groups, ActorNames actors) {
-        this.guard = guard;
+    GroupsScreen(GroupService groups, ActorNames actors) {
         this.groups = groups;
         this.actors = actors;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get(PATH, this::list);
-        routes.get(PATH + "/{id}", this::detail);
+    void register(ConsoleRouter routes) {
+        routes.get(PATH, Access.CONSOLE_ORGANIZATION, this::list);
+        routes.get(PATH + "/{id}", Access.CONSOLE_ORGANIZATION, this::detail);
     }
 
-    private void list(Context ctx) {
-        Optional<ConsoleSession> s = guard.signedIn(ctx);
-        if (s.isEmpty()) return;
+    private void list(Context ctx, ConsoleSession s) {
         Optional<UUID> after = parseId(ctx.queryParam("after"));
-        GroupService.BrowsePage page = groups.browse(s.get().orgId(), after, PAGE_SIZE);
+        GroupService.BrowsePage page = groups.browse(s.orgId(), after, PAGE_SIZE);
         List<GroupsPage.Row> rows = page.groups().stream()
                 .map(g -> new GroupsPage.Row(PATH + "/" + g.id(), g.displayName(), g.externalId().orElse(""), g.memberCount(),
                         g.updatedAt()))
                 .toList();
-        Views.render(ctx, 200, "console/groups.jte", new GroupsPage(s.get(), rows,
+        Views.render(ctx, 200, "console/groups.jte", new GroupsPage(s, rows,
                 page.next().map(id -> PATH + "?after=" + id), after.isPresent() ? Optional.of(PATH) : Optional.empty()));
     }
 
-    private void detail(Context ctx) {
-        Optional<ConsoleSession> s = guard.signedIn(ctx);
-        if (s.isEmpty()) return;
-        UUID orgId = s.get().orgId();
+    private void detail(Context ctx, ConsoleSession s) {
+        UUID orgId = s.orgId();
         Group g = parseId(ctx.pathParam("id")).flatMap(id -> groups.find(orgId, id)).orElseThrow(NotFoundResponse::new);
         Optional<UUID> after = parseId(ctx.queryParam("after"));
         GroupService.MemberPage members = groups.memberAccounts(orgId, g.id(), after, PAGE_SIZE);
@@ -80,7 +73,7 @@ final class GroupsScreen {
         List<GroupsPage.Event> history = new ArrayList<>();
         for (GroupEvent e : events) history.add(new GroupsPage.Event(e.kind(), note(e), e.at(), who.getOrDefault(e.actor(), e.actor())));
         String self = PATH + "/" + g.id();
-        Views.render(ctx, 200, "console/groups_detail.jte", new GroupsPage.Detail(s.get(), g.displayName(), g.id().toString(),
+        Views.render(ctx, 200, "console/groups_detail.jte", new GroupsPage.Detail(s, g.displayName(), g.id().toString(),
                 g.externalId().orElse(""), g.memberCount(), g.createdAt(), g.updatedAt(), rows,
                 members.next().map(id -> self + "?after=" + id), after.isPresent() ? Optional.of(self) : Optional.empty(), history));
     }
