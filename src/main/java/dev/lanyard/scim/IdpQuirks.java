@@ -168,12 +168,16 @@ final class IdpQuirks {
             "([A-Za-z][\\w:.$-]*)\\[([^\\[\\]]+)]\\.([A-Za-z][\\w$-]*)\\s+(?i:(eq|ne|co|sw|ew|gt|ge|lt|le)\\s+(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s()\\[\\]]+)|(pr))");
 
     /**
-     * {@code externalId eq jyoung}, {@code meta.Created gt 2015-10-10T14:38:21.86-07:00}: unquoted
-     * strings in Microsoft's documentation and legacy Postman suite (idp-clients.md b.1, b.2).
-     * Any bare value that is not true, false, null or a number is taken as a string.
+     * {@code externalId eq jyoung}, {@code meta.Created gt 2015-10-10T14:38:21.86-07:00},
+     * {@code emails.Value co example.com}: unquoted strings in Microsoft's documentation and its
+     * legacy Postman suite ({@value #ENTRA_SCIM_DOC}; the Postman collection in
+     * https://github.com/AzureAD/SCIMReferenceCode). Only those shapes: a bare value of letters,
+     * digits and {@code . _ @ : + -}, which is not true, false, null or a number, is taken as a
+     * string. A value with a quote, a bracket or any other character is not guessed at
+     * ({@code userName eq a"} stays an error).
      */
     private static final Pattern BARE_VALUE = Pattern.compile(
-            "(?i)(\\s(?:eq|ne|co|sw|ew|gt|ge|lt|le)\\s+)([^\"\\s()\\[\\]][^\\s()\\[\\]]*)");
+            "(?i)(\\s(?:eq|ne|co|sw|ew|gt|ge|lt|le)\\s+)([\\w.@:+-]+)(?=$|[\\s)\\]])");
     private static final Pattern LITERAL = Pattern.compile("(?i)true|false|null|-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
 
     /** Filter forms IdPs send, rewritten into the RFC 7644 grammar; anything else unchanged. */
