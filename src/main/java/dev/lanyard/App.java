@@ -6,8 +6,10 @@ import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
+import dev.lanyard.http.BelowRouterErrors;
 import dev.lanyard.http.Errors;
 import dev.lanyard.http.Json;
+import dev.lanyard.http.QueryEncoding;
 import dev.lanyard.http.RequestIds;
 import dev.lanyard.operator.OperatorRoutes;
 import dev.lanyard.operator.ProvisioningLogRoutes;
@@ -90,9 +92,12 @@ public final class App {
                 var graceful = new GracefulHandler();
                 graceful.setHandler(server.getHandler());
                 server.setHandler(graceful);
+                // 414, 431 and malformed requests that never reach the router answer in our shapes too.
+                server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns));
             });
 
             config.routes.before(RequestIds::assign);
+            config.routes.before(QueryEncoding::check);
             config.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
             config.routes.get("/readyz", ctx -> {
                 boolean up = s.database().isReachable();

@@ -6,6 +6,7 @@ import dev.lanyard.account.AccountService;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.token.TokenService;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.HandlerType;
 
 import java.util.List;
 
@@ -31,25 +32,26 @@ public final class ScimRoutes {
 
     public void register(RoutesConfig routes) {
         String base = PREFIX + "{orgId}";
-        routes.get(base + "/Users", users::list);
-        routes.post(base + "/Users", users::create);
-        routes.post(base + "/Users/.search", users::searchByPost);
-        routes.post(base + "/.search", users::searchByPost);  // Users are the only resource type
-        routes.get(base + "/Users/{id}", users::get);
-        routes.put(base + "/Users/{id}", users::replace);
-        routes.patch(base + "/Users/{id}", users::patch);
-        routes.delete(base + "/Users/{id}", users::delete);
-        routes.post(base + "/Bulk", bulk::bulk);
+        Endpoints on = new Endpoints(routes);
+        on.add(HandlerType.GET, base + "/Users", users::list);
+        on.add(HandlerType.POST, base + "/Users", users::create);
+        on.add(HandlerType.POST, base + "/Users/.search", users::searchByPost);
+        on.add(HandlerType.POST, base + "/.search", users::searchByPost);  // Users are the only resource type
+        on.add(HandlerType.GET, base + "/Users/{id}", users::get);
+        on.add(HandlerType.PUT, base + "/Users/{id}", users::replace);
+        on.add(HandlerType.PATCH, base + "/Users/{id}", users::patch);
+        on.add(HandlerType.DELETE, base + "/Users/{id}", users::delete);
+        on.add(HandlerType.POST, base + "/Bulk", bulk::bulk);
 
         // Okta's "Test API Credentials" also lists Groups. Lanyard has no groups yet, so the
         // truthful answer is an empty list; creating one is refused, and /ResourceTypes does not
         // offer Groups, so clients that read discovery do not try.
-        routes.get(base + "/Groups", ctx -> {
+        on.add(HandlerType.GET, base + "/Groups", ctx -> {
             auth.require(ctx);
             ObjectNode empty = ScimResponses.listResponse(0, 1, List.of());
             ScimResponses.json(ctx, 200, empty);
         });
-        routes.post(base + "/Groups", ctx -> {
+        on.add(HandlerType.POST, base + "/Groups", ctx -> {
             auth.require(ctx);
             throw new NotImplementedException("groups are not supported by this server yet; turn off group push in the IdP");
         });
@@ -57,26 +59,23 @@ public final class ScimRoutes {
         // RFC 7644 §3.11: /Me is the authenticated subject. A SCIM token stands for an
         // organization, not a person, so there is none: 501, as the RFC says for "not supported".
         for (String me : List.of(base + "/Me", base + "/Me/*")) {
-            for (var method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
-                io.javalin.http.Handler notHere = ctx -> {
+            for (HandlerType method : Endpoints.METHODS) {
+                on.add(method, me, ctx -> {
                     auth.require(ctx);
                     throw new NotImplementedException("/Me is not supported: a SCIM token belongs to an organization, "
                             + "not to a user; use /Users/{id}");
-                };
-                switch (method) {
-                    case "GET" -> routes.get(me, notHere);
-                    case "POST" -> routes.post(me, notHere);
-                    case "PUT" -> routes.put(me, notHere);
-                    case "PATCH" -> routes.patch(me, notHere);
-                    default -> routes.delete(me, notHere);
-                }
+                });
             }
         }
 
-        routes.get(base + "/ServiceProviderConfig", discovery::serviceProviderConfig);
-        routes.get(base + "/ResourceTypes", discovery::resourceTypes);
-        routes.get(base + "/ResourceTypes/{id}", discovery::resourceType);
-        routes.get(base + "/Schemas", discovery::schemas);
-        routes.get(base + "/Schemas/{id}", discovery::schemaById);
+        on.add(HandlerType.GET, base + "/ServiceProviderConfig", discovery::serviceProviderConfig);
+        on.add(HandlerType.GET, base + "/ResourceTypes", discovery::resourceTypes);
+        on.add(HandlerType.GET, base + "/ResourceTypes/{id}", discovery::resourceType);
+        on.add(HandlerType.GET, base + "/Schemas", discovery::schemas);
+        on.add(HandlerType.GET, base + "/Schemas/{id}", discovery::schemaById);
+
+        // Any other method on these paths: 405 with Allow (RFC 9110 §15.5.6), after the token
+        // check like every SCIM request, instead of Javalin's 404 "no such endpoint".
+        on.refuseOtherMethods(ctx -> auth.require(ctx));
     }
 }
