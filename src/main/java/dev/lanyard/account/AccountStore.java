@@ -47,6 +47,16 @@ final class AccountStore {
                 AccountStore::map, orgId, accountId);
     }
 
+    /**
+     * The account a sign-in with this email (any case) names: the one the IdP manages (active or
+     * deactivated; at most one, by the unique index), else the most recently changed one.
+     */
+    Optional<ManagedAccount> findForSignIn(Connection c, UUID orgId, String email) throws SQLException {
+        return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and lower(email) = lower(?) "
+                        + "order by (status in ('active', 'deactivated')) desc, status_changed_at desc limit 1",
+                AccountStore::map, orgId, email);
+    }
+
     /** The most recently disabled account with this email, if any: the one to re-attach. */
     Optional<ManagedAccount> lockDisabledByEmail(Connection c, UUID orgId, String email) throws SQLException {
         return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and lower(email) = lower(?) "
@@ -207,7 +217,7 @@ final class AccountStore {
                 orgId, accountId, kind, new Sql.Json(JSON.valueToTree(detail).toString()), actor, at);
     }
 
-    /** Takes the emails out of an account's history (manual deletion, PRODUCT.md rule 10). */
+    /** Takes the emails out of an account's history (manual deletion, docs/product-rules.md rule 10). */
     void forgetEmails(Connection c, UUID orgId, UUID accountId) throws SQLException {
         Sql.update(c, "update account_events set detail = detail - 'from' - 'to' "
                 + "where org_id = ? and account_id = ? and kind = 'renamed'", orgId, accountId);

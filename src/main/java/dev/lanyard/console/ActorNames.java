@@ -35,8 +35,7 @@ public final class ActorNames {
     Map<String, String> of(UUID orgId, Collection<String> actors) {
         Map<String, String> names = new HashMap<>();
         for (String actor : actors) names.put(actor, actor.equals(ConsoleSession.OPERATOR) ? "the operator" : actor);
-        tokens.labels(orgId, ids(actors, TOKEN)).forEach((id, label) -> names.put(TOKEN + id,
-                label.isEmpty() ? "SCIM token (no label)" : "SCIM token \"" + label + "\""));
+        tokens.describe(orgId, ids(actors, TOKEN)).forEach((id, name) -> names.put(TOKEN + id, name));
         admins.emails(orgId, ids(actors, ADMIN)).forEach((id, email) -> names.put(ADMIN + id, email + " (console)"));
         return names;
     }

@@ -194,6 +194,7 @@ public final class OperatorRoutes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", t.id());
         m.put("label", t.label());
+        m.put("prefix", t.prefix().isEmpty() ? null : t.prefix());
         m.put("createdBy", t.createdBy().isEmpty() ? null : t.createdBy());
         m.put("createdAt", t.createdAt());
         m.put("lastUsedAt", t.lastUsedAt().orElse(null));

@@ -1,14 +1,23 @@
 package dev.lanyard.provisioning;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.unboundid.scim2.common.exceptions.NotImplementedException;
+import com.unboundid.scim2.common.exceptions.ScimException;
 import dev.lanyard.account.AccountService;
+import dev.lanyard.group.GroupService;
+import dev.lanyard.http.Access;
 import dev.lanyard.http.BaseUrl;
+import dev.lanyard.token.ProvisioningToken;
 import dev.lanyard.token.TokenService;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Every SCIM route of an organization, under {@code /scim/v2/{orgId}}. Each organization has its
@@ -18,64 +27,93 @@ public final class ScimRoutes {
     public static final String PREFIX = "/scim/v2/";
 
     private final UserRoutes users;
+    private final GroupRoutes groups;
     private final BulkRoutes bulk;
     private final DiscoveryRoutes discovery;
     private final ScimAuth auth;
 
-    public ScimRoutes(AccountService accounts, TokenService tokens, BaseUrl baseUrl, byte[] cursorKey) {
+    public ScimRoutes(AccountService accounts, GroupService groupService, TokenService tokens, BaseUrl baseUrl, byte[] cursorKey) {
         this.auth = new ScimAuth(tokens);
         var operations = new UserOperations(accounts);  // one way to change a User, with or without /Bulk
-        this.users = new UserRoutes(accounts, operations, auth, baseUrl, new Cursors(cursorKey));
-        this.bulk = new BulkRoutes(auth, baseUrl, operations);
-        this.discovery = new DiscoveryRoutes(auth, baseUrl);
+        var groupOperations = new GroupOperations(groupService);
+        var cursors = new Cursors(cursorKey);
+        this.users = new UserRoutes(accounts, operations, new UserGroups(groupService), baseUrl, cursors);
+        this.groups = new GroupRoutes(groupService, groupOperations, baseUrl, cursors);
+        this.bulk = new BulkRoutes(baseUrl, operations, groupOperations);
+        this.discovery = new DiscoveryRoutes(baseUrl);
     }
 
+    /** A SCIM handler, given the token holder (its organization) that {@link ScimAuth} accepted. */
+    @FunctionalInterface
+    interface Handler {
+        void handle(Context ctx, ProvisioningToken.Holder caller) throws Exception;
+    }
+
+    /**
+     * Every route is registered through {@link #add}, which declares {@link Access#SCIM_TOKEN}
+     * and checks the bearer token (401 / 403) before the handler runs: none can skip it.
+     */
     public void register(RoutesConfig routes) {
         String base = PREFIX + "{orgId}";
-        Endpoints on = new Endpoints(routes);
-        on.add(HandlerType.GET, base + "/Users", users::list);
-        on.add(HandlerType.POST, base + "/Users", users::create);
-        on.add(HandlerType.POST, base + "/Users/.search", users::searchByPost);
-        on.add(HandlerType.POST, base + "/.search", users::searchByPost);  // Users are the only resource type
-        on.add(HandlerType.GET, base + "/Users/{id}", users::get);
-        on.add(HandlerType.PUT, base + "/Users/{id}", users::replace);
-        on.add(HandlerType.PATCH, base + "/Users/{id}", users::patch);
-        on.add(HandlerType.DELETE, base + "/Users/{id}", users::delete);
-        on.add(HandlerType.POST, base + "/Bulk", bulk::bulk);
+        add(routes, HandlerType.GET, base + "/Users", users::list);
+        add(routes, HandlerType.POST, base + "/Users", users::create);
+        add(routes, HandlerType.POST, base + "/Users/.search", users::searchByPost);
+        add(routes, HandlerType.POST, base + "/.search", users::searchByPost);  // Users only; Groups have /Groups/.search (README)
+        add(routes, HandlerType.GET, base + "/Users/{id}", users::get);
+        add(routes, HandlerType.PUT, base + "/Users/{id}", users::replace);
+        add(routes, HandlerType.PATCH, base + "/Users/{id}", users::patch);
+        add(routes, HandlerType.DELETE, base + "/Users/{id}", users::delete);
+        add(routes, HandlerType.POST, base + "/Bulk", bulk::bulk);
 
-        // Okta's "Test API Credentials" also lists Groups. Lanyard has no groups yet, so the
-        // truthful answer is an empty list; creating one is refused, and /ResourceTypes does not
-        // offer Groups, so clients that read discovery do not try.
-        on.add(HandlerType.GET, base + "/Groups", ctx -> {
-            auth.require(ctx);
-            ObjectNode empty = ScimResponses.listResponse(0, 1, List.of());
-            ScimResponses.json(ctx, 200, empty);
-        });
-        on.add(HandlerType.POST, base + "/Groups", ctx -> {
-            auth.require(ctx);
-            throw new NotImplementedException("groups are not supported by this server yet; turn off group push in the IdP");
-        });
+        add(routes, HandlerType.GET, base + "/Groups", groups::list);
+        add(routes, HandlerType.POST, base + "/Groups", groups::create);
+        add(routes, HandlerType.POST, base + "/Groups/.search", groups::searchByPost);
+        add(routes, HandlerType.GET, base + "/Groups/{id}", groups::get);
+        add(routes, HandlerType.PUT, base + "/Groups/{id}", groups::replace);
+        add(routes, HandlerType.PATCH, base + "/Groups/{id}", groups::patch);
+        add(routes, HandlerType.DELETE, base + "/Groups/{id}", groups::delete);
 
         // RFC 7644 §3.11: /Me is the authenticated subject. A SCIM token stands for an
         // organization, not a person, so there is none: 501, as the RFC says for "not supported".
         for (String me : List.of(base + "/Me", base + "/Me/*")) {
-            for (HandlerType method : Endpoints.METHODS) {
-                on.add(method, me, ctx -> {
-                    auth.require(ctx);
+            for (var method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE)) {
+                add(routes, method, me, (ctx, caller) -> {
                     throw new NotImplementedException("/Me is not supported: a SCIM token belongs to an organization, "
                             + "not to a user; use /Users/{id}");
                 });
             }
         }
 
-        on.add(HandlerType.GET, base + "/ServiceProviderConfig", discovery::serviceProviderConfig);
-        on.add(HandlerType.GET, base + "/ResourceTypes", discovery::resourceTypes);
-        on.add(HandlerType.GET, base + "/ResourceTypes/{id}", discovery::resourceType);
-        on.add(HandlerType.GET, base + "/Schemas", discovery::schemas);
-        on.add(HandlerType.GET, base + "/Schemas/{id}", discovery::schemaById);
+        add(routes, HandlerType.GET, base + "/ServiceProviderConfig", discovery::serviceProviderConfig);
+        add(routes, HandlerType.GET, base + "/ResourceTypes", discovery::resourceTypes);
+        add(routes, HandlerType.GET, base + "/ResourceTypes/{id}", discovery::resourceType);
+        add(routes, HandlerType.GET, base + "/Schemas", discovery::schemas);
+        add(routes, HandlerType.GET, base + "/Schemas/{id}", discovery::schemaById);
 
-        // Any other method on these paths: 405 with Allow (RFC 9110 §15.5.6), after the token
-        // check like every SCIM request, instead of Javalin's 404 "no such endpoint".
-        on.refuseOtherMethods(ctx -> auth.require(ctx));
+        // Any other method on these paths: 405 with Allow (RFC 9110 §15.5.6) and a SCIM Error, after
+        // the token check like every SCIM request, instead of 404 as if the path did not exist.
+        Map<String, Set<HandlerType>> registered = new LinkedHashMap<>(methods);
+        registered.forEach((path, allowed) -> {
+            String allow = allowed.stream().map(HandlerType::name).collect(Collectors.joining(", "));
+            for (HandlerType method : SCIM_METHODS) {
+                if (allowed.contains(method)) continue;
+                add(routes, method, path, (ctx, caller) -> {
+                    ctx.header("Allow", allow);
+                    throw new ScimException(405, null, method.name() + " is not supported on this endpoint; it allows " + allow);
+                });
+            }
+        });
+    }
+
+    /** The methods SCIM uses (RFC 7644 §3.2). */
+    private static final List<HandlerType> SCIM_METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
+            HandlerType.PATCH, HandlerType.DELETE);
+
+    /** The methods registered on each path, for the 405 answers. */
+    private final Map<String, Set<HandlerType>> methods = new LinkedHashMap<>();
+
+    private void add(RoutesConfig routes, HandlerType method, String path, Handler handler) {
+        methods.computeIfAbsent(path, p -> new LinkedHashSet<>()).add(method);
+        routes.addHttpHandler(method, path, ctx -> handler.handle(ctx, auth.require(ctx)), Access.SCIM_TOKEN);
     }
 }

@@ -86,7 +86,7 @@ class BulkIT {
 
         JsonNode created = scim("GET", "/Users/" + idOf(results.get(0)), null).expect(200).json();
         assertThat(created.get("userName").asText()).isEqualTo("dee@example.com");
-        // A new userName is a new account that keeps the SCIM id (PRODUCT.md rule 7).
+        // A new userName is a new account that keeps the SCIM id (docs/product-rules.md rule 7).
         JsonNode put = scim("GET", "/Users/" + renamed, null).expect(200).json();
         assertThat(put.get("userName").asText()).isEqualTo("bo.new@example.com");
         assertThat(put.get("title").asText()).isEqualTo("CFO");
@@ -215,10 +215,10 @@ class BulkIT {
     }
 
     @Test
-    void an_unknown_method_or_a_path_other_than_Users_fails_only_that_operation_with_400() {
+    void an_unknown_method_or_a_path_other_than_Users_or_Groups_fails_only_that_operation_with_400() {
         JsonNode results = bulk(null,
                 op("GET", "/Users"),
-                post("g", user("grp@example.com")).put("path", "/Groups"),
+                post("g", user("grp@example.com")).put("path", "/Roles"),
                 op("PUT", "/Users").set("data", user("x@example.com")),
                 post("h", user("h@example.com")).put("path", "/Users/abc"),
                 op("POST", "/Users").set("data", user("nobulkid@example.com")),

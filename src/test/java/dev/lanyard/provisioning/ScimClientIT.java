@@ -240,7 +240,7 @@ final class ScimClientIT {
         assertThatThrownBy(() -> scim.retrieve("Users", created.getId(), UserResource.class))
                 .isInstanceOf(ResourceNotFoundException.class);
         assertThat(scim.search("Users", "userName eq \"" + userName + "\"", UserResource.class).getTotalResults()).isZero();
-        // PRODUCT.md rule 9: the account stays, disabled and unlinked, until an admin deletes it.
+        // docs/product-rules.md rule 9: the account stays, disabled and unlinked, until an admin deletes it.
         assertThat(app.count("select count(*) from managed_accounts where org_id = ? and email = ? "
                 + "and status = 'disabled' and scim_id is null", UUID.fromString(org.id()), userName)).isEqualTo(1);
     }
@@ -330,10 +330,12 @@ final class ScimClientIT {
     }
 
     @Test
-    void resource_types_parse_and_offer_exactly_User_with_the_enterprise_extension() throws Exception {
+    void resource_types_parse_and_offer_User_with_the_enterprise_extension_and_Group() throws Exception {
         ListResponse<ResourceTypeResource> types = scim.getResourceTypes();
 
-        assertThat(types.getTotalResults()).isEqualTo(1);
+        assertThat(types.getTotalResults()).isEqualTo(2);
+        assertThat(types.getResources()).extracting(ResourceTypeResource::getId).containsExactly("User", "Group");
+        assertThat(scim.getResourceType("Group").getEndpoint()).isEqualTo(URI.create("/Groups"));
         ResourceTypeResource user = types.getResources().getFirst();
         assertThat(user.getId()).isEqualTo("User");
         assertThat(user.getName()).isEqualTo("User");
@@ -349,11 +351,12 @@ final class ScimClientIT {
     }
 
     @Test
-    void schemas_parse_and_describe_the_core_user_and_the_enterprise_extension() throws Exception {
+    void schemas_parse_and_describe_the_core_user_the_enterprise_extension_and_the_group() throws Exception {
         ListResponse<SchemaResource> schemas = scim.getSchemas();
 
-        assertThat(schemas.getTotalResults()).isEqualTo(2);
-        assertThat(schemas.getResources()).extracting(SchemaResource::getId).containsExactlyInAnyOrder(USER, ENTERPRISE);
+        assertThat(schemas.getTotalResults()).isEqualTo(3);
+        assertThat(schemas.getResources()).extracting(SchemaResource::getId)
+                .containsExactlyInAnyOrder(USER, ENTERPRISE, "urn:ietf:params:scim:schemas:core:2.0:Group");
 
         SchemaResource user = scim.getSchema(USER);
         assertThat(user.getName()).isEqualTo("User");
@@ -377,7 +380,7 @@ final class ScimClientIT {
         user.setName(new Name().setGivenName("Ann").setFamilyName("Example").setFormatted("Ann Example"));
         user.setDisplayName("Ann Example");
         user.setActive(true);
-        // The IdP's email attribute is SCIM data; the sign-in email is userName (PRODUCT.md rule 6).
+        // The IdP's email attribute is SCIM data; the sign-in email is userName (docs/product-rules.md rule 6).
         user.setEmails(new Email().setValue("ann.private@example.net").setType("work").setPrimary(true));
         user.setExternalId("ext-" + userName);
         user.setExtension(new EnterpriseUserExtension().setEmployeeNumber("E-1001").setDepartment("Finance"));
