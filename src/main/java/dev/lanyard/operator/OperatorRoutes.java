@@ -214,20 +214,20 @@ public final class OperatorRoutes {
         return m;
     }
 
-    private static JsonNode body(Context ctx) throws Json.BodyException {
+    static JsonNode body(Context ctx) throws Json.BodyException {
         JsonNode body = Json.readBody(ctx, Json.MAPPER);
         if (!body.isObject()) throw new DomainException.Invalid("the body must be a JSON object");
         return body;
     }
 
-    private static String text(JsonNode body, String field) {
+    static String text(JsonNode body, String field) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) return "";
         if (!v.isTextual()) throw new DomainException.Invalid(field + " must be a string");
         return v.asText();
     }
 
-    private static UUID uuid(String text, String what) {
+    static UUID uuid(String text, String what) {
         return OrganizationService.parseUuid(text)
                 .orElseThrow(() -> new DomainException.NotFound("no " + what + " \"" + text + "\""));
     }
@@ -242,11 +242,11 @@ public final class OperatorRoutes {
         }
     }
 
-    private static void ok(Context ctx, Object body) {
+    static void ok(Context ctx, Object body) {
         ok(ctx, 200, body);
     }
 
-    private static void ok(Context ctx, int status, Object body) {
+    static void ok(Context ctx, int status, Object body) {
         try {
             ctx.status(status).contentType("application/json").result(Json.MAPPER.writeValueAsBytes(body));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
