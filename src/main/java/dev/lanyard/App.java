@@ -8,8 +8,10 @@ import dev.lanyard.group.GroupService;
 import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
+import dev.lanyard.http.BelowRouterErrors;
 import dev.lanyard.http.Errors;
 import dev.lanyard.http.Json;
+import dev.lanyard.http.QueryEncoding;
 import dev.lanyard.http.RequestIds;
 import dev.lanyard.oidc.ClientService;
 import dev.lanyard.oidc.EmailDomains;
@@ -136,9 +138,12 @@ public final class App {
                 var graceful = new GracefulHandler();
                 graceful.setHandler(server.getHandler());
                 server.setHandler(graceful);
+                // 414, 431 and malformed requests that never reach the router answer in our shapes too.
+                server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns));
             });
 
             config.routes.before(RequestIds::assign);
+            config.routes.before(QueryEncoding::check);
             // Health and metrics answer anybody (load balancers, Prometheus); every other rule is
             // declared by the area that registers the route (SCIM, console, the operator's API).
             config.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"), Access.PUBLIC);
