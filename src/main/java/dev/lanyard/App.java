@@ -5,6 +5,7 @@ import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
 import dev.lanyard.group.GroupService;
+import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Errors;
@@ -79,7 +80,7 @@ public final class App {
         var scim = new ScimRoutes(s.accounts(), s.groups(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
         var admin = new OperatorRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
-        var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.organizations(), s.tokens(), s.provisioningLog(),
+        var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
                 new ActorNames(s.tokens(), s.admins()), baseUrl);
         var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, (ctx, org, email) -> Optional.empty());
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
@@ -105,12 +106,15 @@ public final class App {
             });
 
             config.routes.before(RequestIds::assign);
-            config.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
+            // Health and metrics answer anybody (load balancers, Prometheus); every other rule is
+            // declared by the area that registers the route (SCIM, console, the operator's API).
+            config.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"), Access.PUBLIC);
             config.routes.get("/readyz", ctx -> {
                 boolean up = s.database().isReachable();
                 ctx.status(up ? 200 : 503).contentType("text/plain").result(up ? "ready\n" : "database unreachable\n");
-            });
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(s.metrics().scrape()));
+            }, Access.PUBLIC);
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(s.metrics().scrape()),
+                    Access.PUBLIC);
             scim.register(config.routes);
             admin.register(config.routes);
             provisioningLogRoutes.register(config.routes);

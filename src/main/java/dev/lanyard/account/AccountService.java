@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The rules of the product guide for managed accounts (PRODUCT.md rules 6-10). Each public
+ * The rules of the product guide for managed accounts (docs/product-rules.md rules 6-10). Each public
  * method is one transaction.
  *
  * <ul>
@@ -66,16 +66,12 @@ public final class AccountService {
                 Optional<ManagedAccount> disabled = store.lockDisabledByEmail(c, orgId, profile.email());
                 if (disabled.isPresent()) {
                     ManagedAccount d = disabled.get();
-                    var reattached = new ManagedAccount(d.id(), orgId, profile.email(), status, Optional.of(scimId),
-                            profile.externalId(), profile.displayName(), profile.attributes(), d.version() + 1, now,
-                            Optional.empty(), d.createdAt(), now);
+                    ManagedAccount reattached = d.reattached(profile, status, scimId, now);
                     store.update(c, reattached);
                     store.event(c, orgId, d.id(), "reattached", Map.of("scimId", scimId, "status", status.dbValue()), actor, now);
                     return reattached;
                 }
-                var created = new ManagedAccount(UUID.randomUUID(), orgId, profile.email(), status, Optional.of(scimId),
-                        profile.externalId(), profile.displayName(), profile.attributes(), 1, now,
-                        Optional.empty(), now, now);
+                ManagedAccount created = ManagedAccount.provisioned(orgId, profile, status, scimId, now);
                 store.insert(c, created);
                 store.event(c, orgId, created.id(), "created", Map.of("scimId", scimId, "status", status.dbValue()), actor, now);
                 return created;
@@ -101,19 +97,8 @@ public final class AccountService {
             return tx.inTransaction(c -> {
                 ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
                 condition.check(current.version());
-                AccountProfile profile;
-                try {
-                    profile = change.apply(current);
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new ChangeRefused(e);
-                }
-                return applyProfile(c, current, profile, actor);
+                return applyProfile(c, current, change.apply(current), actor);
             });
-        } catch (ChangeRefused e) {
-            @SuppressWarnings("unchecked") E cause = (E) e.getCause();
-            throw cause;
         } catch (UniqueViolation e) {
             throw new DomainException.Conflict("another user in this organization already has this userName");
         }
@@ -199,7 +184,7 @@ public final class AccountService {
     }
 
     /**
-     * Manual deletion (PRODUCT.md rule 10): any account that is not active. The row and its
+     * Manual deletion (docs/product-rules.md rule 10): any account that is not active. The row and its
      * personal data go; an event records who deleted it and when. A deactivated account is still
      * the SCIM resource the IdP holds: its SCIM id goes with the row, so the IdP's next request
      * for it is 404 (RFC 7644 §3.4.1) and a later POST of the same userName is a new account.
@@ -242,13 +227,11 @@ public final class AccountService {
         // change as a whole, never half-way).
         boolean renamed = !current.email().equalsIgnoreCase(profile.email());
         if (renamed && organizations.usernameChangePolicy(c, current.orgId()) == UsernameChangePolicy.NEW_ACCOUNT) {
-            // PRODUCT.md rule 7: a new userName is a new account. Unlink the old one first: the
+            // docs/product-rules.md rule 7: a new userName is a new account. Unlink the old one first: the
             // SCIM id and the userName index admit one linked account each.
             UUID successorId = UUID.randomUUID();
             store.update(c, current.unlinked(AccountStatus.INVALIDATED, version, now).withSuccessor(successorId));
-            var successor = new ManagedAccount(successorId, current.orgId(), profile.email(), status, current.scimId(),
-                    profile.externalId(), profile.displayName(), profile.attributes(), version, current.scimCreatedAt(),
-                    Optional.empty(), now, now);
+            ManagedAccount successor = current.successor(successorId, profile, status, version, now);
             store.insert(c, successor);
             store.event(c, current.orgId(), current.id(), "invalidated", Map.of("successorId", successorId), actor, now);
             store.event(c, current.orgId(), successorId, "created",
@@ -257,9 +240,7 @@ public final class AccountService {
         }
         // The same account (the rename_in_place policy, or no rename): the userName index still
         // decides whether the new email is free, so a taken one fails the update with a 409.
-        var updated = new ManagedAccount(current.id(), current.orgId(), profile.email(), status, current.scimId(),
-                profile.externalId(), profile.displayName(), profile.attributes(), version, current.scimCreatedAt(),
-                Optional.empty(), current.createdAt(), now);
+        ManagedAccount updated = current.updated(profile, status, version, now);
         store.update(c, updated);
         if (renamed) {
             store.event(c, current.orgId(), current.id(), "renamed",
@@ -284,12 +265,5 @@ public final class AccountService {
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);  // PostgreSQL keeps microseconds
-    }
-
-    /** Carries a checked exception of the caller's change out of the transaction, which rolls back. */
-    private static final class ChangeRefused extends RuntimeException {
-        ChangeRefused(Exception cause) {
-            super(cause);
-        }
     }
 }

@@ -217,7 +217,7 @@ final class AccountStore {
                 orgId, accountId, kind, new Sql.Json(JSON.valueToTree(detail).toString()), actor, at);
     }
 
-    /** Takes the emails out of an account's history (manual deletion, PRODUCT.md rule 10). */
+    /** Takes the emails out of an account's history (manual deletion, docs/product-rules.md rule 10). */
     void forgetEmails(Connection c, UUID orgId, UUID accountId) throws SQLException {
         Sql.update(c, "update account_events set detail = detail - 'from' - 'to' "
                 + "where org_id = ? and account_id = ? and kind = 'renamed'", orgId, accountId);

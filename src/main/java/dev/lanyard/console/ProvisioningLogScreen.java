@@ -2,11 +2,11 @@ package dev.lanyard.console;
 
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.audit.ProvisioningLogEntry;
+import dev.lanyard.http.Access;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.provisioning.ScimRoutes;
 import dev.lanyard.token.TokenService;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
@@ -46,24 +46,20 @@ final class ProvisioningLogScreen {
     private static final Map<String, Duration> PERIODS = Map.of("1h", Duration.ofHours(1), "24h", Duration.ofHours(24),
             "7d", Duration.ofDays(7), "30d", Duration.ofDays(30));
 
-    private final SessionGuard guard;
     private final ProvisioningLog log;
     private final TokenService tokens;
 
-    ProvisioningLogScreen(SessionGuard guard, ProvisioningLog log, TokenService tokens) {
-        this.guard = guard;
+    ProvisioningLogScreen(ProvisioningLog log, TokenService tokens) {
         this.log = log;
         this.tokens = tokens;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get(PATH, this::list);
-        routes.get(PATH + "/{id}", this::detail);
+    void register(ConsoleRouter routes) {
+        routes.get(PATH, Access.CONSOLE_ORGANIZATION, this::list);
+        routes.get(PATH + "/{id}", Access.CONSOLE_ORGANIZATION, this::detail);
     }
 
-    private void list(Context ctx) {
-        Optional<ConsoleSession> s = guard.signedIn(ctx);
-        if (s.isEmpty()) return;
+    private void list(Context ctx, ConsoleSession s) {
         ProvisioningLogPage.Filter filter = new ProvisioningLogPage.Filter(
                 choice(ctx.queryParam("status"), ProvisioningLogPage.STATUSES),
                 choice(ctx.queryParam("period"), ProvisioningLogPage.PERIODS),
@@ -76,7 +72,7 @@ final class ProvisioningLogScreen {
             errors.put("until", "Until must be later than From.");
         }
         if (!errors.isEmpty()) {
-            Views.render(ctx, 400, "console/provisioning_log.jte", new ProvisioningLogPage(s.get(), filter, List.of(), errors,
+            Views.render(ctx, 400, "console/provisioning_log.jte", new ProvisioningLogPage(s, filter, List.of(), errors,
                     "Correct the dates to see the requests.", false, Optional.empty(), Optional.empty()));
             return;
         }
@@ -84,11 +80,11 @@ final class ProvisioningLogScreen {
         Optional<Instant> since = Stream.of(periodStart, from).flatMap(Optional::stream).max(Instant::compareTo);
         Optional<Long> before = id(ctx.queryParam("before"));
         // One more than a page: whether an "Older" link leads anywhere.
-        List<ProvisioningLog.Stored> found = log.list(s.get().orgId(), new ProvisioningLog.Query(outcome(filter.status()),
+        List<ProvisioningLog.Stored> found = log.list(s.orgId(), new ProvisioningLog.Query(outcome(filter.status()),
                 since, until, before, PAGE_SIZE + 1, OrganizationService.parseUuid(filter.account())));
         List<ProvisioningLog.Stored> shown = found.subList(0, Math.min(PAGE_SIZE, found.size()));
-        Map<UUID, String> tokenNames = tokenNames(s.get().orgId(), shown);
-        List<ProvisioningLogPage.Entry> entries = shown.stream().map(e -> entry(e, s.get().orgId(), tokenNames)).toList();
+        Map<UUID, String> tokenNames = tokenNames(s.orgId(), shown);
+        List<ProvisioningLogPage.Entry> entries = shown.stream().map(e -> entry(e, s.orgId(), tokenNames)).toList();
 
         String query = query(filter);
         Optional<String> older = found.size() > PAGE_SIZE
@@ -105,17 +101,15 @@ final class ProvisioningLogScreen {
                           + (filter.isDefault() ? "" : entries.size() == 1 && older.isEmpty() ? " that matches" : " that match")
                           + ", newest first.";
         Views.render(ctx, 200, "console/provisioning_log.jte",
-                new ProvisioningLogPage(s.get(), filter, entries, errors, result, nothingYet, older, newest));
+                new ProvisioningLogPage(s, filter, entries, errors, result, nothingYet, older, newest));
     }
 
-    private void detail(Context ctx) {
-        Optional<ConsoleSession> s = guard.signedIn(ctx);
-        if (s.isEmpty()) return;
-        UUID orgId = s.get().orgId();
+    private void detail(Context ctx, ConsoleSession s) {
+        UUID orgId = s.orgId();
         ProvisioningLog.Stored stored = id(ctx.pathParam("id")).flatMap(id -> log.find(orgId, id))
                 .orElseThrow(NotFoundResponse::new);
         ProvisioningLogEntry e = stored.entry();
-        Views.render(ctx, 200, "console/provisioning_log_entry.jte", new ProvisioningLogPage.Detail(s.get(),
+        Views.render(ctx, 200, "console/provisioning_log_entry.jte", new ProvisioningLogPage.Detail(s,
                 entry(stored, orgId, tokenNames(orgId, List.of(stored))), e.path(), e.query().map(ProvisioningLogScreen::decoded),
                 e.scimType(), e.requestBody().map(ShownJson::of), response(e)));
     }

@@ -1,12 +1,14 @@
 package dev.lanyard.console;
 
 import dev.lanyard.orgadmin.ConsoleSession;
+
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The "User provisioning" screens (console/provisioning*.jte), the seed's flow: status, Manage,
- * Enable, Save; the SCIM URL; Generate token (the secret shown once); the token list with Revoke.
+ * The "User provisioning" screens (console/provisioning*.jte), the product guide's flow
+ * (docs/product-rules.md rules 1-3): status, Manage, Enable, Save; the SCIM URL; Generate token (the
+ * secret shown once); the token list with Revoke.
  *
  * @param notice   a message after an action ("Settings saved.")
  * @param activity the chart of the IdP's recent requests

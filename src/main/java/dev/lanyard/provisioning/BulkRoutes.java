@@ -56,13 +56,11 @@ final class BulkRoutes {
     private static final Logger log = LoggerFactory.getLogger(BulkRoutes.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final ScimAuth auth;
     private final BaseUrl baseUrl;
     private final UserOperations users;
     private final GroupOperations groups;
 
-    BulkRoutes(ScimAuth auth, BaseUrl baseUrl, UserOperations users, GroupOperations groups) {
-        this.auth = auth;
+    BulkRoutes(BaseUrl baseUrl, UserOperations users, GroupOperations groups) {
         this.baseUrl = baseUrl;
         this.users = users;
         this.groups = groups;
@@ -71,8 +69,7 @@ final class BulkRoutes {
     /** The resource an operation's path names: /Users, /Groups, optionally with an id. */
     private record Target(boolean group, Optional<UUID> id) {}
 
-    void bulk(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void bulk(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         BulkRequest request = BulkRequest.parse(body(ctx));
         String scimUrl = baseUrl.of(ctx) + "/scim/v2/" + ctx.pathParam("orgId");
         // bulkId -> the id its POST created; empty when that POST failed.

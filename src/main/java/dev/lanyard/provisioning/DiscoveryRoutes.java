@@ -9,6 +9,7 @@ import dev.lanyard.http.BaseUrl;
 import dev.lanyard.scim.ScimJson;
 import dev.lanyard.scim.GroupSchema;
 import dev.lanyard.scim.UserSchema;
+import dev.lanyard.token.ProvisioningToken;
 import io.javalin.http.Context;
 
 import java.util.List;
@@ -21,16 +22,13 @@ import java.util.List;
 final class DiscoveryRoutes {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final ScimAuth auth;
     private final BaseUrl baseUrl;
 
-    DiscoveryRoutes(ScimAuth auth, BaseUrl baseUrl) {
-        this.auth = auth;
+    DiscoveryRoutes(BaseUrl baseUrl) {
         this.baseUrl = baseUrl;
     }
 
-    void serviceProviderConfig(Context ctx) throws Exception {
-        auth.require(ctx);
+    void serviceProviderConfig(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         refuseFilter(ctx);
         ObjectNode spc = NODES.objectNode();
         spc.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig");
@@ -60,14 +58,12 @@ final class DiscoveryRoutes {
         ScimResponses.json(ctx, 200, spc);
     }
 
-    void resourceTypes(Context ctx) throws Exception {
-        auth.require(ctx);
+    void resourceTypes(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         refuseFilter(ctx);
         ScimResponses.json(ctx, 200, ScimResponses.listResponse(2, 1, List.of(userResourceType(ctx), groupResourceType(ctx))));
     }
 
-    void resourceType(Context ctx) throws Exception {
-        auth.require(ctx);
+    void resourceType(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         switch (ctx.pathParam("id")) {
             case "User" -> ScimResponses.json(ctx, 200, userResourceType(ctx));
             case "Group" -> ScimResponses.json(ctx, 200, groupResourceType(ctx));
@@ -76,15 +72,13 @@ final class DiscoveryRoutes {
         }
     }
 
-    void schemas(Context ctx) throws Exception {
-        auth.require(ctx);
+    void schemas(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         refuseFilter(ctx);
         ScimResponses.json(ctx, 200, ScimResponses.listResponse(3, 1,
                 List.of(schema(ctx, UserSchema.CORE), schema(ctx, UserSchema.ENTERPRISE), schema(ctx, GroupSchema.CORE))));
     }
 
-    void schemaById(Context ctx) throws Exception {
-        auth.require(ctx);
+    void schemaById(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         String id = ctx.pathParam("id");
         for (SchemaResource s : List.of(UserSchema.CORE, UserSchema.ENTERPRISE, GroupSchema.CORE)) {
             if (s.getId().equals(id)) {

@@ -15,7 +15,7 @@ import java.util.UUID;
  * Bearer authentication of SCIM requests (RFC 7644 §2, RFC 6750). A token is valid only at its
  * own organization's SCIM URL; any other token, or none, is 401 with WWW-Authenticate, and the
  * detail never echoes what was sent. A valid token of an organization whose provisioning is
- * disabled gets 403, with a detail that says so (PRODUCT.md rule 1).
+ * disabled gets 403, with a detail that says so (docs/product-rules.md rule 1).
  */
 final class ScimAuth {
     static final String ORG_ATTRIBUTE = dev.lanyard.http.AccessLog.ORG_ATTRIBUTE;

@@ -3,9 +3,13 @@ package dev.lanyard.provisioning;
 import com.unboundid.scim2.common.exceptions.NotImplementedException;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.group.GroupService;
+import dev.lanyard.http.Access;
 import dev.lanyard.http.BaseUrl;
+import dev.lanyard.token.ProvisioningToken;
 import dev.lanyard.token.TokenService;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 
 import java.util.List;
 
@@ -27,55 +31,61 @@ public final class ScimRoutes {
         var operations = new UserOperations(accounts);  // one way to change a User, with or without /Bulk
         var groupOperations = new GroupOperations(groupService);
         var cursors = new Cursors(cursorKey);
-        this.users = new UserRoutes(accounts, operations, new UserGroups(groupService), auth, baseUrl, cursors);
-        this.groups = new GroupRoutes(groupService, groupOperations, auth, baseUrl, cursors);
-        this.bulk = new BulkRoutes(auth, baseUrl, operations, groupOperations);
-        this.discovery = new DiscoveryRoutes(auth, baseUrl);
+        this.users = new UserRoutes(accounts, operations, new UserGroups(groupService), baseUrl, cursors);
+        this.groups = new GroupRoutes(groupService, groupOperations, baseUrl, cursors);
+        this.bulk = new BulkRoutes(baseUrl, operations, groupOperations);
+        this.discovery = new DiscoveryRoutes(baseUrl);
     }
 
+    /** A SCIM handler, given the token holder (its organization) that {@link ScimAuth} accepted. */
+    @FunctionalInterface
+    interface Handler {
+        void handle(Context ctx, ProvisioningToken.Holder caller) throws Exception;
+    }
+
+    /**
+     * Every route is registered through {@link #add}, which declares {@link Access#SCIM_TOKEN}
+     * and checks the bearer token (401 / 403) before the handler runs: none can skip it.
+     */
     public void register(RoutesConfig routes) {
         String base = PREFIX + "{orgId}";
-        routes.get(base + "/Users", users::list);
-        routes.post(base + "/Users", users::create);
-        routes.post(base + "/Users/.search", users::searchByPost);
-        routes.post(base + "/.search", users::searchByPost);  // Users only; Groups have /Groups/.search (README)
-        routes.get(base + "/Users/{id}", users::get);
-        routes.put(base + "/Users/{id}", users::replace);
-        routes.patch(base + "/Users/{id}", users::patch);
-        routes.delete(base + "/Users/{id}", users::delete);
-        routes.post(base + "/Bulk", bulk::bulk);
+        add(routes, HandlerType.GET, base + "/Users", users::list);
+        add(routes, HandlerType.POST, base + "/Users", users::create);
+        add(routes, HandlerType.POST, base + "/Users/.search", users::searchByPost);
+        add(routes, HandlerType.POST, base + "/.search", users::searchByPost);  // Users only; Groups have /Groups/.search (README)
+        add(routes, HandlerType.GET, base + "/Users/{id}", users::get);
+        add(routes, HandlerType.PUT, base + "/Users/{id}", users::replace);
+        add(routes, HandlerType.PATCH, base + "/Users/{id}", users::patch);
+        add(routes, HandlerType.DELETE, base + "/Users/{id}", users::delete);
+        add(routes, HandlerType.POST, base + "/Bulk", bulk::bulk);
 
-        routes.get(base + "/Groups", groups::list);
-        routes.post(base + "/Groups", groups::create);
-        routes.post(base + "/Groups/.search", groups::searchByPost);
-        routes.get(base + "/Groups/{id}", groups::get);
-        routes.put(base + "/Groups/{id}", groups::replace);
-        routes.patch(base + "/Groups/{id}", groups::patch);
-        routes.delete(base + "/Groups/{id}", groups::delete);
+        add(routes, HandlerType.GET, base + "/Groups", groups::list);
+        add(routes, HandlerType.POST, base + "/Groups", groups::create);
+        add(routes, HandlerType.POST, base + "/Groups/.search", groups::searchByPost);
+        add(routes, HandlerType.GET, base + "/Groups/{id}", groups::get);
+        add(routes, HandlerType.PUT, base + "/Groups/{id}", groups::replace);
+        add(routes, HandlerType.PATCH, base + "/Groups/{id}", groups::patch);
+        add(routes, HandlerType.DELETE, base + "/Groups/{id}", groups::delete);
 
         // RFC 7644 §3.11: /Me is the authenticated subject. A SCIM token stands for an
         // organization, not a person, so there is none: 501, as the RFC says for "not supported".
         for (String me : List.of(base + "/Me", base + "/Me/*")) {
-            for (var method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
-                io.javalin.http.Handler notHere = ctx -> {
-                    auth.require(ctx);
+            for (var method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE)) {
+                add(routes, method, me, (ctx, caller) -> {
                     throw new NotImplementedException("/Me is not supported: a SCIM token belongs to an organization, "
                             + "not to a user; use /Users/{id}");
-                };
-                switch (method) {
-                    case "GET" -> routes.get(me, notHere);
-                    case "POST" -> routes.post(me, notHere);
-                    case "PUT" -> routes.put(me, notHere);
-                    case "PATCH" -> routes.patch(me, notHere);
-                    default -> routes.delete(me, notHere);
-                }
+                });
             }
         }
 
-        routes.get(base + "/ServiceProviderConfig", discovery::serviceProviderConfig);
-        routes.get(base + "/ResourceTypes", discovery::resourceTypes);
-        routes.get(base + "/ResourceTypes/{id}", discovery::resourceType);
-        routes.get(base + "/Schemas", discovery::schemas);
-        routes.get(base + "/Schemas/{id}", discovery::schemaById);
+        add(routes, HandlerType.GET, base + "/ServiceProviderConfig", discovery::serviceProviderConfig);
+        add(routes, HandlerType.GET, base + "/ResourceTypes", discovery::resourceTypes);
+        add(routes, HandlerType.GET, base + "/ResourceTypes/{id}", discovery::resourceType);
+        add(routes, HandlerType.GET, base + "/Schemas", discovery::schemas);
+        add(routes, HandlerType.GET, base + "/Schemas/{id}", discovery::schemaById);
+    }
+
+    private void add(RoutesConfig routes, HandlerType method, String path, Handler handler) {
+        routes.addHttpHandler(method, path, ctx -> handler.handle(ctx, auth.require(ctx)), Access.SCIM_TOKEN);
     }
 }

@@ -8,14 +8,14 @@ import com.unboundid.scim2.common.exceptions.ScimException;
 import com.unboundid.scim2.common.filters.Filter;
 import dev.lanyard.account.AccountColumns;
 import dev.lanyard.account.AccountQuery;
-import dev.lanyard.account.Precondition;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.account.ManagedAccount;
+import dev.lanyard.account.Precondition;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Json;
-import dev.lanyard.scim.ScimJson;
 import dev.lanyard.scim.Projection;
 import dev.lanyard.scim.ScimFilters;
+import dev.lanyard.scim.ScimJson;
 import dev.lanyard.storage.SqlFilter;
 import dev.lanyard.token.ProvisioningToken;
 import io.javalin.http.Context;
@@ -31,30 +31,25 @@ import java.util.UUID;
  */
 final class UserRoutes {
     private final AccountService accounts;
-    private final ScimAuth auth;
     private final BaseUrl baseUrl;
     private final Cursors cursors;
     private final UserOperations operations;
     private final UserGroups groups;
 
-    UserRoutes(AccountService accounts, UserOperations operations, UserGroups groups, ScimAuth auth, BaseUrl baseUrl,
-               Cursors cursors) {
+    UserRoutes(AccountService accounts, UserOperations operations, UserGroups groups, BaseUrl baseUrl, Cursors cursors) {
         this.accounts = accounts;
         this.groups = groups;
         this.operations = operations;
-        this.auth = auth;
         this.baseUrl = baseUrl;
         this.cursors = cursors;
     }
 
-    void create(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void create(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         Projection projection = projection(ctx);
         write(ctx, operations.create(caller, body(ctx), usersUrl(ctx)), projection);  // a new User is in no group yet
     }
 
-    void get(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void get(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         UUID orgId = caller.orgId();
         Projection projection = projection(ctx);
         ManagedAccount account = accounts.findLinked(orgId, scimId(ctx)).orElseThrow(() -> notFound(ctx));
@@ -70,14 +65,12 @@ final class UserRoutes {
         ScimResponses.json(ctx, 200, projection.apply(user));
     }
 
-    void list(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void list(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         search(ctx, caller, ListRequest.fromQuery(ctx));
     }
 
     /** POST /Users/.search and POST /.search (RFC 7644 §3.4.3): the query in the body. */
-    void searchByPost(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void searchByPost(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         search(ctx, caller, ListRequest.fromSearchBody(body(ctx)));
     }
 
@@ -107,24 +100,21 @@ final class UserRoutes {
         ScimResponses.json(ctx, 200, body);
     }
 
-    void replace(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void replace(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         UUID scimId = scimId(ctx);
         Precondition condition = ETags.precondition(ctx);
         Projection projection = projection(ctx);
         writeWithGroups(ctx, caller, operations.replace(caller, scimId, condition, body(ctx), usersUrl(ctx)), projection);
     }
 
-    void patch(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void patch(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         UUID scimId = scimId(ctx);
         Precondition condition = ETags.precondition(ctx);
         Projection projection = projection(ctx);
         writeWithGroups(ctx, caller, operations.patch(caller, scimId, condition, body(ctx), usersUrl(ctx)), projection);
     }
 
-    void delete(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void delete(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         Precondition condition = ETags.precondition(ctx);
         UserOperations.Result deleted = operations.delete(caller, scimId(ctx), condition, usersUrl(ctx));
         ProvisioningLogCapture.about(ctx, deleted.account());

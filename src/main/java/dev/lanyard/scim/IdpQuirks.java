@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * The one place where what real IdPs send is turned into what RFC 7644 says, before the
  * standard PATCH and filter logic sees it. Each rule names the client and the source
- * (shared/reference/idp-clients.md). The liberal readings of values (string booleans, "" as
+ * (docs/idp-behaviour.md). The liberal readings of values (string booleans, "" as
  * absent, a plain id for a complex manager) are in {@link UserDocument}; Entra's legacy
  * "Replace" on an unmatched value path is applied in {@link UserPatch}, which needs the resource.
  */
@@ -87,7 +87,7 @@ final class IdpQuirks {
                 continue;
             }
             ObjectNode o = ((ObjectNode) op).deepCopy();
-            // Entra ID sends "Add", "Replace", "Remove" (idp-clients.md b.2); RFC 7644 spells them in
+            // Entra ID sends "Add", "Replace", "Remove" (docs/idp-behaviour.md E2); RFC 7644 spells them in
             // lower case, and the SCIM SDK reads only that.
             JsonNode name = o.get("op");
             boolean legacyReplace = name != null && name.isTextual() && name.asText().equals("Replace");
@@ -104,7 +104,7 @@ final class IdpQuirks {
     /**
      * Entra ID with aadOptscim062020 writes paths as the keys of a no-path value:
      * {@code {"op":"replace","value":{"name.givenName":"Bo","urn:...:enterprise:2.0:User:employeeNumber":"7"}}}
-     * (idp-clients.md b.1 "Replace many"). The SDK would store those keys literally (and list the
+     * (docs/idp-behaviour.md E4). The SDK would store those keys literally (and list the
      * qualified one in schemas), so each becomes an operation of its own with that path.
      */
     private static List<ObjectNode> splitPathKeys(ObjectNode op) {
@@ -149,7 +149,7 @@ final class IdpQuirks {
             op.put("path", p.substring(CORE_PREFIX.length()));
         }
         // null is "unassigned" (RFC 7643 §2.5): Entra's validator clears attributes with a null PATCH
-        // (idp-clients.md b.2); the SDK refuses a null value outright.
+        // (docs/idp-behaviour.md E11); the SDK refuses a null value outright.
         JsonNode value = op.get("value");
         String verb = op.path("op").asText();
         if (value != null && value.isNull() && (verb.equals("add") || verb.equals("replace"))) {
@@ -161,7 +161,7 @@ final class IdpQuirks {
 
     /**
      * {@code emails[type eq "work"].value eq "x"}: Entra ID's uniqueness check on the work email
-     * (idp-clients.md b.1). Not in the grammar (a value path ends at "]"); it means
+     * (docs/idp-behaviour.md E8). Not in the grammar (a value path ends at "]"); it means
      * {@code emails[type eq "work" and value eq "x"]}.
      */
     private static final Pattern SUB_AFTER_VALUE_PATH = Pattern.compile(
@@ -169,7 +169,7 @@ final class IdpQuirks {
 
     /**
      * {@code externalId eq jyoung}, {@code meta.Created gt 2015-10-10T14:38:21.86-07:00}: unquoted
-     * strings in Microsoft's documentation and legacy Postman suite (idp-clients.md b.1, b.2).
+     * strings in Microsoft's documentation and legacy Postman suite (docs/idp-behaviour.md E8).
      * Any bare value that is not true, false, null or a number is taken as a string.
      */
     private static final Pattern BARE_VALUE = Pattern.compile(

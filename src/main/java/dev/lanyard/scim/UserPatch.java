@@ -90,7 +90,7 @@ public final class UserPatch {
             } catch (BadRequestException e) {
                 // Entra ID (legacy mode, capitalised "Replace") replaces a value path such as
                 // phoneNumbers[type eq "mobile"].value that has no match yet and expects it created,
-                // as an add would (idp-clients.md b.2; sourcegraph PR 49200). RFC 7644 §3.5.2.3 says
+                // as an add would (docs/idp-behaviour.md E5). RFC 7644 §3.5.2.3 says
                 // noTarget, which a standard lower-case "replace" still gets.
                 boolean valuePath = op.getPath() != null && hasValueFilter(op.getPath());
                 if (!legacyReplaces.contains(i) || !valuePath || !BadRequestException.NO_TARGET.equals(e.getScimError().getScimType())) {

@@ -1,5 +1,6 @@
 package dev.lanyard.sso;
 
+import dev.lanyard.http.Access;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.organization.Organization;
 import dev.lanyard.organization.OrganizationService;
@@ -60,11 +61,13 @@ public final class SsoRoutes {
         routes.before(PREFIX + "/*", SsoRoutes::headers);
         routes.before(ME, SsoRoutes::headers);
         routes.before(ME + "/*", SsoRoutes::headers);
-        routes.get(PREFIX + "/{org}/login", this::login);
-        routes.post(PREFIX + "/{org}/acs", this::acs);
-        routes.get(PREFIX + "/{org}/metadata", this::metadata);
-        routes.get(ME, this::me);
-        routes.post(ME + "/logout", this::logout);
+        // Public by nature: a member signs in here (the IdP posts to the ACS), and /me answers
+        // with or without a member session.
+        routes.get(PREFIX + "/{org}/login", this::login, Access.PUBLIC);
+        routes.post(PREFIX + "/{org}/acs", this::acs, Access.PUBLIC);
+        routes.get(PREFIX + "/{org}/metadata", this::metadata, Access.PUBLIC);
+        routes.get(ME, this::me, Access.PUBLIC);
+        routes.post(ME + "/logout", this::logout, Access.PUBLIC);
     }
 
     /** Whether a path is one of these pages (errors render as pages here). */

@@ -82,11 +82,6 @@ public final class TokenService {
     public Optional<ProvisioningToken.Holder> authenticate(String secret) {
         if (secret == null || !secret.startsWith(SCIM_PREFIX)) return Optional.empty();
         byte[] hash = Secrets.hash(secret);
-        Optional<ProvisioningToken.Holder> holder = tx.read(c -> store.findHolder(c, hash));
-        holder.ifPresent(h -> tx.inTransaction(c -> {
-            store.touch(c, h.tokenId());
-            return null;
-        }));
-        return holder;
+        return tx.inTransaction(c -> store.findHolderAndTouch(c, hash));
     }
 }

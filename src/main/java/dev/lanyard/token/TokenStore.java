@@ -36,6 +36,7 @@ final class TokenStore {
                 tokenId, orgId) == 1;
     }
 
+    /** The live token with this hash and its organization, without recording a use (the console's checks). */
     Optional<ProvisioningToken.Holder> findHolder(Connection c, byte[] secretHash) throws SQLException {
         return Sql.find(c, """
                 select t.id, t.org_id, o.provisioning_enabled
@@ -45,10 +46,23 @@ final class TokenStore {
                 secretHash);
     }
 
-    /** At most one write a minute per token: "last used" is for people, not a hot-path write. */
-    void touch(Connection c, UUID tokenId) throws SQLException {
-        Sql.update(c, "update provisioning_tokens set last_used_at = now() where id = ? "
-                + "and (last_used_at is null or last_used_at < now() - interval '1 minute')", tokenId);
+    /**
+     * The live token with this hash and its organization, recording its use in the same statement
+     * (one round trip, served by the unique index on secret_hash). "Last used" is for people, so it
+     * is written at most once a minute per token, not on every request.
+     */
+    Optional<ProvisioningToken.Holder> findHolderAndTouch(Connection c, byte[] secretHash) throws SQLException {
+        return Sql.find(c, """
+                with holder as (
+                    select t.id, t.org_id, o.provisioning_enabled, t.last_used_at
+                      from provisioning_tokens t join organizations o on o.id = t.org_id
+                     where t.secret_hash = ? and t.revoked_at is null),
+                touched as (
+                    update provisioning_tokens t set last_used_at = now() from holder h
+                     where t.id = h.id and (h.last_used_at is null or h.last_used_at < now() - interval '1 minute'))
+                select id, org_id, provisioning_enabled from holder""",
+                rs -> new ProvisioningToken.Holder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getBoolean(3)),
+                secretHash);
     }
 
     void insertOperator(Connection c, UUID id, byte[] secretHash) throws SQLException {

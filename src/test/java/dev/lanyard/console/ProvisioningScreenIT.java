@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The seed's flow in the console: Manage, Enable, Save; Generate token (shown once); Revoke. */
+/** The product guide's flow in the console (docs/product-rules.md rules 1-3): Manage, Enable, Save; Generate token (shown once); Revoke. */
 class ProvisioningScreenIT {
     static final TestApp app = TestApp.start();
 

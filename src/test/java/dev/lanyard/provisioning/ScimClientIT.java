@@ -240,7 +240,7 @@ final class ScimClientIT {
         assertThatThrownBy(() -> scim.retrieve("Users", created.getId(), UserResource.class))
                 .isInstanceOf(ResourceNotFoundException.class);
         assertThat(scim.search("Users", "userName eq \"" + userName + "\"", UserResource.class).getTotalResults()).isZero();
-        // PRODUCT.md rule 9: the account stays, disabled and unlinked, until an admin deletes it.
+        // docs/product-rules.md rule 9: the account stays, disabled and unlinked, until an admin deletes it.
         assertThat(app.count("select count(*) from managed_accounts where org_id = ? and email = ? "
                 + "and status = 'disabled' and scim_id is null", UUID.fromString(org.id()), userName)).isEqualTo(1);
     }
@@ -371,7 +371,7 @@ final class ScimClientIT {
         user.setName(new Name().setGivenName("Ann").setFamilyName("Example").setFormatted("Ann Example"));
         user.setDisplayName("Ann Example");
         user.setActive(true);
-        // The IdP's email attribute is SCIM data; the sign-in email is userName (PRODUCT.md rule 6).
+        // The IdP's email attribute is SCIM data; the sign-in email is userName (docs/product-rules.md rule 6).
         user.setEmails(new Email().setValue("ann.private@example.net").setType("work").setPrimary(true));
         user.setExternalId("ext-" + userName);
         user.setExtension(new EnterpriseUserExtension().setEmployeeNumber("E-1001").setDepartment("Finance"));

@@ -108,7 +108,7 @@ class UserPatchTest {
     @Test
     void entra_dotted_keys_in_a_no_path_replace_reach_their_attributes() throws Exception {
         // Entra with aadOptscim062020 puts sub-attribute paths and URN-qualified names inside one
-        // no-path value (idp-clients.md b.1 "Replace many").
+        // no-path value (docs/idp-behaviour.md E4).
         var doc = patched("""
                 {'op':'replace','value':{'displayName':'Bo Lee','name.givenName':'Bo',
                  'emails[type eq \\'work\\'].value':'bo@example.com',

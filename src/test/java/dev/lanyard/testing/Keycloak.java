@@ -183,6 +183,8 @@ public final class Keycloak {
         env.keySet().removeIf(name -> name.startsWith("KC_") || name.startsWith("JAVA_OPTS"));
         // Keycloak 26 needs Java 21+, and the test JVM is one (bin/lib/java.sh chose it).
         env.put("JAVA_HOME", System.getProperty("java.home"));
+        // Keycloak's thread pool asks for this on Java 24+; without it, stopping logs stack traces.
+        env.put("JAVA_OPTS_APPEND", "--add-opens=java.base/java.lang=ALL-UNNAMED");
         env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         Instant began = Instant.now();

@@ -55,6 +55,11 @@ public final class TestApp implements AutoCloseable {
         return http;
     }
 
+    /** The running server, e.g. to enumerate its registered routes. */
+    public Javalin server() {
+        return server;
+    }
+
     public App.Services services() {
         return services;
     }
