@@ -256,6 +256,9 @@ class ConsoleBrowserIT {
         screens.put("token-revoke", "/console/provisioning/tokens/" + org.tokenId() + "/revoke");
         screens.put("log", "/console/provisioning/log");
         screens.put("log-entry", "/console/provisioning/log/" + failure);
+        screens.put("groups", "/console/groups");
+        screens.put("saml", "/console/saml");
+        screens.put("saml-log", "/console/saml/log");
         screens.put("settings", "/console/settings");
         screens.put("password", "/console/password");
         screens.put("setup", "/console/setup");
