@@ -72,7 +72,7 @@ public final class App {
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.organizations(), s.tokens(), s.provisioningLog(),
                 new ActorNames(s.tokens(), s.admins()), baseUrl);
         var accessLog = new AccessLog(s.metrics());
-        var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog());
+        var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog(), s.metrics());
 
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

@@ -52,6 +52,8 @@ public final class Errors {
             case DomainException.Invalid i -> Optional.of(new Problem(400, BadRequestException.INVALID_VALUE, i.getMessage()));
             case DomainException.Stale s -> Optional.of(new Problem(412, null, s.getMessage()));
             case DomainException.Disabled d -> Optional.of(new Problem(403, null, d.getMessage()));
+            case DomainException.Busy b -> Optional.of(new Problem(503, null, b.getMessage()));
+            case DomainException.RateLimited r -> Optional.of(new Problem(429, null, r.getMessage()));
             case DomainException d -> Optional.of(new Problem(400, null, d.getMessage()));
             case HttpResponseException h -> Optional.of(new Problem(h.getStatus(), null, h.getMessage()));
             default -> Optional.empty();
@@ -81,6 +83,9 @@ public final class Errors {
     private static void handle(Exception e, Context ctx, Renderer write) {
         Optional<Problem> problem = describe(e);
         if (problem.isPresent()) {
+            if (e instanceof DomainException.RetryLater later) {
+                ctx.header("Retry-After", String.valueOf(Math.max(1, later.retryAfterSeconds())));
+            }
             write.write(ctx, problem.get().status(), problem.get().scimType(), problem.get().detail());
             return;
         }

@@ -3,6 +3,7 @@ package dev.lanyard.provisioning;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.unboundid.scim2.common.exceptions.NotImplementedException;
 import dev.lanyard.account.AccountService;
+import dev.lanyard.domain.Workers;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.token.TokenService;
 import io.javalin.config.RoutesConfig;
@@ -22,8 +23,11 @@ public final class ScimRoutes {
     private final ScimAuth auth;
 
     public ScimRoutes(AccountService accounts, TokenService tokens, BaseUrl baseUrl, byte[] cursorKey) {
-        this.auth = new ScimAuth(tokens);
-        var operations = new UserOperations(accounts);  // one way to change a User, with or without /Bulk
+        this.auth = new ScimAuth(tokens, new TenantLimits());
+        // Applying a PatchOp to a user with many values is CPU work: off the request threads,
+        // so it never stalls other organizations' requests (domain.Workers says why).
+        var patchWorkers = new Workers("scim-patch", Math.max(2, Runtime.getRuntime().availableProcessors()), 64, "changes");
+        var operations = new UserOperations(accounts, patchWorkers);  // one way to change a User, with or without /Bulk
         this.users = new UserRoutes(accounts, operations, auth, baseUrl, new Cursors(cursorKey));
         this.bulk = new BulkRoutes(auth, baseUrl, operations);
         this.discovery = new DiscoveryRoutes(auth, baseUrl);
@@ -31,6 +35,9 @@ public final class ScimRoutes {
 
     public void register(RoutesConfig routes) {
         String base = PREFIX + "{orgId}";
+        // Every SCIM request that took a place under its organization's limits gives it back,
+        // whether it succeeded or failed (after-handlers run after the exception mapping too).
+        routes.after(PREFIX + "*", ScimAuth::release);
         routes.get(base + "/Users", users::list);
         routes.post(base + "/Users", users::create);
         routes.post(base + "/Users/.search", users::searchByPost);

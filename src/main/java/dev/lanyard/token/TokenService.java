@@ -56,15 +56,27 @@ public final class TokenService {
         return ids.isEmpty() ? Map.of() : tx.read(c -> store.labels(c, orgId, ids));
     }
 
-    /** The holder of a bearer secret, if it is a live SCIM token; records its use. */
+    /**
+     * The holder of a bearer secret, if it is a live SCIM token. Records nothing: the caller
+     * {@link #recordUse}s it once the token was accepted where it was used, so a token sent to
+     * another organization's URL does not look used (its "last used" would mislead the admin).
+     */
     public Optional<ProvisioningToken.Holder> authenticate(String secret) {
         if (secret == null || !secret.startsWith(SCIM_PREFIX)) return Optional.empty();
         byte[] hash = Secrets.hash(secret);
-        Optional<ProvisioningToken.Holder> holder = tx.read(c -> store.findHolder(c, hash));
-        holder.ifPresent(h -> tx.inTransaction(c -> {
-            store.touch(c, h.tokenId());
+        return tx.read(c -> store.findHolder(c, hash));
+    }
+
+    /** "Last used" of the token: now (written at most once a minute). */
+    public void recordUse(ProvisioningToken.Holder holder) {
+        tx.inTransaction(c -> {
+            store.touch(c, holder.tokenId());
             return null;
-        }));
-        return holder;
+        });
+    }
+
+    /** Whether the token is still live and its organization still has provisioning enabled (a long /Bulk re-checks). */
+    public boolean stillValid(ProvisioningToken.Holder holder) {
+        return tx.read(c -> store.stillValid(c, holder.tokenId()));
     }
 }

@@ -40,6 +40,12 @@ final class TokenStore {
                 secretHash);
     }
 
+    boolean stillValid(Connection c, UUID tokenId) throws SQLException {
+        return Sql.find(c, """
+                select 1 from provisioning_tokens t join organizations o on o.id = t.org_id
+                 where t.id = ? and t.revoked_at is null and o.provisioning_enabled""", rs -> true, tokenId).isPresent();
+    }
+
     /** At most one write a minute per token: "last used" is for people, not a hot-path write. */
     void touch(Connection c, UUID tokenId) throws SQLException {
         Sql.update(c, "update provisioning_tokens set last_used_at = now() where id = ? "
