@@ -4,6 +4,7 @@ import dev.lanyard.account.AccountService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
+import dev.lanyard.group.GroupService;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Errors;
@@ -17,6 +18,11 @@ import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.provisioning.ProvisioningLogCapture;
 import dev.lanyard.provisioning.ScimResponses;
 import dev.lanyard.provisioning.ScimRoutes;
+import dev.lanyard.sso.MetadataFetcher;
+import dev.lanyard.sso.SamlRoutes;
+import dev.lanyard.sso.SamlSettingsService;
+import dev.lanyard.sso.SsoRoutes;
+import dev.lanyard.sso.SsoService;
 import dev.lanyard.storage.Database;
 import dev.lanyard.storage.ServerSecrets;
 import dev.lanyard.storage.Transactions;
@@ -38,9 +44,9 @@ import java.util.Optional;
 public final class App {
     /** What the routes need; built once per process (or per test class). */
     public record Services(Database database, OrganizationService organizations, TokenService tokens,
-                           AccountService accounts, OperatorCredential operator, ServerSecrets secrets,
+                           AccountService accounts, GroupService groups, OperatorCredential operator, ServerSecrets secrets,
                            AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
-                           PrometheusMeterRegistry metrics) implements AutoCloseable {
+                           PrometheusMeterRegistry metrics, SamlSettingsService saml, SsoService sso) implements AutoCloseable {
         public static Services on(Database database) {
             return on(database, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS));
         }
@@ -50,9 +56,13 @@ public final class App {
             var organizations = new OrganizationService(tx);
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             var operator = new OperatorCredential(tx);
-            return new Services(database, organizations, new TokenService(tx), new AccountService(tx),
-                    operator, new ServerSecrets(tx), new AdminUserService(tx),
-                    new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics);
+            var accounts = new AccountService(tx);
+            var secrets = new ServerSecrets(tx);
+            var saml = new SamlSettingsService(tx, MetadataFetcher.publicOnly());
+            var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), java.time.Clock.systemUTC());
+            return new Services(database, organizations, new TokenService(tx), accounts, new GroupService(tx),
+                    operator, secrets, new AdminUserService(tx),
+                    new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso);
         }
 
         /** Stops the background work (the provisioning log's writer and retention); the database is closed by its owner. */
@@ -66,11 +76,13 @@ public final class App {
 
     public static Javalin create(Services s, Optional<URI> publicUrl) {
         var baseUrl = new BaseUrl(publicUrl);
-        var scim = new ScimRoutes(s.accounts(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
+        var scim = new ScimRoutes(s.accounts(), s.groups(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
         var admin = new OperatorRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.organizations(), s.tokens(), s.provisioningLog(),
                 new ActorNames(s.tokens(), s.admins()), baseUrl);
+        var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, (ctx, org, email) -> Optional.empty());
+        var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
         var accessLog = new AccessLog(s.metrics());
         var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog(), s.metrics());
 
@@ -102,9 +114,12 @@ public final class App {
             scim.register(config.routes);
             admin.register(config.routes);
             provisioningLogRoutes.register(config.routes);
+            samlRoutes.register(config.routes);
+            ssoRoutes.register(config.routes);
             console.register(config.routes);
             Errors.register(config.routes, List.of(
                     new Errors.Area(path -> path.startsWith(ScimRoutes.PREFIX), ScimResponses::error),
+                    new Errors.Area(SsoRoutes::owns, (ctx, status, type, detail) -> SsoRoutes.error(ctx, status, detail)),
                     new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> ConsoleRoutes.error(ctx, status, detail))),
                     (ctx, status, type, detail) -> OperatorRoutes.error(ctx, status, detail));
         });

@@ -1,10 +1,8 @@
 package dev.lanyard.account;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lanyard.domain.DomainException;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * What the IdP says an account should be: its userName (which is the account's email, PRODUCT.md
@@ -15,24 +13,9 @@ import java.util.regex.Pattern;
 public record AccountProfile(String email, Optional<String> externalId, Optional<String> displayName,
                              Optional<Boolean> active, ObjectNode attributes) {
 
-    /**
-     * Deliberately plain: one @, something before it, a dotted domain after it, no spaces.
-     * The IdP is the authority on its users' addresses; this catches the mistake that matters,
-     * an IdP sending "jdoe" because its username format is not Email.
-     */
-    private static final Pattern EMAIL = Pattern.compile("^[^\\s@]+@[^\\s@.]+(\\.[^\\s@.]+)+$");
-    public static final int MAX_EMAIL_LENGTH = 254;  // RFC 5321 path limit
+    public static final int MAX_EMAIL_LENGTH = 254;  // RFC 5321 §4.5.3.1.3 (a path of 256 with its brackets)
 
     public AccountProfile {
-        if (email == null || email.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(email).matches()) {
-            throw new DomainException.Invalid("userName must be an email address, because it becomes the account's "
-                    + "sign-in email; got \"" + abbreviate(email) + "\". In Okta, set the application username "
-                    + "format to Email; in Entra ID, map userPrincipalName or mail to userName");
-        }
-    }
-
-    private static String abbreviate(String s) {
-        if (s == null) return "";
-        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+        UserNameRule.check(email);
     }
 }

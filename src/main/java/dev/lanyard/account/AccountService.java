@@ -188,6 +188,11 @@ public final class AccountService {
     }
 
     /** Any account of the organization by its id, linked or not (console detail page). */
+    /** The account a SAML sign-in names by email, in any letter case (no account is ever created by a sign-in). */
+    public Optional<ManagedAccount> findForSignIn(UUID orgId, String email) {
+        return tx.read(c -> store.findForSignIn(c, orgId, email));
+    }
+
     public Optional<ManagedAccount> find(UUID orgId, UUID accountId) {
         return tx.read(c -> store.find(c, orgId, accountId));
     }
@@ -228,6 +233,13 @@ public final class AccountService {
         AccountStatus status = profile.active()
                 .map(active -> active ? AccountStatus.ACTIVE : AccountStatus.DEACTIVATED)
                 .orElse(current.status());
+        // A PUT or PATCH that leaves everything as stored changes nothing: the version (ETag),
+        // lastModified and the history stay as they are, so a client's cached ETag stays valid.
+        if (current.email().equals(profile.email()) && status == current.status()
+                && current.externalId().equals(profile.externalId()) && current.displayName().equals(profile.displayName())
+                && current.attributes().equals(profile.attributes())) {
+            return current;
+        }
         // A change of letter case only is the same address. Otherwise the organization's policy
         // decides, read in this transaction (a policy saved meanwhile applies before or after this
         // change as a whole, never half-way).

@@ -47,6 +47,16 @@ final class AccountStore {
                 AccountStore::map, orgId, accountId);
     }
 
+    /**
+     * The account a sign-in with this email (any case) names: the one the IdP manages (active or
+     * deactivated; at most one, by the unique index), else the most recently changed one.
+     */
+    Optional<ManagedAccount> findForSignIn(Connection c, UUID orgId, String email) throws SQLException {
+        return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and lower(email) = lower(?) "
+                        + "order by (status in ('active', 'deactivated')) desc, status_changed_at desc limit 1",
+                AccountStore::map, orgId, email);
+    }
+
     /** The most recently disabled account with this email, if any: the one to re-attach. */
     Optional<ManagedAccount> lockDisabledByEmail(Connection c, UUID orgId, String email) throws SQLException {
         return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and lower(email) = lower(?) "

@@ -45,8 +45,7 @@ public final class Errors {
         return switch (e) {
             case ScimException s -> Optional.of(new Problem(s.getScimError().getStatus(), s.getScimError().getScimType(),
                     s.getScimError().getDetail()));
-            case Json.BodyException b -> Optional.of(new Problem(b.status(),
-                    b.status() == 400 ? BadRequestException.INVALID_SYNTAX : null, b.getMessage()));
+            case Json.BodyException b -> Optional.of(new Problem(b.status(), b.scimType(), b.getMessage()));
             case DomainException.NotFound nf -> Optional.of(new Problem(404, null, nf.getMessage()));
             case DomainException.Conflict c -> Optional.of(new Problem(409, BadRequestException.UNIQUENESS, c.getMessage()));
             case DomainException.Invalid i -> Optional.of(new Problem(400, BadRequestException.INVALID_VALUE, i.getMessage()));

@@ -1,6 +1,8 @@
 package dev.lanyard.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,6 +11,8 @@ import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Iterator;
+import java.util.Map;
 
 /** Reading request bodies with a size limit and writing JSON answers; the HTTP edge's JSON plumbing. */
 public final class Json {
@@ -37,26 +41,95 @@ public final class Json {
         if (bytes.length > MAX_BODY_BYTES) throw BodyException.tooLarge();
         if (bytes.length == 0) throw new BodyException(400, "the request needs a JSON body");
         try {
-            JsonNode node = mapper.readTree(bytes);
+            // Exactly one JSON value: "{...}x", "{...}{}" or "{...}// c" is not a body we can trust
+            // to mean what the client meant (RFC 8259 §2: a JSON text is one value). A key given
+            // twice would keep only the last value, silently.
+            JsonNode node = mapper.reader()
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(bytes);
             if (node == null || node.isMissingNode()) throw new BodyException(400, "the request needs a JSON body");
+            String unstorable = unstorableText(node, "");
+            if (unstorable != null) throw new BodyException(400, BodyException.INVALID_VALUE, unstorable);
             ctx.attribute(BODY_ATTRIBUTE, node);
             return node;
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            throw new BodyException(400, "the body is not valid JSON"
+            String why = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+                    ? "a key appears twice in one object" : e.getOriginalMessage() != null
+                    && e.getOriginalMessage().startsWith("Trailing token") ? "there is more after the JSON value" : null;
+            throw new BodyException(400, "the body is not valid JSON" + (why == null ? "" : ": " + why)
                     + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
         } catch (IOException e) {
             throw new BodyException(400, "the request body could not be read");
         }
     }
 
-    /** A body that cannot be used: too large (413) or not JSON (400). */
+    /**
+     * Where {@code node} holds text no database column can keep: U+0000 (PostgreSQL text and jsonb
+     * refuse it) or half of a surrogate pair (not Unicode at all). Null when there is none.
+     */
+    static String unstorableText(JsonNode node, String pointer) {
+        if (node.isTextual()) return unstorable(node.textValue(), pointer);
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = unstorableText(node.get(i), pointer + "/" + i);
+                if (found != null) return found;
+            }
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                String where = pointer + "/" + f.getKey().replace("~", "~0").replace("/", "~1");
+                String found = unstorable(f.getKey(), where + " (the key)");
+                if (found == null) found = unstorableText(f.getValue(), where);
+                if (found != null) return found;
+            }
+        }
+        return null;
+    }
+
+    private static String unstorable(String text, String pointer) {
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == 0) {
+                return "the body contains U+0000 (NUL) at " + shown(pointer) + "; text values cannot contain it";
+            }
+            if (Character.isHighSurrogate(ch) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(ch)) {
+                return "the body contains a lone surrogate (U+" + String.format("%04X", (int) ch) + ") at " + shown(pointer)
+                        + "; text values must be valid Unicode";
+            }
+        }
+        return null;
+    }
+
+    private static String shown(String pointer) {
+        String p = pointer.replace("\0", "\\u0000");  // a NUL in a key, shown as its JSON escape
+        return p.isEmpty() ? "the top level" : p.length() > 120 ? p.substring(0, 117) + "..." : p;
+    }
+
+    /** A body that cannot be used: too large (413), not JSON (400 invalidSyntax) or unstorable text (400 invalidValue). */
     public static final class BodyException extends Exception {
+        static final String INVALID_SYNTAX = "invalidSyntax";
+        static final String INVALID_VALUE = "invalidValue";
+
         private final int status;
+        private final String scimType;
 
         BodyException(int status, String message) {
+            this(status, status == 400 ? INVALID_SYNTAX : null, message);
+        }
+
+        BodyException(int status, String scimType, String message) {
             super(message);
             this.status = status;
+            this.scimType = scimType;
+        }
+
+        /** The SCIM error type when the body is used as a SCIM request (RFC 7644 §3.12), or null. */
+        public String scimType() {
+            return scimType;
         }
 
         static BodyException tooLarge() {

@@ -24,7 +24,7 @@ import java.util.Set;
  * what is wrong inside one operation (its method, path, version) fails only that operation, see
  * {@link #operation}.
  *
- * @param failOnErrors    errors accepted before processing stops (absent: no limit)
+ * @param failOnErrors    errors after which processing stops (absent: no limit; 0 is read as 1)
  * @param operations      the operations as sent, each a JSON object
  * @param postedBulkIds   the bulkIds of the POST operations, which later operations may refer to
  */
@@ -135,11 +135,13 @@ record BulkRequest(int failOnErrors, List<ObjectNode> operations, Set<String> po
 
     private static int failOnErrors(JsonNode node) throws BadRequestException {
         if (node == null || node.isNull()) return Integer.MAX_VALUE;
-        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 1) {
-            throw BadRequestException.invalidSyntax("failOnErrors must be a whole number of at least 1 "
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 0) {
+            throw BadRequestException.invalidSyntax("failOnErrors must be a whole number of at least 0 "
                     + "(the number of errors after which processing stops); leave it out to run every operation");
         }
-        return node.asInt();
+        // RFC 7644 §3.7 sets no minimum. Processing can only stop after an error has happened, so 0
+        // means what 1 means: stop at the first error.
+        return Math.max(1, node.asInt());
     }
 
     private static boolean contains(JsonNode array, String value) {

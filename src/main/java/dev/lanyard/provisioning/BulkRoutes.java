@@ -28,7 +28,8 @@ import java.util.UUID;
 
 /**
  * POST /scim/v2/{orgId}/Bulk (RFC 7644 §3.7): the operations of a {@link BulkRequest}, in the
- * order sent, each through {@link UserOperations} exactly as its single request would run, in its
+ * order sent, each through {@link UserOperations} or {@link GroupOperations} exactly as its single
+ * request would run, in its
  * own transaction. An operation's failure is its entry in the BulkResponse, never the request's:
  *
  * <pre>{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkResponse"],"Operations":[
@@ -40,9 +41,11 @@ import java.util.UUID;
  *       the id the POST with bulkId q1 created earlier in this request. A bulkId whose POST has
  *       not run yet, failed, or does not exist fails the operation with 409 {@code invalidValue}
  *       (§3.7.2 allows 409 instead of reordering; Users refer to no other resource but a
- *       manager, so there are no cycles to untangle).</li>
+ *       manager, and Groups only to Users, so there are no cycles to untangle: POST the Users
+ *       first, then the Group whose {@code members[].value} is {@code bulkId:q1}).</li>
  *   <li>{@code failOnErrors} N: after the Nth failed operation the rest are neither run nor listed
- *       (§3.7.3). What ran stays done: each operation is its own transaction.</li>
+ *       (§3.7.3); 0 stops at the first error, as 1 does. What ran stays done: each operation is its
+ *       own transaction.</li>
  *   <li>A successful operation's entry has no {@code response}: §3.7 lets the server leave it
  *       out, and it keeps a 1000-operation answer small; a GET shows the User.</li>
  * </ul>
@@ -56,17 +59,22 @@ final class BulkRoutes {
     private final ScimAuth auth;
     private final BaseUrl baseUrl;
     private final UserOperations users;
+    private final GroupOperations groups;
 
-    BulkRoutes(ScimAuth auth, BaseUrl baseUrl, UserOperations users) {
+    BulkRoutes(ScimAuth auth, BaseUrl baseUrl, UserOperations users, GroupOperations groups) {
         this.auth = auth;
         this.baseUrl = baseUrl;
         this.users = users;
+        this.groups = groups;
     }
+
+    /** The resource an operation's path names: /Users, /Groups, optionally with an id. */
+    private record Target(boolean group, Optional<UUID> id) {}
 
     void bulk(Context ctx) throws Exception {
         ProvisioningToken.Holder caller = auth.require(ctx);
         BulkRequest request = BulkRequest.parse(body(ctx));
-        String usersUrl = baseUrl.of(ctx) + "/scim/v2/" + ctx.pathParam("orgId") + "/Users";
+        String scimUrl = baseUrl.of(ctx) + "/scim/v2/" + ctx.pathParam("orgId");
         // bulkId -> the id its POST created; empty when that POST failed.
         Map<String, Optional<UUID>> created = new HashMap<>();
         ObjectNode response = NODES.objectNode();
@@ -86,7 +94,7 @@ final class BulkRoutes {
                 break;
             }
             first = false;
-            Outcome outcome = run(ctx, caller, request, op, created, usersUrl);
+            Outcome outcome = run(ctx, caller, request, op, created, scimUrl);
             if (outcome.createdBulkId().isPresent()) created.put(outcome.createdBulkId().get(), outcome.createdId());
             results.add(outcome.entry());
             if (outcome.failed() && ++errors >= request.failOnErrors()) break;
@@ -101,23 +109,23 @@ final class BulkRoutes {
     private record Outcome(ObjectNode entry, boolean failed, Optional<String> createdBulkId, Optional<UUID> createdId) {}
 
     private Outcome run(Context ctx, ProvisioningToken.Holder caller, BulkRequest request, ObjectNode op,
-                        Map<String, Optional<UUID>> created, String usersUrl) {
+                        Map<String, Optional<UUID>> created, String scimUrl) {
         ObjectNode entry = NODES.objectNode();
         BulkRequest.methodAsSent(op).ifPresent(m -> entry.put("method", m));
         Optional<String> bulkId = BulkRequest.text(op, "bulkId");
         bulkId.ifPresent(b -> entry.put("bulkId", b));
         Optional<String> posted = bulkId.filter(b -> entry.path("method").asText().equals("POST"));
-        Optional<UUID> target = Optional.empty();
+        Optional<Target> target = Optional.empty();
         try {
             BulkRequest.Operation operation = BulkRequest.operation(op);
-            target = target(operation, request, created);
-            UserOperations.Result result = apply(caller, operation, target, request, created, usersUrl);
+            target = Optional.of(target(operation, request, created));
+            UserOperations.Result result = apply(caller, operation, target.get(), request, created, scimUrl);
             result.etag().ifPresent(v -> entry.put("version", v));
             entry.put("location", result.location());
             entry.put("status", String.valueOf(result.status()));
             return new Outcome(entry, false, posted, Optional.of(result.id()));
         } catch (Exception e) {
-            target.ifPresent(id -> entry.put("location", usersUrl + "/" + id));
+            target.ifPresent(t -> t.id().ifPresent(id -> entry.put("location", scimUrl + (t.group() ? "/Groups/" : "/Users/") + id)));
             ErrorResponse error = error(ctx, e);
             entry.put("status", String.valueOf(error.getStatus()));
             entry.set("response", ScimResponses.errorBody(error.getStatus(), error.getScimType(), error.getDetail()));
@@ -125,14 +133,28 @@ final class BulkRoutes {
         }
     }
 
-    private UserOperations.Result apply(ProvisioningToken.Holder caller, BulkRequest.Operation op, Optional<UUID> target,
-                                        BulkRequest request, Map<String, Optional<UUID>> created, String usersUrl)
+    private UserOperations.Result apply(ProvisioningToken.Holder caller, BulkRequest.Operation op, Target to,
+                                        BulkRequest request, Map<String, Optional<UUID>> created, String scimUrl)
             throws ScimException {
+        String usersUrl = scimUrl + "/Users";
+        String groupsUrl = scimUrl + "/Groups";
+        Optional<UUID> target = to.id();
         // The version is the operation's If-Match, read before the data as a single request reads
         // its header before its body; POST /Users reads no If-Match: there is nothing yet to match.
         Precondition condition = op.method() == BulkRequest.Method.POST ? Precondition.NONE : ifMatch(op);
         Optional<JsonNode> data = op.data().isPresent()
                 ? Optional.of(resolveReferences(op.data().get(), request, created)) : Optional.empty();
+        if (to.group()) {
+            return switch (op.method()) {
+                case POST -> GroupOperations.result(201, groups.create(caller, data.orElseThrow()), groupsUrl);
+                case PUT -> GroupOperations.result(200, groups.replace(caller, target.orElseThrow(), condition, data.orElseThrow()), groupsUrl);
+                case PATCH -> GroupOperations.result(200, groups.patch(caller, target.orElseThrow(), condition, data.orElseThrow()), groupsUrl);
+                case DELETE -> {
+                    groups.delete(caller, target.orElseThrow(), condition);
+                    yield new UserOperations.Result(204, target.get(), Optional.empty(), Optional.empty(), groupsUrl + "/" + target.get());
+                }
+            };
+        }
         return switch (op.method()) {
             case POST -> users.create(caller, data.orElseThrow(), usersUrl);
             case PUT -> users.replace(caller, target.orElseThrow(), condition, data.orElseThrow(), usersUrl);
@@ -146,24 +168,29 @@ final class BulkRoutes {
         return ETags.precondition(op.version().orElse(null), null);
     }
 
-    /** The id the path names: none for POST /Users, else /Users/{id} with {id} an id or a bulkId reference. */
-    private static Optional<UUID> target(BulkRequest.Operation op, BulkRequest request,
-                                         Map<String, Optional<UUID>> created) throws ScimException {
+    /**
+     * The resource the path names: {@code /Users} or {@code /Groups} for a POST, else
+     * {@code /Users/{id}} or {@code /Groups/{id}} with {id} an id or a bulkId reference.
+     */
+    private static Target target(BulkRequest.Operation op, BulkRequest request,
+                                 Map<String, Optional<UUID>> created) throws ScimException {
         String path = op.path().endsWith("/") ? op.path().substring(0, op.path().length() - 1) : op.path();
+        boolean group = path.equals("/Groups") || path.startsWith("/Groups/");
+        String type = group ? "/Groups" : "/Users";
         if (op.method() == BulkRequest.Method.POST) {
-            if (!path.equals("/Users")) {
-                throw BadRequestException.invalidPath("a POST operation's path is /Users, not " + op.path()
-                        + " (Users are the only resource type of this server)");
+            if (!path.equals("/Users") && !path.equals("/Groups")) {
+                throw BadRequestException.invalidPath("a POST operation's path is /Users or /Groups, not " + op.path());
             }
-            return Optional.empty();
+            return new Target(group, Optional.empty());
         }
-        String id = path.startsWith("/Users/") ? path.substring("/Users/".length()) : "";
+        String id = path.startsWith(type + "/") ? path.substring(type.length() + 1) : "";
         if (id.isEmpty() || id.contains("/") || id.contains("?")) {
-            throw BadRequestException.invalidPath("a " + op.method() + " operation's path is /Users/{id}, not " + op.path()
-                    + " (Users are the only resource type of this server)");
+            throw BadRequestException.invalidPath("a " + op.method() + " operation's path is /Users/{id} or /Groups/{id}, not "
+                    + op.path());
         }
-        return Optional.of(id.startsWith(REFERENCE) ? resolve(id.substring(REFERENCE.length()), request, created)
-                : UserOperations.scimId(id));
+        UUID resolved = id.startsWith(REFERENCE) ? resolve(id.substring(REFERENCE.length()), request, created)
+                : group ? GroupOperations.groupId(id) : UserOperations.scimId(id);
+        return new Target(group, Optional.of(resolved));
     }
 
     /** data with every string value "bulkId:q1" replaced by the id q1's POST created (§3.7.2). */
@@ -195,7 +222,7 @@ final class BulkRoutes {
                             + "order sent, so put that POST first"
                     : "bulkId:" + bulkId + " refers to no POST operation of this request");
         }
-        return id.orElseThrow(() -> unresolved("bulkId:" + bulkId + " refers to a POST that failed, so there is no user "
+        return id.orElseThrow(() -> unresolved("bulkId:" + bulkId + " refers to a POST that failed, so there is nothing "
                 + "to refer to; see that operation's response"));
     }
 

@@ -7,6 +7,7 @@ import com.unboundid.scim2.common.exceptions.ResourceNotFoundException;
 import com.unboundid.scim2.common.types.SchemaResource;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.scim.ScimJson;
+import dev.lanyard.scim.GroupSchema;
 import dev.lanyard.scim.UserSchema;
 import io.javalin.http.Context;
 
@@ -62,28 +63,30 @@ final class DiscoveryRoutes {
     void resourceTypes(Context ctx) throws Exception {
         auth.require(ctx);
         refuseFilter(ctx);
-        ScimResponses.json(ctx, 200, ScimResponses.listResponse(1, 1, List.of(userResourceType(ctx))));
+        ScimResponses.json(ctx, 200, ScimResponses.listResponse(2, 1, List.of(userResourceType(ctx), groupResourceType(ctx))));
     }
 
     void resourceType(Context ctx) throws Exception {
         auth.require(ctx);
-        if (!ctx.pathParam("id").equals("User")) {
-            throw new ResourceNotFoundException("no resource type " + ctx.pathParam("id") + "; this server offers User");
+        switch (ctx.pathParam("id")) {
+            case "User" -> ScimResponses.json(ctx, 200, userResourceType(ctx));
+            case "Group" -> ScimResponses.json(ctx, 200, groupResourceType(ctx));
+            default -> throw new ResourceNotFoundException("no resource type " + ctx.pathParam("id")
+                    + "; this server offers User and Group");
         }
-        ScimResponses.json(ctx, 200, userResourceType(ctx));
     }
 
     void schemas(Context ctx) throws Exception {
         auth.require(ctx);
         refuseFilter(ctx);
-        ScimResponses.json(ctx, 200, ScimResponses.listResponse(2, 1,
-                List.of(schema(ctx, UserSchema.CORE), schema(ctx, UserSchema.ENTERPRISE))));
+        ScimResponses.json(ctx, 200, ScimResponses.listResponse(3, 1,
+                List.of(schema(ctx, UserSchema.CORE), schema(ctx, UserSchema.ENTERPRISE), schema(ctx, GroupSchema.CORE))));
     }
 
     void schemaById(Context ctx) throws Exception {
         auth.require(ctx);
         String id = ctx.pathParam("id");
-        for (SchemaResource s : List.of(UserSchema.CORE, UserSchema.ENTERPRISE)) {
+        for (SchemaResource s : List.of(UserSchema.CORE, UserSchema.ENTERPRISE, GroupSchema.CORE)) {
             if (s.getId().equals(id)) {
                 ScimResponses.json(ctx, 200, schema(ctx, s));
                 return;
@@ -102,6 +105,18 @@ final class DiscoveryRoutes {
         rt.put("schema", ScimJson.USER_SCHEMA);
         rt.putArray("schemaExtensions").addObject().put("schema", ScimJson.ENTERPRISE_USER_SCHEMA).put("required", false);
         rt.set("meta", meta("ResourceType", scimUrl(ctx) + "/ResourceTypes/User"));
+        return rt;
+    }
+
+    private ObjectNode groupResourceType(Context ctx) {
+        ObjectNode rt = NODES.objectNode();
+        rt.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:ResourceType");
+        rt.put("id", "Group");
+        rt.put("name", "Group");
+        rt.put("endpoint", "/Groups");
+        rt.put("description", "A group of the organization's users (no nested groups); displayName is unique");
+        rt.put("schema", ScimJson.GROUP_SCHEMA);
+        rt.set("meta", meta("ResourceType", scimUrl(ctx) + "/ResourceTypes/Group"));
         return rt;
     }
 

@@ -46,11 +46,17 @@ record ListRequest(Optional<String> filter, Optional<String> sortBy, boolean des
 
     /** The sort the request asks for; sortBy names any singular attribute. */
     AccountQuery.Sort sort() throws BadRequestException {
+        return sort(AccountColumns::sortKey, "userName, displayName, name.familyName, meta.created or meta.lastModified");
+    }
+
+    /** The sort over a resource type whose sort keys {@code keys} resolves (lower-cased paths). */
+    AccountQuery.Sort sort(java.util.function.Function<String, Optional<AccountQuery.SortKey>> keys, String examples)
+            throws BadRequestException {
         if (sortBy.isEmpty()) return descending ? new AccountQuery.Sort(AccountQuery.SortKey.SEQ, true) : AccountQuery.Sort.DEFAULT;
         String path = sortBy.get().strip();
-        AccountQuery.SortKey key = AccountColumns.sortKey(path.toLowerCase(Locale.ROOT)).orElseThrow(() ->
+        AccountQuery.SortKey key = keys.apply(path.toLowerCase(Locale.ROOT)).orElseThrow(() ->
                 BadRequestException.invalidValue("cannot sort by \"" + path + "\": sortBy takes a singular attribute such as "
-                        + "userName, displayName, name.familyName, meta.created or meta.lastModified"));
+                        + examples));
         return new AccountQuery.Sort(key, descending);
     }
 

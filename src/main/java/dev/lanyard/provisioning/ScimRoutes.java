@@ -1,9 +1,9 @@
 package dev.lanyard.provisioning;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.unboundid.scim2.common.exceptions.NotImplementedException;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.domain.Workers;
+import dev.lanyard.group.GroupService;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.token.TokenService;
 import io.javalin.config.RoutesConfig;
@@ -18,18 +18,22 @@ public final class ScimRoutes {
     public static final String PREFIX = "/scim/v2/";
 
     private final UserRoutes users;
+    private final GroupRoutes groups;
     private final BulkRoutes bulk;
     private final DiscoveryRoutes discovery;
     private final ScimAuth auth;
 
-    public ScimRoutes(AccountService accounts, TokenService tokens, BaseUrl baseUrl, byte[] cursorKey) {
+    public ScimRoutes(AccountService accounts, GroupService groupService, TokenService tokens, BaseUrl baseUrl, byte[] cursorKey) {
         this.auth = new ScimAuth(tokens, new TenantLimits());
         // Applying a PatchOp to a user with many values is CPU work: off the request threads,
         // so it never stalls other organizations' requests (domain.Workers says why).
         var patchWorkers = new Workers("scim-patch", Math.max(2, Runtime.getRuntime().availableProcessors()), 64, "changes");
         var operations = new UserOperations(accounts, patchWorkers);  // one way to change a User, with or without /Bulk
-        this.users = new UserRoutes(accounts, operations, auth, baseUrl, new Cursors(cursorKey));
-        this.bulk = new BulkRoutes(auth, baseUrl, operations);
+        var groupOperations = new GroupOperations(groupService);
+        var cursors = new Cursors(cursorKey);
+        this.users = new UserRoutes(accounts, operations, new UserGroups(groupService), auth, baseUrl, cursors);
+        this.groups = new GroupRoutes(groupService, groupOperations, auth, baseUrl, cursors);
+        this.bulk = new BulkRoutes(auth, baseUrl, operations, groupOperations);
         this.discovery = new DiscoveryRoutes(auth, baseUrl);
     }
 
@@ -41,25 +45,20 @@ public final class ScimRoutes {
         routes.get(base + "/Users", users::list);
         routes.post(base + "/Users", users::create);
         routes.post(base + "/Users/.search", users::searchByPost);
-        routes.post(base + "/.search", users::searchByPost);  // Users are the only resource type
+        routes.post(base + "/.search", users::searchByPost);  // Users only; Groups have /Groups/.search (README)
         routes.get(base + "/Users/{id}", users::get);
         routes.put(base + "/Users/{id}", users::replace);
         routes.patch(base + "/Users/{id}", users::patch);
         routes.delete(base + "/Users/{id}", users::delete);
         routes.post(base + "/Bulk", bulk::bulk);
 
-        // Okta's "Test API Credentials" also lists Groups. Lanyard has no groups yet, so the
-        // truthful answer is an empty list; creating one is refused, and /ResourceTypes does not
-        // offer Groups, so clients that read discovery do not try.
-        routes.get(base + "/Groups", ctx -> {
-            auth.require(ctx);
-            ObjectNode empty = ScimResponses.listResponse(0, 1, List.of());
-            ScimResponses.json(ctx, 200, empty);
-        });
-        routes.post(base + "/Groups", ctx -> {
-            auth.require(ctx);
-            throw new NotImplementedException("groups are not supported by this server yet; turn off group push in the IdP");
-        });
+        routes.get(base + "/Groups", groups::list);
+        routes.post(base + "/Groups", groups::create);
+        routes.post(base + "/Groups/.search", groups::searchByPost);
+        routes.get(base + "/Groups/{id}", groups::get);
+        routes.put(base + "/Groups/{id}", groups::replace);
+        routes.patch(base + "/Groups/{id}", groups::patch);
+        routes.delete(base + "/Groups/{id}", groups::delete);
 
         // RFC 7644 §3.11: /Me is the authenticated subject. A SCIM token stands for an
         // organization, not a person, so there is none: 501, as the RFC says for "not supported".

@@ -53,12 +53,8 @@ final class UserOperations {
     /** PUT /Users/{id}: the body replaces the User. */
     Result replace(ProvisioningToken.Holder caller, UUID scimId, Precondition condition, JsonNode body, String usersUrl)
             throws ScimException {
-        // Okta's PUT carries the read-only id; a different one means the client is confused.
-        JsonNode id = body.get("id");
-        if (id != null && id.isTextual() && !id.asText().equals(scimId.toString())) {
-            throw BadRequestException.mutability("id is read-only: the body says " + id.asText()
-                    + " but the URL names " + scimId);
-        }
+        // id, meta and groups in the body are readOnly and "SHALL be ignored" (RFC 7644 §3.5.1), even
+        // when they differ from the stored ones: the URL names the User.
         UserDocument doc = UserDocument.parse(body);
         ManagedAccount updated = accounts.update(caller.orgId(), scimId, condition, current -> profile(doc), actor(caller));
         return rendered(200, updated, usersUrl);

@@ -35,9 +35,12 @@ final class UserRoutes {
     private final BaseUrl baseUrl;
     private final Cursors cursors;
     private final UserOperations operations;
+    private final UserGroups groups;
 
-    UserRoutes(AccountService accounts, UserOperations operations, ScimAuth auth, BaseUrl baseUrl, Cursors cursors) {
+    UserRoutes(AccountService accounts, UserOperations operations, UserGroups groups, ScimAuth auth, BaseUrl baseUrl,
+               Cursors cursors) {
         this.accounts = accounts;
+        this.groups = groups;
         this.operations = operations;
         this.auth = auth;
         this.baseUrl = baseUrl;
@@ -47,9 +50,7 @@ final class UserRoutes {
     void create(Context ctx) throws Exception {
         ProvisioningToken.Holder caller = auth.require(ctx);
         Projection projection = projection(ctx);
-        UserOperations.Result created = operations.create(caller, body(ctx), usersUrl(ctx));
-        ctx.header("Location", created.location());
-        write(ctx, created, projection);
+        write(ctx, operations.create(caller, body(ctx), usersUrl(ctx)), projection);  // a new User is in no group yet
     }
 
     void get(Context ctx) throws Exception {
@@ -61,7 +62,11 @@ final class UserRoutes {
             ctx.status(304).header("ETag", UserRepresentation.etag(account));
             return;
         }
-        ok(ctx, account, projection);
+        ctx.header("ETag", UserRepresentation.etag(account));
+        ObjectNode user = UserRepresentation.render(account, usersUrl(ctx));
+        ctx.header("Location", user.get("meta").get("location").asText());
+        groups.attach(orgId, List.of(user), projection, groupsUrl(ctx));
+        ScimResponses.json(ctx, 200, projection.apply(user));
     }
 
     void list(Context ctx) throws Exception {
@@ -90,8 +95,9 @@ final class UserRoutes {
         }
         AccountService.SearchPage page = accounts.searchLinked(caller.orgId(), new AccountQuery(where, sort, window));
         String usersUrl = usersUrl(ctx);
-        List<ObjectNode> resources = page.accounts().stream()
-                .map(a -> request.projection().apply(UserRepresentation.render(a, usersUrl))).toList();
+        List<ObjectNode> rendered = page.accounts().stream().map(a -> UserRepresentation.render(a, usersUrl)).toList();
+        groups.attach(caller.orgId(), rendered, request.projection(), groupsUrl(ctx));
+        List<ObjectNode> resources = rendered.stream().map(request.projection()::apply).toList();
         ObjectNode body = ScimResponses.listResponse(page.totalResults(), paging == null ? 0 : paging.startIndex(), resources);
         if (paging == null) {
             body.remove("startIndex");  // a cursor page has no index (RFC 9865 §2)
@@ -105,7 +111,7 @@ final class UserRoutes {
         UUID scimId = scimId(ctx);
         Precondition condition = ETags.precondition(ctx);
         Projection projection = projection(ctx);
-        write(ctx, operations.replace(caller, scimId, condition, body(ctx), usersUrl(ctx)), projection);
+        writeWithGroups(ctx, caller, operations.replace(caller, scimId, condition, body(ctx), usersUrl(ctx)), projection);
     }
 
     void patch(Context ctx) throws Exception {
@@ -113,7 +119,7 @@ final class UserRoutes {
         UUID scimId = scimId(ctx);
         Precondition condition = ETags.precondition(ctx);
         Projection projection = projection(ctx);
-        write(ctx, operations.patch(caller, scimId, condition, body(ctx), usersUrl(ctx)), projection);
+        writeWithGroups(ctx, caller, operations.patch(caller, scimId, condition, body(ctx), usersUrl(ctx)), projection);
     }
 
     void delete(Context ctx) throws Exception {
@@ -122,15 +128,24 @@ final class UserRoutes {
         ctx.status(operations.delete(caller, scimId(ctx), condition, usersUrl(ctx)).status());
     }
 
-    /** A change's answer: its status, the ETag header and the User as the client asked to see it. */
+    /**
+     * A change's answer: its status, the ETag and Location headers and the User as the client asked
+     * to see it. Location on every single-resource answer, as RFC 7644's examples show (§3.3 requires
+     * it on 201; §3.4.1, §3.5.1 and §3.5.2 show it on GET, PUT and PATCH too).
+     */
     private static void write(Context ctx, UserOperations.Result result, Projection projection) {
         result.etag().ifPresent(etag -> ctx.header("ETag", etag));
+        ctx.header("Location", result.location());
         ScimResponses.json(ctx, result.status(), projection.apply(result.body().orElseThrow()));
     }
 
-    private void ok(Context ctx, ManagedAccount account, Projection projection) {
-        ctx.header("ETag", UserRepresentation.etag(account));
-        ScimResponses.json(ctx, 200, projection.apply(UserRepresentation.render(account, usersUrl(ctx))));
+    private void writeWithGroups(Context ctx, ProvisioningToken.Holder caller, UserOperations.Result result, Projection projection) {
+        groups.attach(caller.orgId(), List.of(result.body().orElseThrow()), projection, groupsUrl(ctx));
+        write(ctx, result, projection);
+    }
+
+    private String groupsUrl(Context ctx) {
+        return baseUrl.of(ctx) + "/scim/v2/" + ctx.pathParam("orgId") + "/Groups";
     }
 
     private static Projection projection(Context ctx) throws BadRequestException {

@@ -22,20 +22,67 @@ final class IdpQuirks {
 
     private static final String CORE_PREFIX = ScimJson.USER_SCHEMA + ":";
 
+    private static final String ENTRA_SCIM_DOC =
+            "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups";
+
+    /**
+     * The Enterprise {@code manager} (a complex value) as a one-element array: the example in
+     * Microsoft's SCIM guide ({@value #ENTRA_SCIM_DOC}) sends
+     * {@code {"op":"Add","path":"manager","value":[{"$ref":null,"value":"<id>"}]}}. Every other
+     * singular attribute given an array is refused.
+     */
+    static boolean singleValueInArray(String canonicalAttribute) {
+        return canonicalAttribute.equals("manager");
+    }
+
+    /**
+     * The Enterprise {@code manager} as the manager's id alone, {@code "value":"<id>"}: Entra's
+     * SCIM validator (test 25 of Microsoft's SCIM validation template, and
+     * https://github.com/limosa-io/laravel-scim-server/issues/34). Read as {@code {"value":"<id>"}}.
+     */
+    static boolean plainIdForComplex(String canonicalAttribute) {
+        return canonicalAttribute.equals("manager");
+    }
+
+    /**
+     * {@code "True"} / {@code "False"} (any letter case) for a boolean: Entra ID unless the app
+     * opts in with aadOptscim062020
+     * (https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility),
+     * its validator for {@code primary}, and OneLogin templates ({@code "active":"{$user.active}"},
+     * https://scim.dev/guide/applications/onelogin). Any other string is not a boolean.
+     */
+    static java.util.Optional<Boolean> stringBoolean(JsonNode value) {
+        if (!value.isTextual()) return java.util.Optional.empty();
+        return switch (value.asText().toLowerCase(Locale.ROOT)) {
+            case "true" -> java.util.Optional.of(true);
+            case "false" -> java.util.Optional.of(false);
+            default -> java.util.Optional.empty();
+        };
+    }
+
+    /** OneLogin's SCIM templates still carry the SCIM 1.1 core URN (https://scim.dev/guide/applications/onelogin). */
+    static boolean legacyCoreSchema(String urn) {
+        return urn.equalsIgnoreCase("urn:scim:schemas:core:1.0");
+    }
+
     /**
      * A PatchOp in RFC form, and which of its operations (by index after normalising) were
      * Entra's capitalised "Replace": see {@link UserPatch} for what that changes.
      */
-    record NormalisedPatch(ObjectNode body, java.util.Set<Integer> legacyReplaces) {}
+    record NormalisedPatch(ObjectNode body, java.util.Set<Integer> legacyReplaces, List<Integer> sourceIndex) {}
 
     static NormalisedPatch normalisePatch(ObjectNode body, JsonNode operations) {
         java.util.Set<Integer> legacy = new java.util.HashSet<>();
+        List<Integer> source = new ArrayList<>();  // the client's index of each operation, for messages
         ObjectNode copy = body.deepCopy();
         // SCIM's node factory makes case-insensitive objects: this drops "operations" as well.
         copy.remove("Operations");
         ArrayNode ops = copy.putArray("Operations");
+        int clientIndex = -1;
         for (JsonNode op : operations) {
+            clientIndex++;
             if (!op.isObject()) {
+                source.add(clientIndex);
                 ops.add(op);
                 continue;
             }
@@ -47,10 +94,11 @@ final class IdpQuirks {
             if (name != null && name.isTextual()) o.put("op", name.asText().toLowerCase(Locale.ROOT));
             for (ObjectNode one : splitPathKeys(o)) {
                 if (legacyReplace) legacy.add(ops.size());
+                source.add(clientIndex);
                 ops.add(normalisePath(one));
             }
         }
-        return new NormalisedPatch(copy, java.util.Set.copyOf(legacy));
+        return new NormalisedPatch(copy, java.util.Set.copyOf(legacy), List.copyOf(source));
     }
 
     /**

@@ -52,6 +52,17 @@ public final class Projection {
         return included.isEmpty() && excluded.isEmpty();
     }
 
+    /**
+     * Whether a response carries the top-level {@code attribute} at all (in whole or in part), so
+     * an attribute that is costly to read ({@code members} of a group, a User's {@code groups})
+     * is read only when it will be returned.
+     */
+    public boolean returns(String attribute) {
+        if (ALWAYS.contains(attribute)) return true;
+        if (!included.isEmpty()) return included.stream().anyMatch(p -> p.getFirst().equalsIgnoreCase(attribute));
+        return excluded.stream().noneMatch(p -> p.size() == 1 && p.getFirst().equalsIgnoreCase(attribute));
+    }
+
     /** A projected copy of a rendered resource. */
     public ObjectNode apply(ObjectNode resource) {
         if (isAll()) return resource;
@@ -153,7 +164,9 @@ public final class Projection {
             }
             List<String> keys = new ArrayList<>();
             String urn = path.getSchemaUrn();
-            if (urn != null && !urn.equalsIgnoreCase(ScimJson.USER_SCHEMA)) keys.add(urn);
+            if (urn != null && !urn.equalsIgnoreCase(ScimJson.USER_SCHEMA) && !urn.equalsIgnoreCase(ScimJson.GROUP_SCHEMA)) {
+                keys.add(urn);
+            }
             for (Path.Element e : path) keys.add(e.getAttribute());
             if (!keys.isEmpty()) out.add(List.copyOf(keys));
         }

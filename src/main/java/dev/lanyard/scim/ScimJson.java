@@ -9,6 +9,7 @@ public final class ScimJson {
 
     public static final String MEDIA_TYPE = "application/scim+json";
     public static final String USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
+    public static final String GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
     public static final String ENTERPRISE_USER_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
     public static final String LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
     public static final String PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";

@@ -7,6 +7,7 @@ import com.unboundid.scim2.common.GenericScimResource;
 import com.unboundid.scim2.common.Path;
 import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.exceptions.ScimException;
+import com.unboundid.scim2.common.messages.PatchOpType;
 import com.unboundid.scim2.common.messages.PatchOperation;
 import com.unboundid.scim2.common.messages.PatchRequest;
 import com.unboundid.scim2.common.types.AttributeDefinition;
@@ -16,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * PATCH for Users (RFC 7644 §3.5.2): the SCIM SDK parses the PatchOp and applies it to the
@@ -38,12 +40,21 @@ public final class UserPatch {
         if (operations == null || !operations.isArray() || operations.isEmpty()) {
             throw BadRequestException.invalidSyntax("a PatchOp needs a non-empty \"Operations\" array");
         }
+        checkSchemas(body);
+        if (operations.size() > InputLimits.MAX_PATCH_OPERATIONS) {
+            throw BadRequestException.invalidValue("the PatchOp has " + operations.size() + " operations; at most "
+                    + InputLimits.MAX_PATCH_OPERATIONS + " are accepted in one request: send several PATCH requests");
+        }
         // Checked as sent, so an index in a message is the client's; normalising may add operations.
         int index = 0;
         for (JsonNode op : operations) {
             checkShape(op, index++);
         }
         IdpQuirks.NormalisedPatch normalised = IdpQuirks.normalisePatch((ObjectNode) body, operations);
+        JsonNode normalisedOps = normalised.body().get("Operations");
+        for (int i = 0; i < normalisedOps.size(); i++) {
+            checkTarget((ObjectNode) normalisedOps.get(i), "Operations[" + normalised.sourceIndex().get(i) + "]");
+        }
         try {
             PatchRequest standard = JsonUtils.getObjectReader().forType(PatchRequest.class).readValue(normalised.body());
             return new Request(standard.getOperations(), normalised.legacyReplaces());
@@ -73,6 +84,7 @@ public final class UserPatch {
         List<PatchOperation> ops = patch.getOperations();
         for (int i = 0; i < ops.size(); i++) {
             PatchOperation op = ops.get(i);
+            if (addToExistingValue(op, result)) continue;
             try {
                 op.apply(result);
             } catch (BadRequestException e) {
@@ -113,6 +125,25 @@ public final class UserPatch {
         if (path.getSchemaUrn() != null && !path.getSchemaUrn().equalsIgnoreCase(ScimJson.USER_SCHEMA)) return;
         if (isReadOnly(root)) {
             throw BadRequestException.mutability(root + " is read-only and cannot be changed by PATCH");
+        }
+    }
+
+    /**
+     * RFC 7644 §3.5.2.1: an add whose target is a single value that exists replaces it. Entra ID
+     * sends exactly this after a user's email changes ({@code {"op":"Add","path":
+     * "emails[type eq \"work\"].value","value":"new@x.com"}}), which the SDK refuses as "already
+     * has a value". Applied as a replace when the filter matches; otherwise the add creates the
+     * value as usual. True when it was applied here.
+     */
+    private static boolean addToExistingValue(PatchOperation op, ObjectNode result) throws ScimException {
+        Path path = op.getPath();
+        if (op.getOpType() != PatchOpType.ADD || path == null || path.size() != 2 || !hasValueFilter(path)) return false;
+        try {
+            PatchOperation.replace(path, op.getJsonNode()).apply(result);
+            return true;
+        } catch (BadRequestException e) {
+            if (BadRequestException.NO_TARGET.equals(e.getScimError().getScimType())) return false;
+            throw e;
         }
     }
 
@@ -195,6 +226,9 @@ public final class UserPatch {
             throw BadRequestException.invalidSyntax(where + ".op must be add, remove or replace, got \"" + name.asText() + "\"");
         }
         JsonNode path = op.get("path");
+        if (path != null && !path.isNull() && !path.isTextual()) {
+            throw BadRequestException.invalidPath(where + ".path must be a string, got " + path);
+        }
         boolean hasPath = path != null && path.isTextual() && !path.asText().isBlank();
         if (verb.equals("remove") && !hasPath) {
             // RFC 7644 §3.5.2.2: remove without a path has no target.
@@ -202,6 +236,54 @@ public final class UserPatch {
         }
         if (!verb.equals("remove") && (op.get("value") == null)) {
             throw BadRequestException.invalidSyntax(where + " (" + verb + ") needs a \"value\"");
+        }
+    }
+
+    /** Absent schemas are tolerated (as for SearchRequest and BulkRequest); present ones must say PatchOp. */
+    private static void checkSchemas(JsonNode body) throws BadRequestException {
+        if (!body.has("schemas")) return;
+        JsonNode schemas = body.get("schemas");
+        boolean patchOp = false;
+        if (schemas.isArray()) {
+            for (JsonNode s : schemas) patchOp |= s.isTextual() && s.asText().equalsIgnoreCase(ScimJson.PATCH_OP);
+        }
+        if (!patchOp) throw BadRequestException.invalidSyntax("schemas must be an array containing " + ScimJson.PATCH_OP);
+    }
+
+    /**
+     * The operation's target exists in the schemas (RFC 7644 §3.5.2: otherwise nothing would change
+     * and the client would be told it did): its path, or for an add or replace without a path, each
+     * attribute named in its value. Rewrites the path into the form the SDK reads.
+     */
+    private static void checkTarget(ObjectNode op, String where) throws BadRequestException {
+        String verb = op.path("op").asText();
+        JsonNode path = op.get("path");
+        if (path != null && !path.isNull()) {
+            if (!path.isTextual()) throw BadRequestException.invalidPath(where + ".path must be a string, got " + path);
+            PatchPaths.Target target = PatchPaths.check(where, path.asText());
+            op.put("path", target.sdkPath());
+            Optional<String> top = target.topLevelName();
+            // RFC 7644 §3.5.2.2: removing a required attribute is a mutability error. Lanyard keeps
+            // every account either active or not, so active has no "unassigned" state either.
+            if (verb.equals("remove") && top.isPresent() && (top.get().equals("userName") || top.get().equals("active"))) {
+                throw BadRequestException.mutability(where + " removes " + top.get() + ", which every user must have"
+                        + (top.get().equals("active") ? "; to deactivate the user, replace active with false" : ""));
+            }
+            return;
+        }
+        JsonNode value = op.get("value");
+        if (value == null || !value.isObject()) {
+            throw BadRequestException.invalidSyntax(where + " (" + verb + " without a path) needs a JSON object of attributes "
+                    + "as its \"value\", such as {\"active\": false}");
+        }
+        for (Iterator<String> it = value.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            boolean known = key.equalsIgnoreCase("schemas") || key.equalsIgnoreCase(ScimJson.ENTERPRISE_USER_SCHEMA)
+                    || UserSchema.core(key).isPresent();
+            if (!known) {
+                throw BadRequestException.invalidPath(where + ".value names " + key + ", which is not an attribute of "
+                        + "the User schema or the Enterprise User extension");
+            }
         }
     }
 

@@ -27,7 +27,7 @@ class EntraReplayIT {
 
     @TestFactory
     Stream<DynamicContainer> entra_scenarios() {
-        return Stream.of("test-connection", "user-lifecycle", "first-email", "rename-in-place")
+        return Stream.of("test-connection", "user-lifecycle", "first-email", "rename-in-place", "group-provisioning")
                 .map(name -> Replay.scenario(app, "/idp/entra/" + name + ".json", ENTRA_HEADERS));
     }
 }

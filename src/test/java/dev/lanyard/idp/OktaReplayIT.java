@@ -30,7 +30,7 @@ class OktaReplayIT {
 
     @TestFactory
     Stream<DynamicContainer> okta_scenarios() {
-        return Stream.of("test-api-credentials", "assign-update-deactivate", "spec-test", "rename-in-place")
+        return Stream.of("test-api-credentials", "assign-update-deactivate", "spec-test", "rename-in-place", "push-groups")
                 .map(name -> Replay.scenario(app, "/idp/okta/" + name + ".json", OKTA_HEADERS));
     }
 }

@@ -147,6 +147,18 @@ class BulkIT {
     }
 
     @Test
+    void failOnErrors_0_is_accepted_and_stops_at_the_first_error() {
+        // RFC 7644 §3.7 sets no minimum; processing can only stop once an error happened.
+        JsonNode results = bulk(0,
+                post("z1", user("zed@example.com")),
+                post("z2", user("not-an-email")),
+                post("z3", user("zoe@example.com")));
+
+        assertThat(statuses(results)).containsExactly("201", "400");
+        assertThat(accounts()).isEqualTo(1);
+    }
+
+    @Test
     void a_failed_operation_answers_the_same_error_as_its_single_request() {
         createUser("taken@example.com");
         Http.Response single = scim("POST", "/Users", user("TAKEN@example.com").toString());
@@ -203,10 +215,10 @@ class BulkIT {
     }
 
     @Test
-    void an_unknown_method_or_a_path_other_than_Users_fails_only_that_operation_with_400() {
+    void an_unknown_method_or_a_path_other_than_Users_or_Groups_fails_only_that_operation_with_400() {
         JsonNode results = bulk(null,
                 op("GET", "/Users"),
-                post("g", user("grp@example.com")).put("path", "/Groups"),
+                post("g", user("grp@example.com")).put("path", "/Roles"),
                 op("PUT", "/Users").set("data", user("x@example.com")),
                 post("h", user("h@example.com")).put("path", "/Users/abc"),
                 op("POST", "/Users").set("data", user("nobulkid@example.com")),
@@ -260,7 +272,7 @@ class BulkIT {
                 "{\"schemas\":[\"" + BULK_REQUEST + "\"],\"Operations\":" + valid + "}",
                 "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[" + valid + "]}",
                 "{\"failOnErrors\":\"one\",\"Operations\":[" + valid + "]}",
-                "{\"failOnErrors\":0,\"Operations\":[" + valid + "]}",
+                "{\"failOnErrors\":-1,\"Operations\":[" + valid + "]}",
                 "{\"Operations\":[" + valid + ",\"DELETE /Users/1\"]}")) {
             Http.Response r = scim("POST", "/Bulk", body);
             assertThat(r.status()).as(body).isEqualTo(400);

@@ -321,10 +321,12 @@ final class ScimClientIT {
     }
 
     @Test
-    void resource_types_parse_and_offer_exactly_User_with_the_enterprise_extension() throws Exception {
+    void resource_types_parse_and_offer_User_with_the_enterprise_extension_and_Group() throws Exception {
         ListResponse<ResourceTypeResource> types = scim.getResourceTypes();
 
-        assertThat(types.getTotalResults()).isEqualTo(1);
+        assertThat(types.getTotalResults()).isEqualTo(2);
+        assertThat(types.getResources()).extracting(ResourceTypeResource::getId).containsExactly("User", "Group");
+        assertThat(scim.getResourceType("Group").getEndpoint()).isEqualTo(URI.create("/Groups"));
         ResourceTypeResource user = types.getResources().getFirst();
         assertThat(user.getId()).isEqualTo("User");
         assertThat(user.getName()).isEqualTo("User");
@@ -340,11 +342,12 @@ final class ScimClientIT {
     }
 
     @Test
-    void schemas_parse_and_describe_the_core_user_and_the_enterprise_extension() throws Exception {
+    void schemas_parse_and_describe_the_core_user_the_enterprise_extension_and_the_group() throws Exception {
         ListResponse<SchemaResource> schemas = scim.getSchemas();
 
-        assertThat(schemas.getTotalResults()).isEqualTo(2);
-        assertThat(schemas.getResources()).extracting(SchemaResource::getId).containsExactlyInAnyOrder(USER, ENTERPRISE);
+        assertThat(schemas.getTotalResults()).isEqualTo(3);
+        assertThat(schemas.getResources()).extracting(SchemaResource::getId)
+                .containsExactlyInAnyOrder(USER, ENTERPRISE, "urn:ietf:params:scim:schemas:core:2.0:Group");
 
         SchemaResource user = scim.getSchema(USER);
         assertThat(user.getName()).isEqualTo("User");

@@ -152,9 +152,6 @@ class UserPatchTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            unknown attribute by path             | {'op':'add','path':'favouriteColour','value':'teal'}
-            unknown attribute without path        | {'op':'replace','value':{'favouriteColour':'teal'}}
-            unknown extension                     | {'op':'add','path':'urn:example:ext:1.0:User:badge','value':'7'}
             Okta-style password sync              | {'op':'replace','value':{'password':'n3w-Secret'}}
             password by path                      | {'op':'replace','path':'password','value':'n3w-Secret'}
             no-path value echoing the current id  | {'op':'replace','value':{'id':'2819c223-7f76-453a-919d-413861904646'}}
@@ -183,7 +180,8 @@ class UserPatchTest {
             array for a single value        | {'op':'replace','path':'displayName','value':['a','b']}            | invalidValue | displayName takes a single value, not an array
             sub-attribute of the wrong type | {'op':'replace','path':'name.givenName','value':7}                 | invalidValue | name.givenName must be a string, got 7
             enterprise wrong type           | {'op':'add','path':'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber','value':701984} | invalidValue | urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber must be a string, got 701984
-            removing userName               | {'op':'remove','path':'userName'}                                  | invalidValue | userName is required
+            removing userName               | {'op':'remove','path':'userName'}                                  | mutability   | Operations[0] removes userName, which every user must have
+            removing active                 | {'op':'remove','path':'active'}                                    | mutability   | Operations[0] removes active, which every user must have; to deactivate the user, replace active with false
             all or nothing                  | {'op':'replace','path':'displayName','value':'Ok'},{'op':'remove','path':'id'} | mutability | id is read-only and cannot be changed by PATCH
             """)
     void a_refused_operation_names_its_scimType_and_what_to_fix(String name, String operations, String scimType, String detail) {
@@ -220,18 +218,75 @@ class UserPatchTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            a path the SDK cannot read | {'op':'replace','path':'display name','value':'x'}
-            an unclosed value filter   | {'op':'replace','path':'emails[','value':'x'}
-            a no-path string value     | {'op':'replace','value':'Ann'}
+            # case                        | operation                                                        | detail
+            unknown attribute             | {'op':'add','path':'fooBar','value':'teal'}                      | Operations[0].path "fooBar": fooBar is not an attribute of the User schema
+            unknown sub-attribute         | {'op':'replace','path':'name.fooBar','value':'x'}                | Operations[0].path "name.fooBar": fooBar is not a sub-attribute of name
+            unknown multi-valued sub      | {'op':'remove','path':'emails.fooBar'}                           | Operations[0].path "emails.fooBar": fooBar is not a sub-attribute of emails
+            unknown sub in a value filter | {'op':'remove','path':'emails[fooBar eq \\'x\\']'}               | Operations[0].path "emails[fooBar eq "x"]": the filter names fooBar, which is not a sub-attribute of emails
+            enterprise attr without URN   | {'op':'add','path':'department','value':'R'}                     | Operations[0].path "department": department is not an attribute of the User schema (it is in the Enterprise User extension: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department)
+            unknown schema URN            | {'op':'add','path':'urn:example:ext:1.0:User:badge','value':'7'} | Operations[0].path "urn:example:ext:1.0:User:badge" names the schema urn:example:ext:1.0:User, which this server does not have; it knows urn:ietf:params:scim:schemas:core:2.0:User and urn:ietf:params:scim:schemas:extension:enterprise:2.0:User
+            unknown enterprise attribute  | {'op':'add','path':'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:fooBar','value':'7'} | Operations[0].path "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:fooBar": fooBar is not an attribute of the Enterprise User extension
+            unknown no-path attribute     | {'op':'replace','value':{'favouriteColour':'teal'}}              | Operations[0].value names favouriteColour, which is not an attribute of the User schema or the Enterprise User extension
+            unclosed value filter         | {'op':'remove','path':'emails[type eq \\'work\\''}               | Operations[0].path "emails[type eq "work"" has a [ without its closing ]
+            unclosed string               | {'op':'remove','path':'emails[type eq \\'work]'}                 | Operations[0].path "emails[type eq "work]" has a string without its closing "
+            a stray ]                     | {'op':'remove','path':'emails]'}                                 | Operations[0].path "emails]" has a ] without a [ at position 7
+            blank path                    | {'op':'add','path':'','value':'x'}                               | Operations[0].path is empty: name an attribute such as "title", or leave "path" out of an add or replace to give the attributes in "value"
+            a path with a space           | {'op':'replace','path':'display name','value':'x'}               | Operations[0].path "display name" cannot be parsed: Unexpected character ' ' at position 7 for token starting at 0
+            an unquoted filter value      | {'op':'remove','path':'emails[type eq work]'}                    | Operations[0].path "emails[type eq work]" cannot be parsed: Invalid value filter: Invalid comparison value at position 15: a value must be quoted, or true, false, null or a number
+            too deep                      | {'op':'remove','path':'name.givenName.x'}                        | Operations[0].path "name.givenName.x" is nested too deep: a path names an attribute and at most one sub-attribute
+            a path that is a number       | {'op':'remove','path':7}                                         | Operations[0].path must be a string, got 7
             """)
-    void what_the_SDK_cannot_read_is_invalidSyntax_with_a_hint(String name, String operation) {
+    void a_path_that_names_nothing_in_the_schemas_is_invalidPath(String name, String operation, String detail) {
         var e = catchThrowableOfType(BadRequestException.class,
                 () -> UserPatch.parse(body("{'Operations':[" + operation + "]}")));
 
+        assertThat(e.getScimError().getScimType()).isEqualTo("invalidPath");
+        assertThat(e.getScimError().getDetail()).isEqualTo(detail);
+    }
+
+    @Test
+    void a_no_path_value_that_is_not_an_object_is_invalidSyntax() {
+        var e = catchThrowableOfType(BadRequestException.class,
+                () -> UserPatch.parse(body("{'Operations':[{'op':'replace','value':'Ann'}]}")));
+
         assertThat(e.getScimError().getScimType()).isEqualTo("invalidSyntax");
-        assertThat(e.getScimError().getDetail())
-                .startsWith("the PatchOp cannot be read: ")
-                .endsWith("(each operation needs \"op\": add, remove or replace, an optional \"path\" and a \"value\")");
+        assertThat(e.getScimError().getDetail()).isEqualTo("Operations[0] (replace without a path) needs a JSON object of "
+                + "attributes as its \"value\", such as {\"active\": false}");
+    }
+
+    @Test
+    void more_than_100_operations_are_refused_before_any_is_read() {
+        String op = "{'op':'replace','path':'title','value':'T'},";
+        var e = catchThrowableOfType(BadRequestException.class,
+                () -> UserPatch.parse(body("{'Operations':[" + op.repeat(100) + op.substring(0, op.length() - 1) + "]}")));
+
+        assertThat(e.getScimError().getScimType()).isEqualTo("invalidValue");
+        assertThat(e.getScimError().getDetail()).isEqualTo("the PatchOp has 101 operations; at most 100 are accepted in one "
+                + "request: send several PATCH requests");
+    }
+
+    @Test
+    void the_enterprise_urn_as_path_adds_replaces_and_removes_the_whole_extension() throws Exception {
+        String urn = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+        ObjectNode user = body("{'userName':'a@x.com','" + urn + "':{'department':'D','costCenter':'C'}}");
+
+        ObjectNode added = UserPatch.apply(user, UserPatch.parse(body("{'Operations':[{'op':'add','path':'" + urn
+                + "','value':{'division':'V'}}]}")), "x");
+        assertThat(plain(added.get(urn))).isEqualTo(plain("{'department':'D','costCenter':'C','division':'V'}"));
+
+        ObjectNode removed = UserPatch.apply(user, UserPatch.parse(body("{'Operations':[{'op':'remove','path':'" + urn + "'}]}")), "x");
+        assertThat(removed.has(urn)).isFalse();
+    }
+
+    @Test
+    void entra_add_to_an_existing_work_email_replaces_it() throws Exception {
+        // RFC 7644 §3.5.2.1: add to a single value that exists replaces it; Entra sends this after an email change.
+        ObjectNode user = body("{'userName':'a@x.com','emails':[{'type':'work','value':'old@x.com','primary':true}]}");
+
+        ObjectNode out = UserPatch.apply(user, UserPatch.parse(body(
+                "{'Operations':[{'op':'Add','path':'emails[type eq \\\"work\\\"].value','value':'new@x.com'}]}")), "x");
+
+        assertThat(plain(out.get("emails"))).isEqualTo(plain("[{'type':'work','value':'new@x.com','primary':true}]"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.lanyard.testing;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -114,7 +115,8 @@ public final class Chromium implements AutoCloseable {
      * that may take longer than 10 s to answer on a busy machine.
      */
     public <T> T waitUntil(Duration patience, java.util.function.Function<? super WebDriver, T> condition) {
-        return new WebDriverWait(driver, patience).until(condition);
+        // A page that moves on while the condition reads it (Keycloak's redirects, scripts) is read again.
+        return new WebDriverWait(driver, patience).ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     /** Forgets every cookie of every site (Chromium's DevTools command), as a new browser would. */

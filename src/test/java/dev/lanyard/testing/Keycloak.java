@@ -61,7 +61,11 @@ public final class Keycloak {
     private static final Path LOGS = Path.of("target", "keycloak-logs");
     private static final HttpClient PROBE = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** Logs of earlier runs kept in target/keycloak-logs (the newest ones). */
+    private static final int LOGS_KEPT = 10;
+
     private static Keycloak shared;
+    private static RuntimeException startFailure;
 
     private final Process process;
     private final int port;
@@ -79,8 +83,15 @@ public final class Keycloak {
 
     /** The one Keycloak of this JVM, started on the first call (which waits until it is ready). */
     public static synchronized Keycloak shared() {
+        // A start that failed is not tried again by every later class: each try can take minutes.
+        if (startFailure != null) throw new IllegalStateException("Keycloak failed to start earlier in this JVM", startFailure);
         if (shared == null) {
-            shared = start(home());
+            try {
+                shared = start(home());
+            } catch (RuntimeException e) {
+                startFailure = e;
+                throw e;
+            }
             Keycloak started = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "keycloak-stop"));
         }
@@ -125,6 +136,14 @@ public final class Keycloak {
         chromium.driver().findElement(By.id("kc-login")).click();
     }
 
+    /**
+     * On Keycloak's sign-in page (or on its way there), chooses the identity provider {@code alias}
+     * ("Or sign in with" button), as a person signing in through it would.
+     */
+    public static void chooseIdentityProvider(Chromium chromium, String alias) {
+        chromium.waitUntil(PAGE_PATIENCE, ExpectedConditions.elementToBeClickable(By.id("social-" + alias))).click();
+    }
+
     /** The log tail of the shared instance if it was started, or nothing: for failure reports. */
     static synchronized String sharedLogTail(int lines) {
         return shared == null ? "" : "Keycloak's log (" + shared.log + "), last lines:\n" + shared.logTail(lines);
@@ -148,6 +167,7 @@ public final class Keycloak {
             // A fresh data folder: nothing left from an earlier run (transaction logs, caches) is replayed.
             deleteTree(home.resolve("data"));
             Files.createDirectories(LOGS);
+            pruneLogs();
             String time = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
             log = LOGS.resolve("keycloak-" + time + ".log").toAbsolutePath();
         } catch (IOException e) {
@@ -246,6 +266,14 @@ public final class Keycloak {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+
+    private static void pruneLogs() throws IOException {
+        try (Stream<Path> logs = Files.list(LOGS)) {
+            List<Path> old = logs.filter(p -> p.getFileName().toString().startsWith("keycloak-"))
+                    .sorted(Comparator.comparing(Path::getFileName).reversed()).skip(LOGS_KEPT - 1).toList();
+            for (Path p : old) Files.deleteIfExists(p);
         }
     }
 

@@ -180,6 +180,35 @@ public final class KeycloakAdmin {
         send("POST", "/admin/realms/" + realm + "/identity-provider/instances", rep).expect(201);
     }
 
+    /**
+     * Adds an OpenID Connect identity provider whose endpoints Keycloak reads from the provider's
+     * discovery document ({@code /.well-known/openid-configuration}, OpenID Connect Discovery 1.0
+     * section 4), as its "Discovery endpoint" field does; otherwise as {@link #createOidcIdentityProvider}.
+     * Keycloak fetches the document itself, so the provider must be running.
+     */
+    public void createOidcIdentityProviderFromDiscovery(String realm, String alias, String discoveryUrl,
+                                                        String clientId, String clientSecret) {
+        ObjectNode ask = JSON.createObjectNode().put("providerId", "oidc").put("fromUrl", discoveryUrl);
+        JsonNode found = send("POST", "/admin/realms/" + realm + "/identity-provider/import-config", ask).expect(200).json();
+        createOidcIdentityProvider(realm, new OidcProvider(alias, alias, found.path("issuer").asText(),
+                found.path("authorizationUrl").asText(), found.path("tokenUrl").asText(), found.path("jwksUrl").asText(),
+                java.util.Optional.ofNullable(found.path("userInfoUrl").textValue()), clientId, clientSecret,
+                "client_secret_basic", Map.of()));
+    }
+
+    /**
+     * A confidential OpenID Connect client (authorization code flow) in the realm: for tests where
+     * a Keycloak realm plays the OpenID provider. Returns Keycloak's id of the client.
+     */
+    public String createOidcClient(String realm, String clientId, String secret, String redirectUri) {
+        ObjectNode rep = JSON.createObjectNode().put("clientId", clientId).put("protocol", "openid-connect")
+                .put("enabled", true).put("publicClient", false).put("secret", secret)
+                .put("standardFlowEnabled", true).put("directAccessGrantsEnabled", false);
+        rep.putArray("redirectUris").add(redirectUri);
+        Http.Response created = send("POST", "/admin/realms/" + realm + "/clients", rep).expect(201);
+        return lastSegment(created.header("Location"));
+    }
+
     /** Where Keycloak, as a relying party, wants the identity provider {@code alias} to send people back. */
     public String brokerRedirectUri(String realm, String alias) {
         return baseUrl + "/realms/" + realm + "/broker/" + alias + "/endpoint";

@@ -37,7 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Keycloak starts, its admin API makes a realm, a user and a SAML client, the realm's metadata
  * carries its signing certificate, and headless Chromium signs the user in, both to Keycloak's
  * account console and IdP-initiated to a service provider's ACS (a tiny HTTP server here), which
- * receives a response signed with that certificate and naming the user by email.
+ * receives a response signed with that certificate and naming the user by email, also when the
+ * client was made from the SP's metadata ({@link KeycloakSamlIdp}); and a realm that signs people in
+ * through an OpenID Connect identity provider (another realm here, Lanyard in issue 13's tests).
  */
 @UsesKeycloak
 class KeycloakHarnessIT {
@@ -47,6 +49,18 @@ class KeycloakHarnessIT {
     private static final User ADA = User.of("ada@example.com", "Ada", "Lovelace", "correct horse battery staple");
     private static final String EMAIL_FORMAT = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
     private static final String SAML_ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion";
+    private static final String METADATA_ENTITY_ID = "https://sp.example.com/from-metadata";
+    /** A service provider's metadata as Lanyard publishes it: POST ACS, email NameID, unsigned requests. */
+    private static final String SP_METADATA = """
+            <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="%s">
+              <md:SPSSODescriptor AuthnRequestsSigned="false" WantAssertionsSigned="true"
+                  protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+                <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>
+                <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+                    Location="{acs}" index="0" isDefault="true"/>
+              </md:SPSSODescriptor>
+            </md:EntityDescriptor>
+            """.formatted(METADATA_ENTITY_ID);
 
     static Chromium chromium;
     static Keycloak keycloak;
@@ -72,6 +86,13 @@ class KeycloakHarnessIT {
             byte[] answer = "received".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, answer.length);
             exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        acs.createContext("/metadata", exchange -> {
+            byte[] metadata = SP_METADATA.replace("{acs}", acsUrl()).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/samlmetadata+xml");
+            exchange.sendResponseHeaders(200, metadata.length);
+            exchange.getResponseBody().write(metadata);
             exchange.close();
         });
         acs.start();
@@ -124,6 +145,53 @@ class KeycloakHarnessIT {
     void idp_initiated_sign_in_posts_a_signed_response_naming_the_user_by_email_to_the_acs() throws Exception {
         chromium.driver().get(admin.idpInitiatedUrl(REALM, IDP_INITIATED_NAME));
         Keycloak.signIn(chromium, ADA.username(), ADA.password());
+        assertSignedResponseFor(REALM, SP_ENTITY_ID, ADA.email());
+    }
+
+    @Test
+    void a_realm_made_from_the_sp_metadata_signs_the_user_in_idp_initiated() throws Exception {
+        User bob = User.of("bob@example.com", "Bob", "Moore", "another correct horse");
+        KeycloakSamlIdp idp = KeycloakSamlIdp.forSpMetadata(keycloak, "from-metadata", spMetadataUrl(), bob);
+        assertThat(idp.spEntityId()).isEqualTo(METADATA_ENTITY_ID);
+        assertThat(idp.metadataXml()).contains(idp.signingCertificate(), idp.ssoUrl());
+
+        chromium.driver().get(idp.idpInitiatedUrl());
+        Keycloak.signIn(chromium, bob.username(), bob.password());
+        assertSignedResponseFor("from-metadata", METADATA_ENTITY_ID, bob.email());
+    }
+
+    /**
+     * The broker half of issue 13's flow, with a second realm playing the OpenID provider that
+     * Lanyard will be: the identity provider is set up from its discovery document, and a person
+     * reaches the account console of one realm by signing in at the other.
+     */
+    @Test
+    void a_user_signs_in_to_the_account_console_through_an_oidc_identity_provider() {
+        User carol = User.of("carol@example.com", "Carol", "Shaw", "yet another horse");
+        admin.createRealm("oidc-provider");
+        admin.createUser("oidc-provider", carol);
+        admin.createOidcClient("oidc-provider", "app-broker", "broker-secret", admin.brokerRedirectUri("oidc-app", "provider"));
+        admin.createRealm("oidc-app");
+        admin.createOidcIdentityProviderFromDiscovery("oidc-app", "provider",
+                keycloak.baseUrl() + "/realms/oidc-provider/.well-known/openid-configuration", "app-broker", "broker-secret");
+
+        chromium.driver().get(admin.accountConsoleUrl("oidc-app"));
+        Keycloak.chooseIdentityProvider(chromium, "provider");
+        Keycloak.signIn(chromium, carol.username(), carol.password());
+        chromium.waitUntil(Keycloak.PAGE_PATIENCE,
+                d -> d.findElement(By.tagName("body")).getText().contains("Carol Shaw"));
+        assertThat(chromium.driver().getCurrentUrl()).startsWith(admin.accountConsoleUrl("oidc-app"));
+        // Keycloak made the person its own on the first brokered sign-in, from the ID token's claims.
+        assertThat(admin.findUsers("oidc-app", carol.username())).singleElement()
+                .satisfies(u -> assertThat(u.get("email").asText()).isEqualTo(carol.email()));
+    }
+
+    /**
+     * The ACS received a response from {@code realm}'s IdP for {@code audience} naming {@code email}
+     * (email NameID format), and both the response and the assertion are signed (RSA-SHA256) so that
+     * the certificate from the realm's metadata verifies them.
+     */
+    private static void assertSignedResponseFor(String realm, String audience, String email) throws Exception {
         String encoded = posted.poll(Keycloak.PAGE_PATIENCE.toSeconds(), TimeUnit.SECONDS);
         assertThat(encoded).as("a SAMLResponse posted to the ACS").isNotNull();
         Document response = parse(new String(Base64.getMimeDecoder().decode(encoded), StandardCharsets.UTF_8));
@@ -131,16 +199,15 @@ class KeycloakHarnessIT {
         Element root = response.getDocumentElement();
         assertThat(root.getLocalName()).isEqualTo("Response");
         assertThat(root.getAttribute("Destination")).isEqualTo(acsUrl());
-        assertThat(texts(response, SAML_ASSERTION, "Issuer")).contains(admin.samlIdpEntityId(REALM));
+        assertThat(texts(response, SAML_ASSERTION, "Issuer")).contains(admin.samlIdpEntityId(realm));
         Element nameId = (Element) response.getElementsByTagNameNS(SAML_ASSERTION, "NameID").item(0);
         assertThat(nameId.getAttribute("Format")).isEqualTo(EMAIL_FORMAT);
-        assertThat(nameId.getTextContent()).isEqualTo(ADA.email());
-        assertThat(texts(response, SAML_ASSERTION, "Audience")).containsExactly(SP_ENTITY_ID);
+        assertThat(nameId.getTextContent()).isEqualTo(email);
+        assertThat(texts(response, SAML_ASSERTION, "Audience")).containsExactly(audience);
 
-        // Both the response and the assertion are signed (RSA-SHA256), and the metadata's certificate checks both.
         NodeList signatures = response.getElementsByTagNameNS(XMLSignature.XMLNS, "Signature");
         assertThat(signatures.getLength()).isEqualTo(2);
-        PublicKey key = certificate(admin.signingCertificate(REALM)).getPublicKey();
+        PublicKey key = certificate(admin.signingCertificate(realm)).getPublicKey();
         markIds(response, "urn:oasis:names:tc:SAML:2.0:protocol", "Response");
         markIds(response, SAML_ASSERTION, "Assertion");
         for (int i = 0; i < signatures.getLength(); i++) {
@@ -152,7 +219,11 @@ class KeycloakHarnessIT {
             assertThat(signature.validate(context)).as("signature %d verifies with the metadata's certificate", i)
                     .isTrue();
         }
-        assertThat(chromium.driver().findElement(By.tagName("body")).getText()).isEqualTo("received");
+        chromium.waitUntil(Keycloak.PAGE_PATIENCE, d -> "received".equals(d.findElement(By.tagName("body")).getText()));
+    }
+
+    private static String spMetadataUrl() {
+        return "http://127.0.0.1:" + acs.getAddress().getPort() + "/metadata";
     }
 
     private static String acsUrl() {

@@ -1,0 +1,312 @@
+package dev.lanyard.group;
+
+import com.unboundid.scim2.common.exceptions.BadRequestException;
+import com.unboundid.scim2.common.filters.Filter;
+import dev.lanyard.domain.DomainException;
+import dev.lanyard.account.AccountQuery;
+import dev.lanyard.account.Precondition;
+import dev.lanyard.scim.ScimJson;
+import dev.lanyard.storage.SqlFilter;
+import dev.lanyard.storage.Transactions;
+import dev.lanyard.storage.UniqueViolation;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Groups of an organization and their members (docs/groups.md). Each public method is one
+ * transaction.
+ *
+ * <ul>
+ *   <li>displayName is unique per organization in any letter case; a unique index decides races
+ *       (409 uniqueness).</li>
+ *   <li>Members are users the organization's IdP manages, named by their SCIM id; any other value
+ *       refuses the whole request (400 invalidValue) before anything changes. Groups are not
+ *       members (no nesting).</li>
+ *   <li>A membership change writes only the rows that change: adding a member who is there, or
+ *       removing one who is not, is a no-op; a full replace deletes the leavers and inserts the
+ *       joiners. Changes to one group run one at a time (the group row is locked), so two
+ *       concurrent PATCHes adding different members both land.</li>
+ *   <li>Every change bumps the version (the ETag) and is recorded in group_events, one row per
+ *       member added or removed.</li>
+ * </ul>
+ */
+public final class GroupService {
+    /** Members named in one request (a POST, PUT or PATCH): what a 1 MiB body can carry, with room. */
+    public static final int MAX_MEMBERS_PER_REQUEST = 20_000;
+
+    private final Transactions tx;
+    private final GroupStore store = new GroupStore();
+
+    public GroupService(Transactions tx) {
+        this.tx = tx;
+    }
+
+    /** A group as a POST or PUT body gives it. */
+    public record Definition(String displayName, Optional<String> externalId, List<UUID> members) {}
+
+    /** One user's membership: the group's id and name, for the User's {@code groups} attribute. */
+    public record Membership(UUID memberId, UUID groupId, String displayName) {}
+
+    public record SearchPage(long totalResults, List<Group> groups, Optional<AccountQuery.Position> next) {}
+
+    /** POST /Groups. */
+    public Group create(UUID orgId, Definition d, String actor) {
+        checkSize(d.members());
+        try {
+            return tx.inTransaction(c -> {
+                Instant now = now();
+                requireUsers(c, orgId, d.members());
+                var group = new Group(UUID.randomUUID(), orgId, d.displayName(), d.externalId(), 0, 1, now, now);
+                store.insert(c, group);
+                store.event(c, orgId, group.id(), "created", Map.of("displayName", d.displayName()), actor, now);
+                List<UUID> added = store.addMembers(c, group.id(), d.members(), now);
+                store.memberEvents(c, orgId, group.id(), "member_added", added, actor, now);
+                Group created = withCount(group, added.size());
+                store.update(c, created);
+                return created;
+            });
+        } catch (UniqueViolation e) {
+            throw duplicate(d.displayName());
+        }
+    }
+
+    public Optional<Group> find(UUID orgId, UUID id) {
+        return tx.read(c -> store.find(c, orgId, id));
+    }
+
+    /** PUT /Groups/{id}: the name, externalId and members become the body's, members by delta. */
+    public Group replace(UUID orgId, UUID id, Precondition condition, Definition d, String actor) {
+        return change(orgId, id, condition, List.of(new GroupChange.Rename(d.displayName()),
+                new GroupChange.SetExternalId(d.externalId()), new GroupChange.ReplaceMembers(d.members())), actor);
+    }
+
+    /**
+     * PATCH /Groups/{id}: the changes in order, all or none. Members to add are checked (and
+     * locked against a concurrent DELETE /Users) before the group is locked, the order every
+     * writer of both takes.
+     */
+    public Group change(UUID orgId, UUID id, Precondition condition, List<GroupChange> changes, String actor) {
+        Set<UUID> named = new LinkedHashSet<>();
+        for (GroupChange ch : changes) {
+            switch (ch) {
+                case GroupChange.AddMembers a -> named.addAll(a.members());
+                case GroupChange.ReplaceMembers r -> named.addAll(r.members());
+                case GroupChange.RemoveMembers r -> checkSize(r.members());
+                default -> { }
+            }
+        }
+        checkSize(named);
+        try {
+            return tx.inTransaction(c -> {
+                requireUsers(c, orgId, named);
+                Group current = store.lock(c, orgId, id).orElseThrow(() -> notFound(id));
+                check(condition, current.version());
+                Instant now = now();
+                Group g = current;
+                long joined = 0;
+                long left = 0;
+                boolean changed = false;
+                for (GroupChange ch : changes) {
+                    switch (ch) {
+                        case GroupChange.Rename r -> {
+                            if (!r.displayName().equals(g.displayName())) {
+                                store.event(c, orgId, id, "renamed", Map.of("from", g.displayName(), "to", r.displayName()), actor, now);
+                                g = new Group(id, orgId, r.displayName(), g.externalId(), 0, g.version(), g.createdAt(), now);
+                                changed = true;
+                            }
+                        }
+                        case GroupChange.SetExternalId e -> {
+                            if (!e.externalId().equals(g.externalId())) {
+                                store.event(c, orgId, id, "updated", Map.of("externalId", e.externalId().orElse("")), actor, now);
+                                g = new Group(id, orgId, g.displayName(), e.externalId(), 0, g.version(), g.createdAt(), now);
+                                changed = true;
+                            }
+                        }
+                        case GroupChange.AddMembers a -> joined += added(c, orgId, id, store.addMembers(c, id, a.members(), now), actor, now);
+                        case GroupChange.RemoveMembers r -> left += removed(c, orgId, id, store.removeMembers(c, id, r.members()), actor, now);
+                        case GroupChange.RemoveMembersWhere w -> left += removed(c, orgId, id,
+                                store.removeMembersWhere(c, id, memberWhere(w.filter())), actor, now);
+                        case GroupChange.ReplaceMembers r -> {
+                            left += removed(c, orgId, id, store.removeMembersExcept(c, id, r.members()), actor, now);
+                            joined += added(c, orgId, id, store.addMembers(c, id, r.members(), now), actor, now);
+                        }
+                        case GroupChange.RemoveAllMembers x -> left += removed(c, orgId, id,
+                                store.removeMembersExcept(c, id, List.of()), actor, now);
+                    }
+                }
+                // Nothing changed (Okta's rename push with the same name, a member added twice):
+                // no write, no new version.
+                if (!changed && joined == 0 && left == 0) {
+                    return current;
+                }
+                Group updated = new Group(id, orgId, g.displayName(), g.externalId(),
+                        current.memberCount() + joined - left, current.version() + 1,
+                        current.createdAt(), now);
+                store.update(c, updated);
+                return updated;
+            });
+        } catch (UniqueViolation e) {
+            throw new DomainException.Conflict("another group in this organization already has this displayName "
+                    + "(displayName is unique, in any letter case)");
+        }
+    }
+
+    /** DELETE /Groups/{id}: the group and its memberships go; its history stays. */
+    public void delete(UUID orgId, UUID id, Precondition condition, String actor) {
+        tx.inTransaction(c -> {
+            Group current = store.lock(c, orgId, id).orElseThrow(() -> notFound(id));
+            check(condition, current.version());
+            store.delete(c, id);
+            store.event(c, orgId, id, "deleted", Map.of("displayName", current.displayName(),
+                    "memberCount", current.memberCount()), actor, now());
+            return null;
+        });
+    }
+
+    /** The sort key for a sortBy path, or empty when groups cannot be sorted by it. */
+    public static Optional<AccountQuery.SortKey> sortKey(String lowerCasePath) {
+        return GroupColumns.sortKey(lowerCasePath);
+    }
+
+    /** GET /Groups: the groups matching a parsed SCIM filter, in a stable order. */
+    public SearchPage search(UUID orgId, Optional<Filter> filter, AccountQuery.Sort sort, AccountQuery.Window window)
+            throws BadRequestException {
+        Optional<SqlFilter.Where> where = filter.isEmpty() ? Optional.empty()
+                : Optional.of(SqlFilter.translate(filter.get(), GroupColumns.INSTANCE, ScimJson.GROUP_SCHEMA, GroupColumns.SUPPORTED));
+        var query = new AccountQuery(where, sort, window);
+        return tx.read(c -> {
+            long total = store.count(c, orgId, where);
+            int count = window.count();
+            if (count == 0 || (window instanceof AccountQuery.Index(int offset, int n) && offset >= total)) {
+                return new SearchPage(total, List.of(), Optional.empty());
+            }
+            List<GroupStore.Keyed> rows = store.search(c, orgId, query);
+            Optional<AccountQuery.Position> next = Optional.empty();
+            if (window instanceof AccountQuery.After && rows.size() > count) {
+                rows = rows.subList(0, count);
+                next = Optional.of(rows.getLast().position());
+            }
+            return new SearchPage(total, rows.stream().map(GroupStore.Keyed::group).toList(), next);
+        });
+    }
+
+    /**
+     * Up to {@code limit} member ids of a group after {@code after}, in id order: a GET that
+     * returns members reads them in such chunks, each a short query, and streams them out.
+     */
+    public List<UUID> members(UUID groupId, Optional<UUID> after, int limit) {
+        return tx.read(c -> store.members(c, groupId, after, limit));
+    }
+
+    /** The groups of each of these users (SCIM ids), by user; one query. */
+    public Map<UUID, List<Membership>> groupsOf(UUID orgId, Collection<UUID> scimIds) {
+        Map<UUID, List<Membership>> out = new LinkedHashMap<>();
+        for (Membership m : tx.read(c -> store.groupsOf(c, orgId, scimIds))) {
+            out.computeIfAbsent(m.memberId(), k -> new ArrayList<>()).add(m);
+        }
+        return out;
+    }
+
+    /** A console page of groups by name; {@code next} is the last group's id when more follow. */
+    public record BrowsePage(List<Group> groups, Optional<UUID> next) {}
+
+    public BrowsePage browse(UUID orgId, Optional<UUID> after, int limit) {
+        List<Group> rows = tx.read(c -> store.browse(c, orgId, after, limit + 1));
+        if (rows.size() <= limit) return new BrowsePage(rows, Optional.empty());
+        rows = rows.subList(0, limit);
+        return new BrowsePage(rows, Optional.of(rows.getLast().id()));
+    }
+
+    /** A member as the console shows it: the account behind the SCIM id. */
+    public record Member(UUID scimId, UUID accountId, String email, String status) {}
+
+    /** A console page of a group's members (by SCIM id order), {@code next} the last one's SCIM id. */
+    public record MemberPage(List<Member> members, Optional<UUID> next) {}
+
+    public MemberPage memberAccounts(UUID orgId, UUID groupId, Optional<UUID> after, int limit) {
+        List<Member> rows = tx.read(c -> store.memberAccounts(c, orgId, groupId, after, limit + 1)).stream()
+                .map(r -> new Member(r.scimId(), r.accountId(), r.email(), r.status())).toList();
+        if (rows.size() <= limit) return new MemberPage(rows, Optional.empty());
+        rows = rows.subList(0, limit);
+        return new MemberPage(rows, Optional.of(rows.getLast().scimId()));
+    }
+
+    /** The newest {@code limit} entries of a group's history, newest first. */
+    public List<GroupEvent> history(UUID orgId, UUID groupId, int limit) {
+        return tx.read(c -> store.events(c, orgId, groupId, limit));
+    }
+
+    private int added(Connection c, UUID orgId, UUID id, List<UUID> added, String actor, Instant now) throws SQLException {
+        store.memberEvents(c, orgId, id, "member_added", added, actor, now);
+        return added.size();
+    }
+
+    private int removed(Connection c, UUID orgId, UUID id, List<UUID> removed, String actor, Instant now) throws SQLException {
+        store.memberEvents(c, orgId, id, "member_removed", removed, actor, now);
+        return removed.size();
+    }
+
+    /** Refuses the request unless every id names a user the organization's IdP manages. */
+    private void requireUsers(Connection c, UUID orgId, Collection<UUID> members) throws SQLException {
+        Set<UUID> found = store.lockUsers(c, orgId, members);
+        if (found.size() == new LinkedHashSet<>(members).size()) return;
+        List<String> missing = members.stream().filter(m -> !found.contains(m)).distinct().limit(5).map(UUID::toString).toList();
+        throw new DomainException.Invalid("members must be users of this organization (members[].value is a User id from "
+                + "/Users); no such user: " + String.join(", ", missing) + (missing.size() == 5 ? ", ..." : "")
+                + ". Nothing was changed");
+    }
+
+    private static SqlFilter.Where memberWhere(Filter filter) {
+        try {
+            return SqlFilter.translate(filter, GroupColumns.MEMBER, ScimJson.GROUP_SCHEMA, GroupColumns.MEMBER_SUPPORTED);
+        } catch (BadRequestException e) {
+            throw new DomainException.Invalid("the members filter cannot be used: " + e.getMessage());
+        }
+    }
+
+    private static void checkSize(Collection<UUID> members) {
+        if (members.size() > MAX_MEMBERS_PER_REQUEST) {
+            throw new DomainException.Invalid("a request may name at most " + MAX_MEMBERS_PER_REQUEST
+                    + " members; send the change in several PATCH requests");
+        }
+    }
+
+    private static void check(Precondition p, long current) {
+        if (!p.ifMatch().isEmpty() && !p.ifMatch().contains(current)) {
+            throw new DomainException.Stale("the group was changed since version " + p.ifMatch() + " (now " + current
+                    + "); read it again and retry");
+        }
+        if (p.ifNoneMatchAny() || p.ifNoneMatch().contains(current)) {
+            throw new DomainException.Stale("If-None-Match names the current version " + current + "; the change was not made");
+        }
+    }
+
+    private static Group withCount(Group g, long count) {
+        return new Group(g.id(), g.orgId(), g.displayName(), g.externalId(), count, g.version(), g.createdAt(), g.updatedAt());
+    }
+
+    private static DomainException.NotFound notFound(UUID id) {
+        return new DomainException.NotFound("no group " + id + " in this organization");
+    }
+
+    private static DomainException.Conflict duplicate(String displayName) {
+        return new DomainException.Conflict("a group with displayName \"" + displayName + "\" already exists in this "
+                + "organization (displayName is unique, in any letter case)");
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.lanyard.provisioning;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanyard.group.GroupService;
+import dev.lanyard.scim.Projection;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A User's read-only {@code groups} attribute (RFC 7643 §4.1.2), computed from the memberships:
+ * one query for a whole page of users, and none when the response leaves {@code groups} out
+ * ({@code attributes=userName}, {@code excludedAttributes=groups}). Direct memberships only:
+ * groups do not nest.
+ *
+ * <pre>"groups":[{"value":"&lt;group id&gt;","$ref":".../Groups/&lt;group id&gt;","display":"Sales","type":"direct"}]</pre>
+ */
+final class UserGroups {
+    private final GroupService groups;
+
+    UserGroups(GroupService groups) {
+        this.groups = groups;
+    }
+
+    /** Adds {@code groups} to each rendered User that is in any group, if the projection returns it. */
+    void attach(java.util.UUID orgId, List<ObjectNode> users, Projection projection, String groupsUrl) {
+        if (users.isEmpty() || !projection.returns("groups")) return;
+        List<UUID> ids = users.stream().map(u -> UUID.fromString(u.get("id").asText())).toList();
+        Map<UUID, List<GroupService.Membership>> memberships = groups.groupsOf(orgId, ids);
+        for (ObjectNode user : users) {
+            List<GroupService.Membership> of = memberships.get(UUID.fromString(user.get("id").asText()));
+            if (of == null) continue;  // no groups: the attribute is left out, as an unassigned one is
+            ArrayNode array = user.putArray("groups");
+            for (GroupService.Membership m : of) {
+                array.addObject().put("value", m.groupId().toString()).put("$ref", groupsUrl + "/" + m.groupId())
+                        .put("display", m.displayName()).put("type", "direct");
+            }
+        }
+    }
+}
