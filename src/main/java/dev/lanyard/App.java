@@ -10,6 +10,7 @@ import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Errors;
 import dev.lanyard.http.Json;
 import dev.lanyard.http.RequestIds;
+import dev.lanyard.http.SlowClients;
 import dev.lanyard.operator.OperatorRoutes;
 import dev.lanyard.operator.ProvisioningLogRoutes;
 import dev.lanyard.orgadmin.AdminUserService;
@@ -102,6 +103,7 @@ public final class App {
                 var graceful = new GracefulHandler();
                 graceful.setHandler(server.getHandler());
                 server.setHandler(graceful);
+                SlowClients.protect(server);
             });
 
             config.routes.before(RequestIds::assign);
@@ -110,6 +112,8 @@ public final class App {
                 boolean up = s.database().isReachable();
                 ctx.status(up ? 200 : 503).contentType("text/plain").result(up ? "ready\n" : "database unreachable\n");
             });
+            // Metrics name routes, organizations' traffic and failures: the operator's, like the admin API.
+            config.routes.before("/metrics", admin::requireOperator);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(s.metrics().scrape()));
             scim.register(config.routes);
             admin.register(config.routes);

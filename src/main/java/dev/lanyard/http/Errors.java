@@ -42,6 +42,23 @@ public final class Errors {
      * operation of a /Bulk request alike.
      */
     public static Optional<Problem> describe(Exception e) {
+        return problem(e).map(p -> new Problem(p.status(), p.scimType(), clean(p.detail())));
+    }
+
+    private static final java.util.regex.Pattern CLASS_NAME =
+            java.util.regex.Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.){2,}[A-Z][A-Za-z0-9_$]*(?:\\.[A-Za-z0-9_$]+)*");
+
+    /**
+     * A detail as a client may see it: fully qualified Java class names (which a library's message
+     * can carry, e.g. "com.fasterxml...MismatchedInputException") name our internals and say
+     * nothing to the person fixing the request, so they go.
+     */
+    static String clean(String detail) {
+        if (detail == null) return null;
+        return CLASS_NAME.matcher(detail).replaceAll("a value");
+    }
+
+    private static Optional<Problem> problem(Exception e) {
         return switch (e) {
             case ScimException s -> Optional.of(new Problem(s.getScimError().getStatus(), s.getScimError().getScimType(),
                     s.getScimError().getDetail()));

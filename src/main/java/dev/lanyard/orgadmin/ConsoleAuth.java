@@ -62,7 +62,8 @@ public final class ConsoleAuth {
                 : tx.read(c -> admins.findByEmail(c, organization.get().id(), email));
         boolean right;
         if (admin.isPresent()) {
-            right = Passwords.matches(password, admin.get().passwordHash());
+            // An expired one-time password is checked like any other (same time) and then refused.
+            right = Passwords.matches(password, admin.get().passwordHash()) && !admin.get().passwordExpired();
         } else {
             Passwords.spendTheTime();  // an unknown email answers as slowly as a wrong password
             right = false;

@@ -27,7 +27,7 @@ public final class ScimRoutes {
         this.auth = new ScimAuth(tokens, new TenantLimits());
         // Applying a PatchOp to a user with many values is CPU work: off the request threads,
         // so it never stalls other organizations' requests (domain.Workers says why).
-        var patchWorkers = new Workers("scim-patch", Math.max(2, Runtime.getRuntime().availableProcessors()), 64, "changes");
+        var patchWorkers = new Workers("scim-patch", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 64, "changes");
         var operations = new UserOperations(accounts, patchWorkers);  // one way to change a User, with or without /Bulk
         var groupOperations = new GroupOperations(groupService);
         var cursors = new Cursors(cursorKey);
