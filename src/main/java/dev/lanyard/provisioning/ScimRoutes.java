@@ -42,20 +42,20 @@ public final class ScimRoutes {
         // Every SCIM request that took a place under its organization's limits gives it back,
         // whether it succeeded or failed (after-handlers run after the exception mapping too).
         routes.after(PREFIX + "*", ScimAuth::release);
-        routes.get(base + "/Users", users::list);
+        getAndHead(routes, base + "/Users", users::list);
         routes.post(base + "/Users", users::create);
         routes.post(base + "/Users/.search", users::searchByPost);
         routes.post(base + "/.search", users::searchByPost);  // Users only; Groups have /Groups/.search (README)
-        routes.get(base + "/Users/{id}", users::get);
+        getAndHead(routes, base + "/Users/{id}", users::get);
         routes.put(base + "/Users/{id}", users::replace);
         routes.patch(base + "/Users/{id}", users::patch);
         routes.delete(base + "/Users/{id}", users::delete);
         routes.post(base + "/Bulk", bulk::bulk);
 
-        routes.get(base + "/Groups", groups::list);
+        getAndHead(routes, base + "/Groups", groups::list);
         routes.post(base + "/Groups", groups::create);
         routes.post(base + "/Groups/.search", groups::searchByPost);
-        routes.get(base + "/Groups/{id}", groups::get);
+        getAndHead(routes, base + "/Groups/{id}", groups::get);
         routes.put(base + "/Groups/{id}", groups::replace);
         routes.patch(base + "/Groups/{id}", groups::patch);
         routes.delete(base + "/Groups/{id}", groups::delete);
@@ -70,7 +70,7 @@ public final class ScimRoutes {
                             + "not to a user; use /Users/{id}");
                 };
                 switch (method) {
-                    case "GET" -> routes.get(me, notHere);
+                    case "GET" -> getAndHead(routes, me, notHere);
                     case "POST" -> routes.post(me, notHere);
                     case "PUT" -> routes.put(me, notHere);
                     case "PATCH" -> routes.patch(me, notHere);
@@ -79,10 +79,20 @@ public final class ScimRoutes {
             }
         }
 
-        routes.get(base + "/ServiceProviderConfig", discovery::serviceProviderConfig);
-        routes.get(base + "/ResourceTypes", discovery::resourceTypes);
-        routes.get(base + "/ResourceTypes/{id}", discovery::resourceType);
-        routes.get(base + "/Schemas", discovery::schemas);
-        routes.get(base + "/Schemas/{id}", discovery::schemaById);
+        getAndHead(routes, base + "/ServiceProviderConfig", discovery::serviceProviderConfig);
+        getAndHead(routes, base + "/ResourceTypes", discovery::resourceTypes);
+        getAndHead(routes, base + "/ResourceTypes/{id}", discovery::resourceType);
+        getAndHead(routes, base + "/Schemas", discovery::schemas);
+        getAndHead(routes, base + "/Schemas/{id}", discovery::schemaById);
+    }
+
+    /**
+     * A GET route and its HEAD (RFC 9110 §9.3.2: the same answer without the body). Javalin would
+     * otherwise answer HEAD itself with 200 without running the handler, so without its
+     * authentication either.
+     */
+    private static void getAndHead(RoutesConfig routes, String path, io.javalin.http.Handler handler) {
+        routes.get(path, handler);
+        routes.head(path, handler);
     }
 }
