@@ -34,6 +34,16 @@ public final class SlowClients {
     /** Call from Javalin's {@code jetty.modifyServer}, after the server's handler is set. */
     public static void protect(Server server) {
         server.setHandler(new MinimumDataRateHandler(server.getHandler(), MIN_BODY_BYTES_PER_SECOND, 0));
+        // Javalin adds its connector just before the start: set it up then.
+        server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+                protectConnectors(server);
+            }
+        });
+    }
+
+    private static void protectConnectors(Server server) {
         for (var connector : server.getConnectors()) {
             if (!(connector instanceof ServerConnector c)) continue;
             c.setIdleTimeout(IDLE_TIMEOUT.toMillis());
