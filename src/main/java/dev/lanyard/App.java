@@ -5,12 +5,22 @@ import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
 import dev.lanyard.group.GroupService;
+import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
+import dev.lanyard.http.BelowRouterErrors;
 import dev.lanyard.http.Errors;
 import dev.lanyard.http.Json;
+import dev.lanyard.http.QueryEncoding;
 import dev.lanyard.http.RequestIds;
 import dev.lanyard.http.SlowClients;
+import dev.lanyard.oidc.ClientService;
+import dev.lanyard.oidc.EmailDomains;
+import dev.lanyard.oidc.MemberSignIn;
+import dev.lanyard.oidc.OidcRoutes;
+import dev.lanyard.oidc.OidcService;
+import dev.lanyard.oidc.SigningKeys;
+import dev.lanyard.operator.AppRoutes;
 import dev.lanyard.operator.OperatorRoutes;
 import dev.lanyard.operator.ProvisioningLogRoutes;
 import dev.lanyard.orgadmin.AdminUserService;
@@ -47,7 +57,8 @@ public final class App {
     public record Services(Database database, OrganizationService organizations, TokenService tokens,
                            AccountService accounts, GroupService groups, OperatorCredential operator, ServerSecrets secrets,
                            AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
-                           PrometheusMeterRegistry metrics, SamlSettingsService saml, SsoService sso) implements AutoCloseable {
+                           PrometheusMeterRegistry metrics, SamlSettingsService saml, SsoService sso,
+                           ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc) implements AutoCloseable {
         public static Services on(Database database) {
             return on(database, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS));
         }
@@ -60,10 +71,14 @@ public final class App {
             var accounts = new AccountService(tx);
             var secrets = new ServerSecrets(tx);
             var saml = new SamlSettingsService(tx, MetadataFetcher.publicOnly());
-            var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), java.time.Clock.systemUTC());
+            var clock = java.time.Clock.systemUTC();
+            var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), clock, OidcRoutes.RESUME);
+            var apps = new ClientService(tx);
+            var signingKeys = new SigningKeys(tx, secrets.get("oidc-signing-key-seal"), clock);
             return new Services(database, organizations, new TokenService(tx), accounts, new GroupService(tx),
                     operator, secrets, new AdminUserService(tx),
-                    new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso);
+                    new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso,
+                    apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock));
         }
 
         /** Stops the background work (the provisioning log's writer and retention); the database is closed by its owner. */
@@ -75,15 +90,36 @@ public final class App {
 
     private App() {}
 
+    /** The OpenID provider finds signed-in members through SAML sign-in's member sessions (neither package imports the other). */
+    static MemberSignIn memberSignIn(SsoService sso) {
+        return new MemberSignIn() {
+            @Override
+            public Optional<SignedIn> current(io.javalin.http.Context ctx, java.util.UUID orgId) {
+                if (sso.session(ctx.cookie(SsoRoutes.COOKIE)) instanceof SsoService.SessionState.Live live && live.member().orgId().equals(orgId)) {
+                    return Optional.of(new SignedIn(live.member().account().id(), live.member().signedInAt()));
+                }
+                return Optional.empty();
+            }
+
+            @Override
+            public String signInUrl(java.util.UUID orgId) {
+                return SsoRoutes.PREFIX + "/" + orgId + "/login?for=app";
+            }
+        };
+    }
+
     public static Javalin create(Services s, Optional<URI> publicUrl) {
         var baseUrl = new BaseUrl(publicUrl);
         var scim = new ScimRoutes(s.accounts(), s.groups(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
         var admin = new OperatorRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
-        var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.organizations(), s.tokens(), s.provisioningLog(),
-                new ActorNames(s.tokens(), s.admins()), baseUrl);
+        var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
+                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso());
         var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, (ctx, org, email) -> Optional.empty());
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
+        var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
+                memberSignIn(s.sso()), s.secrets().get("oidc-continuation-key"), baseUrl, java.time.Clock.systemUTC());
+        var appRoutes = new AppRoutes(s.apps(), s.emailDomains(), s.signingKeys(), s.organizations());
         var accessLog = new AccessLog(s.metrics());
         var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog(), s.metrics());
 
@@ -103,27 +139,36 @@ public final class App {
                 var graceful = new GracefulHandler();
                 graceful.setHandler(server.getHandler());
                 server.setHandler(graceful);
+                // 414, 431 and malformed requests that never reach the router answer in our shapes too.
+                server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns));
                 SlowClients.protect(server);
             });
 
             config.routes.before(RequestIds::assign);
-            config.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
+            config.routes.before(QueryEncoding::check);
+            // Health and metrics answer anybody (load balancers, Prometheus); every other rule is
+            // declared by the area that registers the route (SCIM, console, the operator's API).
+            config.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"), Access.PUBLIC);
             config.routes.get("/readyz", ctx -> {
                 boolean up = s.database().isReachable();
                 ctx.status(up ? 200 : 503).contentType("text/plain").result(up ? "ready\n" : "database unreachable\n");
-            });
+            }, Access.PUBLIC);
             // Metrics name routes, organizations' traffic and failures: the operator's, like the admin API.
             config.routes.before("/metrics", admin::requireOperator);
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(s.metrics().scrape()));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(s.metrics().scrape()),
+                    Access.OPERATOR);
             scim.register(config.routes);
             admin.register(config.routes);
             provisioningLogRoutes.register(config.routes);
+            appRoutes.register(config.routes);
+            oidcRoutes.register(config.routes);
             samlRoutes.register(config.routes);
             ssoRoutes.register(config.routes);
             console.register(config.routes);
             Errors.register(config.routes, List.of(
                     new Errors.Area(path -> path.startsWith(ScimRoutes.PREFIX), ScimResponses::error),
                     new Errors.Area(SsoRoutes::owns, (ctx, status, type, detail) -> SsoRoutes.error(ctx, status, detail)),
+                    new Errors.Area(OidcRoutes::owns, (ctx, status, type, detail) -> OidcRoutes.error(ctx, status, detail)),
                     new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> ConsoleRoutes.error(ctx, status, detail))),
                     (ctx, status, type, detail) -> OperatorRoutes.error(ctx, status, detail));
         });

@@ -34,8 +34,8 @@ public final class Lanyard implements AutoCloseable {
     public static Lanyard start(Settings settings) throws Exception {
         long started = System.nanoTime();
         Database database = settings.databaseUrl().isPresent()
-                ? Database.external(settings.databaseUrl().get())
-                : Database.embedded(settings.dataDir());
+                ? Database.external(settings.databaseUrl().get(), settings.dbPoolSize())
+                : Database.embedded(settings.dataDir(), settings.dbPoolSize());
         try {
             App.Services services = App.Services.on(database, java.time.Duration.ofDays(settings.logRetentionDays()));
             Path tokenFile = services.operator().ensure(settings.dataDir());

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 
 /**
- * What the IdP says an account should be: its userName (which is the account's email, PRODUCT.md
- * rule 6), whether it is active, and the rest of its SCIM data.
+ * What the IdP says an account should be: its userName (which is the account's email,
+ * docs/product-rules.md rule 6), whether it is active, and the rest of its SCIM data.
  *
  * @param active empty when the IdP did not say (keep the current state; new accounts start active)
  */

@@ -1,5 +1,6 @@
 package dev.lanyard.account;
 
+import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
 import dev.lanyard.organization.OrganizationStore;
 import dev.lanyard.organization.UsernameChangePolicy;
@@ -18,7 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The rules of the product guide for managed accounts (PRODUCT.md rules 6-10). Each public
+ * The rules of the product guide for managed accounts (docs/product-rules.md rules 6-10). Each public
  * method is one transaction.
  *
  * <ul>
@@ -57,7 +58,7 @@ public final class AccountService {
     }
 
     /** SCIM POST: a new account, or the disabled one with this email re-attached. */
-    public ManagedAccount provision(UUID orgId, AccountProfile profile, String actor) {
+    public ManagedAccount provision(UUID orgId, AccountProfile profile, Actor actor) {
         try {
             return tx.inTransaction(c -> {
                 Instant now = now();
@@ -66,18 +67,14 @@ public final class AccountService {
                 Optional<ManagedAccount> disabled = store.lockDisabledByEmail(c, orgId, profile.email());
                 if (disabled.isPresent()) {
                     ManagedAccount d = disabled.get();
-                    var reattached = new ManagedAccount(d.id(), orgId, profile.email(), status, Optional.of(scimId),
-                            profile.externalId(), profile.displayName(), profile.attributes(), d.version() + 1, now,
-                            Optional.empty(), d.createdAt(), now);
+                    ManagedAccount reattached = d.reattached(profile, status, scimId, now);
                     store.update(c, reattached);
-                    store.event(c, orgId, d.id(), "reattached", Map.of("scimId", scimId, "status", status.dbValue()), actor, now);
+                    store.event(c, orgId, d.id(), AccountEvent.Kind.REATTACHED, Map.of("scimId", scimId, "status", status.dbValue()), actor, now);
                     return reattached;
                 }
-                var created = new ManagedAccount(UUID.randomUUID(), orgId, profile.email(), status, Optional.of(scimId),
-                        profile.externalId(), profile.displayName(), profile.attributes(), 1, now,
-                        Optional.empty(), now, now);
+                ManagedAccount created = ManagedAccount.provisioned(orgId, profile, status, scimId, now);
                 store.insert(c, created);
-                store.event(c, orgId, created.id(), "created", Map.of("scimId", scimId, "status", status.dbValue()), actor, now);
+                store.event(c, orgId, created.id(), AccountEvent.Kind.CREATED, Map.of("scimId", scimId, "status", status.dbValue()), actor, now);
                 return created;
             });
         } catch (UniqueViolation e) {
@@ -103,7 +100,7 @@ public final class AccountService {
      * @param condition the client's If-Match / If-None-Match, checked under the lock
      */
     public <E extends Exception> ManagedAccount update(UUID orgId, UUID scimId, Precondition condition,
-                                                        ProfileChange<E> change, String actor) throws E {
+                                                        ProfileChange<E> change, Actor actor) throws E {
         for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
             ManagedAccount seen = tx.read(c -> store.findLinked(c, orgId, scimId)).orElseThrow(() -> notFound(scimId));
             condition.check(seen.version());
@@ -123,15 +120,16 @@ public final class AccountService {
         throw new DomainException.Busy("this user is being changed by other requests right now; retry in a moment", 1);
     }
 
-    /** SCIM DELETE: disable and unlink; the account and its data stay until deleted by hand. */
-    public void deprovision(UUID orgId, UUID scimId, Precondition condition, String actor) {
-        tx.inTransaction(c -> {
+    /** SCIM DELETE: disable and unlink; the account and its data stay until deleted by hand. Returns it, disabled. */
+    public ManagedAccount deprovision(UUID orgId, UUID scimId, Precondition condition, Actor actor) {
+        return tx.inTransaction(c -> {
             ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
             condition.check(current.version());
             Instant now = now();
-            store.update(c, current.unlinked(AccountStatus.DISABLED, current.version() + 1, now));
-            store.event(c, orgId, current.id(), "disabled", Map.of("scimId", scimId), actor, now);
-            return null;
+            ManagedAccount disabled = current.unlinked(AccountStatus.DISABLED, current.version() + 1, now);
+            store.update(c, disabled);
+            store.event(c, orgId, current.id(), AccountEvent.Kind.DISABLED, Map.of("scimId", scimId), actor, now);
+            return disabled;
         });
     }
 
@@ -202,12 +200,12 @@ public final class AccountService {
     }
 
     /**
-     * Manual deletion (PRODUCT.md rule 10): any account that is not active. The row and its
+     * Manual deletion (docs/product-rules.md rule 10): any account that is not active. The row and its
      * personal data go; an event records who deleted it and when. A deactivated account is still
      * the SCIM resource the IdP holds: its SCIM id goes with the row, so the IdP's next request
      * for it is 404 (RFC 7644 §3.4.1) and a later POST of the same userName is a new account.
      */
-    public void deleteManually(UUID orgId, UUID accountId, String actor) {
+    public void deleteManually(UUID orgId, UUID accountId, Actor actor) {
         tx.inTransaction(c -> {
             ManagedAccount a = store.lock(c, orgId, accountId)
                     .orElseThrow(() -> new DomainException.NotFound("no account " + accountId + " in this organization"));
@@ -221,12 +219,12 @@ public final class AccountService {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("previousStatus", a.status().dbValue());
             a.scimId().ifPresent(id -> detail.put("scimId", id));  // the id the IdP may still send: now 404
-            store.event(c, orgId, a.id(), "deleted", detail, actor, now());
+            store.event(c, orgId, a.id(), AccountEvent.Kind.DELETED, detail, actor, now());
             return null;
         });
     }
 
-    private ManagedAccount applyProfile(Connection c, ManagedAccount current, AccountProfile profile, String actor)
+    private ManagedAccount applyProfile(Connection c, ManagedAccount current, AccountProfile profile, Actor actor)
             throws SQLException {
         Instant now = now();
         long version = current.version() + 1;
@@ -245,32 +243,28 @@ public final class AccountService {
         // change as a whole, never half-way).
         boolean renamed = !current.email().equalsIgnoreCase(profile.email());
         if (renamed && organizations.usernameChangePolicy(c, current.orgId()) == UsernameChangePolicy.NEW_ACCOUNT) {
-            // PRODUCT.md rule 7: a new userName is a new account. Unlink the old one first: the
+            // docs/product-rules.md rule 7: a new userName is a new account. Unlink the old one first: the
             // SCIM id and the userName index admit one linked account each.
             UUID successorId = UUID.randomUUID();
             store.update(c, current.unlinked(AccountStatus.INVALIDATED, version, now).withSuccessor(successorId));
-            var successor = new ManagedAccount(successorId, current.orgId(), profile.email(), status, current.scimId(),
-                    profile.externalId(), profile.displayName(), profile.attributes(), version, current.scimCreatedAt(),
-                    Optional.empty(), now, now);
+            ManagedAccount successor = current.successor(successorId, profile, status, version, now);
             store.insert(c, successor);
-            store.event(c, current.orgId(), current.id(), "invalidated", Map.of("successorId", successorId), actor, now);
-            store.event(c, current.orgId(), successorId, "created",
+            store.event(c, current.orgId(), current.id(), AccountEvent.Kind.INVALIDATED, Map.of("successorId", successorId), actor, now);
+            store.event(c, current.orgId(), successorId, AccountEvent.Kind.CREATED,
                     Map.of("predecessorId", current.id(), "status", status.dbValue()), actor, now);
             return successor;
         }
         // The same account (the rename_in_place policy, or no rename): the userName index still
         // decides whether the new email is free, so a taken one fails the update with a 409.
-        var updated = new ManagedAccount(current.id(), current.orgId(), profile.email(), status, current.scimId(),
-                profile.externalId(), profile.displayName(), profile.attributes(), version, current.scimCreatedAt(),
-                Optional.empty(), current.createdAt(), now);
+        ManagedAccount updated = current.updated(profile, status, version, now);
         store.update(c, updated);
         if (renamed) {
-            store.event(c, current.orgId(), current.id(), "renamed",
+            store.event(c, current.orgId(), current.id(), AccountEvent.Kind.RENAMED,
                     Map.of("from", current.email(), "to", profile.email()), actor, now);
         }
         if (!renamed || status != current.status()) {
-            String kind = status == current.status() ? "updated"
-                    : status == AccountStatus.ACTIVE ? "reactivated" : "deactivated";
+            AccountEvent.Kind kind = status == current.status() ? AccountEvent.Kind.UPDATED
+                    : status == AccountStatus.ACTIVE ? AccountEvent.Kind.REACTIVATED : AccountEvent.Kind.DEACTIVATED;
             store.event(c, current.orgId(), current.id(), kind, Map.of(), actor, now);
         }
         return updated;

@@ -30,7 +30,7 @@ public enum AccountStatus {
     }
 
     /**
-     * May an admin delete it by hand? Every account that is not active (PRODUCT.md rule 10):
+     * May an admin delete it by hand? Every account that is not active (docs/product-rules.md rule 10):
      * deactivated ones included, since Okta never sends a SCIM DELETE (deleting a person in Okta
      * deactivates them), so "deleted in the IdP" arrives as deactivated.
      */

@@ -23,6 +23,33 @@ public record ManagedAccount(UUID id, UUID orgId, String email, AccountStatus st
         return status == AccountStatus.ACTIVE;
     }
 
+    /** A new account the IdP created (SCIM POST): version 1, its SCIM resource created now. */
+    static ManagedAccount provisioned(UUID orgId, AccountProfile profile, AccountStatus status, UUID scimId, Instant now) {
+        return new ManagedAccount(UUID.randomUUID(), orgId, profile.email(), status, Optional.of(scimId),
+                profile.externalId(), profile.displayName(), profile.attributes(), 1, now, Optional.empty(), now, now);
+    }
+
+    /** This disabled account taken back by the IdP (a SCIM POST of its email): a new SCIM resource, the same account. */
+    ManagedAccount reattached(AccountProfile profile, AccountStatus newStatus, UUID newScimId, Instant now) {
+        return new ManagedAccount(id, orgId, profile.email(), newStatus, Optional.of(newScimId), profile.externalId(),
+                profile.displayName(), profile.attributes(), version + 1, now, Optional.empty(), createdAt, now);
+    }
+
+    /**
+     * The account that replaces this one after a new userName (docs/product-rules.md rule 7): a new
+     * account that keeps the SCIM id and the SCIM resource's creation time, so the IdP notices nothing.
+     */
+    ManagedAccount successor(UUID successorId, AccountProfile profile, AccountStatus newStatus, long newVersion, Instant now) {
+        return new ManagedAccount(successorId, orgId, profile.email(), newStatus, scimId, profile.externalId(),
+                profile.displayName(), profile.attributes(), newVersion, scimCreatedAt, Optional.empty(), now, now);
+    }
+
+    /** This account with the IdP's new profile (PUT, PATCH, or a rename in place). */
+    ManagedAccount updated(AccountProfile profile, AccountStatus newStatus, long newVersion, Instant now) {
+        return new ManagedAccount(id, orgId, profile.email(), newStatus, scimId, profile.externalId(),
+                profile.displayName(), profile.attributes(), newVersion, scimCreatedAt, Optional.empty(), createdAt, now);
+    }
+
     /** This account released by the IdP (invalidated or disabled): its SCIM id is free again. */
     ManagedAccount unlinked(AccountStatus newStatus, long newVersion, Instant at) {
         return new ManagedAccount(id, orgId, email, newStatus, Optional.empty(), externalId, displayName, attributes,

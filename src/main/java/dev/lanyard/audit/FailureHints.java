@@ -27,15 +27,37 @@ final class FailureHints {
             return Optional.of("Another user of this organization already has this userName. Find it under Managed accounts; "
                     + "if it is an old account, remove it from the IdP's assignments or change one of the usernames.");
         }
+        // A user id nobody has ("no user with id ...") versus an address that is not an endpoint at all.
+        if (status == 404 && !d.startsWith("no user")) {
+            return Optional.of("The IdP called an address Lanyard does not serve: check the SCIM URL in the IdP (Okta: SCIM "
+                    + "connector base URL; Entra ID: Tenant URL). It is the one on User provisioning, ending with the "
+                    + "organization id, without /Users.");
+        }
         if (status == 404) {
-            return Optional.of("The user is no longer linked (deleted in the IdP or here). Re-assigning the user in the IdP "
-                    + "creates it again.");
+            return Optional.of("The user no longer exists in Lanyard (the IdP deleted it, or an admin deleted the account by "
+                    + "hand). Assigning the person again in the IdP creates a new account.");
+        }
+        if (status == 413) {
+            return Optional.of("The request was too large for Lanyard; the detail gives the limit. A Bulk request can be "
+                    + "split into smaller ones in the IdP's settings.");
         }
         if (type.equals("invalidFilter")) {
             return Optional.of("The IdP asked with a filter Lanyard cannot read; the detail says which part. Check the "
                     + "matching attribute in the IdP's attribute mapping.");
         }
-        if (type.equals("invalidValue") || type.equals("invalidSyntax") || type.equals("mutability") || type.equals("noTarget")) {
+        if (type.equals("invalidSyntax")) {
+            return Optional.of("The IdP sent a request Lanyard cannot read (not JSON, or not the shape SCIM asks for); the "
+                    + "detail says what. This is rarely a setting: if it repeats, send the request body below to the "
+                    + "IdP's support.");
+        }
+        if (type.equals("noTarget") || type.equals("invalidPath")) {
+            return Optional.of("The IdP's PATCH names an attribute path Lanyard cannot apply (the detail says which). Check "
+                    + "the attribute mappings in the IdP for that attribute.");
+        }
+        if (type.equals("mutability")) {
+            return Optional.of("The IdP tried to change an attribute that cannot change (such as id); the detail names it.");
+        }
+        if (type.equals("invalidValue")) {
             return Optional.of("The IdP sent a value Lanyard cannot store; the detail names the attribute. Check that "
                     + "attribute's mapping in the IdP.");
         }

@@ -42,10 +42,18 @@ public final class ProvisioningLog implements AutoCloseable {
     /** Which requests a reader wants. */
     public enum Outcome { ALL, FAILURES, SUCCESSES }
 
-    /** A page of the log: newest first, optionally only failures, within a time range, before an id. */
-    public record Query(Outcome outcome, Optional<Instant> since, Optional<Instant> until, Optional<Long> beforeId, int limit) {
+    /**
+     * A page of the log: newest first, optionally only failures, within a time range, about one
+     * account, before an id.
+     */
+    public record Query(Outcome outcome, Optional<Instant> since, Optional<Instant> until, Optional<Long> beforeId, int limit,
+                        Optional<UUID> accountId) {
         public Query {
             limit = Math.max(1, Math.min(MAX_PAGE, limit));
+        }
+
+        public Query(Outcome outcome, Optional<Instant> since, Optional<Instant> until, Optional<Long> beforeId, int limit) {
+            this(outcome, since, until, beforeId, limit, Optional.empty());
         }
     }
 

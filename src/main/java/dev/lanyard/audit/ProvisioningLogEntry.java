@@ -10,10 +10,19 @@ import java.util.UUID;
  * One SCIM request of an organization's IdP, as the provisioning log keeps it.
  *
  * @param requestBody the body with secrets redacted ({@link Redaction}); empty for GET and DELETE
+ * @param subject     with which token, and about which user, when known
  */
 public record ProvisioningLogEntry(UUID orgId, Instant at, String method, String path, Optional<String> query,
                                    String client, int status, double durationMs, Optional<String> scimType,
-                                   Optional<String> detail, Optional<JsonNode> requestBody) {
+                                   Optional<String> detail, Optional<JsonNode> requestBody, Subject subject) {
+
+    /**
+     * Who sent the request and whom it was about: the token that authenticated it, the userName
+     * (of the account it touched, else the one in the body) and the account it touched.
+     */
+    public record Subject(Optional<UUID> tokenId, Optional<String> userName, Optional<UUID> accountId) {
+        public static final Subject NONE = new Subject(Optional.empty(), Optional.empty(), Optional.empty());
+    }
 
     /** Roughly what the entry takes in the queue and in the table (the text it stores, plus the fixed columns). */
     public int approxBytes() {

@@ -18,12 +18,13 @@ import java.util.UUID;
 final class ProvisioningLogStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SELECT = "select id, org_id, at, method, path, query, client, status, duration_ms, scim_type, "
-            + "detail, request_body::text as body from provisioning_log";
+            + "detail, request_body::text as body, token_id, user_name, account_id from provisioning_log";
 
     void insert(Connection c, List<ProvisioningLogEntry> entries) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                insert into provisioning_log (org_id, at, method, path, query, client, status, duration_ms, scim_type, detail, request_body, stored_bytes)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                insert into provisioning_log (org_id, at, method, path, query, client, status, duration_ms, scim_type, detail,
+                                              request_body, token_id, user_name, account_id, stored_bytes)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             java.util.Map<UUID, Long> bytes = new java.util.TreeMap<>();
             for (ProvisioningLogEntry e : entries) {
                 Sql.bind(ps, 1, e.orgId());
@@ -37,7 +38,10 @@ final class ProvisioningLogStore {
                 Sql.bind(ps, 9, e.scimType());
                 Sql.bind(ps, 10, e.detail());
                 Sql.bind(ps, 11, e.requestBody().map(b -> new Sql.Json(b.toString())));
-                Sql.bind(ps, 12, e.approxBytes());
+                Sql.bind(ps, 12, e.subject().tokenId());
+                Sql.bind(ps, 13, e.subject().userName());
+                Sql.bind(ps, 14, e.subject().accountId());
+                Sql.bind(ps, 15, e.approxBytes());
                 bytes.merge(e.orgId(), (long) e.approxBytes(), Long::sum);
                 ps.addBatch();
             }
@@ -83,6 +87,7 @@ final class ProvisioningLogStore {
             case SUCCESSES -> sql.append(" and status < 400");
             case ALL -> { }
         }
+        q.accountId().ifPresent(a -> { sql.append(" and account_id = ?"); params.add(a); });
         q.since().ifPresent(t -> { sql.append(" and at >= ?"); params.add(t); });
         q.until().ifPresent(t -> { sql.append(" and at < ?"); params.add(t); });
         q.beforeId().ifPresent(id -> {
@@ -130,6 +135,8 @@ final class ProvisioningLogStore {
         return new Row(rs.getLong("id"), new ProvisioningLogEntry(rs.getObject("org_id", UUID.class), at.toInstant(),
                 rs.getString("method"), rs.getString("path"), Optional.ofNullable(rs.getString("query")), rs.getString("client"),
                 rs.getInt("status"), rs.getDouble("duration_ms"), Optional.ofNullable(rs.getString("scim_type")),
-                Optional.ofNullable(rs.getString("detail")), json));
+                Optional.ofNullable(rs.getString("detail")), json,
+                new ProvisioningLogEntry.Subject(Optional.ofNullable(rs.getObject("token_id", UUID.class)),
+                        Optional.ofNullable(rs.getString("user_name")), Optional.ofNullable(rs.getObject("account_id", UUID.class)))));
     }
 }

@@ -64,10 +64,11 @@ final class AdminApi {
     }
 
     /** {@code {"id","label","createdBy","createdAt","lastUsedAt"}}; an active provisioning token, without its secret. */
-    record TokenInfo(String id, Optional<String> label, Optional<String> createdBy, String createdAt, Optional<String> lastUsedAt) {
+    record TokenInfo(String id, Optional<String> label, Optional<String> prefix, Optional<String> createdBy, String createdAt,
+                     Optional<String> lastUsedAt) {
         static TokenInfo from(JsonNode json) {
-            return new TokenInfo(required(json, "id"), optional(json, "label"), optional(json, "createdBy"),
-                    required(json, "createdAt"), optional(json, "lastUsedAt"));
+            return new TokenInfo(required(json, "id"), optional(json, "label"), optional(json, "prefix"),
+                    optional(json, "createdBy"), required(json, "createdAt"), optional(json, "lastUsedAt"));
         }
     }
 

@@ -53,7 +53,18 @@ final class ServeCommand implements Callable<Integer> {
         Optional<URI> resolvedPublicUrl = publicUrl.or(() -> context.env("LANYARD_PUBLIC_URL")).map(ServeCommand::uri);
         // Env only: a JDBC URL may carry a password, which must not show up in `ps`.
         Optional<String> databaseUrl = context.env("LANYARD_DATABASE_URL");
-        return new Settings(resolvedHost, resolvedPort, resolvedData, resolvedPublicUrl, databaseUrl, retentionFromEnv());
+        return new Settings(resolvedHost, resolvedPort, resolvedData, resolvedPublicUrl, databaseUrl, retentionFromEnv(),
+                poolSizeFromEnv());
+    }
+
+    private int poolSizeFromEnv() {
+        return context.env("LANYARD_DB_POOL_SIZE").map(value -> {
+            try {
+                return Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                throw new Settings.InvalidSettingException("LANYARD_DB_POOL_SIZE", "must be a number of connections, got '" + value + "'");
+            }
+        }).orElse(Settings.DEFAULT_DB_POOL_SIZE);
     }
 
     private int retentionFromEnv() {

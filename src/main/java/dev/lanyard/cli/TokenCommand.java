@@ -62,9 +62,10 @@ final class TokenCommand {
                 out.println("No active tokens for " + org + ".");
                 return;
             }
-            Table table = new Table("ID", "LABEL", "CREATED BY", "CREATED", "LAST USED");
+            Table table = new Table("ID", "LABEL", "STARTS WITH", "CREATED BY", "CREATED", "LAST USED");
             for (TokenInfo t : tokens) {
-                table.row(t.id(), orDash(t.label()), orDash(t.createdBy()), t.createdAt(), t.lastUsedAt().orElse("never"));
+                table.row(t.id(), orDash(t.label()), t.prefix().map(p -> p + "...").orElse("-"), orDash(t.createdBy()),
+                        t.createdAt(), t.lastUsedAt().orElse("never"));
             }
             table.print(out);
         }

@@ -14,21 +14,34 @@ import java.util.Optional;
  *                    empty means "derive from host and port"
  * @param databaseUrl a JDBC URL of an external PostgreSQL server; empty means embedded PostgreSQL
  * @param logRetentionDays days the provisioning log keeps each request
+ * @param dbPoolSize  database connections the server holds at most (HikariCP's maximumPoolSize)
  */
 public record Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
-                       int logRetentionDays) {
+                       int logRetentionDays, int dbPoolSize) {
 
     public static final int DEFAULT_PORT = 8080;
     /** How long the provisioning log keeps what the IdP sent (LANYARD_LOG_RETENTION_DAYS). */
     public static final int DEFAULT_LOG_RETENTION_DAYS = 30;
+    /** Connections to the database (LANYARD_DB_POOL_SIZE); requests run on virtual threads and wait for one. */
+    public static final int DEFAULT_DB_POOL_SIZE = 16;
+    public static final int MAX_DB_POOL_SIZE = 200;
 
     public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl) {
         this(host, port, dataDir, publicUrl, databaseUrl, DEFAULT_LOG_RETENTION_DAYS);
     }
 
+    public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
+                    int logRetentionDays) {
+        this(host, port, dataDir, publicUrl, databaseUrl, logRetentionDays, DEFAULT_DB_POOL_SIZE);
+    }
+
     public Settings {
         if (logRetentionDays < 1 || logRetentionDays > 3650) {
             throw new InvalidSettingException("LANYARD_LOG_RETENTION_DAYS", "must be between 1 and 3650 days, got " + logRetentionDays);
+        }
+        if (dbPoolSize < 1 || dbPoolSize > MAX_DB_POOL_SIZE) {
+            throw new InvalidSettingException("LANYARD_DB_POOL_SIZE", "must be between 1 and " + MAX_DB_POOL_SIZE
+                    + " connections, got " + dbPoolSize);
         }
         if (host == null || host.isBlank()) throw new InvalidSettingException("--host / LANYARD_HOST", "must not be empty");
         if (port < 0 || port > 65535) throw new InvalidSettingException("--port / LANYARD_PORT", "must be between 0 and 65535, got " + port);

@@ -1,6 +1,7 @@
 package dev.lanyard.console;
 
 import dev.lanyard.orgadmin.ConsoleSession;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

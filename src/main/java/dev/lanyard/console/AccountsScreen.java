@@ -7,9 +7,10 @@ import dev.lanyard.account.AccountEvent;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.account.AccountStatus;
 import dev.lanyard.account.ManagedAccount;
+import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
+import dev.lanyard.http.Access;
 import dev.lanyard.orgadmin.ConsoleSession;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
@@ -24,7 +25,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The organization's managed accounts (PRODUCT.md rules 7, 9, 10):
+ * The organization's managed accounts (docs/product-rules.md rules 7, 9, 10):
  *
  * <pre>
  * GET  /console/accounts?q=ann&amp;status=disabled&amp;after={id}   list by email, keyset pages
@@ -41,31 +42,27 @@ final class AccountsScreen {
     private static final int PAGE_SIZE = 50;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SessionGuard guard;
     private final AccountService accounts;
     private final ActorNames actors;
 
-    AccountsScreen(SessionGuard guard, AccountService accounts, ActorNames actors) {
-        this.guard = guard;
+    AccountsScreen(AccountService accounts, ActorNames actors) {
         this.accounts = accounts;
         this.actors = actors;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get(PATH, this::list);
-        routes.get(PATH + "/{id}", this::detail);
-        routes.get(PATH + "/{id}/delete", this::confirm);
-        routes.post(PATH + "/{id}/delete", this::delete);
+    void register(ConsoleRouter routes) {
+        routes.get(PATH, Access.CONSOLE_ORGANIZATION, this::list);
+        routes.get(PATH + "/{id}", Access.CONSOLE_ORGANIZATION, this::detail);
+        routes.get(PATH + "/{id}/delete", Access.CONSOLE_ORGANIZATION, this::confirm);
+        routes.post(PATH + "/{id}/delete", Access.CONSOLE_ORGANIZATION, this::delete);
     }
 
-    private void list(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
+    private void list(Context ctx, ConsoleSession s) {
         String query = Optional.ofNullable(ctx.queryParam("q")).orElse("").strip();
         String statusParam = Optional.ofNullable(ctx.queryParam("status")).orElse("");
         Optional<AccountStatus> status = parseStatus(statusParam);
         Optional<UUID> after = parseId(ctx.queryParam("after"));
-        var page = accounts.browse(s.get().orgId(), status, query, after, PAGE_SIZE);
+        var page = accounts.browse(s.orgId(), status, query, after, PAGE_SIZE);
         List<AccountsPage.Row> rows = page.accounts().stream()
                 .map(a -> new AccountsPage.Row(PATH + "/" + a.id(), a.email(), name(a), label(a.status()),
                         isScim(a), a.updatedAt()))
@@ -74,17 +71,15 @@ final class AccountsScreen {
         Optional<String> next = page.next().map(id -> PATH + "?" + filter + "&after=" + id);
         Optional<String> notice = ctx.queryParam("deleted") != null
                 ? Optional.of("The account was deleted. Its history is kept.") : Optional.empty();
-        Views.render(ctx, 200, "console/accounts.jte", new AccountsPage(s.get(), rows, query,
+        Views.render(ctx, 200, "console/accounts.jte", new AccountsPage(s, rows, query,
                 status.map(AccountStatus::dbValue).orElse(""), page.linked(), next,
                 after.isPresent() ? Optional.of(PATH + "?" + filter) : Optional.empty(), notice));
     }
 
-    private void detail(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
-        ManagedAccount a = account(ctx, s.get());
-        List<AccountEvent> events = accounts.history(s.get().orgId(), a.id());
-        Map<String, String> who = actors.of(s.get().orgId(), events.stream().map(AccountEvent::actor).toList());
+    private void detail(Context ctx, ConsoleSession s) {
+        ManagedAccount a = account(ctx, s);
+        List<AccountEvent> events = accounts.history(s.orgId(), a.id());
+        Map<Actor, String> who = actors.of(s.orgId(), events.stream().map(AccountEvent::actor).toList());
         List<AccountsPage.Event> history = new ArrayList<>();
         for (AccountEvent e : events) history.add(event(e, who.get(e.actor())));
         String attributes;
@@ -97,30 +92,25 @@ final class AccountsScreen {
         String why = deletable ? "" : "This account is active, so it cannot be deleted here. Deactivate or unassign "
                 + "the user in the identity provider first (deleting a person in Okta deactivates them); an account "
                 + "that is not active can then be deleted.";
-        Views.render(ctx, 200, "console/accounts_detail.jte", new AccountsPage.Detail(s.get(), a.id().toString(), a.email(),
+        Views.render(ctx, 200, "console/accounts_detail.jte", new AccountsPage.Detail(s, a.id().toString(), a.email(),
                 name(a), label(a.status()), isScim(a), attributes, a.createdAt(), a.updatedAt(),
                 a.successorId().map(id -> PATH + "/" + id), deletable, why, history));
     }
 
-    private void confirm(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
-        ManagedAccount a = account(ctx, s.get());
+    private void confirm(Context ctx, ConsoleSession s) {
+        ManagedAccount a = account(ctx, s);
         if (!a.status().isDeletableByHand()) {
             ctx.redirect(PATH + "/" + a.id(), HttpStatus.SEE_OTHER);  // the detail page says why not
             return;
         }
-        Views.render(ctx, 200, "console/accounts_delete.jte", new AccountsPage.Confirm(s.get(), a.id().toString(),
+        Views.render(ctx, 200, "console/accounts_delete.jte", new AccountsPage.Confirm(s, a.id().toString(),
                 a.email(), label(a.status()).toLowerCase(Locale.ROOT), afterDeletion(a.status())));
     }
 
-    private void delete(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
-        SessionGuard.checkCsrf(ctx, s.get());
-        ManagedAccount a = account(ctx, s.get());
+    private void delete(Context ctx, ConsoleSession s) {
+        ManagedAccount a = account(ctx, s);
         try {
-            accounts.deleteManually(s.get().orgId(), a.id(), s.get().actor());
+            accounts.deleteManually(s.orgId(), a.id(), s.actor());
         } catch (DomainException.Conflict e) {
             // Re-linked by the IdP between the confirmation and this POST: show the page that says why.
             ctx.redirect(PATH + "/" + a.id(), HttpStatus.SEE_OTHER);
@@ -131,23 +121,13 @@ final class AccountsScreen {
         ctx.redirect(PATH + "?deleted=1", HttpStatus.SEE_OTHER);
     }
 
-    /** The session, or a 303 to the sign-in form (and empty). */
-    private Optional<ConsoleSession> session(Context ctx) {
-        return guard.signedIn(ctx);
-    }
-
     private ManagedAccount account(Context ctx, ConsoleSession s) {
         return parseId(ctx.pathParam("id")).flatMap(id -> accounts.find(s.orgId(), id))
                 .orElseThrow(NotFoundResponse::new);
     }
 
     private static AccountsPage.Event event(AccountEvent e, String actor) {
-        JsonNode detail;
-        try {
-            detail = JSON.readTree(e.detailJson());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-            detail = JSON.createObjectNode();
-        }
+        JsonNode detail = e.detail();
         Optional<String> href = Optional.empty();
         String label = "";
         if (detail.hasNonNull("successorId")) {
@@ -158,9 +138,9 @@ final class AccountsScreen {
             label = "previous account";
         }
         // A rename in place keeps one account: the history says which emails it had (gone after a deletion).
-        String note = e.kind().equals("renamed") && detail.hasNonNull("from") && detail.hasNonNull("to")
+        String note = e.kind() == AccountEvent.Kind.RENAMED && detail.hasNonNull("from") && detail.hasNonNull("to")
                 ? "from " + detail.get("from").asText() + " to " + detail.get("to").asText() : "";
-        return new AccountsPage.Event(e.kind(), note, e.at(), actor, href, label);
+        return new AccountsPage.Event(e.kind().dbValue(), note, e.at(), actor, href, label);
     }
 
     /** SCIM name.formatted, else given and family name, else displayName, else nothing. */

@@ -1,7 +1,6 @@
 package dev.lanyard.console;
 
 import dev.lanyard.token.Secrets;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -32,8 +31,8 @@ public final class Assets {
         return JS.url();
     }
 
-    static void register(RoutesConfig routes) {
-        for (Asset asset : List.of(CSS, JS)) routes.get(asset.path(), asset::serve);
+    static void register(ConsoleRouter routes) {
+        for (Asset asset : List.of(CSS, JS)) routes.publicGet(asset.path(), asset::serve);
     }
 
     /** One file: served at {@code path}, linked as {@code path?v=<hash of the content>}. */

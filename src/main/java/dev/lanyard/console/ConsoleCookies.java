@@ -15,6 +15,14 @@ final class ConsoleCookies {
     static final String SESSION = "lanyard_session";
     /** The sign-in form's CSRF token, before there is a session (double-submit cookie). */
     static final String LOGIN_CSRF = "lanyard_login_csrf";
+    /**
+     * A token just generated, on its way from the POST to the one page that shows it (Post/
+     * Redirect/Get): limited to that page's path, SameSite=Strict, gone after 5 minutes and
+     * cleared by the page that reads it, so a reload or Back shows "already shown" and never
+     * issues or reveals a token again. The server keeps no copy of the secret.
+     */
+    static final String NEW_TOKEN = "lanyard_new_token";
+    static final int NEW_TOKEN_SECONDS = 300;
     private static final int BROWSER_SESSION = -1;
 
     private final BaseUrl baseUrl;
@@ -30,6 +38,12 @@ final class ConsoleCookies {
     /** Tells the browser to forget the cookie, with the same attributes it was set with. */
     void clear(Context ctx, String name) {
         ctx.cookie(cookie(ctx, name, "", 0));
+    }
+
+    /** A cookie for one path only, SameSite=Strict, for {@code maxAge} seconds (0 clears it). */
+    void setForPath(Context ctx, String name, String value, String path, int maxAge) {
+        boolean secure = baseUrl.of(ctx).startsWith("https:");
+        ctx.cookie(new Cookie(name, value, path, maxAge, secure, true, null, SameSite.STRICT));
     }
 
     private Cookie cookie(Context ctx, String name, String value, int maxAge) {

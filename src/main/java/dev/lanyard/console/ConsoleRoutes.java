@@ -1,8 +1,11 @@
 package dev.lanyard.console;
 
 import dev.lanyard.account.AccountService;
+import dev.lanyard.group.GroupService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.http.BaseUrl;
+import dev.lanyard.sso.SamlSettingsService;
+import dev.lanyard.sso.SsoService;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
@@ -24,8 +27,10 @@ import java.util.Optional;
  * POST /console/logout    ends the session, 303 to /console/login
  * GET  /console           the landing page (303 to /console/login without a session)
  * GET  /console/accounts  managed accounts, their pages and manual deletion ({@link AccountsScreen})
+ * GET  /console/groups    the groups the IdP pushed, with their members, read-only ({@link GroupsScreen})
  * GET  /console/provisioning  User provisioning: status, SCIM URL, tokens ({@link ProvisioningScreen})
  * GET  /console/provisioning/log  what the IdP sent, one request in full ({@link ProvisioningLogScreen})
+ * GET  /console/saml      SAML single sign-on settings, Test sign-in, the sign-in log ({@link SamlScreen})
  * GET  /console/setup     setup guides for Okta and Entra ID ({@link SetupScreen})
  * GET  /console/settings  the organization's settings: username change policy ({@link SettingsScreen})
  * GET  /console/password  the admin's own password ({@link PasswordScreen})
@@ -49,43 +54,55 @@ public final class ConsoleRoutes {
     private final LoginScreen login;
     private final HomeScreen home;
     private final AccountsScreen accounts;
+    private final GroupsScreen groups;
     private final ProvisioningScreen provisioning;
     private final SetupScreen setup;
     private final SettingsScreen settings;
     private final PasswordScreen password;
     private final OperatorScreen operator;
     private final ProvisioningLogScreen provisioningLog;
+    private final SamlScreen saml;
 
-    public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, OrganizationService organizations,
-                         TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl) {
+    public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, GroupService groupService, OrganizationService organizations,
+                         TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl,
+                         SamlSettingsService samlSettings, SsoService sso) {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
         this.login = new LoginScreen(auth, guard, cookies);
-        this.home = new HomeScreen(guard);
-        this.accounts = new AccountsScreen(guard, accountService, actors);
-        this.provisioning = new ProvisioningScreen(guard, organizations, tokens, baseUrl, log);
-        this.setup = new SetupScreen(guard, provisioning);
-        this.settings = new SettingsScreen(guard, organizations);
-        this.password = new PasswordScreen(auth, guard);
-        this.operator = new OperatorScreen(guard, auth, organizations);
-        this.provisioningLog = new ProvisioningLogScreen(guard, log);
+        this.home = new HomeScreen();
+        this.accounts = new AccountsScreen(accountService, actors);
+        this.groups = new GroupsScreen(groupService, actors);
+        this.provisioning = new ProvisioningScreen(organizations, tokens, baseUrl, log, cookies);
+        this.setup = new SetupScreen(provisioning);
+        this.settings = new SettingsScreen(organizations);
+        this.password = new PasswordScreen(auth);
+        this.operator = new OperatorScreen(auth, organizations);
+        this.provisioningLog = new ProvisioningLogScreen(log, tokens);
+        this.saml = new SamlScreen(samlSettings, sso, accountService, baseUrl);
     }
 
-    public void register(RoutesConfig routes) {
-        routes.before(PREFIX, ConsoleRoutes::headers);
-        routes.before(PREFIX + "/*", ConsoleRoutes::headers);
+    /**
+     * Every console route, each with its access rule ({@link ConsoleRouter}): the screens get the
+     * router, never Javalin's routes, so none can register a route without one.
+     */
+    public void register(RoutesConfig config) {
+        config.before(PREFIX, ConsoleRoutes::headers);
+        config.before(PREFIX + "/*", ConsoleRoutes::headers);
+        var routes = new ConsoleRouter(config, guard);
         Assets.register(routes);
         login.register(routes);
-        routes.post(PREFIX + "/logout", this::logout);
-        routes.get(PREFIX, home::show);
+        routes.signOut(PREFIX + "/logout", this::logout);
+        home.register(routes);
         accounts.register(routes);
+        groups.register(routes);
         provisioning.register(routes);
         setup.register(routes);
         settings.register(routes);
         password.register(routes);
         operator.register(routes);
         provisioningLog.register(routes);
+        saml.register(routes);
     }
 
     /** Whether a path belongs to the console (its errors are pages, not JSON). */
@@ -98,12 +115,8 @@ public final class ConsoleRoutes {
         Views.render(ctx, status, "console/error.jte", ErrorPage.forStatus(status, detail));
     }
 
-    private void logout(Context ctx) {
-        Optional<ConsoleSession> session = guard.current(ctx);
-        if (session.isPresent()) {
-            SessionGuard.checkCsrf(ctx, session.get());
-            auth.signOut(ctx.cookie(ConsoleCookies.SESSION));
-        }
+    private void logout(Context ctx, Optional<ConsoleSession> session) {
+        if (session.isPresent()) auth.signOut(ctx.cookie(ConsoleCookies.SESSION));
         cookies.clear(ctx, ConsoleCookies.SESSION);
         ctx.redirect(PREFIX + "/login", HttpStatus.SEE_OTHER);
     }

@@ -3,9 +3,7 @@ package dev.lanyard.console;
 import dev.lanyard.orgadmin.AdminUser;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.orgadmin.LoginThrottle;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpStatus;
 
 import java.time.Duration;
@@ -16,7 +14,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * GET and POST /console/login, and /console/login/operator for the operator. Wrong organization, email or password all get the same message,
+ * GET and POST /console/login, and /console/login/operator for the operator; {@link ConsoleRouter#signInForm}
+ * checks each POST's double-submit CSRF token first. Wrong organization, email or password all get the same message,
  * so the form never tells who is an admin where; after too many failures it says so and how
  * long to wait. Works without JavaScript: a plain form, re-rendered with its messages.
  */
@@ -36,11 +35,11 @@ final class LoginScreen {
     static final String OPERATOR_PATH = ConsoleRoutes.PREFIX + "/login/operator";
     static final String WRONG_OPERATOR = "This is not the operator credential of this installation.";
 
-    void register(RoutesConfig routes) {
-        routes.get(ConsoleRoutes.PREFIX + "/login", ctx -> show(ctx, "console/login.jte", LoginPage::empty));
-        routes.post(ConsoleRoutes.PREFIX + "/login", this::submit);
-        routes.get(OPERATOR_PATH, ctx -> show(ctx, "console/login_operator.jte", OperatorLoginPage::empty));
-        routes.post(OPERATOR_PATH, this::submitOperator);
+    void register(ConsoleRouter routes) {
+        routes.publicGet(ConsoleRoutes.PREFIX + "/login", ctx -> show(ctx, "console/login.jte", LoginPage::empty));
+        routes.signInForm(ConsoleRoutes.PREFIX + "/login", this::submit);
+        routes.publicGet(OPERATOR_PATH, ctx -> show(ctx, "console/login_operator.jte", OperatorLoginPage::empty));
+        routes.signInForm(OPERATOR_PATH, this::submitOperator);
     }
 
     private void show(Context ctx, String template, Function<String, Object> emptyPage) {
@@ -55,16 +54,8 @@ final class LoginScreen {
         Views.render(ctx, 200, template, emptyPage.apply(token));
     }
 
-    /** The double-submit check of a sign-in form: the form's token must equal the cookie's. */
-    private static String checkedToken(Context ctx) {
-        String token = ctx.cookie(ConsoleCookies.LOGIN_CSRF);
-        if (!Csrf.matches(token, ctx.formParam(Csrf.FIELD))) throw new ForbiddenResponse(SessionGuard.FORGED);
-        return token;
-    }
-
     /** The operator's sign-in: the credential from the data folder, as the CLI reads it. */
-    private void submitOperator(Context ctx) {
-        String token = checkedToken(ctx);
+    private void submitOperator(Context ctx, String token) {
         String secret = field(ctx, OperatorLoginPage.CREDENTIAL);
         if (secret.isEmpty()) {
             Views.render(ctx, 400, "console/login_operator.jte", new OperatorLoginPage(
@@ -90,8 +81,7 @@ final class LoginScreen {
         ctx.redirect(ConsoleRoutes.PREFIX, HttpStatus.SEE_OTHER);
     }
 
-    private void submit(Context ctx) {
-        String token = checkedToken(ctx);
+    private void submit(Context ctx, String token) {
         String org = field(ctx, LoginPage.ORG);
         String email = field(ctx, LoginPage.EMAIL);
         String password = Optional.ofNullable(ctx.formParam(LoginPage.PASSWORD)).orElse("");  // spaces may belong to it

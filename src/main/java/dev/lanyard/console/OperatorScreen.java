@@ -1,14 +1,13 @@
 package dev.lanyard.console;
 
+import dev.lanyard.http.Access;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -24,45 +23,27 @@ import java.util.UUID;
 final class OperatorScreen {
     static final String ORGS = ConsoleRoutes.PREFIX + "/organizations";
 
-    private final SessionGuard guard;
     private final ConsoleAuth auth;
     private final OrganizationService organizations;
 
-    OperatorScreen(SessionGuard guard, ConsoleAuth auth, OrganizationService organizations) {
-        this.guard = guard;
+    OperatorScreen(ConsoleAuth auth, OrganizationService organizations) {
         this.auth = auth;
         this.organizations = organizations;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get(ORGS, this::list);
-        routes.post(ORGS + "/{id}/open", this::open);
+    void register(ConsoleRouter routes) {
+        routes.get(ORGS, Access.CONSOLE_OPERATOR, this::list);
+        routes.post(ORGS + "/{id}/open", Access.CONSOLE_OPERATOR, this::open);
     }
 
-    private void list(Context ctx) {
-        Optional<ConsoleSession> s = operator(ctx);
-        if (s.isEmpty()) return;
-        Views.render(ctx, 200, "console/organizations.jte", new OrganizationsPage(s.get(), organizations.list()));
+    private void list(Context ctx, ConsoleSession s) {
+        Views.render(ctx, 200, "console/organizations.jte", new OrganizationsPage(s, organizations.list()));
     }
 
-    private void open(Context ctx) {
-        Optional<ConsoleSession> s = operator(ctx);
-        if (s.isEmpty()) return;
-        SessionGuard.checkCsrf(ctx, s.get());
+    private void open(Context ctx, ConsoleSession s) {
         UUID orgId = OrganizationService.parseUuid(ctx.pathParam("id"))
                 .flatMap(organizations::findById).orElseThrow(NotFoundResponse::new).id();
         auth.openOrganization(ctx.cookie(ConsoleCookies.SESSION), orgId);
         ctx.redirect(ConsoleRoutes.PREFIX, HttpStatus.SEE_OTHER);
-    }
-
-    /** The operator's session; an admin has no such page (404), nobody signed in goes to sign in. */
-    private Optional<ConsoleSession> operator(Context ctx) {
-        Optional<ConsoleSession> s = guard.current(ctx);
-        if (s.isEmpty()) {
-            ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
-        } else if (!s.get().operator()) {
-            throw new NotFoundResponse();
-        }
-        return s;
     }
 }

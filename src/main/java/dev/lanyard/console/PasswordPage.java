@@ -1,6 +1,7 @@
 package dev.lanyard.console;
 
 import dev.lanyard.orgadmin.ConsoleSession;
+
 import java.util.Map;
 import java.util.Optional;
 

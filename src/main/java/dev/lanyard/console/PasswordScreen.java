@@ -1,13 +1,12 @@
 package dev.lanyard.console;
 
+import dev.lanyard.http.Access;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.orgadmin.LoginThrottle;
 import dev.lanyard.orgadmin.Passwords;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import io.javalin.http.NotFoundResponse;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,31 +25,24 @@ final class PasswordScreen {
     private static final String TEMPLATE = "console/password.jte";
 
     private final ConsoleAuth auth;
-    private final SessionGuard guard;
 
-    PasswordScreen(ConsoleAuth auth, SessionGuard guard) {
+    PasswordScreen(ConsoleAuth auth) {
         this.auth = auth;
-        this.guard = guard;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get(PATH, this::show);
-        routes.post(PATH, this::submit);
+    void register(ConsoleRouter routes) {
+        routes.get(PATH, Access.CONSOLE_ADMIN, this::show);
+        routes.post(PATH, Access.CONSOLE_ADMIN, this::submit);
     }
 
-    private void show(Context ctx) {
-        Optional<ConsoleSession> s = admin(ctx);
-        if (s.isEmpty()) return;
-        Optional<String> notice = s.get().mustChangePassword()
+    private void show(Context ctx, ConsoleSession s) {
+        Optional<String> notice = s.mustChangePassword()
                 ? Optional.of("Choose your own password: the one you were given was for this first sign-in only.")
                 : Optional.ofNullable(ctx.queryParam("done")).map(d -> "Your password was changed.");
-        Views.render(ctx, 200, TEMPLATE, new PasswordPage(s.get(), Map.of(), notice));
+        Views.render(ctx, 200, TEMPLATE, new PasswordPage(s, Map.of(), notice));
     }
 
-    private void submit(Context ctx) {
-        Optional<ConsoleSession> s = admin(ctx);
-        if (s.isEmpty()) return;
-        SessionGuard.checkCsrf(ctx, s.get());
+    private void submit(Context ctx, ConsoleSession s) {
         // Passwords are taken as typed: leading or trailing spaces may belong to them.
         String current = Optional.ofNullable(ctx.formParam(PasswordPage.CURRENT)).orElse("");
         String next = Optional.ofNullable(ctx.formParam(PasswordPage.NEW)).orElse("");
@@ -65,35 +57,24 @@ final class PasswordScreen {
                     + " letters without accents).");
         } else if (next.equals(current)) {
             errors.put(PasswordPage.NEW, "Choose a password other than your current one.");
-        } else if (next.strip().equalsIgnoreCase(s.get().email())) {
+        } else if (next.strip().equalsIgnoreCase(s.email())) {
             errors.put(PasswordPage.NEW, "Your email address is not a password: choose something else.");
         } else if (!next.equals(confirm)) {
             errors.put(PasswordPage.CONFIRM, "This is not the same as the new password above.");
         }
         if (!errors.isEmpty()) {
-            Views.render(ctx, 400, TEMPLATE, new PasswordPage(s.get(), errors, Optional.empty()));
+            Views.render(ctx, 400, TEMPLATE, new PasswordPage(s, errors, Optional.empty()));
             return;
         }
-        switch (auth.changePassword(s.get(), ctx.cookie(ConsoleCookies.SESSION), current, next)) {
+        switch (auth.changePassword(s, ctx.cookie(ConsoleCookies.SESSION), current, next)) {
             case ConsoleAuth.Change.Changed changed -> ctx.redirect(PATH + "?done=1", HttpStatus.SEE_OTHER);
-            case ConsoleAuth.Change.WrongCurrent wrong -> Views.render(ctx, 400, TEMPLATE, new PasswordPage(s.get(),
+            case ConsoleAuth.Change.WrongCurrent wrong -> Views.render(ctx, 400, TEMPLATE, new PasswordPage(s,
                     Map.of(PasswordPage.CURRENT, wrong.lockedOut()
                             ? "This is not your current password. " + LoginScreen.lockedOutMessage(LoginThrottle.LOCKOUT)
                             : "This is not your current password."), Optional.empty()));
-            case ConsoleAuth.Change.LockedOut locked -> Views.render(ctx, 429, TEMPLATE, new PasswordPage(s.get(),
+            case ConsoleAuth.Change.LockedOut locked -> Views.render(ctx, 429, TEMPLATE, new PasswordPage(s,
                     Map.of(PasswordPage.CURRENT, LoginScreen.lockedOutMessage(Duration.between(Instant.now(), locked.until()))),
                     Optional.empty()));
         }
-    }
-
-    /** A signed-in admin, even one who must change their password first; not the operator. */
-    private Optional<ConsoleSession> admin(Context ctx) {
-        Optional<ConsoleSession> s = guard.current(ctx);
-        if (s.isEmpty()) {
-            ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
-        } else if (s.get().operator()) {
-            throw new NotFoundResponse("The operator signs in with the operator credential and has no console password.");
-        }
-        return s;
     }
 }

@@ -1,6 +1,7 @@
 package dev.lanyard.console;
 
 import dev.lanyard.orgadmin.ConsoleSession;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +36,9 @@ public record ProvisioningLogPage(ConsoleSession session, Filter filter, List<En
     }
 
     /** The filter form as sent (unknown choices already reset to ""); {@code from} and {@code until} as typed. */
-    public record Filter(String status, String period, String from, String until) {
+    public record Filter(String status, String period, String from, String until, String account) {
         boolean isDefault() {
-            return status.isEmpty() && period.isEmpty() && from.isEmpty() && until.isEmpty();
+            return status.isEmpty() && period.isEmpty() && from.isEmpty() && until.isEmpty() && account.isEmpty();
         }
     }
 
@@ -47,9 +48,13 @@ public record ProvisioningLogPage(ConsoleSession session, Filter filter, List<En
      * detail the IdP received) and {@code hint} (what to change) are there for failures only.
      */
     public record Entry(String href, Instant at, String method, String request, String client, String status,
-                        boolean failed, String duration, Optional<String> reason, Optional<String> hint) {}
+                        boolean failed, String duration, Optional<String> reason, Optional<String> hint,
+                        Optional<String> user, Optional<String> userHref, Optional<String> token) {}
 
-    /** One request in full: the whole path, the SCIM error type, the body as stored (secrets redacted). */
+    /**
+     * One request in full: the whole path, the SCIM error type, the body as stored (secrets
+     * redacted) and, for a failure, the error body the IdP received.
+     */
     public record Detail(ConsoleSession session, Entry entry, String path, Optional<String> query, Optional<String> scimType,
-                         Optional<String> body) {}
+                         Optional<String> body, Optional<String> response) {}
 }

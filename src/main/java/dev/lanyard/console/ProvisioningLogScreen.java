@@ -2,9 +2,11 @@ package dev.lanyard.console;
 
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.audit.ProvisioningLogEntry;
+import dev.lanyard.http.Access;
 import dev.lanyard.orgadmin.ConsoleSession;
+import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.provisioning.ScimRoutes;
-import io.javalin.config.RoutesConfig;
+import dev.lanyard.token.TokenService;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
@@ -29,7 +31,7 @@ import java.util.stream.Stream;
  * and for a failure what went wrong and what to change (the same hints as the admin API's log).
  *
  * <pre>
- * GET /console/provisioning/log?status=failures&amp;period=24h&amp;from=&amp;until=&amp;before={id}
+ * GET /console/provisioning/log?status=failures&amp;period=24h&amp;from=&amp;until=&amp;account={id}&amp;before={id}
  * GET /console/provisioning/log/{id}       one request: full path, error, the redacted body
  * </pre>
  *
@@ -44,26 +46,25 @@ final class ProvisioningLogScreen {
     private static final Map<String, Duration> PERIODS = Map.of("1h", Duration.ofHours(1), "24h", Duration.ofHours(24),
             "7d", Duration.ofDays(7), "30d", Duration.ofDays(30));
 
-    private final SessionGuard guard;
     private final ProvisioningLog log;
+    private final TokenService tokens;
 
-    ProvisioningLogScreen(SessionGuard guard, ProvisioningLog log) {
-        this.guard = guard;
+    ProvisioningLogScreen(ProvisioningLog log, TokenService tokens) {
         this.log = log;
+        this.tokens = tokens;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get(PATH, this::list);
-        routes.get(PATH + "/{id}", this::detail);
+    void register(ConsoleRouter routes) {
+        routes.get(PATH, Access.CONSOLE_ORGANIZATION, this::list);
+        routes.get(PATH + "/{id}", Access.CONSOLE_ORGANIZATION, this::detail);
     }
 
-    private void list(Context ctx) {
-        Optional<ConsoleSession> s = guard.signedIn(ctx);
-        if (s.isEmpty()) return;
+    private void list(Context ctx, ConsoleSession s) {
         ProvisioningLogPage.Filter filter = new ProvisioningLogPage.Filter(
                 choice(ctx.queryParam("status"), ProvisioningLogPage.STATUSES),
                 choice(ctx.queryParam("period"), ProvisioningLogPage.PERIODS),
-                param(ctx, "from"), param(ctx, "until"));
+                param(ctx, "from"), param(ctx, "until"),
+                OrganizationService.parseUuid(param(ctx, "account")).map(UUID::toString).orElse(""));
         Map<String, String> errors = new LinkedHashMap<>();
         Optional<Instant> from = time(filter.from(), "from", "From", errors);
         Optional<Instant> until = time(filter.until(), "until", "Until", errors);
@@ -71,7 +72,7 @@ final class ProvisioningLogScreen {
             errors.put("until", "Until must be later than From.");
         }
         if (!errors.isEmpty()) {
-            Views.render(ctx, 400, "console/provisioning_log.jte", new ProvisioningLogPage(s.get(), filter, List.of(), errors,
+            Views.render(ctx, 400, "console/provisioning_log.jte", new ProvisioningLogPage(s, filter, List.of(), errors,
                     "Correct the dates to see the requests.", false, Optional.empty(), Optional.empty()));
             return;
         }
@@ -79,37 +80,57 @@ final class ProvisioningLogScreen {
         Optional<Instant> since = Stream.of(periodStart, from).flatMap(Optional::stream).max(Instant::compareTo);
         Optional<Long> before = id(ctx.queryParam("before"));
         // One more than a page: whether an "Older" link leads anywhere.
-        List<ProvisioningLog.Stored> found = log.list(s.get().orgId(),
-                new ProvisioningLog.Query(outcome(filter.status()), since, until, before, PAGE_SIZE + 1));
+        List<ProvisioningLog.Stored> found = log.list(s.orgId(), new ProvisioningLog.Query(outcome(filter.status()),
+                since, until, before, PAGE_SIZE + 1, OrganizationService.parseUuid(filter.account())));
         List<ProvisioningLog.Stored> shown = found.subList(0, Math.min(PAGE_SIZE, found.size()));
-        List<ProvisioningLogPage.Entry> entries = shown.stream().map(e -> entry(e, s.get().orgId())).toList();
+        Map<UUID, String> tokenNames = tokenNames(s.orgId(), shown);
+        List<ProvisioningLogPage.Entry> entries = shown.stream().map(e -> entry(e, s.orgId(), tokenNames)).toList();
 
         String query = query(filter);
         Optional<String> older = found.size() > PAGE_SIZE
                 ? Optional.of(PATH + "?" + query + "&before=" + shown.getLast().id()) : Optional.empty();
         Optional<String> newest = before.isPresent() ? Optional.of(PATH + "?" + query) : Optional.empty();
         boolean nothingYet = entries.isEmpty() && filter.isDefault() && before.isEmpty();
+        // A page size is not a count: say which requests these are, not how many there are in all.
         String result = entries.isEmpty()
                 ? (nothingYet ? "No requests yet." : "No requests match these filters.")
-                : entries.size() + (entries.size() == 1 ? " request" : " requests") + ", newest first"
-                        + (before.isPresent() ? " (an older page)." : ".");
+                : before.isPresent()
+                        ? "Older requests, " + entries.size() + " on this page, newest first."
+                        : (older.isPresent() ? "The newest " + entries.size() + " requests"
+                                : entries.size() == 1 ? "The only request" : "All " + entries.size() + " requests")
+                          + (filter.isDefault() ? "" : entries.size() == 1 && older.isEmpty() ? " that matches" : " that match")
+                          + ", newest first.";
         Views.render(ctx, 200, "console/provisioning_log.jte",
-                new ProvisioningLogPage(s.get(), filter, entries, errors, result, nothingYet, older, newest));
+                new ProvisioningLogPage(s, filter, entries, errors, result, nothingYet, older, newest));
     }
 
-    private void detail(Context ctx) {
-        Optional<ConsoleSession> s = guard.signedIn(ctx);
-        if (s.isEmpty()) return;
-        UUID orgId = s.get().orgId();
+    private void detail(Context ctx, ConsoleSession s) {
+        UUID orgId = s.orgId();
         ProvisioningLog.Stored stored = id(ctx.pathParam("id")).flatMap(id -> log.find(orgId, id))
                 .orElseThrow(NotFoundResponse::new);
         ProvisioningLogEntry e = stored.entry();
-        Views.render(ctx, 200, "console/provisioning_log_entry.jte", new ProvisioningLogPage.Detail(s.get(),
-                entry(stored, orgId), e.path(), e.query().map(ProvisioningLogScreen::decoded), e.scimType(),
-                e.requestBody().map(b -> b.toPrettyString())));
+        Views.render(ctx, 200, "console/provisioning_log_entry.jte", new ProvisioningLogPage.Detail(s,
+                entry(stored, orgId, tokenNames(orgId, List.of(stored))), e.path(), e.query().map(ProvisioningLogScreen::decoded),
+                e.scimType(), e.requestBody().map(b -> b.toPrettyString()), response(e)));
     }
 
-    private static ProvisioningLogPage.Entry entry(ProvisioningLog.Stored stored, UUID orgId) {
+    /** For a failure, the SCIM error body the IdP received (RFC 7644 §3.12), rebuilt from what the log keeps. */
+    private static Optional<String> response(ProvisioningLogEntry e) {
+        if (!e.failed()) return Optional.empty();
+        var body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        body.putArray("schemas").add("urn:ietf:params:scim:api:messages:2.0:Error");
+        body.put("status", String.valueOf(e.status()));
+        e.scimType().ifPresent(t -> body.put("scimType", t));
+        e.detail().ifPresent(d -> body.put("detail", d));
+        return Optional.of(body.toPrettyString());
+    }
+
+    private Map<UUID, String> tokenNames(UUID orgId, List<ProvisioningLog.Stored> entries) {
+        return tokens.describe(orgId, entries.stream().map(e -> e.entry().subject().tokenId())
+                .flatMap(Optional::stream).distinct().toList());
+    }
+
+    private static ProvisioningLogPage.Entry entry(ProvisioningLog.Stored stored, UUID orgId, Map<UUID, String> tokenNames) {
         ProvisioningLogEntry e = stored.entry();
         String base = ScimRoutes.PREFIX + orgId;
         String path = e.path().startsWith(base) ? e.path().substring(base.length()) : e.path();
@@ -117,7 +138,9 @@ final class ProvisioningLogScreen {
         String status = statusText(e.status());
         return new ProvisioningLogPage.Entry(PATH + "/" + stored.id(), e.at(), e.method(),
                 request, client(e.client()), status, e.failed(), duration(e.durationMs()),
-                e.failed() ? Optional.of(e.detail().orElse(status)) : Optional.empty(), e.hint());
+                e.failed() ? Optional.of(e.detail().orElse(status)) : Optional.empty(), e.hint(),
+                e.subject().userName(), e.subject().accountId().map(id -> AccountsScreen.PATH + "/" + id),
+                e.subject().tokenId().map(id -> tokenNames.getOrDefault(id, "a token that no longer exists")));
     }
 
     /** "400 Bad Request". */
@@ -179,7 +202,8 @@ final class ProvisioningLogScreen {
 
     /** The filters as a query string, for the page links. */
     private static String query(ProvisioningLogPage.Filter f) {
-        return "status=" + enc(f.status()) + "&period=" + enc(f.period()) + "&from=" + enc(f.from()) + "&until=" + enc(f.until());
+        return "status=" + enc(f.status()) + "&period=" + enc(f.period()) + "&from=" + enc(f.from()) + "&until=" + enc(f.until())
+                + (f.account().isEmpty() ? "" : "&account=" + enc(f.account()));
     }
 
     /** A select's value if it is one of its choices, else "" (the first choice, no filter). */

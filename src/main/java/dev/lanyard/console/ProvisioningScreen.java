@@ -1,13 +1,13 @@
 package dev.lanyard.console;
 
 import dev.lanyard.audit.ProvisioningLog;
+import dev.lanyard.http.Access;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.provisioning.ScimRoutes;
 import dev.lanyard.token.ProvisioningToken;
 import dev.lanyard.token.TokenService;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
@@ -18,13 +18,14 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Organization > User provisioning (PRODUCT.md rules 1-3), the seed's screens:
+ * Organization > User provisioning (docs/product-rules.md rules 1-3):
  *
  * <pre>
  * GET  /console/provisioning?range=7d               status, activity chart (24h or 7d), SCIM URL, tokens, "Generate token"
  * GET  /console/provisioning/manage                 the "Enable" checkbox and "Save"
  * POST /console/provisioning/manage                 saves (CSRF), 303 back with a message
- * POST /console/provisioning/tokens                 issues a token (CSRF); the answer shows it once
+ * POST /console/provisioning/tokens                 issues a token (CSRF), 303 to its one-time view
+ * GET  /console/provisioning/tokens/{id}            shows the new token once; later "already shown"
  * GET  /console/provisioning/tokens/{id}/revoke     confirmation
  * POST /console/provisioning/tokens/{id}/revoke     revokes (CSRF), 303 back
  * </pre>
@@ -34,40 +35,39 @@ import java.util.UUID;
 final class ProvisioningScreen {
     static final String PATH = ConsoleRoutes.PREFIX + "/provisioning";
 
-    private final SessionGuard guard;
     private final OrganizationService organizations;
     private final TokenService tokens;
     private final BaseUrl baseUrl;
     private final ProvisioningLog log;
+    private final ConsoleCookies cookies;
 
-    ProvisioningScreen(SessionGuard guard, OrganizationService organizations, TokenService tokens, BaseUrl baseUrl,
-                       ProvisioningLog log) {
-        this.guard = guard;
+    ProvisioningScreen(OrganizationService organizations, TokenService tokens, BaseUrl baseUrl,
+                       ProvisioningLog log, ConsoleCookies cookies) {
+        this.cookies = cookies;
         this.organizations = organizations;
         this.tokens = tokens;
         this.baseUrl = baseUrl;
         this.log = log;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get(PATH, this::show);
-        routes.get(PATH + "/manage", this::manage);
-        routes.post(PATH + "/manage", this::save);
-        routes.post(PATH + "/tokens", this::generate);
-        routes.get(PATH + "/tokens/{id}/revoke", this::confirmRevoke);
-        routes.post(PATH + "/tokens/{id}/revoke", this::revoke);
+    void register(ConsoleRouter routes) {
+        routes.get(PATH, Access.CONSOLE_ORGANIZATION, this::show);
+        routes.get(PATH + "/manage", Access.CONSOLE_ORGANIZATION, this::manage);
+        routes.post(PATH + "/manage", Access.CONSOLE_ORGANIZATION, this::save);
+        routes.post(PATH + "/tokens", Access.CONSOLE_ORGANIZATION, this::generate);
+        routes.get(PATH + "/tokens/{id}", Access.CONSOLE_ORGANIZATION, this::issued);
+        routes.get(PATH + "/tokens/{id}/revoke", Access.CONSOLE_ORGANIZATION, this::confirmRevoke);
+        routes.post(PATH + "/tokens/{id}/revoke", Access.CONSOLE_ORGANIZATION, this::revoke);
     }
 
-    private void show(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
+    private void show(Context ctx, ConsoleSession s) {
         Optional<String> notice = switch (Optional.ofNullable(ctx.queryParam("done")).orElse("")) {
             case "saved" -> Optional.of("Settings saved.");
             case "revoked" -> Optional.of("The token was revoked: requests with it are now refused.");
             default -> Optional.empty();
         };
-        Views.render(ctx, 200, "console/provisioning.jte", new ProvisioningPage(s.get(), enabled(s.get()),
-                scimUrl(ctx, s.get()), list(s.get()), notice, activity(s.get(), ctx.queryParam("range"))));
+        Views.render(ctx, 200, "console/provisioning.jte", new ProvisioningPage(s, enabled(s),
+                scimUrl(ctx, s), list(s), notice, activity(s, ctx.queryParam("range"))));
     }
 
     /** At most 168 hourly rows (provisioning_activity), however many requests the log holds. */
@@ -77,45 +77,61 @@ final class ProvisioningScreen {
         return ActivityChart.of(r, log.activity(s.orgId(), r.start(now)), now);
     }
 
-    private void manage(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
-        Views.render(ctx, 200, "console/provisioning_manage.jte", new ProvisioningPage.Manage(s.get(), enabled(s.get())));
+    private void manage(Context ctx, ConsoleSession s) {
+        Views.render(ctx, 200, "console/provisioning_manage.jte", new ProvisioningPage.Manage(s, enabled(s)));
     }
 
-    private void save(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
-        SessionGuard.checkCsrf(ctx, s.get());
+    private void save(Context ctx, ConsoleSession s) {
         // An unticked checkbox sends nothing: absent means "not enabled".
         boolean enable = ctx.formParam("enabled") != null;
-        organizations.setProvisioningEnabled(s.get().orgId().toString(), enable);
+        organizations.setProvisioningEnabled(s.orgId().toString(), enable);
         ctx.redirect(PATH + "?done=saved", HttpStatus.SEE_OTHER);
     }
 
-    private void generate(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
-        SessionGuard.checkCsrf(ctx, s.get());
+    private void generate(Context ctx, ConsoleSession s) {
         String label = Optional.ofNullable(ctx.formParam("label")).orElse("").strip();
-        int others = tokens.listActive(s.get().orgId()).size();
-        ProvisioningToken.Issued issued = tokens.issue(s.get().orgId(), label, s.get().email());
-        // The only answer that ever carries the secret; no-store (set for all console pages) keeps it out of caches.
-        Views.render(ctx, 200, "console/provisioning_token.jte",
-                new ProvisioningPage.Issued(s.get(), scimUrl(ctx, s.get()), label, issued.secret(), others));
+        ProvisioningToken.Issued issued = tokens.issue(s.orgId(), label, s.email());
+        // Post/Redirect/Get: the secret rides to the one-time view in a cookie for that path only,
+        // so reloading or going Back never posts again (no second token) and never shows it twice.
+        String view = PATH + "/tokens/" + issued.token().id();
+        cookies.setForPath(ctx, ConsoleCookies.NEW_TOKEN, issued.secret(), view, ConsoleCookies.NEW_TOKEN_SECONDS);
+        ctx.redirect(view + guide(ctx.formParam("guide")).map(g -> "?guide=" + g).orElse(""), HttpStatus.SEE_OTHER);
     }
 
-    private void confirmRevoke(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
-        Views.render(ctx, 200, "console/provisioning_revoke.jte", new ProvisioningPage.ConfirmRevoke(s.get(), token(ctx, s.get())));
+    /**
+     * The new token, once: only with the cookie the POST set, and only if it holds this token's
+     * secret (the hash must match). The page clears the cookie; without it, "already shown".
+     */
+    private void issued(Context ctx, ConsoleSession s) {
+        ProvisioningToken token = OrganizationService.parseUuid(ctx.pathParam("id"))
+                .flatMap(id -> tokens.findActive(s.orgId(), id)).orElseThrow(NotFoundResponse::new);
+        String view = PATH + "/tokens/" + token.id();
+        String secret = ctx.cookie(ConsoleCookies.NEW_TOKEN);
+        boolean fresh = tokens.isSecretOf(s.orgId(), token.id(), secret);
+        if (secret != null) cookies.setForPath(ctx, ConsoleCookies.NEW_TOKEN, "", view, 0);
+        int others = tokens.listActive(s.orgId()).size() - 1;
+        Optional<String> guide = guide(ctx.queryParam("guide"));
+        // no-store (set for all console pages) keeps the one answer with the secret out of caches.
+        Views.render(ctx, 200, "console/provisioning_token.jte", new ProvisioningPage.Issued(s, scimUrl(ctx, s),
+                label(token), token.shownPrefix(), fresh ? Optional.of(secret) : Optional.empty(), others,
+                guide.map(g -> SetupScreen.PATH + "/" + g), guide.map(SetupScreen::idpName)));
     }
 
-    private void revoke(Context ctx) {
-        Optional<ConsoleSession> s = session(ctx);
-        if (s.isEmpty()) return;
-        SessionGuard.checkCsrf(ctx, s.get());
-        tokens.revoke(s.get().orgId(), UUID.fromString(token(ctx, s.get()).id()));
+    /** The setup guide a "Generate token for ..." button came from, so the token page leads back to it. */
+    private static Optional<String> guide(String value) {
+        return value != null && SetupScreen.GUIDES.contains(value) ? Optional.of(value) : Optional.empty();
+    }
+
+    private static String label(ProvisioningToken t) {
+        return t.label().isEmpty() ? "(no label)" : t.label();
+    }
+
+    private void confirmRevoke(Context ctx, ConsoleSession s) {
+        Views.render(ctx, 200, "console/provisioning_revoke.jte", new ProvisioningPage.ConfirmRevoke(s, token(ctx, s)));
+    }
+
+    private void revoke(Context ctx, ConsoleSession s) {
+        tokens.revoke(s.orgId(), UUID.fromString(token(ctx, s).id()));
         ctx.redirect(PATH + "?done=revoked", HttpStatus.SEE_OTHER);
     }
 
@@ -126,7 +142,7 @@ final class ProvisioningScreen {
 
     private List<ProvisioningPage.Token> list(ConsoleSession s) {
         return tokens.listActive(s.orgId()).stream()
-                .map(t -> new ProvisioningPage.Token(t.id().toString(), t.label().isEmpty() ? "(no label)" : t.label(),
+                .map(t -> new ProvisioningPage.Token(t.id().toString(), label(t), t.shownPrefix(),
                         t.createdBy().isEmpty() ? "unknown" : t.createdBy(), Times.text(t.createdAt()), t.lastUsedAt().map(Times::text).orElse("never")))
                 .toList();
     }
@@ -137,10 +153,6 @@ final class ProvisioningScreen {
 
     private String scimUrl(Context ctx, ConsoleSession s) {
         return baseUrl.of(ctx) + ScimRoutes.PREFIX + s.orgId();
-    }
-
-    private Optional<ConsoleSession> session(Context ctx) {
-        return guard.signedIn(ctx);
     }
 
     /** What the setup guides fill in: this organization's status and SCIM URL. */

@@ -1,15 +1,20 @@
 package dev.lanyard.console;
 
+import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.orgadmin.ConsoleSession;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
 
 import java.util.Optional;
 
-/** Who is signed in on a request, and the CSRF check every signed-in POST passes first. */
+/**
+ * Who is signed in on a request, and the checks behind each console {@link Access} rule;
+ * {@link ConsoleRouter} runs them for every route, so no handler checks a session by hand.
+ */
 final class SessionGuard {
     static final String FORGED = "This form did not come from this console, or it has expired. "
             + "Go back, reload the page and try again.";
@@ -33,7 +38,7 @@ final class SessionGuard {
      * browser must go first (sign in; choose your own password; the operator: open an
      * organization) and returns empty.
      */
-    Optional<ConsoleSession> signedIn(Context ctx) {
+    private Optional<ConsoleSession> signedIn(Context ctx) {
         Optional<ConsoleSession> s = current(ctx);
         if (s.isEmpty()) {
             ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
@@ -43,6 +48,38 @@ final class SessionGuard {
         } else if (!s.get().hasOrganization()) {
             ctx.redirect(OperatorScreen.ORGS, HttpStatus.SEE_OTHER);
             return Optional.empty();
+        }
+        return s;
+    }
+
+    /** The session {@code access} admits; otherwise answers (303 or 404) and returns empty. */
+    Optional<ConsoleSession> admit(Context ctx, Access access) {
+        return switch (access) {
+            case CONSOLE_ORGANIZATION -> signedIn(ctx);
+            case CONSOLE_ADMIN -> admin(ctx);
+            case CONSOLE_OPERATOR -> operator(ctx);
+            case PUBLIC, SCIM_TOKEN, OPERATOR -> throw new IllegalArgumentException(access + " is not a console session rule");
+        };
+    }
+
+    /** A signed-in admin, even one who must change their password first; not the operator (404). */
+    private Optional<ConsoleSession> admin(Context ctx) {
+        Optional<ConsoleSession> s = current(ctx);
+        if (s.isEmpty()) {
+            ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
+        } else if (s.get().operator()) {
+            throw new NotFoundResponse("The operator signs in with the operator credential and has no console password.");
+        }
+        return s;
+    }
+
+    /** The operator's session; an admin has no such page (404), nobody signed in goes to sign in. */
+    private Optional<ConsoleSession> operator(Context ctx) {
+        Optional<ConsoleSession> s = current(ctx);
+        if (s.isEmpty()) {
+            ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
+        } else if (!s.get().operator()) {
+            throw new NotFoundResponse();
         }
         return s;
     }

@@ -1,9 +1,9 @@
 package dev.lanyard.console;
 
+import dev.lanyard.http.Access;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.organization.UsernameChangePolicy;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
@@ -25,35 +25,28 @@ final class SettingsScreen {
     static final String PATH = ConsoleRoutes.PREFIX + "/settings";
     static final String USERNAME_POLICY = PATH + "/username-policy";
 
-    private final SessionGuard guard;
     private final OrganizationService organizations;
 
-    SettingsScreen(SessionGuard guard, OrganizationService organizations) {
-        this.guard = guard;
+    SettingsScreen(OrganizationService organizations) {
         this.organizations = organizations;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get(PATH, this::show);
-        routes.post(USERNAME_POLICY, this::saveUsernamePolicy);
+    void register(ConsoleRouter routes) {
+        routes.get(PATH, Access.CONSOLE_ORGANIZATION, this::show);
+        routes.post(USERNAME_POLICY, Access.CONSOLE_ORGANIZATION, this::saveUsernamePolicy);
     }
 
-    private void show(Context ctx) {
-        Optional<ConsoleSession> s = guard.signedIn(ctx);
-        if (s.isEmpty()) return;
-        UsernameChangePolicy policy = organizations.findById(s.get().orgId())
+    private void show(Context ctx, ConsoleSession s) {
+        UsernameChangePolicy policy = organizations.findById(s.orgId())
                 .orElseThrow(NotFoundResponse::new).usernameChangePolicy();
         Optional<String> notice = "saved".equals(ctx.queryParam("done")) ? Optional.of("Settings saved.") : Optional.empty();
-        Views.render(ctx, 200, "console/settings.jte", new SettingsPage(s.get(), policy, notice));
+        Views.render(ctx, 200, "console/settings.jte", new SettingsPage(s, policy, notice));
     }
 
-    private void saveUsernamePolicy(Context ctx) {
-        Optional<ConsoleSession> s = guard.signedIn(ctx);
-        if (s.isEmpty()) return;
-        SessionGuard.checkCsrf(ctx, s.get());
+    private void saveUsernamePolicy(Context ctx, ConsoleSession s) {
         // Only a crafted form lacks one of the two values: 400 with the choices, nothing saved.
         UsernameChangePolicy policy = UsernameChangePolicy.parse(ctx.formParam("policy"));
-        organizations.setUsernameChangePolicy(s.get().orgId().toString(), policy);
+        organizations.setUsernameChangePolicy(s.orgId().toString(), policy);
         ctx.redirect(PATH + "?done=saved", HttpStatus.SEE_OTHER);
     }
 }

@@ -2,7 +2,7 @@ package dev.lanyard.console;
 
 import dev.lanyard.orgadmin.ConsoleSession;
 /**
- * The setup guides (console/setup*.jte): the seed's steps for one identity provider, with this
+ * The setup guides (console/setup*.jte): the product guide's steps for one identity provider, with this
  * organization's own values filled in, so an admin pastes rather than types.
  *
  * @param provisioningEnabled whether step 1 (Manage, Enable, Save) is already done

@@ -1,13 +1,11 @@
 package dev.lanyard.console;
 
+import dev.lanyard.http.Access;
 import dev.lanyard.orgadmin.ConsoleSession;
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
-import java.util.Optional;
-
 /**
- * Setup guides: what to paste where in Okta and in Microsoft Entra ID, mirroring the seed's
+ * Setup guides: what to paste where in Okta and in Microsoft Entra ID, mirroring the product guide's
  * steps, with this organization's SCIM URL and provisioning status filled in.
  *
  * <pre>
@@ -17,28 +15,30 @@ import java.util.Optional;
  * </pre>
  *
  * The token itself cannot be shown here (only its hash is kept); each guide carries a "Generate
- * token" form that posts to User provisioning, whose answer shows the new secret once.
+ * token" form that posts to User provisioning; its one-time view shows the new secret and leads back here.
  */
 final class SetupScreen {
     static final String PATH = ConsoleRoutes.PREFIX + "/setup";
+    /** The guides, by the last segment of their path. */
+    static final java.util.List<String> GUIDES = java.util.List.of("okta", "entra");
 
-    private final SessionGuard guard;
+    static String idpName(String guide) {
+        return guide.equals("okta") ? "Okta" : "Microsoft Entra ID";
+    }
+
     private final ProvisioningScreen provisioning;
 
-    SetupScreen(SessionGuard guard, ProvisioningScreen provisioning) {
-        this.guard = guard;
+    SetupScreen(ProvisioningScreen provisioning) {
         this.provisioning = provisioning;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get(PATH, ctx -> show(ctx, "console/setup.jte"));
-        routes.get(PATH + "/okta", ctx -> show(ctx, "console/setup_okta.jte"));
-        routes.get(PATH + "/entra", ctx -> show(ctx, "console/setup_entra.jte"));
+    void register(ConsoleRouter routes) {
+        routes.get(PATH, Access.CONSOLE_ORGANIZATION, (ctx, s) -> show(ctx, s, "console/setup.jte"));
+        routes.get(PATH + "/okta", Access.CONSOLE_ORGANIZATION, (ctx, s) -> show(ctx, s, "console/setup_okta.jte"));
+        routes.get(PATH + "/entra", Access.CONSOLE_ORGANIZATION, (ctx, s) -> show(ctx, s, "console/setup_entra.jte"));
     }
 
-    private void show(Context ctx, String template) {
-        Optional<ConsoleSession> s = guard.signedIn(ctx);
-        if (s.isEmpty()) return;
-        Views.render(ctx, 200, template, provisioning.setup(ctx, s.get()));
+    private void show(Context ctx, ConsoleSession s, String template) {
+        Views.render(ctx, 200, template, provisioning.setup(ctx, s));
     }
 }

@@ -1,5 +1,7 @@
 package dev.lanyard.operator;
 
+import dev.lanyard.account.AccountEvent;
+import dev.lanyard.domain.Actor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.account.AccountService;
@@ -71,9 +73,9 @@ public final class OperatorRoutes {
         routes.post(PREFIX + "/orgs/{org}/admins/reset-password", this::resetAdminPassword);
         routes.get(PREFIX + "/orgs/{org}/accounts", this::listAccounts);
         routes.get(PREFIX + "/orgs/{org}/accounts/{id}/history", ctx -> ok(ctx, Map.of("events",
-                accounts.history(orgId(ctx), uuid(ctx.pathParam("id"), "account")))));
+                accounts.history(orgId(ctx), uuid(ctx.pathParam("id"), "account")).stream().map(OperatorRoutes::event).toList())));
         routes.delete(PREFIX + "/orgs/{org}/accounts/{id}", ctx -> {
-            accounts.deleteManually(orgId(ctx), uuid(ctx.pathParam("id"), "account"), "operator");
+            accounts.deleteManually(orgId(ctx), uuid(ctx.pathParam("id"), "account"), Actor.OPERATOR);
             ctx.status(204);
         });
     }
@@ -195,6 +197,7 @@ public final class OperatorRoutes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", t.id());
         m.put("label", t.label());
+        m.put("prefix", t.prefix().isEmpty() ? null : t.prefix());
         m.put("createdBy", t.createdBy().isEmpty() ? null : t.createdBy());
         m.put("createdAt", t.createdAt());
         m.put("lastUsedAt", t.lastUsedAt().orElse(null));
@@ -214,20 +217,20 @@ public final class OperatorRoutes {
         return m;
     }
 
-    private static JsonNode body(Context ctx) throws Json.BodyException {
+    static JsonNode body(Context ctx) throws Json.BodyException {
         JsonNode body = Json.readBody(ctx, Json.MAPPER);
         if (!body.isObject()) throw new DomainException.Invalid("the body must be a JSON object");
         return body;
     }
 
-    private static String text(JsonNode body, String field) {
+    static String text(JsonNode body, String field) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) return "";
         if (!v.isTextual()) throw new DomainException.Invalid(field + " must be a string");
         return v.asText();
     }
 
-    private static UUID uuid(String text, String what) {
+    static UUID uuid(String text, String what) {
         return OrganizationService.parseUuid(text)
                 .orElseThrow(() -> new DomainException.NotFound("no " + what + " \"" + text + "\""));
     }
@@ -242,16 +245,26 @@ public final class OperatorRoutes {
         }
     }
 
-    private static void ok(Context ctx, Object body) {
+    static void ok(Context ctx, Object body) {
         ok(ctx, 200, body);
     }
 
-    private static void ok(Context ctx, int status, Object body) {
+    static void ok(Context ctx, int status, Object body) {
         try {
             ctx.status(status).contentType("application/json").result(Json.MAPPER.writeValueAsBytes(body));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A history entry: {"kind": "renamed", "detail": {"from": ..., "to": ...}, "actor": "scim:token:...", "at": ...}. */
+    private static Map<String, Object> event(AccountEvent e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", e.kind().dbValue());
+        m.put("detail", e.detail());
+        m.put("actor", e.actor().text());
+        m.put("at", e.at());
+        return m;
     }
 
     /** Writes an admin API error: {"status": "404", "detail": "..."}. */

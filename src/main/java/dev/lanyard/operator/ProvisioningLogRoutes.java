@@ -39,7 +39,9 @@ public final class ProvisioningLogRoutes {
     private void list(Context ctx) throws Exception {
         UUID orgId = organizations.get(ctx.pathParam("org")).id();
         var query = new ProvisioningLog.Query(outcome(ctx.queryParam("outcome")), instant(ctx, "since"), instant(ctx, "until"),
-                Optional.ofNullable(ctx.queryParam("before")).map(ProvisioningLogRoutes::id), intParam(ctx.queryParam("limit")));
+                Optional.ofNullable(ctx.queryParam("before")).map(ProvisioningLogRoutes::id), intParam(ctx.queryParam("limit")),
+                Optional.ofNullable(ctx.queryParam("account")).filter(a -> !a.isBlank()).map(a -> OrganizationService.parseUuid(a)
+                        .orElseThrow(() -> new DomainException.Invalid("account must be an account id"))));
         List<ProvisioningLog.Stored> page = log.list(orgId, query);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("entries", page.stream().map(ProvisioningLogRoutes::json).toList());
@@ -63,6 +65,9 @@ public final class ProvisioningLogRoutes {
         m.put("detail", e.detail().orElse(null));
         m.put("hint", e.hint().orElse(null));
         m.put("requestBody", e.requestBody().orElse(null));
+        m.put("tokenId", e.subject().tokenId().orElse(null));
+        m.put("userName", e.subject().userName().orElse(null));
+        m.put("accountId", e.subject().accountId().orElse(null));
         return m;
     }
 

@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * Sign-in throttling for one organization and email: after {@value #MAX_FAILURES} failed
  * attempts within {@link #WINDOW}, every attempt is refused for {@link #LOCKOUT} without looking
- * at the password. Kept in console_login_attempts (see V6) so that every server of an
+ * at the password. Kept in console_login_attempts (created by V7__console_sessions.sql) so that every server of an
  * installation counts the same attempts and a restart forgets none.
  *
  * <p>An attempt is counted before its password is checked ({@link #begin}) and forgiven when it

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * What happens to a managed account when the IdP changes its userName (beyond letter case), an
- * organization's choice (PRODUCT.md rule 7 is the default):
+ * organization's choice (docs/product-rules.md rule 7 is the default):
  *
  * <ul>
  *   <li>{@code NEW_ACCOUNT} ("new_account"): the account is invalidated and kept for the record;

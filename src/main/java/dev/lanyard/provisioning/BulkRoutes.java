@@ -71,8 +71,7 @@ final class BulkRoutes {
     /** The resource an operation's path names: /Users, /Groups, optionally with an id. */
     private record Target(boolean group, Optional<UUID> id) {}
 
-    void bulk(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void bulk(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         BulkRequest request = BulkRequest.parse(body(ctx));
         String scimUrl = baseUrl.of(ctx) + "/scim/v2/" + ctx.pathParam("orgId");
         // bulkId -> the id its POST created; empty when that POST failed.

@@ -9,28 +9,27 @@ import dev.lanyard.http.BaseUrl;
 import dev.lanyard.scim.ScimJson;
 import dev.lanyard.scim.GroupSchema;
 import dev.lanyard.scim.UserSchema;
+import dev.lanyard.token.ProvisioningToken;
 import io.javalin.http.Context;
 
 import java.util.List;
 
 /**
  * /ServiceProviderConfig, /ResourceTypes, /Schemas (RFC 7644 §4, RFC 7643 §5-7). They say only
- * what works: PATCH, bulk, ETags, sorting, index and cursor pagination yes; password change not.
+ * what works: PATCH, bulk, ETags, sorting yes; password change not. Cursor pagination works but is
+ * not announced (see {@link #serviceProviderConfig}).
  * A filter on these endpoints is refused with 403, as §4 recommends.
  */
 final class DiscoveryRoutes {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final ScimAuth auth;
     private final BaseUrl baseUrl;
 
-    DiscoveryRoutes(ScimAuth auth, BaseUrl baseUrl) {
-        this.auth = auth;
+    DiscoveryRoutes(BaseUrl baseUrl) {
         this.baseUrl = baseUrl;
     }
 
-    void serviceProviderConfig(Context ctx) throws Exception {
-        auth.require(ctx);
+    void serviceProviderConfig(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         refuseFilter(ctx);
         ObjectNode spc = NODES.objectNode();
         spc.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig");
@@ -43,13 +42,11 @@ final class DiscoveryRoutes {
         spc.putObject("changePassword").put("supported", false);
         spc.putObject("sort").put("supported", true);
         spc.putObject("etag").put("supported", true);
-        // RFC 9865 §4: both methods; index stays the default so existing clients see no change.
-        spc.putObject("pagination")
-                .put("cursor", true)
-                .put("index", true)
-                .put("defaultPaginationMethod", "index")
-                .put("defaultPageSize", Paging.DEFAULT_COUNT)
-                .put("maxPageSize", Paging.MAX_COUNT);
+        // Cursor pagination (RFC 9865) works on /Users and .search, but its "pagination" member is
+        // left out of this document: UnboundID scim2-sdk 4.x and Python's scim2-models refuse a
+        // ServiceProviderConfig that has it ("Core attribute pagination is undefined"), so their
+        // discovery call would fail before any request, while no IdP reads it. README, "Sorting and
+        // paging", says how to use cursors.
         spc.putArray("authenticationSchemes").addObject()
                 .put("type", "oauthbearertoken")
                 .put("name", "OAuth Bearer Token")
@@ -60,14 +57,12 @@ final class DiscoveryRoutes {
         ScimResponses.json(ctx, 200, spc);
     }
 
-    void resourceTypes(Context ctx) throws Exception {
-        auth.require(ctx);
+    void resourceTypes(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         refuseFilter(ctx);
         ScimResponses.json(ctx, 200, ScimResponses.listResponse(2, 1, List.of(userResourceType(ctx), groupResourceType(ctx))));
     }
 
-    void resourceType(Context ctx) throws Exception {
-        auth.require(ctx);
+    void resourceType(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         switch (ctx.pathParam("id")) {
             case "User" -> ScimResponses.json(ctx, 200, userResourceType(ctx));
             case "Group" -> ScimResponses.json(ctx, 200, groupResourceType(ctx));
@@ -76,15 +71,13 @@ final class DiscoveryRoutes {
         }
     }
 
-    void schemas(Context ctx) throws Exception {
-        auth.require(ctx);
+    void schemas(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         refuseFilter(ctx);
         ScimResponses.json(ctx, 200, ScimResponses.listResponse(3, 1,
                 List.of(schema(ctx, UserSchema.CORE), schema(ctx, UserSchema.ENTERPRISE), schema(ctx, GroupSchema.CORE))));
     }
 
-    void schemaById(Context ctx) throws Exception {
-        auth.require(ctx);
+    void schemaById(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         String id = ctx.pathParam("id");
         for (SchemaResource s : List.of(UserSchema.CORE, UserSchema.ENTERPRISE, GroupSchema.CORE)) {
             if (s.getId().equals(id)) {

@@ -37,28 +37,24 @@ final class GroupRoutes {
     private final GroupService groups;
     private final GroupOperations operations;
     private final GroupRepresentation representation;
-    private final ScimAuth auth;
     private final BaseUrl baseUrl;
     private final Cursors cursors;
 
-    GroupRoutes(GroupService groups, GroupOperations operations, ScimAuth auth, BaseUrl baseUrl, Cursors cursors) {
+    GroupRoutes(GroupService groups, GroupOperations operations, BaseUrl baseUrl, Cursors cursors) {
         this.groups = groups;
         this.operations = operations;
         this.representation = new GroupRepresentation(groups);
-        this.auth = auth;
         this.baseUrl = baseUrl;
         this.cursors = cursors;
     }
 
-    void create(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void create(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         Projection projection = projection(ctx);
         Group created = operations.create(caller, body(ctx));
         representation.writeOne(ctx, 201, created, projection, groupsUrl(ctx), usersUrl(ctx));
     }
 
-    void get(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void get(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         Projection projection = projection(ctx);
         Group g = groups.find(caller.orgId(), id(ctx)).orElseThrow(() -> GroupOperations.notFound(ctx.pathParam("id")));
         if (ETags.noneMatch(ctx.header("If-None-Match"), g.version())) {
@@ -68,14 +64,12 @@ final class GroupRoutes {
         representation.writeOne(ctx, 200, g, projection, groupsUrl(ctx), usersUrl(ctx));
     }
 
-    void list(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void list(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         search(ctx, caller, ListRequest.fromQuery(ctx));
     }
 
     /** POST /Groups/.search (RFC 7644 §3.4.3). */
-    void searchByPost(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void searchByPost(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         search(ctx, caller, ListRequest.fromSearchBody(body(ctx)));
     }
 
@@ -103,8 +97,7 @@ final class GroupRoutes {
         representation.writeList(ctx, envelope, page.groups(), request.projection(), groupsUrl(ctx), usersUrl(ctx));
     }
 
-    void replace(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void replace(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         UUID id = id(ctx);
         Precondition condition = ETags.precondition(ctx);
         Projection projection = projection(ctx);
@@ -112,8 +105,7 @@ final class GroupRoutes {
         representation.writeOne(ctx, 200, updated, projection, groupsUrl(ctx), usersUrl(ctx));
     }
 
-    void patch(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void patch(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         UUID id = id(ctx);
         Precondition condition = ETags.precondition(ctx);
         boolean wantsBody = ctx.queryParam("attributes") != null || ctx.queryParam("excludedAttributes") != null;
@@ -126,8 +118,7 @@ final class GroupRoutes {
         }
     }
 
-    void delete(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void delete(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         Precondition condition = ETags.precondition(ctx);
         operations.delete(caller, id(ctx), condition);
         ctx.status(204);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.audit.ProvisioningLogEntry;
 import dev.lanyard.audit.Redaction;
+import dev.lanyard.account.ManagedAccount;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.Clients;
 import dev.lanyard.http.Json;
@@ -22,6 +23,12 @@ import java.util.UUID;
  */
 public final class ProvisioningLogCapture {
     private static final int MAX_PATH = 512;
+    /** The token that authenticated the request (set by ScimAuth). */
+    static final String TOKEN_ATTRIBUTE = "lanyard.scim.token";
+    /** The account the request read or changed (set by UserRoutes on success). */
+    static final String ACCOUNT_ATTRIBUTE = "lanyard.scim.account";
+    /** Longest userName the log keeps; a longer one is cut (the request body keeps it whole). */
+    private static final int MAX_USER_NAME = 320;
 
     private final ProvisioningLog log;
     private final Counter unauthenticated;
@@ -53,6 +60,26 @@ public final class ProvisioningLogCapture {
                 Optional.ofNullable(ctx.queryString()).map(Redaction::redactQuery), Clients.name(ctx.header("User-Agent")), ctx.statusCode(),
                 millis == null ? 0 : millis, Optional.ofNullable(ctx.attribute(ScimResponses.SCIM_TYPE_ATTRIBUTE)),
                 Optional.ofNullable(ctx.attribute(ScimResponses.DETAIL_ATTRIBUTE)),
-                Optional.ofNullable(body).map(b -> Redaction.forLog(b, bytes))));
+                Optional.ofNullable(body).map(b -> Redaction.forLog(b, bytes)), subject(ctx, body)));
+    }
+
+    /** Marks the account a request read or changed, for its log entry. */
+    static void about(Context ctx, ManagedAccount account) {
+        ctx.attribute(ACCOUNT_ATTRIBUTE, account);
+    }
+
+    static void about(Context ctx, Optional<ManagedAccount> account) {
+        account.ifPresent(a -> about(ctx, a));
+    }
+
+    /** The token; the account touched, else the userName the body names (a refused POST, PUT). */
+    private static ProvisioningLogEntry.Subject subject(Context ctx, JsonNode body) {
+        UUID token = ctx.attribute(TOKEN_ATTRIBUTE);
+        ManagedAccount account = ctx.attribute(ACCOUNT_ATTRIBUTE);
+        Optional<String> userName = account != null ? Optional.of(account.email())
+                : Optional.ofNullable(body).map(b -> b.get("userName")).filter(JsonNode::isTextual).map(JsonNode::asText);
+        return new ProvisioningLogEntry.Subject(Optional.ofNullable(token),
+                userName.map(u -> u.length() > MAX_USER_NAME ? u.substring(0, MAX_USER_NAME) : u),
+                Optional.ofNullable(account).map(ManagedAccount::id));
     }
 }

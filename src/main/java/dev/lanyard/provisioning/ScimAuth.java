@@ -15,7 +15,7 @@ import java.util.UUID;
  * Bearer authentication of SCIM requests (RFC 7644 §2, RFC 6750). A token is valid only at its
  * own organization's SCIM URL; any other token, or none, is 401 with WWW-Authenticate, and the
  * detail never echoes what was sent. A valid token of an organization whose provisioning is
- * disabled gets 403, with a detail that says so (PRODUCT.md rule 1).
+ * disabled gets 403, with a detail that says so (docs/product-rules.md rule 1).
  */
 final class ScimAuth {
     static final String ORG_ATTRIBUTE = dev.lanyard.http.AccessLog.ORG_ATTRIBUTE;
@@ -52,7 +52,7 @@ final class ScimAuth {
             throw unauthorized("use the SCIM token as a Bearer token: \"Authorization: Bearer <token>\"");
         }
         Optional<UUID> pathOrg = OrganizationService.parseUuid(ctx.pathParam("orgId"));
-        Optional<ProvisioningToken.Holder> holder = tokens.authenticate(header.substring(7).strip());
+        Optional<ProvisioningToken.Holder> holder = tokens.authenticate(header.substring(7).strip(), pathOrg);
         if (holder.isEmpty()) {
             throw unauthorized("the bearer token is not valid: it is unknown or was revoked; generate a new token for this organization");
         }
@@ -61,7 +61,7 @@ final class ScimAuth {
         }
         ctx.attribute(ORG_ATTRIBUTE, holder.get().orgId().toString());
         ctx.attribute(AUTHENTICATED_ATTRIBUTE, Boolean.TRUE);
-        tokens.recordUse(holder.get());
+        ctx.attribute(ProvisioningLogCapture.TOKEN_ATTRIBUTE, holder.get().tokenId());
         if (!holder.get().provisioningEnabled()) {
             throw new ForbiddenException("user provisioning is disabled for this organization; an admin can enable it "
                     + "under Organization > User provisioning (or: bin/lanyard provisioning enable ORG)");

@@ -1,5 +1,6 @@
 package dev.lanyard.provisioning;
 
+import dev.lanyard.domain.Actor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.unboundid.scim2.common.exceptions.BadRequestException;
@@ -34,7 +35,13 @@ final class UserOperations {
      * @param etag     W/"N" of that User
      * @param location the User's URL, {@code .../Users/{id}}
      */
-    record Result(int status, UUID id, Optional<ObjectNode> body, Optional<String> etag, String location) {}
+    record Result(int status, UUID id, Optional<ObjectNode> body, Optional<String> etag, String location,
+                  Optional<ManagedAccount> account) {
+        /** A result about no account (a Group, a Bulk answer). */
+        Result(int status, UUID id, Optional<ObjectNode> body, Optional<String> etag, String location) {
+            this(status, id, body, etag, location, Optional.empty());
+        }
+    }
 
     private final AccountService accounts;
     private final Workers patchWorkers;
@@ -74,8 +81,8 @@ final class UserOperations {
 
     /** DELETE /Users/{id}: 204; the account is disabled and unlinked (AccountService#deprovision). */
     Result delete(ProvisioningToken.Holder caller, UUID scimId, Precondition condition, String usersUrl) {
-        accounts.deprovision(caller.orgId(), scimId, condition, actor(caller));
-        return new Result(204, scimId, Optional.empty(), Optional.empty(), usersUrl + "/" + scimId);
+        ManagedAccount disabled = accounts.deprovision(caller.orgId(), scimId, condition, actor(caller));
+        return new Result(204, scimId, Optional.empty(), Optional.empty(), usersUrl + "/" + scimId, Optional.of(disabled));
     }
 
     /** A path id that is not a UUID cannot be one of ours: 404, like any unknown id. */
@@ -90,7 +97,7 @@ final class UserOperations {
     private static Result rendered(int status, ManagedAccount account, String usersUrl) {
         ObjectNode body = UserRepresentation.render(account, usersUrl);
         return new Result(status, account.scimId().orElseThrow(), Optional.of(body), Optional.of(UserRepresentation.etag(account)),
-                body.get("meta").get("location").asText());
+                body.get("meta").get("location").asText(), Optional.of(account));
     }
 
     private static AccountProfile profile(UserDocument doc) {
@@ -98,7 +105,7 @@ final class UserOperations {
     }
 
     /** Who made the change, for the account's history: the token, not a secret. */
-    private static String actor(ProvisioningToken.Holder caller) {
-        return "scim:token:" + caller.tokenId();
+    private static Actor actor(ProvisioningToken.Holder caller) {
+        return new Actor.ScimToken(caller.tokenId());
     }
 }

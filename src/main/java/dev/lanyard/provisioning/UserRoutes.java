@@ -8,14 +8,14 @@ import com.unboundid.scim2.common.exceptions.ScimException;
 import com.unboundid.scim2.common.filters.Filter;
 import dev.lanyard.account.AccountColumns;
 import dev.lanyard.account.AccountQuery;
-import dev.lanyard.account.Precondition;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.account.ManagedAccount;
+import dev.lanyard.account.Precondition;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Json;
-import dev.lanyard.scim.ScimJson;
 import dev.lanyard.scim.Projection;
 import dev.lanyard.scim.ScimFilters;
+import dev.lanyard.scim.ScimJson;
 import dev.lanyard.storage.SqlFilter;
 import dev.lanyard.token.ProvisioningToken;
 import io.javalin.http.Context;
@@ -31,33 +31,29 @@ import java.util.UUID;
  */
 final class UserRoutes {
     private final AccountService accounts;
-    private final ScimAuth auth;
     private final BaseUrl baseUrl;
     private final Cursors cursors;
     private final UserOperations operations;
     private final UserGroups groups;
 
-    UserRoutes(AccountService accounts, UserOperations operations, UserGroups groups, ScimAuth auth, BaseUrl baseUrl,
-               Cursors cursors) {
+    UserRoutes(AccountService accounts, UserOperations operations, UserGroups groups, BaseUrl baseUrl, Cursors cursors) {
         this.accounts = accounts;
         this.groups = groups;
         this.operations = operations;
-        this.auth = auth;
         this.baseUrl = baseUrl;
         this.cursors = cursors;
     }
 
-    void create(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void create(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         Projection projection = projection(ctx);
         write(ctx, operations.create(caller, body(ctx), usersUrl(ctx)), projection);  // a new User is in no group yet
     }
 
-    void get(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void get(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         UUID orgId = caller.orgId();
         Projection projection = projection(ctx);
         ManagedAccount account = accounts.findLinked(orgId, scimId(ctx)).orElseThrow(() -> notFound(ctx));
+        ProvisioningLogCapture.about(ctx, account);
         if (ETags.noneMatch(ctx.header("If-None-Match"), account.version())) {
             ctx.status(304).header("ETag", UserRepresentation.etag(account));
             return;
@@ -69,14 +65,12 @@ final class UserRoutes {
         ScimResponses.json(ctx, 200, projection.apply(user));
     }
 
-    void list(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void list(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         search(ctx, caller, ListRequest.fromQuery(ctx));
     }
 
     /** POST /Users/.search and POST /.search (RFC 7644 §3.4.3): the query in the body. */
-    void searchByPost(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void searchByPost(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         search(ctx, caller, ListRequest.fromSearchBody(body(ctx)));
     }
 
@@ -106,26 +100,25 @@ final class UserRoutes {
         ScimResponses.json(ctx, 200, body);
     }
 
-    void replace(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void replace(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         UUID scimId = scimId(ctx);
         Precondition condition = ETags.precondition(ctx);
         Projection projection = projection(ctx);
         writeWithGroups(ctx, caller, operations.replace(caller, scimId, condition, body(ctx), usersUrl(ctx)), projection);
     }
 
-    void patch(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void patch(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         UUID scimId = scimId(ctx);
         Precondition condition = ETags.precondition(ctx);
         Projection projection = projection(ctx);
         writeWithGroups(ctx, caller, operations.patch(caller, scimId, condition, body(ctx), usersUrl(ctx)), projection);
     }
 
-    void delete(Context ctx) throws Exception {
-        ProvisioningToken.Holder caller = auth.require(ctx);
+    void delete(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         Precondition condition = ETags.precondition(ctx);
-        ctx.status(operations.delete(caller, scimId(ctx), condition, usersUrl(ctx)).status());
+        UserOperations.Result deleted = operations.delete(caller, scimId(ctx), condition, usersUrl(ctx));
+        ProvisioningLogCapture.about(ctx, deleted.account());
+        ctx.status(deleted.status());
     }
 
     /**
@@ -134,6 +127,7 @@ final class UserRoutes {
      * it on 201; §3.4.1, §3.5.1 and §3.5.2 show it on GET, PUT and PATCH too).
      */
     private static void write(Context ctx, UserOperations.Result result, Projection projection) {
+        ProvisioningLogCapture.about(ctx, result.account());
         result.etag().ifPresent(etag -> ctx.header("ETag", etag));
         ctx.header("Location", result.location());
         ScimResponses.json(ctx, result.status(), projection.apply(result.body().orElseThrow()));

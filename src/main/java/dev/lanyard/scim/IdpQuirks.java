@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * The one place where what real IdPs send is turned into what RFC 7644 says, before the
  * standard PATCH and filter logic sees it. Each rule names the client and the source
- * (shared/reference/idp-clients.md). The liberal readings of values (string booleans, "" as
+ * (docs/idp-behaviour.md). The liberal readings of values (string booleans, "" as
  * absent, a plain id for a complex manager) are in {@link UserDocument}; Entra's legacy
  * "Replace" on an unmatched value path is applied in {@link UserPatch}, which needs the resource.
  */
@@ -22,23 +22,19 @@ final class IdpQuirks {
 
     private static final String CORE_PREFIX = ScimJson.USER_SCHEMA + ":";
 
-    private static final String ENTRA_SCIM_DOC =
-            "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups";
-
     /**
      * The Enterprise {@code manager} (a complex value) as a one-element array: the example in
-     * Microsoft's SCIM guide ({@value #ENTRA_SCIM_DOC}) sends
-     * {@code {"op":"Add","path":"manager","value":[{"$ref":null,"value":"<id>"}]}}. Every other
-     * singular attribute given an array is refused.
+     * Microsoft's SCIM guide sends {@code {"op":"Add","path":"manager","value":[{"$ref":null,"value":"<id>"}]}}
+     * (docs/idp-behaviour.md E6). Every other singular attribute given an array is refused.
      */
     static boolean singleValueInArray(String canonicalAttribute) {
         return canonicalAttribute.equals("manager");
     }
 
     /**
-     * The Enterprise {@code manager} as the manager's id alone, {@code "value":"<id>"}: Entra's
-     * SCIM validator (test 25 of Microsoft's SCIM validation template, and
-     * https://github.com/limosa-io/laravel-scim-server/issues/34). Read as {@code {"value":"<id>"}}.
+     * The Enterprise {@code manager} as the manager's id alone, {@code "value":"<id>"}
+     * (docs/idp-behaviour.md E6), read as {@code {"value":"<id>"}}. Other complex attributes given
+     * a string are refused.
      */
     static boolean plainIdForComplex(String canonicalAttribute) {
         return canonicalAttribute.equals("manager");
@@ -46,10 +42,8 @@ final class IdpQuirks {
 
     /**
      * {@code "True"} / {@code "False"} (any letter case) for a boolean: Entra ID unless the app
-     * opts in with aadOptscim062020
-     * (https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility),
-     * its validator for {@code primary}, and OneLogin templates ({@code "active":"{$user.active}"},
-     * https://scim.dev/guide/applications/onelogin). Any other string is not a boolean.
+     * opts in with aadOptscim062020 (docs/idp-behaviour.md E3) and OneLogin templates
+     * ({@code "active":"{$user.active}"}, G1). Any other string is not a boolean.
      */
     static java.util.Optional<Boolean> stringBoolean(JsonNode value) {
         if (!value.isTextual()) return java.util.Optional.empty();
@@ -60,7 +54,7 @@ final class IdpQuirks {
         };
     }
 
-    /** OneLogin's SCIM templates still carry the SCIM 1.1 core URN (https://scim.dev/guide/applications/onelogin). */
+    /** OneLogin's SCIM templates still carry the SCIM 1.1 core URN (docs/idp-behaviour.md G1). */
     static boolean legacyCoreSchema(String urn) {
         return urn.equalsIgnoreCase("urn:scim:schemas:core:1.0");
     }
@@ -87,7 +81,7 @@ final class IdpQuirks {
                 continue;
             }
             ObjectNode o = ((ObjectNode) op).deepCopy();
-            // Entra ID sends "Add", "Replace", "Remove" (idp-clients.md b.2); RFC 7644 spells them in
+            // Entra ID sends "Add", "Replace", "Remove" (docs/idp-behaviour.md E2); RFC 7644 spells them in
             // lower case, and the SCIM SDK reads only that.
             JsonNode name = o.get("op");
             boolean legacyReplace = name != null && name.isTextual() && name.asText().equals("Replace");
@@ -104,7 +98,7 @@ final class IdpQuirks {
     /**
      * Entra ID with aadOptscim062020 writes paths as the keys of a no-path value:
      * {@code {"op":"replace","value":{"name.givenName":"Bo","urn:...:enterprise:2.0:User:employeeNumber":"7"}}}
-     * (idp-clients.md b.1 "Replace many"). The SDK would store those keys literally (and list the
+     * (docs/idp-behaviour.md E4). The SDK would store those keys literally (and list the
      * qualified one in schemas), so each becomes an operation of its own with that path.
      */
     private static List<ObjectNode> splitPathKeys(ObjectNode op) {
@@ -149,7 +143,7 @@ final class IdpQuirks {
             op.put("path", p.substring(CORE_PREFIX.length()));
         }
         // null is "unassigned" (RFC 7643 §2.5): Entra's validator clears attributes with a null PATCH
-        // (idp-clients.md b.2); the SDK refuses a null value outright.
+        // (docs/idp-behaviour.md E11); the SDK refuses a null value outright.
         JsonNode value = op.get("value");
         String verb = op.path("op").asText();
         if (value != null && value.isNull() && (verb.equals("add") || verb.equals("replace"))) {
@@ -161,19 +155,22 @@ final class IdpQuirks {
 
     /**
      * {@code emails[type eq "work"].value eq "x"}: Entra ID's uniqueness check on the work email
-     * (idp-clients.md b.1). Not in the grammar (a value path ends at "]"); it means
+     * (docs/idp-behaviour.md E8). Not in the grammar (a value path ends at "]"); it means
      * {@code emails[type eq "work" and value eq "x"]}.
      */
     private static final Pattern SUB_AFTER_VALUE_PATH = Pattern.compile(
             "([A-Za-z][\\w:.$-]*)\\[([^\\[\\]]+)]\\.([A-Za-z][\\w$-]*)\\s+(?i:(eq|ne|co|sw|ew|gt|ge|lt|le)\\s+(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s()\\[\\]]+)|(pr))");
 
     /**
-     * {@code externalId eq jyoung}, {@code meta.Created gt 2015-10-10T14:38:21.86-07:00}: unquoted
-     * strings in Microsoft's documentation and legacy Postman suite (idp-clients.md b.1, b.2).
-     * Any bare value that is not true, false, null or a number is taken as a string.
+     * {@code externalId eq jyoung}, {@code meta.Created gt 2015-10-10T14:38:21.86-07:00},
+     * {@code emails.Value co example.com}: unquoted strings in Microsoft's documentation and its
+     * legacy Postman suite (docs/idp-behaviour.md E8). Only those shapes: a bare value of letters,
+     * digits and {@code . _ @ : + -}, which is not true, false, null or a number, is taken as a
+     * string. A value with a quote, a bracket or any other character is not guessed at
+     * ({@code userName eq a"} stays an error).
      */
     private static final Pattern BARE_VALUE = Pattern.compile(
-            "(?i)(\\s(?:eq|ne|co|sw|ew|gt|ge|lt|le)\\s+)([^\"\\s()\\[\\]][^\\s()\\[\\]]*)");
+            "(?i)(\\s(?:eq|ne|co|sw|ew|gt|ge|lt|le)\\s+)([\\w.@:+-]+)(?=$|[\\s)\\]])");
     private static final Pattern LITERAL = Pattern.compile("(?i)true|false|null|-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
 
     /** Filter forms IdPs send, rewritten into the RFC 7644 grammar; anything else unchanged. */

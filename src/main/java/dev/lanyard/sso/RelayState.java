@@ -23,9 +23,9 @@ import java.util.UUID;
  * redirect.
  */
 final class RelayState {
-    /** What the sign-in is for: a member, an admin's "Test sign-in", or a console admin. */
+    /** What the sign-in is for: a member, a member signing in to an app (OIDC), an admin's "Test sign-in", or a console admin. */
     enum Purpose {
-        MEMBER('m'), TEST('t'), CONSOLE('c');
+        MEMBER('m'), APP('a'), TEST('t'), CONSOLE('c');
 
         final char code;
 

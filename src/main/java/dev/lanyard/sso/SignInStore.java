@@ -32,11 +32,12 @@ final class SignInStore {
     }
 
     /** The live session's organization and account. */
-    record Session(UUID orgId, UUID accountId, Instant expiresAt) {}
+    record Session(UUID orgId, UUID accountId, Instant createdAt, Instant expiresAt) {}
 
     Optional<Session> findSession(Connection c, byte[] id) throws SQLException {
-        return Sql.find(c, "select org_id, account_id, expires_at from member_sessions where id = ? and expires_at > now()",
-                rs -> new Session(rs.getObject("org_id", UUID.class), rs.getObject("account_id", UUID.class), Sql.instant(rs, "expires_at")),
+        return Sql.find(c, "select org_id, account_id, created_at, expires_at from member_sessions where id = ? and expires_at > now()",
+                rs -> new Session(rs.getObject("org_id", UUID.class), rs.getObject("account_id", UUID.class), Sql.instant(rs, "created_at"),
+                        Sql.instant(rs, "expires_at")),
                 id);
     }
 

@@ -1,5 +1,7 @@
 package dev.lanyard.sso;
 
+import dev.lanyard.http.Access;
+import dev.lanyard.http.Access;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.organization.Organization;
 import dev.lanyard.organization.OrganizationService;
@@ -29,7 +31,8 @@ import java.util.Optional;
 public final class SsoRoutes {
     public static final String PREFIX = "/sso";
     public static final String ME = "/me";
-    static final String COOKIE = "lanyard_member";
+    /** The member session cookie (also read by the OpenID provider, through App, to find who is signed in). */
+    public static final String COOKIE = "lanyard_member";
     private static final TemplateEngine VIEWS = TemplateEngine.createPrecompiled(ContentType.Html);
     private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'";
@@ -60,11 +63,13 @@ public final class SsoRoutes {
         routes.before(PREFIX + "/*", SsoRoutes::headers);
         routes.before(ME, SsoRoutes::headers);
         routes.before(ME + "/*", SsoRoutes::headers);
-        routes.get(PREFIX + "/{org}/login", this::login);
-        routes.post(PREFIX + "/{org}/acs", this::acs);
-        routes.get(PREFIX + "/{org}/metadata", this::metadata);
-        routes.get(ME, this::me);
-        routes.post(ME + "/logout", this::logout);
+        // Public by nature: a member signs in here (the IdP posts to the ACS), and /me answers
+        // with or without a member session.
+        routes.get(PREFIX + "/{org}/login", this::login, Access.PUBLIC);
+        routes.post(PREFIX + "/{org}/acs", this::acs, Access.PUBLIC);
+        routes.get(PREFIX + "/{org}/metadata", this::metadata, Access.PUBLIC);
+        routes.get(ME, this::me, Access.PUBLIC);
+        routes.post(ME + "/logout", this::logout, Access.PUBLIC);
     }
 
     /** Whether a path is one of these pages (errors render as pages here). */
@@ -92,7 +97,10 @@ public final class SsoRoutes {
             return;
         }
         try {
-            ctx.redirect(sso.startMember(org.get().id(), spValues(ctx, org.get())), HttpStatus.FOUND);
+            // ?for=app: an app's sign-in (OpenID Connect); the member then lands on its continuation, not /me.
+            boolean forApp = "app".equals(ctx.queryParam("for"));
+            SpValues sp = spValues(ctx, org.get());
+            ctx.redirect(forApp ? sso.startForApp(org.get().id(), sp) : sso.startMember(org.get().id(), sp), HttpStatus.FOUND);
         } catch (Refusal r) {
             render(ctx, 409, "sso/message.jte", new MessagePage("Single sign-on is not available", r.detail() + ". Ask your administrator.", Optional.empty()));
         }

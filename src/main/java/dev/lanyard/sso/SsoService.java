@@ -36,10 +36,21 @@ public final class SsoService {
     private final AccountService accounts;
     private final RelayState relayStates;
     private final Clock clock;
+    private final String appLanding;
     private final SignInStore store = new SignInStore();
     private final SignInLogStore logStore = new SignInLogStore();
 
     public SsoService(Transactions tx, SamlSettingsService settings, AccountService accounts, byte[] relayStateKey, Clock clock) {
+        this(tx, settings, accounts, relayStateKey, clock, SsoRoutes.ME);
+    }
+
+    /**
+     * @param appLanding where a member lands after a sign-in started for an app ({@link #startForApp}):
+     *                   the OpenID provider's continuation, a fixed local path (never taken from the request)
+     */
+    public SsoService(Transactions tx, SamlSettingsService settings, AccountService accounts, byte[] relayStateKey, Clock clock,
+                      String appLanding) {
+        this.appLanding = appLanding;
         this.tx = tx;
         this.settings = settings;
         this.accounts = accounts;
@@ -53,7 +64,7 @@ public final class SsoService {
         if (!s.complete()) {
             throw new Refusal(Reason.NOT_CONFIGURED, "SAML single sign-on is not set up for this organization yet");
         }
-        if (purpose == Purpose.MEMBER && !s.enabled()) {
+        if ((purpose == Purpose.MEMBER || purpose == Purpose.APP) && !s.enabled()) {
             throw new Refusal(Reason.DISABLED, "SAML single sign-on is turned off for this organization");
         }
         JavaSaml.Request request = JavaSaml.authnRequest(s, sp);
@@ -88,6 +99,7 @@ public final class SsoService {
             case TEST -> "test";
             case CONSOLE -> "console";
             case MEMBER -> issued.isPresent() ? "sp-initiated" : "idp-initiated";
+            case APP -> "sp-initiated";
         };
         VerifiedAssertion a = null;
         try {
@@ -137,7 +149,7 @@ public final class SsoService {
                 return null;
             });
             long id = record(orgId, flow, true, "ok", "signed in as " + account.get().email(), Optional.empty(), a, Optional.of(accountId));
-            return new Outcome.MemberSignedIn(id, cookie, landing(issued, relayState));
+            return new Outcome.MemberSignedIn(id, cookie, purpose == Purpose.APP ? appLanding : landing(issued, relayState));
         } catch (Refusal r) {
             log.info("SAML sign-in refused for organization {} ({}): {} [{}]", orgId, flow, r.detail(), r.reason().code());
             Optional<UUID> accountId = Optional.empty();
@@ -181,7 +193,7 @@ public final class SsoService {
     }
 
     /** A signed-in member; empty when the cookie names no live session. */
-    public record Member(UUID orgId, ManagedAccount account, Instant sessionExpiresAt) {}
+    public record Member(UUID orgId, ManagedAccount account, Instant signedInAt, Instant sessionExpiresAt) {}
 
     /** The session's member, or why it ended: an account that is no longer active ends every session it has, now. */
     public sealed interface SessionState {
@@ -205,7 +217,7 @@ public final class SsoService {
             });
             return account.<SessionState>map(SessionState.Ended::new).orElseGet(SessionState.None::new);
         }
-        return new SessionState.Live(new Member(session.get().orgId(), account.get(), session.get().expiresAt()));
+        return new SessionState.Live(new Member(session.get().orgId(), account.get(), session.get().createdAt(), session.get().expiresAt()));
     }
 
     public void signOut(String cookie) {
@@ -216,8 +228,11 @@ public final class SsoService {
         });
     }
 
-    public List<SignInLogEntry> log(UUID orgId, Optional<Boolean> success, Optional<String> text, Optional<Instant> before, int limit) {
-        return tx.read(c -> logStore.list(c, orgId, new SignInLogStore.Query(success, text, before, Math.clamp(limit, 1, 200))));
+    /** The sign-in log, newest first: by outcome, email (part of the NameID) or reason code, since a time, before an entry id. */
+    public List<SignInLogEntry> log(UUID orgId, Optional<Boolean> success, Optional<String> text, Optional<Instant> since,
+                                    Optional<Long> before, int limit) {
+        return tx.read(c -> logStore.list(c, orgId, new SignInLogStore.Query(success, text.map(String::strip).filter(t -> !t.isEmpty()),
+                since, before, Math.clamp(limit, 1, 201))));
     }
 
     public Optional<SignInLogEntry> logEntry(UUID orgId, long id) {
@@ -235,6 +250,11 @@ public final class SsoService {
 
     public String startMember(UUID orgId, SpValues sp) throws Refusal {
         return start(orgId, sp, Purpose.MEMBER);
+    }
+
+    /** A member sign-in an app asked for (OpenID Connect): the member lands on the app landing afterwards. */
+    public String startForApp(UUID orgId, SpValues sp) throws Refusal {
+        return start(orgId, sp, Purpose.APP);
     }
 
     public String spMetadata(UUID orgId, SpValues sp) {

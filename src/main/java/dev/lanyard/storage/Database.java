@@ -33,9 +33,17 @@ public final class Database implements AutoCloseable {
         this.embedded = embedded;
     }
 
+    /** The pool size when the caller names none (tests); the server takes it from its settings. */
+    private static final int DEFAULT_POOL_SIZE = 16;
+
     /** Connects to an external PostgreSQL server and migrates its schema. */
     public static Database external(String jdbcUrl) {
-        return open(jdbcUrl, Optional.empty(), Optional.empty(), Optional.empty());
+        return external(jdbcUrl, DEFAULT_POOL_SIZE);
+    }
+
+    /** The same, holding at most {@code poolSize} connections. */
+    public static Database external(String jdbcUrl, int poolSize) {
+        return open(jdbcUrl, Optional.empty(), Optional.empty(), Optional.empty(), poolSize);
     }
 
     /**
@@ -43,9 +51,14 @@ public final class Database implements AutoCloseable {
      * {@link EmbeddedServer} describes, and migrates it as the application role.
      */
     public static Database embedded(Path dataDir) throws IOException {
+        return embedded(dataDir, DEFAULT_POOL_SIZE);
+    }
+
+    /** The same, holding at most {@code poolSize} connections. */
+    public static Database embedded(Path dataDir, int poolSize) throws IOException {
         EmbeddedServer.Started pg = EmbeddedServer.start(dataDir);
         try {
-            return open(pg.jdbcUrl(), Optional.of(pg.user()), Optional.of(pg.password()), Optional.of(pg.postgres()));
+            return open(pg.jdbcUrl(), Optional.of(pg.user()), Optional.of(pg.password()), Optional.of(pg.postgres()), poolSize);
         } catch (RuntimeException e) {
             pg.postgres().close();
             throw e;
@@ -58,13 +71,13 @@ public final class Database implements AutoCloseable {
     }
 
     private static Database open(String jdbcUrl, Optional<String> user, Optional<String> password,
-                                 Optional<EmbeddedPostgres> embedded) {
+                                 Optional<EmbeddedPostgres> embedded, int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         user.ifPresent(config::setUsername);
         password.ifPresent(config::setPassword);
         config.setPoolName("lanyard");
-        config.setMaximumPoolSize(Integer.getInteger("lanyard.db.poolSize", 16));
+        config.setMaximumPoolSize(poolSize);
         config.setAutoCommit(true);
         config.setConnectionTimeout(10_000);
         // Fail at start, with the server's own message, rather than on the first request.

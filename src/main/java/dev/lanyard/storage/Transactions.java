@@ -8,12 +8,16 @@ import java.sql.SQLException;
  * Runs a unit of work on one connection in one transaction: commit when it returns, roll back
  * when it throws. A feature service's public method is one call to {@link #inTransaction}, so one
  * HTTP request is one transaction and a failure half-way changes nothing.
+ *
+ * <p>Generic in the checked exception the work may throw besides SQL's, as Jdbi's
+ * {@code inTransaction(HandleCallback<R, X>) throws X}: a caller's own checked exception (a SCIM
+ * error from a PATCH computed under the row lock) passes through unwrapped, after the rollback.
  */
 public final class Transactions {
-    /** Work that runs on a connection and may fail with SQL or domain exceptions. */
+    /** Work that runs on a connection and may fail with SQL exceptions, unchecked ones, or {@code X}. */
     @FunctionalInterface
-    public interface Work<T> {
-        T run(Connection connection) throws SQLException;
+    public interface Work<T, X extends Exception> {
+        T run(Connection connection) throws SQLException, X;
     }
 
     private final DataSource dataSource;
@@ -22,16 +26,16 @@ public final class Transactions {
         this.dataSource = dataSource;
     }
 
-    public <T> T inTransaction(Work<T> work) {
+    public <T, X extends Exception> T inTransaction(Work<T, X> work) throws X {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
                 c.commit();
                 return result;
-            } catch (SQLException | RuntimeException | Error e) {
+            } catch (Exception | Error e) {
                 rollbackQuietly(c, e);
-                throw e;
+                throw e;  // precisely what work.run and commit throw: SQLException, X, unchecked
             }
         } catch (SQLException e) {
             if (UniqueViolation.isUniqueViolation(e)) throw new UniqueViolation(e);
@@ -40,7 +44,7 @@ public final class Transactions {
     }
 
     /** A read: autocommit, no explicit transaction (one statement sees one snapshot). */
-    public <T> T read(Work<T> work) {
+    public <T, X extends Exception> T read(Work<T, X> work) throws X {
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
             try {

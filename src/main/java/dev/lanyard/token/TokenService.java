@@ -34,7 +34,8 @@ public final class TokenService {
         }
         String secret = Secrets.generate(SCIM_PREFIX);
         var token = new ProvisioningToken(UUID.randomUUID(), orgId, cleanLabel, createdBy,
-                Instant.now().truncatedTo(ChronoUnit.MICROS), Optional.empty());
+                Instant.now().truncatedTo(ChronoUnit.MICROS), Optional.empty(),
+                secret.substring(0, SCIM_PREFIX.length() + ProvisioningToken.PREFIX_RANDOM_CHARS));
         tx.inTransaction(c -> {
             store.insert(c, token, Secrets.hash(secret));
             return null;
@@ -46,33 +47,47 @@ public final class TokenService {
         return tx.read(c -> store.listActive(c, orgId));
     }
 
+    /** An active token of the organization by id. */
+    public Optional<ProvisioningToken> findActive(UUID orgId, UUID tokenId) {
+        return tx.read(c -> store.listActive(c, orgId)).stream().filter(t -> t.id().equals(tokenId)).findFirst();
+    }
+
+    /**
+     * Whether {@code secret} is the secret of this active token of the organization: the console's
+     * one-time view checks the secret it carries back from the browser before it shows it.
+     */
+    public boolean isSecretOf(UUID orgId, UUID tokenId, String secret) {
+        if (secret == null || !secret.startsWith(SCIM_PREFIX)) return false;
+        return tx.read(c -> store.findHolder(c, Secrets.hash(secret)))
+                .filter(h -> h.tokenId().equals(tokenId) && h.orgId().equals(orgId)).isPresent();
+    }
+
+    /**
+     * How people tell these tokens apart: {@code SCIM token "okta" (lanyard_scim_Q2hx4kZp…)}, for
+     * the provisioning log and histories. Revoked tokens are named too; unknown ids are left out.
+     */
+    public Map<UUID, String> describe(UUID orgId, Collection<UUID> ids) {
+        if (ids.isEmpty()) return Map.of();
+        Map<UUID, String> names = new java.util.HashMap<>();
+        for (ProvisioningToken t : tx.read(c -> store.findAll(c, orgId, ids))) names.put(t.id(), t.description());
+        return names;
+    }
+
     public void revoke(UUID orgId, UUID tokenId) {
         boolean revoked = tx.inTransaction(c -> store.revoke(c, orgId, tokenId));
         if (!revoked) throw new DomainException.NotFound("no active token " + tokenId + " in this organization");
     }
 
-    /** The labels of the organization's tokens among {@code ids}, revoked ones included; one query, none for no ids. */
-    public Map<UUID, String> labels(UUID orgId, Collection<UUID> ids) {
-        return ids.isEmpty() ? Map.of() : tx.read(c -> store.labels(c, orgId, ids));
-    }
-
     /**
-     * The holder of a bearer secret, if it is a live SCIM token. Records nothing: the caller
-     * {@link #recordUse}s it once the token was accepted where it was used, so a token sent to
-     * another organization's URL does not look used (its "last used" would mislead the admin).
+     * The holder of a bearer secret, if it is a live SCIM token. Its "last used" is recorded in
+     * the same statement, but only when the token belongs to {@code usedAt}, the organization
+     * whose URL it was sent to: a token tried at another organization's URL is refused there and
+     * must not look used to its own admin.
      */
-    public Optional<ProvisioningToken.Holder> authenticate(String secret) {
+    public Optional<ProvisioningToken.Holder> authenticate(String secret, Optional<UUID> usedAt) {
         if (secret == null || !secret.startsWith(SCIM_PREFIX)) return Optional.empty();
         byte[] hash = Secrets.hash(secret);
-        return tx.read(c -> store.findHolder(c, hash));
-    }
-
-    /** "Last used" of the token: now (written at most once a minute). */
-    public void recordUse(ProvisioningToken.Holder holder) {
-        tx.inTransaction(c -> {
-            store.touch(c, holder.tokenId());
-            return null;
-        });
+        return tx.inTransaction(c -> store.findHolderAndTouch(c, hash, usedAt.orElse(null)));
     }
 
     /** Whether the token is still live and its organization still has provisioning enabled (a long /Bulk re-checks). */

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** userName is the account's sign-in email (PRODUCT.md rule 6). */
+/** userName is the account's sign-in email (docs/product-rules.md rule 6). */
 class AccountProfileTest {
     private static final String HINT = ". In Okta, set the application username format to Email; "
             + "in Entra ID, map userPrincipalName or mail to userName";

@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The product guide's rules for managed accounts (PRODUCT.md 6-10), over SCIM and the admin API,
+ * The product guide's rules for managed accounts (docs/product-rules.md rules 6-10), over SCIM and the admin API,
  * against the real server and database.
  */
 class AccountRulesIT {

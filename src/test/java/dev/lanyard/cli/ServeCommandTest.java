@@ -42,6 +42,15 @@ class ServeCommandTest {
     }
 
     @Test
+    void the_database_pool_size_comes_from_LANYARD_DB_POOL_SIZE() {
+        assertThat(served(Map.of("LANYARD_DB_POOL_SIZE", "4"), "serve").dbPoolSize()).isEqualTo(4);
+        assertThat(served(Map.of(), "serve").dbPoolSize()).isEqualTo(Settings.DEFAULT_DB_POOL_SIZE);
+        var bad = CliRunner.run(Map.of("LANYARD_DB_POOL_SIZE", "four"), "serve");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).isEqualTo("error: LANYARD_DB_POOL_SIZE must be a number of connections, got 'four'\n");
+    }
+
+    @Test
     void blank_environment_variables_count_as_unset() {
         Settings settings = served(Map.of("LANYARD_PORT", " ", "LANYARD_PUBLIC_URL", ""), "serve");
 

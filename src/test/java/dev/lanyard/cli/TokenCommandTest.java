@@ -90,15 +90,15 @@ class TokenCommandTest {
     @Test
     void list_shows_never_for_unused_tokens() {
         server.answer("GET /admin/api/orgs/acme/tokens", 200, """
-                {"tokens":[{"id":"t1","label":"okta","createdAt":"2026-11-28T12:00:00Z","lastUsedAt":null},
+                {"tokens":[{"id":"t1","label":"okta","prefix":"lanyard_scim_Ab12Cd34","createdAt":"2026-11-28T12:00:00Z","lastUsedAt":null},
                            {"id":"t2","label":null,"createdAt":"2026-11-29T12:00:00Z","lastUsedAt":"2026-11-30T08:00:00Z"}]}""");
 
         var result = CliRunner.run(Map.of(), "token", "list", "acme", "--server", server.url(), "--token", "t");
 
         assertThat(result.out().lines().toList()).isEqualTo(List.of(
-                "ID  LABEL  CREATED BY  CREATED               LAST USED",
-                "t1  okta   -           2026-11-28T12:00:00Z  never",
-                "t2  -      -           2026-11-29T12:00:00Z  2026-11-30T08:00:00Z"));
+                "ID  LABEL  STARTS WITH               CREATED BY  CREATED               LAST USED",
+                "t1  okta   lanyard_scim_Ab12Cd34...  -           2026-11-28T12:00:00Z  never",
+                "t2  -      -                         -           2026-11-29T12:00:00Z  2026-11-30T08:00:00Z"));
     }
 
     @Test

@@ -99,7 +99,7 @@ class AccountsScreenIT {
         assertThat(old).contains("Invalidated", "created", "invalidated", "href=\"/console/accounts/" + newId + "\"",
                 "successor account", "<pre>", "Erin Old");
         // who acted, by the token's label rather than its id; times to the second, in UTC
-        assertThat(old).contains("<td>SCIM token \"test\"</td>").doesNotContain("scim:token:")
+        assertThat(old).containsPattern("<td>SCIM token \"test\" \\(lanyard_scim_[A-Za-z0-9_-]{8}\u2026\\)</td>").doesNotContain("scim:token:")
                 .containsPattern("<time datetime=\"[^\"]+\">\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC</time>");
         assertThat(old).contains("href=\"/console/accounts/" + oldId + "/delete\"");
         String successor = browser.get("/console/accounts/" + newId).expect(200).body();

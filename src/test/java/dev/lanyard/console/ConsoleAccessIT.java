@@ -102,7 +102,7 @@ class ConsoleAccessIT {
         Http.Response manage = operator.get("/console/provisioning/manage").expect(200);
         operator.post("/console/provisioning/manage", Map.of("csrf", ConsoleBrowser.csrf(manage), "enabled", "on")).expect(303);
         assertThat(app.http().send("GET", acme.scimPath() + "/Users", acme.token(), (String) null).status()).isEqualTo(200);
-        operator.post("/console/provisioning/tokens", Map.of("csrf", ConsoleBrowser.csrf(manage), "label", "by operator")).expect(200);
+        operator.post("/console/provisioning/tokens", Map.of("csrf", ConsoleBrowser.csrf(manage), "label", "by operator")).expect(303);
         assertThat(app.count("select count(*) from provisioning_tokens where org_id = '" + acme.id()
                 + "' and label = 'by operator' and created_by = 'operator'")).isEqualTo(1);
         assertThat(operator.get("/console/password").status()).isEqualTo(404);  // the operator has no console password

@@ -44,7 +44,7 @@ class ProvisioningLogScreenIT {
 
         String page = browser.get("/console/provisioning/log").expect(200).body();
         assertThat(ENTRY.matcher(page).results().count()).isEqualTo(4);
-        assertThat(page).contains("role=\"status\"", "4 requests, newest first.", "POST /Users", "201 Created",
+        assertThat(page).contains("role=\"status\"", "All 4 requests, newest first.", "POST /Users", "201 Created",
                 "400 Bad Request", "401 Unauthorized", "200 OK", "Okta", "Entra ID", "<caption", "scope=\"col\"", "scope=\"row\"");
         // the filter as people read it, not percent-encoded
         assertThat(page).contains("GET /Users?filter=userName eq \"ann@log.example\"");
@@ -76,7 +76,7 @@ class ProvisioningLogScreenIT {
         Instant now = Instant.now();
         String between = browser.get("/console/provisioning/log?from=" + local(now.minus(Duration.ofDays(3)))
                 + "&until=" + local(now.minus(Duration.ofDays(1)))).expect(200).body();
-        assertThat(between).contains("DELETE /Users/old", "1 request, newest first.").doesNotContain("200 OK");
+        assertThat(between).contains("DELETE /Users/old", "The only request that matches, newest first.").doesNotContain("200 OK");
         assertThat(browser.get("/console/provisioning/log?status=failures&from=" + local(now.minus(Duration.ofDays(3)))
                 + "&until=" + local(now.minus(Duration.ofDays(1)))).expect(200).body())
                 .contains("No requests match these filters.").doesNotContain("No requests yet");
@@ -97,11 +97,11 @@ class ProvisioningLogScreenIT {
         String first = browser.get("/console/provisioning/log").expect(200).body();
         List<String> firstIds = ids(first);
         assertThat(firstIds).hasSize(50);
-        assertThat(first).contains("/Users?startIndex=55").doesNotContain("/Users?startIndex=5<").doesNotContain(">Newest<");
+        assertThat(first).contains("The newest 50 requests, newest first.", "/Users?startIndex=55").doesNotContain("/Users?startIndex=5<").doesNotContain(">Newest<");
         String second = browser.get(older(first)).expect(200).body();
         List<String> secondIds = ids(second);
         assertThat(secondIds).hasSize(5);
-        assertThat(second).contains("/Users?startIndex=1<", "an older page", ">Newest<").doesNotContain(">Older<");
+        assertThat(second).contains("/Users?startIndex=1<", "Older requests, 5 on this page", ">Newest<").doesNotContain(">Older<");
         assertThat(new HashSet<>(concat(firstIds, secondIds))).hasSize(55);
     }
 
@@ -144,6 +144,49 @@ class ProvisioningLogScreenIT {
                 "How to fix:", "username format to Email", "<code>invalidValue</code>", "400 Bad Request",
                 "<code>" + org.scimPath() + "/Users</code>", "Okta", "\"userName\" : \"jdoe\"", "\"password\" : \"[redacted]\"");
         assertThat(detail).doesNotContain("Sup3r-Secret-1");
+    }
+
+    @Test
+    void each_row_names_the_user_linked_to_the_account_and_the_token_by_label_and_prefix_and_the_account_links_back() {
+        TestApp.Org org = app.newOrg("log-subject-" + UUID.randomUUID());
+        ConsoleBrowser browser = ConsoleBrowser.signedIn(app, org, "admin@subject.example");
+        String scimId = app.scim(org, OKTA, "POST", "/Users", "{\"userName\":\"kim@subject.example\"}").expect(201)
+                .json().get("id").asText();
+        app.scim(org, OKTA, "PATCH", "/Users/" + scimId, """
+                {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"title":"CTO"}}]}""")
+                .expect(200);
+        app.scim(org, OKTA, "POST", "/Users", "{\"userName\":\"lou@subject.example\"}").expect(201);
+        app.scim(org, OKTA, "POST", "/Users", "{\"userName\":").expect(400);  // not JSON
+        app.scim(org, OKTA, "GET", "/Userz", null).expect(404);
+        app.flushProvisioningLog();
+        String accountId = app.queryString("select id::text from managed_accounts where org_id = ?::uuid and email = ?",
+                org.id(), "kim@subject.example");
+        String prefix = org.token().substring(0, "lanyard_scim_".length() + 8);
+
+        String page = browser.get("/console/provisioning/log").expect(200).body();
+        assertThat(page).contains("<a href=\"/console/accounts/" + accountId + "\"><bdi>kim@subject.example</bdi></a>",
+                "<bdi>lou@subject.example</bdi>", prefix + "\u2026").doesNotContain(org.token());
+        // hints that fit: unreadable JSON is not "a value Lanyard cannot store"; a wrong address is not "no longer linked"
+        assertThat(page).contains("a request Lanyard cannot read", "an address Lanyard does not serve")
+                .doesNotContain("no longer linked");
+
+        String detail = browser.get("/console/accounts/" + accountId).expect(200).body();
+        assertThat(detail).contains("href=\"/console/provisioning/log?account=" + accountId + "\"");
+        String mine = browser.get("/console/provisioning/log?account=" + accountId).expect(200).body();
+        assertThat(ids(mine)).hasSize(2);
+        assertThat(mine).contains("id=\"log-account\"", "PATCH /Users/" + scimId, "All 2 requests that match")
+                .doesNotContain("lou@subject.example");
+
+        // a failure's entry shows the error body the IdP received
+        String failure = ids(browser.get("/console/provisioning/log?status=failures").body()).getLast();
+        assertThat(browser.get("/console/provisioning/log/" + failure).expect(200).body())
+                .contains("id=\"response-body\"", "urn:ietf:params:scim:api:messages:2.0:Error", "invalidSyntax");
+        // the admin API says the same
+        var entries = app.http().send("GET", "/admin/api/orgs/" + org.id() + "/provisioning-log?account=" + accountId,
+                app.operatorToken(), (String) null).expect(200).json().get("entries");
+        assertThat(entries).hasSize(2);
+        assertThat(entries.get(0).get("userName").asText()).isEqualTo("kim@subject.example");
+        assertThat(entries.get(0).get("tokenId").asText()).isEqualTo(org.tokenId());
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The seed's flow in the console: Manage, Enable, Save; Generate token (shown once); Revoke. */
+/** The product guide's flow in the console (docs/product-rules.md rules 1-3): Manage, Enable, Save; Generate token (shown once); Revoke. */
 class ProvisioningScreenIT {
     static final TestApp app = TestApp.start();
 
@@ -39,8 +39,9 @@ class ProvisioningScreenIT {
         assertThat(browser.get(saved.header("Location")).expect(200).body()).contains("id=\"provisioning-status\">enabled<")
                 .contains("Settings saved.");
 
-        Http.Response issued = browser.post("/console/provisioning/tokens",
-                Map.of("csrf", ConsoleBrowser.csrf(browser.get("/console/provisioning")), "label", "Okta")).expect(200);
+        Http.Response posted = browser.post("/console/provisioning/tokens",
+                Map.of("csrf", ConsoleBrowser.csrf(browser.get("/console/provisioning")), "label", "Okta")).expect(303);
+        Http.Response issued = browser.get(posted.header("Location")).expect(200);
         String secret = value(issued.body(), "token");
         assertThat(issued.body()).contains("shown only this once");
         assertThat(app.http().send("GET", org.scimPath() + "/Users", secret, (String) null).status()).isEqualTo(200);
@@ -65,6 +66,56 @@ class ProvisioningScreenIT {
         browser.post("/console/provisioning/manage", Map.of("csrf", ConsoleBrowser.csrf(browser.get("/console/provisioning/manage"))))
                 .expect(303);
         assertThat(app.http().send("GET", org.scimPath() + "/Users", org.token(), (String) null).status()).isEqualTo(403);
+    }
+
+    @Test
+    void a_new_token_is_shown_once_after_a_redirect_and_a_reload_or_back_neither_shows_it_again_nor_issues_another() {
+        TestApp.Org org = app.newOrg("prg-" + java.util.UUID.randomUUID());
+        ConsoleBrowser browser = signedIn(org, "prg@example.com");
+        long before = activeTokens(org);
+        Http.Response posted = browser.post("/console/provisioning/tokens",
+                Map.of("csrf", ConsoleBrowser.csrf(browser.get("/console/provisioning")), "label", "Okta")).expect(303);
+        String view = posted.header("Location");
+        assertThat(view).matches("/console/provisioning/tokens/[0-9a-f-]{36}");
+        String cookie = ConsoleBrowser.setCookie(posted, "lanyard_new_token");
+        assertThat(cookie).contains("Path=" + view, "HttpOnly", "SameSite=Strict", "Max-Age=300");
+
+        Http.Response shown = browser.get(view).expect(200);
+        String secret = value(shown.body(), "token");
+        String prefix = secret.substring(0, "lanyard_scim_".length() + 8);
+        assertThat(shown.body()).contains("shown only this once", "<code>" + prefix + "\u2026</code>");
+        assertThat(shown.header("Cache-Control")).isEqualTo("no-store");
+
+        // reload (or Back to this page): no secret, no new token
+        Http.Response again = browser.get(view).expect(200);
+        assertThat(again.body()).contains("id=\"token-already-shown\"", "If you lost it, generate another").doesNotContain(secret);
+        assertThat(activeTokens(org)).isEqualTo(before + 1);
+
+        // another token's secret in the cookie does not open this page
+        browser.cookies.put("lanyard_new_token", org.token());
+        assertThat(browser.get(view).expect(200).body()).contains("token-already-shown").doesNotContain(org.token());
+
+        // two tokens with the same label: the list, and the revoke confirmation, tell them apart by prefix
+        Http.Response second = browser.post("/console/provisioning/tokens",
+                Map.of("csrf", ConsoleBrowser.csrf(browser.get("/console/provisioning")), "label", "Okta")).expect(303);
+        String secondSecret = value(browser.get(second.header("Location")).expect(200).body(), "token");
+        String secondPrefix = secondSecret.substring(0, prefix.length());
+        String list = browser.get("/console/provisioning").expect(200).body();
+        assertThat(list).contains("Starts with", prefix + "\u2026", secondPrefix + "\u2026").doesNotContain(secret, secondSecret);
+        String confirm = browser.get(view + "/revoke").expect(200).body();
+        assertThat(confirm).contains("id=\"revoke-which\"", prefix + "\u2026", "class=\"danger\"").doesNotContain(secondPrefix);
+        // admin API lists the prefix, never the secret
+        String api = app.http().send("GET", "/admin/api/orgs/" + org.id() + "/tokens", app.operatorToken(), (String) null)
+                .expect(200).body();
+        assertThat(api).contains("\"prefix\":\"" + prefix + "\"").doesNotContain(secret);
+        // another organization's admin cannot open the view
+        ConsoleBrowser stranger = signedIn(app.newOrg("prg-other-" + java.util.UUID.randomUUID()), "x@example.com");
+        assertThat(stranger.get(view).status()).isEqualTo(404);
+    }
+
+    private static long activeTokens(TestApp.Org org) {
+        return app.count("select count(*) from provisioning_tokens where org_id = ?::uuid and revoked_at is null",
+                java.util.UUID.fromString(org.id()));
     }
 
     @Test
@@ -99,10 +150,19 @@ class ProvisioningScreenIT {
         assertThat(browser.get("/console/setup/okta").body()).contains("class=\"setup-status\">enabled<");
 
         // the guide's button is the provisioning page's form, labelled after the IdP
-        Http.Response issued = browser.post("/console/provisioning/tokens",
-                Map.of("csrf", ConsoleBrowser.csrf(okta), "label", "Okta")).expect(200);
+        Http.Response posted = browser.post("/console/provisioning/tokens",
+                Map.of("csrf", ConsoleBrowser.csrf(okta), "label", "Okta", "guide", "okta")).expect(303);
+        assertThat(posted.header("Location")).endsWith("?guide=okta");
+        Http.Response issued = browser.get(posted.header("Location")).expect(200);
         assertThat(app.http().send("GET", org.scimPath() + "/Users", value(issued.body(), "token"), (String) null).status())
                 .isEqualTo(200);
+        // the token page leads back to the guide; the guide has Copy buttons too
+        assertThat(issued.body()).contains("<a href=\"/console/setup/okta\">Back to the Okta guide</a>");
+        assertThat(okta.body()).contains("data-copy=\"scim-url\"");
+        // an unknown guide is ignored, not echoed into a link
+        Http.Response odd = browser.post("/console/provisioning/tokens",
+                Map.of("csrf", ConsoleBrowser.csrf(okta), "label", "x", "guide", "//evil.example")).expect(303);
+        assertThat(odd.header("Location")).doesNotContain("evil");
         assertThat(new ConsoleBrowser(app.http()).get("/console/setup/okta").status()).isEqualTo(303);
     }
 

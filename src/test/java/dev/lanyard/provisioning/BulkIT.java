@@ -86,7 +86,7 @@ class BulkIT {
 
         JsonNode created = scim("GET", "/Users/" + idOf(results.get(0)), null).expect(200).json();
         assertThat(created.get("userName").asText()).isEqualTo("dee@example.com");
-        // A new userName is a new account that keeps the SCIM id (PRODUCT.md rule 7).
+        // A new userName is a new account that keeps the SCIM id (docs/product-rules.md rule 7).
         JsonNode put = scim("GET", "/Users/" + renamed, null).expect(200).json();
         assertThat(put.get("userName").asText()).isEqualTo("bo.new@example.com");
         assertThat(put.get("title").asText()).isEqualTo("CFO");

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * No organization ever sees or changes another's data (PRODUCT.md, "Safety"; rule 5 for the
+ * No organization ever sees or changes another's data (docs/product-rules.md, "Safety"; rule 5 for the
  * credentials). Every SCIM route is tried with another organization's token, a revoked token,
  * no or a malformed credential, and from an organization whose provisioning is disabled; each
  * refusal must be a SCIM Error (RFC 7644 §3.12) and must change nothing anywhere.

@@ -11,13 +11,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * One test per IdP quirk Lanyard accepts, each naming where the behaviour is documented
- * (shared/reference/idp-clients.md has the full list of sources).
+ * (docs/idp-behaviour.md has the sources).
  */
 class IdpQuirksTest {
     static final String ID = "2819c223-7f76-453a-919d-413861904646";
 
     @Test
-    @DisplayName("Entra: capitalised ops (idp-clients.md b.2; MicrosoftDocs use-scim-to-provision-users-and-groups.md)")
+    @DisplayName("Entra: capitalised ops (docs/idp-behaviour.md E2)")
     void entra_capitalised_ops_are_read_as_rfc_ops() throws Exception {
         ObjectNode out = patch("{'userName':'a@x.com','title':'A'}", "[{'op':'Replace','path':'title','value':'B'},{'op':'Add','path':'nickName','value':'N'}]");
         assertThat(out.get("title").asText()).isEqualTo("B");
@@ -96,7 +96,7 @@ class IdpQuirksTest {
     }
 
     @Test
-    @DisplayName("OneLogin: SCIM 1.1 core URN in templates (idp-clients.md c; scim.dev guide onelogin)")
+    @DisplayName("OneLogin: SCIM 1.1 core URN in templates (docs/idp-behaviour.md G1)")
     void onelogin_legacy_core_urn() throws Exception {
         UserDocument doc = UserDocument.parse(body("{'schemas':['urn:scim:schemas:core:1.0'],'userName':'a@x.com','active':'true'}"));
         assertThat(doc.userName()).isEqualTo("a@x.com");

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** POST and PUT bodies as real IdPs send them (shared/reference/idp-clients.md a, b, e). */
+/** POST and PUT bodies as real IdPs send them (docs/idp-behaviour.md). */
 class UserDocumentTest {
 
     @Test

@@ -44,14 +44,14 @@ class SqlFilterTest {
 
     static Stream<Arguments> translations() {
         return Stream.of(
-                // Okta's existence check and Entra's matching (idp-clients.md a.1, b.1): userName is caseExact false
+                // Okta's existence check and Entra's matching (docs/idp-behaviour.md O2, E8): userName is caseExact false
                 row("userName eq \"test.user@okta.local\"", "lower(email) = lower(?)", "test.user@okta.local"),
                 row("UserName EQ \"Ann@Example.com\"", "lower(email) = lower(?)", "Ann@Example.com"),
                 row(USER + ":userName eq \"ann@example.com\"", "lower(email) = lower(?)", "ann@example.com"),
                 row("urn:ietf:params:scim:schemas:core:2.0:user:userName eq \"a@b.c\"", "lower(email) = lower(?)", "a@b.c"),
                 // externalId is caseExact true (RFC 7643 §3.1)
                 row("externalId eq \"00u1AbCd\"", "external_id = ?", "00u1AbCd"),
-                // Entra's Postman suite filters on "DisplayName" (idp-clients.md b.2)
+                // Entra's Postman suite filters on "DisplayName" (docs/idp-behaviour.md E8)
                 row("DisplayName eq \"Ann Lee\"", "lower(display_name) = lower(?)", "Ann Lee"),
                 row("id eq \"2819c223-7f76-453a-919d-413861904646\"", "scim_id = ?", ID),
                 row("id eq \"2819C223-7F76-453A-919D-413861904646\"", "scim_id = ?", ID),
@@ -219,7 +219,7 @@ class SqlFilterTest {
 
     @Test
     void the_sdk_refuses_a_value_path_followed_by_a_sub_attribute_before_translation() {
-        // Entra's uniqueness lookup (idp-clients.md b.1) is outside the RFC 7644 filter grammar, and
+        // Entra's uniqueness lookup (docs/idp-behaviour.md E8) is outside the RFC 7644 filter grammar, and
         // the SDK's parser refuses it: it never reaches SqlFilter.
         var e = catchThrowableOfType(BadRequestException.class,
                 () -> Filter.fromString("emails[type eq \"work\"].value eq \"ann@example.com\""));

@@ -98,8 +98,10 @@ public final class KeycloakAdmin {
 
     /**
      * A SAML client made from the service provider's own metadata XML, as Keycloak's "Import client"
-     * does (its client-description converter), with the email NameID and the IdP-initiated URL name
-     * added. Returns Keycloak's id of the client.
+     * does (its client-description converter: entity ID, ACS URLs as redirect URIs, signing and
+     * encryption certificates), with the email NameID and the IdP-initiated URL name added; signed
+     * AuthnRequests are required only when the metadata has a signing certificate. Returns Keycloak's
+     * id of the client.
      */
     public String createSamlClientFromMetadata(String realm, String spMetadataXml, String idpInitiatedName) {
         Http.Response converted = http.send("POST", "/admin/realms/" + realm + "/client-description-converter",
@@ -110,6 +112,9 @@ public final class KeycloakAdmin {
         a.put("saml_name_id_format", "email");
         a.put("saml_force_name_id_format", "true");
         a.put("saml_idp_initiated_sso_url_name", idpInitiatedName);
+        // The converter sets this only when the metadata has a signing key; left out, Keycloak would
+        // require signed AuthnRequests and make up a key pair the SP cannot have.
+        if (!a.has("saml.client.signature")) a.put("saml.client.signature", "false");
         rep.put("enabled", true);
         Http.Response created = send("POST", "/admin/realms/" + realm + "/clients", rep).expect(201);
         return lastSegment(created.header("Location"));

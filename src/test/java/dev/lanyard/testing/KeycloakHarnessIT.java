@@ -149,7 +149,7 @@ class KeycloakHarnessIT {
     }
 
     @Test
-    void a_realm_made_from_the_sp_metadata_signs_the_user_in_idp_initiated() throws Exception {
+    void a_realm_made_from_the_sp_metadata_signs_the_user_in_idp_and_sp_initiated() throws Exception {
         User bob = User.of("bob@example.com", "Bob", "Moore", "another correct horse");
         KeycloakSamlIdp idp = KeycloakSamlIdp.forSpMetadata(keycloak, "from-metadata", spMetadataUrl(), bob);
         assertThat(idp.spEntityId()).isEqualTo(METADATA_ENTITY_ID);
@@ -158,6 +158,31 @@ class KeycloakHarnessIT {
         chromium.driver().get(idp.idpInitiatedUrl());
         Keycloak.signIn(chromium, bob.username(), bob.password());
         assertSignedResponseFor("from-metadata", METADATA_ENTITY_ID, bob.email());
+
+        // SP-initiated too: an unsigned AuthnRequest by HTTP-Redirect; Bob's Keycloak session answers it at once.
+        String requestId = "_" + java.util.UUID.randomUUID();
+        chromium.driver().get(idp.ssoUrl() + "?SAMLRequest=" + java.net.URLEncoder.encode(
+                authnRequest(requestId, idp.ssoUrl(), METADATA_ENTITY_ID), StandardCharsets.UTF_8));
+        Document answer = assertSignedResponseFor("from-metadata", METADATA_ENTITY_ID, bob.email());
+        assertThat(answer.getDocumentElement().getAttribute("InResponseTo")).isEqualTo(requestId);
+    }
+
+    /** An AuthnRequest as an SP sends it by HTTP-Redirect: deflated, base64 (SAML bindings section 3.4.4.1). */
+    private static String authnRequest(String id, String destination, String issuer) {
+        String xml = """
+                <samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" \
+                xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s" Version="2.0" IssueInstant="%s" \
+                Destination="%s" AssertionConsumerServiceURL="%s" \
+                ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"><saml:Issuer>%s</saml:Issuer>\
+                <samlp:NameIDPolicy Format="%s"/></samlp:AuthnRequest>""".formatted(id, java.time.Instant.now(),
+                destination, acsUrl(), issuer, EMAIL_FORMAT);
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        deflater.setInput(xml.getBytes(StandardCharsets.UTF_8));
+        deflater.finish();
+        byte[] buffer = new byte[8192];
+        int length = deflater.deflate(buffer);
+        deflater.end();
+        return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer, length));
     }
 
     /**
@@ -191,7 +216,7 @@ class KeycloakHarnessIT {
      * (email NameID format), and both the response and the assertion are signed (RSA-SHA256) so that
      * the certificate from the realm's metadata verifies them.
      */
-    private static void assertSignedResponseFor(String realm, String audience, String email) throws Exception {
+    private static Document assertSignedResponseFor(String realm, String audience, String email) throws Exception {
         String encoded = posted.poll(Keycloak.PAGE_PATIENCE.toSeconds(), TimeUnit.SECONDS);
         assertThat(encoded).as("a SAMLResponse posted to the ACS").isNotNull();
         Document response = parse(new String(Base64.getMimeDecoder().decode(encoded), StandardCharsets.UTF_8));
@@ -220,6 +245,7 @@ class KeycloakHarnessIT {
                     .isTrue();
         }
         chromium.waitUntil(Keycloak.PAGE_PATIENCE, d -> "received".equals(d.findElement(By.tagName("body")).getText()));
+        return response;
     }
 
     private static String spMetadataUrl() {

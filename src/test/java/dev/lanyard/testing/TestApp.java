@@ -55,6 +55,11 @@ public final class TestApp implements AutoCloseable {
         return http;
     }
 
+    /** The running server, e.g. to enumerate its registered routes. */
+    public Javalin server() {
+        return server;
+    }
+
     public App.Services services() {
         return services;
     }
@@ -103,6 +108,18 @@ public final class TestApp implements AutoCloseable {
             try (var rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first column of the first row of a query, as text (null when there is no row). */
+    public String queryString(String sql, Object... params) {
+        try (var c = database.dataSource().getConnection(); var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
             }
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
