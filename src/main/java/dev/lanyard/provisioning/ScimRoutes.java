@@ -110,6 +110,21 @@ public final class ScimRoutes {
                 });
             }
         });
+        addUnknownPaths(routes, base);
+    }
+
+    /**
+     * Any other path under an organization's SCIM URL: 404 "no such endpoint", but after the token
+     * check like every SCIM request, so an IdP calling a wrong address with a good token sees it in
+     * its provisioning log, and an anonymous request is a 401 that writes nothing.
+     */
+    private void addUnknownPaths(RoutesConfig routes, String base) {
+        for (HandlerType method : SCIM_METHODS) {
+            add(routes, method, base + "/*", (ctx, caller) -> {
+                throw new ScimException(404, null, "no such endpoint: " + ctx.method() + " " + ctx.path()
+                        + "; check the SCIM URL in the IdP");
+            });
+        }
     }
 
     /** The methods SCIM uses (RFC 7644 §3.2). */
