@@ -58,6 +58,32 @@ public final class Transactions {
     }
 
     /**
+     * Several reads that must agree (a list's count and its page): one read-only transaction at
+     * REPEATABLE READ, so every statement sees the same snapshot; nothing can be written in it.
+     */
+    public <T, X extends Exception> T readSnapshot(Work<T, X> work) throws X {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (Exception | Error e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                c.setReadOnly(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    /**
      * lock_timeout (55P03), statement_timeout (57014) and a pool with no free connection are
      * "not now", not a server fault: the client is told to retry (503 with Retry-After) instead of
      * a 500, and one request stuck behind a row lock never holds a connection for long.
