@@ -142,9 +142,9 @@ class ProvisioningLogScreenIT {
         String id = ids(browser.get("/console/provisioning/log").expect(200).body()).getFirst();
 
         String detail = browser.get("/console/provisioning/log/" + id).expect(200).body();
-        assertThat(detail).contains("<h1>POST /Users</h1>", "Why it failed", "userName must be an email address",
+        assertThat(detail).contains("<h1 class=\"value\">POST /Users</h1>", "Why it failed", "userName must be an email address",
                 "How to fix:", "username format to Email", "<code>invalidValue</code>", "400 Bad Request",
-                "<code>" + org.scimPath() + "/Users</code>", "Okta", "\"userName\" : \"jdoe\"", "\"password\" : \"[redacted]\"");
+                "<code class=\"value\">" + org.scimPath() + "/Users</code>", "Okta", "\"userName\" : \"jdoe\"", "\"password\" : \"[redacted]\"");
         assertThat(detail).doesNotContain("Sup3r-Secret-1");
     }
 
