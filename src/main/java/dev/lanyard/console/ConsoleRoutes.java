@@ -4,6 +4,7 @@ import dev.lanyard.account.AccountService;
 import dev.lanyard.group.GroupService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.http.BaseUrl;
+import dev.lanyard.oidc.ClientService;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
@@ -58,9 +59,10 @@ public final class ConsoleRoutes {
     private final PasswordScreen password;
     private final OperatorScreen operator;
     private final ProvisioningLogScreen provisioningLog;
+    private final AppsScreen apps;
 
     public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, GroupService groupService, OrganizationService organizations,
-                         TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl) {
+                         TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl, ClientService apps) {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
@@ -74,6 +76,7 @@ public final class ConsoleRoutes {
         this.password = new PasswordScreen(auth);
         this.operator = new OperatorScreen(auth, organizations);
         this.provisioningLog = new ProvisioningLogScreen(log, tokens);
+        this.apps = new AppsScreen(apps);
     }
 
     /**
@@ -96,6 +99,7 @@ public final class ConsoleRoutes {
         password.register(routes);
         operator.register(routes);
         provisioningLog.register(routes);
+        apps.register(routes);
     }
 
     /** Whether a path belongs to the console (its errors are pages, not JSON). */
