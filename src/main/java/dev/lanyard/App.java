@@ -8,8 +8,10 @@ import dev.lanyard.group.GroupService;
 import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
+import dev.lanyard.http.BelowRouterErrors;
 import dev.lanyard.http.Errors;
 import dev.lanyard.http.Json;
+import dev.lanyard.http.QueryEncoding;
 import dev.lanyard.http.RequestIds;
 import dev.lanyard.oidc.ClientService;
 import dev.lanyard.oidc.EmailDomains;
@@ -111,7 +113,7 @@ public final class App {
         var admin = new OperatorRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
-                new ActorNames(s.tokens(), s.admins()), baseUrl, s.apps());
+                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps());
         var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, (ctx, org, email) -> Optional.empty());
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
@@ -136,9 +138,12 @@ public final class App {
                 var graceful = new GracefulHandler();
                 graceful.setHandler(server.getHandler());
                 server.setHandler(graceful);
+                // 414, 431 and malformed requests that never reach the router answer in our shapes too.
+                server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns));
             });
 
             config.routes.before(RequestIds::assign);
+            config.routes.before(QueryEncoding::check);
             // Health and metrics answer anybody (load balancers, Prometheus); every other rule is
             // declared by the area that registers the route (SCIM, console, the operator's API).
             config.routes.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"), Access.PUBLIC);

@@ -42,7 +42,7 @@ final class AppsScreen {
     private void set(Context ctx, ConsoleSession s) {
         String enabled = ctx.formParam("enabled");
         if (!"on".equals(enabled) && !"off".equals(enabled)) throw new dev.lanyard.domain.DomainException.Invalid("enabled must be on or off");
-        apps.setTurnedOff(s.orgId(), ctx.pathParam("app"), enabled.equals("off"), s.actor());
+        apps.setTurnedOff(s.orgId(), ctx.pathParam("app"), enabled.equals("off"), s.actor().text());
         ctx.redirect(PATH + "?done=" + enabled, HttpStatus.SEE_OTHER);
     }
 }

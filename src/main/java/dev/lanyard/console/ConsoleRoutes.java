@@ -5,6 +5,8 @@ import dev.lanyard.group.GroupService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.oidc.ClientService;
+import dev.lanyard.sso.SamlSettingsService;
+import dev.lanyard.sso.SsoService;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
@@ -29,6 +31,7 @@ import java.util.Optional;
  * GET  /console/groups    the groups the IdP pushed, with their members, read-only ({@link GroupsScreen})
  * GET  /console/provisioning  User provisioning: status, SCIM URL, tokens ({@link ProvisioningScreen})
  * GET  /console/provisioning/log  what the IdP sent, one request in full ({@link ProvisioningLogScreen})
+ * GET  /console/saml      SAML single sign-on settings, Test sign-in, the sign-in log ({@link SamlScreen})
  * GET  /console/setup     setup guides for Okta and Entra ID ({@link SetupScreen})
  * GET  /console/settings  the organization's settings: username change policy ({@link SettingsScreen})
  * GET  /console/password  the admin's own password ({@link PasswordScreen})
@@ -59,10 +62,12 @@ public final class ConsoleRoutes {
     private final PasswordScreen password;
     private final OperatorScreen operator;
     private final ProvisioningLogScreen provisioningLog;
+    private final SamlScreen saml;
     private final AppsScreen apps;
 
     public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, GroupService groupService, OrganizationService organizations,
-                         TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl, ClientService apps) {
+                         TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl,
+                         SamlSettingsService samlSettings, SsoService sso, ClientService apps) {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
@@ -76,6 +81,7 @@ public final class ConsoleRoutes {
         this.password = new PasswordScreen(auth);
         this.operator = new OperatorScreen(auth, organizations);
         this.provisioningLog = new ProvisioningLogScreen(log, tokens);
+        this.saml = new SamlScreen(samlSettings, sso, accountService, baseUrl);
         this.apps = new AppsScreen(apps);
     }
 
@@ -99,6 +105,7 @@ public final class ConsoleRoutes {
         password.register(routes);
         operator.register(routes);
         provisioningLog.register(routes);
+        saml.register(routes);
         apps.register(routes);
     }
 

@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * /ServiceProviderConfig, /ResourceTypes, /Schemas (RFC 7644 §4, RFC 7643 §5-7). They say only
- * what works: PATCH, bulk, ETags, sorting, index and cursor pagination yes; password change not.
+ * what works: PATCH, bulk, ETags, sorting yes; password change not. Cursor pagination works but is
+ * not announced (see {@link #serviceProviderConfig}).
  * A filter on these endpoints is refused with 403, as §4 recommends.
  */
 final class DiscoveryRoutes {
@@ -41,13 +42,11 @@ final class DiscoveryRoutes {
         spc.putObject("changePassword").put("supported", false);
         spc.putObject("sort").put("supported", true);
         spc.putObject("etag").put("supported", true);
-        // RFC 9865 §4: both methods; index stays the default so existing clients see no change.
-        spc.putObject("pagination")
-                .put("cursor", true)
-                .put("index", true)
-                .put("defaultPaginationMethod", "index")
-                .put("defaultPageSize", Paging.DEFAULT_COUNT)
-                .put("maxPageSize", Paging.MAX_COUNT);
+        // Cursor pagination (RFC 9865) works on /Users and .search, but its "pagination" member is
+        // left out of this document: UnboundID scim2-sdk 4.x and Python's scim2-models refuse a
+        // ServiceProviderConfig that has it ("Core attribute pagination is undefined"), so their
+        // discovery call would fail before any request, while no IdP reads it. README, "Sorting and
+        // paging", says how to use cursors.
         spc.putArray("authenticationSchemes").addObject()
                 .put("type", "oauthbearertoken")
                 .put("name", "OAuth Bearer Token")

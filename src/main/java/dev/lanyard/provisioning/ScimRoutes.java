@@ -1,6 +1,7 @@
 package dev.lanyard.provisioning;
 
 import com.unboundid.scim2.common.exceptions.NotImplementedException;
+import com.unboundid.scim2.common.exceptions.ScimException;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.group.GroupService;
 import dev.lanyard.http.Access;
@@ -11,7 +12,12 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Every SCIM route of an organization, under {@code /scim/v2/{orgId}}. Each organization has its
@@ -83,9 +89,31 @@ public final class ScimRoutes {
         add(routes, HandlerType.GET, base + "/ResourceTypes/{id}", discovery::resourceType);
         add(routes, HandlerType.GET, base + "/Schemas", discovery::schemas);
         add(routes, HandlerType.GET, base + "/Schemas/{id}", discovery::schemaById);
+
+        // Any other method on these paths: 405 with Allow (RFC 9110 §15.5.6) and a SCIM Error, after
+        // the token check like every SCIM request, instead of 404 as if the path did not exist.
+        Map<String, Set<HandlerType>> registered = new LinkedHashMap<>(methods);
+        registered.forEach((path, allowed) -> {
+            String allow = allowed.stream().map(HandlerType::name).collect(Collectors.joining(", "));
+            for (HandlerType method : SCIM_METHODS) {
+                if (allowed.contains(method)) continue;
+                add(routes, method, path, (ctx, caller) -> {
+                    ctx.header("Allow", allow);
+                    throw new ScimException(405, null, method.name() + " is not supported on this endpoint; it allows " + allow);
+                });
+            }
+        });
     }
 
+    /** The methods SCIM uses (RFC 7644 §3.2). */
+    private static final List<HandlerType> SCIM_METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
+            HandlerType.PATCH, HandlerType.DELETE);
+
+    /** The methods registered on each path, for the 405 answers. */
+    private final Map<String, Set<HandlerType>> methods = new LinkedHashMap<>();
+
     private void add(RoutesConfig routes, HandlerType method, String path, Handler handler) {
+        methods.computeIfAbsent(path, p -> new LinkedHashSet<>()).add(method);
         routes.addHttpHandler(method, path, ctx -> handler.handle(ctx, auth.require(ctx)), Access.SCIM_TOKEN);
     }
 }

@@ -22,23 +22,19 @@ final class IdpQuirks {
 
     private static final String CORE_PREFIX = ScimJson.USER_SCHEMA + ":";
 
-    private static final String ENTRA_SCIM_DOC =
-            "https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups";
-
     /**
      * The Enterprise {@code manager} (a complex value) as a one-element array: the example in
-     * Microsoft's SCIM guide ({@value #ENTRA_SCIM_DOC}) sends
-     * {@code {"op":"Add","path":"manager","value":[{"$ref":null,"value":"<id>"}]}}. Every other
-     * singular attribute given an array is refused.
+     * Microsoft's SCIM guide sends {@code {"op":"Add","path":"manager","value":[{"$ref":null,"value":"<id>"}]}}
+     * (docs/idp-behaviour.md E6). Every other singular attribute given an array is refused.
      */
     static boolean singleValueInArray(String canonicalAttribute) {
         return canonicalAttribute.equals("manager");
     }
 
     /**
-     * The Enterprise {@code manager} as the manager's id alone, {@code "value":"<id>"}: Entra's
-     * SCIM validator (test 25 of Microsoft's SCIM validation template, and
-     * https://github.com/limosa-io/laravel-scim-server/issues/34). Read as {@code {"value":"<id>"}}.
+     * The Enterprise {@code manager} as the manager's id alone, {@code "value":"<id>"}
+     * (docs/idp-behaviour.md E6), read as {@code {"value":"<id>"}}. Other complex attributes given
+     * a string are refused.
      */
     static boolean plainIdForComplex(String canonicalAttribute) {
         return canonicalAttribute.equals("manager");
@@ -46,10 +42,8 @@ final class IdpQuirks {
 
     /**
      * {@code "True"} / {@code "False"} (any letter case) for a boolean: Entra ID unless the app
-     * opts in with aadOptscim062020
-     * (https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility),
-     * its validator for {@code primary}, and OneLogin templates ({@code "active":"{$user.active}"},
-     * https://scim.dev/guide/applications/onelogin). Any other string is not a boolean.
+     * opts in with aadOptscim062020 (docs/idp-behaviour.md E3) and OneLogin templates
+     * ({@code "active":"{$user.active}"}, G1). Any other string is not a boolean.
      */
     static java.util.Optional<Boolean> stringBoolean(JsonNode value) {
         if (!value.isTextual()) return java.util.Optional.empty();
@@ -60,7 +54,7 @@ final class IdpQuirks {
         };
     }
 
-    /** OneLogin's SCIM templates still carry the SCIM 1.1 core URN (https://scim.dev/guide/applications/onelogin). */
+    /** OneLogin's SCIM templates still carry the SCIM 1.1 core URN (docs/idp-behaviour.md G1). */
     static boolean legacyCoreSchema(String urn) {
         return urn.equalsIgnoreCase("urn:scim:schemas:core:1.0");
     }
@@ -168,12 +162,15 @@ final class IdpQuirks {
             "([A-Za-z][\\w:.$-]*)\\[([^\\[\\]]+)]\\.([A-Za-z][\\w$-]*)\\s+(?i:(eq|ne|co|sw|ew|gt|ge|lt|le)\\s+(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s()\\[\\]]+)|(pr))");
 
     /**
-     * {@code externalId eq jyoung}, {@code meta.Created gt 2015-10-10T14:38:21.86-07:00}: unquoted
-     * strings in Microsoft's documentation and legacy Postman suite (docs/idp-behaviour.md E8).
-     * Any bare value that is not true, false, null or a number is taken as a string.
+     * {@code externalId eq jyoung}, {@code meta.Created gt 2015-10-10T14:38:21.86-07:00},
+     * {@code emails.Value co example.com}: unquoted strings in Microsoft's documentation and its
+     * legacy Postman suite (docs/idp-behaviour.md E8). Only those shapes: a bare value of letters,
+     * digits and {@code . _ @ : + -}, which is not true, false, null or a number, is taken as a
+     * string. A value with a quote, a bracket or any other character is not guessed at
+     * ({@code userName eq a"} stays an error).
      */
     private static final Pattern BARE_VALUE = Pattern.compile(
-            "(?i)(\\s(?:eq|ne|co|sw|ew|gt|ge|lt|le)\\s+)([^\"\\s()\\[\\]][^\\s()\\[\\]]*)");
+            "(?i)(\\s(?:eq|ne|co|sw|ew|gt|ge|lt|le)\\s+)([\\w.@:+-]+)(?=$|[\\s)\\]])");
     private static final Pattern LITERAL = Pattern.compile("(?i)true|false|null|-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
 
     /** Filter forms IdPs send, rewritten into the RFC 7644 grammar; anything else unchanged. */

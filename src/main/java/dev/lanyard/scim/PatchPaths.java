@@ -58,8 +58,11 @@ final class PatchPaths {
         if (path.length() > MAX_LENGTH) {
             throw BadRequestException.invalidPath(where + ".path is longer than " + MAX_LENGTH + " characters");
         }
-        checkCharacters(shown, path);
-        checkBrackets(shown, path);
+        // Control characters have no place in a path (U+0000 never gets here: the body reader refuses it).
+        Optional<String> control = Brackets.controlCharacter(path);
+        if (control.isPresent()) throw BadRequestException.invalidPath(shown + " contains the control character " + control.get());
+        Optional<String> unbalanced = Brackets.problem(path);
+        if (unbalanced.isPresent()) throw BadRequestException.invalidPath(shown + " " + unbalanced.get());
         String ent = ScimJson.ENTERPRISE_USER_SCHEMA;
         if (path.equalsIgnoreCase(ent) || path.equalsIgnoreCase(ent + ":")) {
             return new Target(ent + ":", Optional.empty(), Optional.empty());
@@ -102,41 +105,6 @@ final class PatchPaths {
                             + attribute.getName())));
         }
         return new Target(path, Optional.of(attribute), sub);
-    }
-
-    /** Control characters have no place in a path (U+0000 never reaches here: the body reader refuses it). */
-    private static void checkCharacters(String shown, String path) throws BadRequestException {
-        for (int i = 0; i < path.length(); i++) {
-            char ch = path.charAt(i);
-            if (Character.isISOControl(ch)) {
-                throw BadRequestException.invalidPath(shown + " contains the control character U+"
-                        + String.format("%04X", (int) ch) + " at position " + (i + 1));
-            }
-        }
-    }
-
-    /** Every [ closed by a ], every string closed by its quote, nothing after the last ] but ".sub". */
-    static void checkBrackets(String shown, String text) throws BadRequestException {
-        int depth = 0;
-        boolean inString = false;
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (inString) {
-                if (ch == '\\') i++;
-                else if (ch == '"') inString = false;
-                continue;
-            }
-            switch (ch) {
-                case '"' -> inString = true;
-                case '[' -> depth++;
-                case ']' -> {
-                    if (--depth < 0) throw BadRequestException.invalidPath(shown + " has a ] without a [ at position " + (i + 1));
-                }
-                default -> { }
-            }
-        }
-        if (inString) throw BadRequestException.invalidPath(shown + " has a string without its closing \"");
-        if (depth > 0) throw BadRequestException.invalidPath(shown + " has a [ without its closing ]");
     }
 
     /** {@code emails[fooBar eq "x"]}: the filter inside brackets names sub-attributes of the attribute. */

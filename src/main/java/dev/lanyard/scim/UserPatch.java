@@ -262,6 +262,7 @@ public final class UserPatch {
             if (!path.isTextual()) throw BadRequestException.invalidPath(where + ".path must be a string, got " + path);
             PatchPaths.Target target = PatchPaths.check(where, path.asText());
             op.put("path", target.sdkPath());
+            emptyValue(op, where, verb, target);
             Optional<String> top = target.topLevelName();
             // RFC 7644 §3.5.2.2: removing a required attribute is a mutability error. Lanyard keeps
             // every account either active or not, so active has no "unassigned" state either.
@@ -287,6 +288,32 @@ public final class UserPatch {
         }
     }
 
+    /**
+     * An empty object or array as the value of an add or replace with a path (the SDK refuses both).
+     * RFC 7643 §2.5 counts an empty array as unassigned, so a replace with one clears a multi-valued
+     * or complex attribute, like Entra's null; an add of nothing is an error, and so is an empty
+     * value for a single string or boolean: it has the wrong type.
+     */
+    private static void emptyValue(ObjectNode op, String where, String verb, PatchPaths.Target target)
+            throws BadRequestException {
+        JsonNode value = op.get("value");
+        if (value == null || !(value.isContainerNode() && value.isEmpty()) || verb.equals("remove")) return;
+        AttributeDefinition d = target.sub().or(target::attribute).orElse(null);
+        boolean structured = d == null || d.isMultiValued() || d.getType() == AttributeDefinition.Type.COMPLEX;
+        String shown = op.get("path").asText();
+        if (!structured) throw AttributeValues.wrongType(shown, expected(d), value);
+        if (verb.equals("add")) {
+            throw BadRequestException.invalidValue(where + " adds an empty value to " + shown
+                    + "; give at least one value, or leave the operation out");
+        }
+        op.put("op", "remove");
+        op.remove("value");
+    }
+
+    private static String expected(AttributeDefinition d) {
+        return d.getType() == AttributeDefinition.Type.BOOLEAN ? "a boolean (true or false)" : "a string";
+    }
+
     private static JsonNode caseInsensitive(JsonNode node, String name) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
@@ -295,9 +322,13 @@ public final class UserPatch {
         return null;
     }
 
+    /** The deserialiser's message for a person: its first line, without Java type names. */
     private static String firstLine(String message) {
         if (message == null) return "malformed operation";
         int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        String line = nl < 0 ? message : message.substring(0, nl);
+        int problem = line.indexOf("problem: ");
+        if (problem >= 0) line = line.substring(problem + "problem: ".length());
+        return line.replaceAll("`[^`]*`", "a value").replaceAll("\\b(com|java|jakarta)\\.[\\w.$]+", "a value");
     }
 }

@@ -99,7 +99,7 @@ public final class SamlRoutes {
         } catch (NumberFormatException e) {
             throw new DomainException.Invalid("limit must be an integer");
         }
-        List<Map<String, Object>> entries = sso.log(org.id(), success, Optional.empty(), Optional.empty(), limit).stream().map(e -> {
+        List<Map<String, Object>> entries = sso.log(org.id(), success, Optional.empty(), Optional.empty(), Optional.empty(), limit).stream().map(e -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", e.id());
             m.put("at", e.at());

@@ -29,7 +29,7 @@ final class SignInLogStore {
     }
 
     /** A filter on the log, like the provisioning log's: outcome and a time window, newest first. */
-    record Query(Optional<Boolean> success, Optional<String> text, Optional<Instant> before, int limit) {}
+    record Query(Optional<Boolean> success, Optional<String> text, Optional<Instant> since, Optional<Long> before, int limit) {}
 
     List<SignInLogEntry> list(Connection c, UUID orgId, Query q) throws SQLException {
         StringBuilder sql = new StringBuilder("select * from saml_sign_in_log where org_id = ?");
@@ -39,12 +39,16 @@ final class SignInLogStore {
             params.add(s ? "success" : "failure");
         });
         q.text().ifPresent(t -> {
-            sql.append(" and (lower(name_id) like ? or reason = ?)");
+            sql.append(" and (lower(name_id) like ? escape '\\' or reason = ?)");
             params.add("%" + t.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
             params.add(t);
         });
+        q.since().ifPresent(t -> {
+            sql.append(" and at >= ?");
+            params.add(t);
+        });
         q.before().ifPresent(b -> {
-            sql.append(" and at < ?");
+            sql.append(" and id < ?");
             params.add(b);
         });
         sql.append(" order by at desc, id desc limit ?");

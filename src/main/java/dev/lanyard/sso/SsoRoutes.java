@@ -1,6 +1,7 @@
 package dev.lanyard.sso;
 
 import dev.lanyard.http.Access;
+import dev.lanyard.http.Access;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.organization.Organization;
 import dev.lanyard.organization.OrganizationService;

@@ -228,8 +228,11 @@ public final class SsoService {
         });
     }
 
-    public List<SignInLogEntry> log(UUID orgId, Optional<Boolean> success, Optional<String> text, Optional<Instant> before, int limit) {
-        return tx.read(c -> logStore.list(c, orgId, new SignInLogStore.Query(success, text, before, Math.clamp(limit, 1, 200))));
+    /** The sign-in log, newest first: by outcome, email (part of the NameID) or reason code, since a time, before an entry id. */
+    public List<SignInLogEntry> log(UUID orgId, Optional<Boolean> success, Optional<String> text, Optional<Instant> since,
+                                    Optional<Long> before, int limit) {
+        return tx.read(c -> logStore.list(c, orgId, new SignInLogStore.Query(success, text.map(String::strip).filter(t -> !t.isEmpty()),
+                since, before, Math.clamp(limit, 1, 201))));
     }
 
     public Optional<SignInLogEntry> logEntry(UUID orgId, long id) {

@@ -276,7 +276,10 @@ public final class SqlFilter {
         private static Timestamp dateTime(Filter f, JsonNode v) throws BadRequestException {
             String s = text(f, v);
             try {
-                return Timestamp.from(OffsetDateTime.parse(s).toInstant());
+                OffsetDateTime t = OffsetDateTime.parse(s);
+                // Java reads "+294277-01-01T00:00:00Z"; PostgreSQL's timestamptz cannot hold it.
+                if (t.getYear() < 1 || t.getYear() > 9999) throw invalid(f, "dateTimes run from the year 1 to 9999");
+                return Timestamp.from(t.toInstant());
             } catch (DateTimeParseException e) {
                 throw invalid(f, "it is a dateTime: compare it with a value such as \"2026-01-31T09:00:00Z\"");
             }

@@ -342,4 +342,21 @@ class UserPatchTest {
         assertThat(result.has("meta")).isFalse();
         assertThat(result.get("displayName").asText()).isEqualTo("X");
     }
+
+    @Test
+    void an_empty_value_clears_a_multi_valued_attribute_on_replace_and_is_refused_elsewhere() throws Exception {
+        ObjectNode user = body("{'userName':'a@x.com','active':true,'emails':[{'value':'a@x.com'}]}");
+
+        ObjectNode cleared = UserPatch.apply(user, UserPatch.parse(body("{'Operations':[{'op':'replace','path':'emails','value':[]}]}")), "x");
+        var add = catchThrowableOfType(BadRequestException.class,
+                () -> UserPatch.parse(body("{'Operations':[{'op':'add','path':'emails','value':[]}]}")));
+        var active = catchThrowableOfType(BadRequestException.class,
+                () -> UserPatch.parse(body("{'Operations':[{'op':'replace','path':'active','value':{}}]}")));
+
+        assertThat(cleared.has("emails")).isFalse();
+        assertThat(add.getScimError().getDetail()).isEqualTo("Operations[0] adds an empty value to emails; give at least one "
+                + "value, or leave the operation out");
+        assertThat(active.getScimError().getScimType()).isEqualTo("invalidValue");
+        assertThat(active.getScimError().getDetail()).isEqualTo("active must be a boolean (true or false), got {}");
+    }
 }

@@ -163,7 +163,9 @@ public final class Keycloak {
         int port = freePort();
         int management = freePort();
         Path log;
+        Path pidFile = home.resolveSibling("keycloak.pid");
         try {
+            stopLeftover(pidFile, home);
             // A fresh data folder: nothing left from an earlier run (transaction logs, caches) is replayed.
             deleteTree(home.resolve("data"));
             Files.createDirectories(LOGS);
@@ -195,12 +197,38 @@ public final class Keycloak {
             throw new UncheckedIOException("starting " + command, e);
         }
         try {
+            Files.writeString(pidFile, process.pid() + " " + ProcessHandle.current().pid());
             awaitReady(process, "http://127.0.0.1:" + management + "/health/ready", log);
+        } catch (IOException e) {
+            destroy(process.toHandle());
+            throw new UncheckedIOException(e);
         } catch (RuntimeException | Error e) {
-            destroy(process);
+            destroy(process.toHandle());
             throw e;
         }
         return new Keycloak(process, port, log, Duration.between(began, Instant.now()));
+    }
+
+    /**
+     * A test JVM killed outright (kill -9, a Failsafe timeout) runs no shutdown hook, and its
+     * Keycloak would live on. The pid file names the last Keycloak started from this folder and the
+     * JVM that started it: when that JVM is gone and the process is still this folder's kc.sh, it is
+     * stopped now. When that JVM still runs, another test run uses the folder, and this one stops.
+     */
+    private static void stopLeftover(Path pidFile, Path home) throws IOException {
+        if (!Files.isRegularFile(pidFile)) return;
+        String[] pids = Files.readString(pidFile).strip().split(" ");
+        Files.delete(pidFile);
+        if (pids.length != 2) return;
+        var keycloak = ProcessHandle.of(Long.parseLong(pids[0])).filter(h -> h.info().commandLine()
+                .map(line -> line.contains(home.resolve("bin/kc.sh").toString())).orElse(false));
+        if (keycloak.isEmpty()) return;
+        if (ProcessHandle.of(Long.parseLong(pids[1])).map(ProcessHandle::isAlive).orElse(false)) {
+            Files.writeString(pidFile, String.join(" ", pids));
+            throw new IllegalStateException("another test JVM (pid " + pids[1] + ") runs Keycloak from " + home
+                    + "; let it finish first");
+        }
+        destroy(keycloak.get());
     }
 
     private static void awaitReady(Process process, String health, Path log) {
@@ -231,16 +259,21 @@ public final class Keycloak {
     }
 
     private void stop() {
-        destroy(process);
+        destroy(process.toHandle());
+        try {
+            Files.deleteIfExists(home().resolveSibling("keycloak.pid"));
+        } catch (IOException | RuntimeException e) {
+            // the next start checks the pid file anyway
+        }
     }
 
     /**
      * kc.sh runs Java as its child (and forwards TERM to it), so the whole tree is asked to stop,
      * then killed if it has not within the timeout: no Keycloak outlives the test JVM.
      */
-    private static void destroy(Process process) {
+    private static void destroy(ProcessHandle process) {
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.add(process.toHandle());
+        tree.add(process);
         tree.forEach(ProcessHandle::destroy);
         Instant deadline = Instant.now().plus(STOP_TIMEOUT);
         for (ProcessHandle handle : tree) {

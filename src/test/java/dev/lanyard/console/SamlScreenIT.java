@@ -1,0 +1,134 @@
+package dev.lanyard.console;
+
+import dev.lanyard.testing.Http;
+import dev.lanyard.testing.SamlIdp;
+import dev.lanyard.testing.TestApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Organization > SAML single sign-on in the console: the SP values to copy, metadata import,
+ * certificates with fingerprint and expiry warning, the switch, "Test sign-in" as a real round
+ * trip through an IdP, the sign-in log with its filters, and the SAML setup guides.
+ */
+class SamlScreenIT {
+    static final TestApp app = TestApp.start();
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    static String metadata(SamlIdp.Key key) {
+        String cert = key.pem().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return """
+                <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="%s">
+                  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+                    <md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data>
+                      <ds:X509Certificate>%s</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+                    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="http://idp.test/post"/>
+                    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="http://idp.test/sso"/>
+                  </md:IDPSSODescriptor>
+                </md:EntityDescriptor>""".formatted(SamlIdp.ISSUER, cert);
+    }
+
+    @Test
+    void an_admin_imports_metadata_tests_the_sign_in_turns_it_on_and_reads_the_log() {
+        TestApp.Org org = app.newOrg("saml-" + UUID.randomUUID());
+        ConsoleBrowser browser = ConsoleBrowser.signedIn(app, org, "ops@example.com");
+        app.scim(org, "Okta SCIM Client 1.0.0", "POST", "/Users", "{\"userName\":\"ann@example.com\"}").expect(201);
+
+        Http.Response page = browser.get("/console/saml").expect(200);
+        String acs = app.baseUrl() + "/sso/" + org.id() + "/acs";
+        String entityId = app.baseUrl() + "/sso/" + org.id() + "/metadata";
+        assertThat(page.body()).contains("id=\"saml-status\">off<")
+                .contains("value=\"" + acs + "\"").contains("data-copy=\"sp-acs\"")
+                .contains("value=\"" + entityId + "\"").contains("data-copy=\"sp-entity\"")
+                .contains("value=\"" + app.baseUrl() + "/sso/" + org.id() + "/login\"")
+                .contains("urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress")
+                .contains("an IdP signing certificate");
+
+        // Turning it on before it is complete is refused, with the reason, and changes nothing.
+        Http.Response early = browser.post("/console/saml/options", Map.of("csrf", ConsoleBrowser.csrf(page), "enabled", "on")).expect(400);
+        assertThat(early.body()).contains("cannot be turned on yet");
+        // Bad metadata: refused, nothing stored.
+        Http.Response bad = browser.post("/console/saml/metadata", Map.of("csrf", ConsoleBrowser.csrf(page),
+                "xml", "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>")).expect(400);
+        assertThat(bad.body()).contains("DOCTYPE");
+        assertThat(app.count("select count(*) from saml_idp_certificates where org_id = ?::uuid", org.id())).isZero();
+
+        browser.post("/console/saml/metadata", Map.of("csrf", ConsoleBrowser.csrf(page), "xml", metadata(SamlIdp.Key.load("idp")))).expect(303);
+        Http.Response imported = browser.get("/console/saml").expect(200);
+        assertThat(imported.body()).contains("value=\"" + SamlIdp.ISSUER + "\"").contains("value=\"http://idp.test/sso\"")
+                .contains("CN=lanyard-test-idp").contains("class=\"fingerprint\"");
+
+        // Test sign-in while SAML is still off: a real round trip through the IdP.
+        Http.Response toIdp = browser.post("/console/saml/test", Map.of("csrf", ConsoleBrowser.csrf(imported))).expect(303);
+        URI location = URI.create(toIdp.header("Location"));
+        assertThat(location.getHost()).isEqualTo("idp.test");
+        Map<String, String> query = Arrays.stream(location.getRawQuery().split("&")).map(p -> p.split("=", 2))
+                .collect(Collectors.toMap(p -> p[0], p -> URLDecoder.decode(p[1], StandardCharsets.UTF_8)));
+        String requestId = SamlIdp.requestId(query.get("SAMLRequest"));
+        var doc = SamlIdp.parse(SamlIdp.fill(SamlIdp.resource("saml/response.xml"), SamlIdp.values(acs, entityId, "Ann@Example.com", requestId)));
+        SamlIdp.sign(SamlIdp.assertion(doc), SamlIdp.Signing.with(SamlIdp.Key.load("idp")));
+        String form = "SAMLResponse=" + URLEncoder.encode(SamlIdp.base64(SamlIdp.serialize(doc)), StandardCharsets.UTF_8)
+                + "&RelayState=" + URLEncoder.encode(query.get("RelayState"), StandardCharsets.UTF_8);
+        Http.Response back = app.http().send("POST", "/sso/" + org.id() + "/acs", form, Map.of("Content-Type", "application/x-www-form-urlencoded"))
+                .expect(303);
+        assertThat(back.header("Location")).startsWith("/console/saml/test/");
+        assertThat(back.header("Set-Cookie")).as("a test opens no member session").isNull();
+        Http.Response result = browser.get(back.header("Location")).expect(200);
+        assertThat(result.body()).contains("Test sign-in worked").contains("id=\"test-nameid\">Ann@Example.com<")
+                .contains("id=\"test-account\">ann@example.com (active)<").contains("firstName").contains("Ann");
+        // Another organization's admin cannot read it.
+        TestApp.Org other = app.newOrg("saml-other-" + UUID.randomUUID());
+        ConsoleBrowser.signedIn(app, other, "x@example.com").get(back.header("Location")).expect(404);
+
+        browser.post("/console/saml/options", Map.of("csrf", ConsoleBrowser.csrf(result), "enabled", "on")).expect(303);
+        assertThat(browser.get("/console/saml").expect(200).body()).contains("id=\"saml-status\">on<");
+
+        // A refused attempt, then the log and its filters.
+        app.http().send("POST", "/sso/" + org.id() + "/acs", "SAMLResponse=bm90IHhtbA%3D%3D",
+                Map.of("Content-Type", "application/x-www-form-urlencoded")).expect(403);
+        Http.Response log = browser.get("/console/saml/log").expect(200);
+        assertThat(log.body()).contains("malformed").contains("Ann@Example.com").contains(">test<");
+        Http.Response failures = browser.get("/console/saml/log?outcome=failure").expect(200);
+        assertThat(failures.body()).contains("malformed").doesNotContain("Ann@Example.com");
+        assertThat(browser.get("/console/saml/log?q=ann%40example").expect(200).body()).contains("Ann@Example.com").doesNotContain("malformed");
+    }
+
+    @Test
+    void a_certificate_that_expires_within_30_days_is_warned_about_and_forms_need_the_csrf_token() {
+        TestApp.Org org = app.newOrg("saml-expiry-" + UUID.randomUUID());
+        ConsoleBrowser browser = ConsoleBrowser.signedIn(app, org, "ops@example.com");
+        Http.Response page = browser.get("/console/saml").expect(200);
+        browser.post("/console/saml/certificates", Map.of("csrf", "forged", "pem", SamlIdp.Key.load("soon").pem())).expect(403);
+        assertThat(app.count("select count(*) from saml_idp_certificates where org_id = ?::uuid", org.id())).isZero();
+        browser.post("/console/saml/certificates", Map.of("csrf", ConsoleBrowser.csrf(page), "pem", SamlIdp.Key.load("soon").pem())).expect(303);
+        assertThat(browser.get("/console/saml").expect(200).body()).contains("class=\"error cert-warning\"")
+                .contains("CN=lanyard-test-soon").contains("expires soon");
+    }
+
+    @Test
+    void the_saml_setup_guides_show_this_organizations_values() {
+        TestApp.Org org = app.newOrg("saml-guides-" + UUID.randomUUID());
+        ConsoleBrowser browser = ConsoleBrowser.signedIn(app, org, "ops@example.com");
+        String acs = app.baseUrl() + "/sso/" + org.id() + "/acs";
+        assertThat(browser.get("/console/setup").expect(200).body()).contains("/console/setup/okta-saml").contains("/console/setup/entra-saml");
+        assertThat(browser.get("/console/setup/okta-saml").expect(200).body()).contains("Audience URI (SP Entity ID)").contains(acs)
+                .contains("EmailAddress");
+        assertThat(browser.get("/console/setup/entra-saml").expect(200).body()).contains("Reply URL (Assertion Consumer Service URL)")
+                .contains(acs).contains("Identifier (Entity ID)");
+    }
+}
