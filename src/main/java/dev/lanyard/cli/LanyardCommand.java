@@ -23,7 +23,8 @@ import picocli.CommandLine.ScopeType;
             TokenCommand.class,
             AccountCommand.class,
             AdminCommand.class,
-            AppCommand.class
+            AppCommand.class,
+            SamlCommand.class
         })
 public final class LanyardCommand {
 
