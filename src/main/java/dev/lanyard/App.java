@@ -13,6 +13,7 @@ import dev.lanyard.http.Errors;
 import dev.lanyard.http.Json;
 import dev.lanyard.http.QueryEncoding;
 import dev.lanyard.http.RequestIds;
+import dev.lanyard.http.SlowClients;
 import dev.lanyard.oidc.ClientService;
 import dev.lanyard.oidc.EmailDomains;
 import dev.lanyard.oidc.MemberSignIn;
@@ -114,13 +115,13 @@ public final class App {
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
                 new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso());
-        var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, (ctx, org, email) -> Optional.empty());
+        var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, console::signInBySaml);
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
                 memberSignIn(s.sso()), s.secrets().get("oidc-continuation-key"), baseUrl, java.time.Clock.systemUTC());
         var appRoutes = new AppRoutes(s.apps(), s.emailDomains(), s.signingKeys(), s.organizations());
         var accessLog = new AccessLog(s.metrics());
-        var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog());
+        var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog(), s.metrics());
 
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -140,6 +141,7 @@ public final class App {
                 server.setHandler(graceful);
                 // 414, 431 and malformed requests that never reach the router answer in our shapes too.
                 server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns));
+                SlowClients.protect(server);
             });
 
             config.routes.before(RequestIds::assign);
@@ -151,8 +153,10 @@ public final class App {
                 boolean up = s.database().isReachable();
                 ctx.status(up ? 200 : 503).contentType("text/plain").result(up ? "ready\n" : "database unreachable\n");
             }, Access.PUBLIC);
+            // Metrics name routes, organizations' traffic and failures: the operator's, like the admin API.
+            config.routes.before("/metrics", admin::requireOperator);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(s.metrics().scrape()),
-                    Access.PUBLIC);
+                    Access.OPERATOR);
             scim.register(config.routes);
             admin.register(config.routes);
             provisioningLogRoutes.register(config.routes);
