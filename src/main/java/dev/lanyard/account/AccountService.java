@@ -1,5 +1,6 @@
 package dev.lanyard.account;
 
+import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
 import dev.lanyard.organization.OrganizationStore;
 import dev.lanyard.organization.UsernameChangePolicy;
@@ -57,7 +58,7 @@ public final class AccountService {
     }
 
     /** SCIM POST: a new account, or the disabled one with this email re-attached. */
-    public ManagedAccount provision(UUID orgId, AccountProfile profile, String actor) {
+    public ManagedAccount provision(UUID orgId, AccountProfile profile, Actor actor) {
         try {
             return tx.inTransaction(c -> {
                 Instant now = now();
@@ -68,12 +69,12 @@ public final class AccountService {
                     ManagedAccount d = disabled.get();
                     ManagedAccount reattached = d.reattached(profile, status, scimId, now);
                     store.update(c, reattached);
-                    store.event(c, orgId, d.id(), "reattached", Map.of("scimId", scimId, "status", status.dbValue()), actor, now);
+                    store.event(c, orgId, d.id(), AccountEvent.Kind.REATTACHED, Map.of("scimId", scimId, "status", status.dbValue()), actor, now);
                     return reattached;
                 }
                 ManagedAccount created = ManagedAccount.provisioned(orgId, profile, status, scimId, now);
                 store.insert(c, created);
-                store.event(c, orgId, created.id(), "created", Map.of("scimId", scimId, "status", status.dbValue()), actor, now);
+                store.event(c, orgId, created.id(), AccountEvent.Kind.CREATED, Map.of("scimId", scimId, "status", status.dbValue()), actor, now);
                 return created;
             });
         } catch (UniqueViolation e) {
@@ -92,7 +93,7 @@ public final class AccountService {
      * @param condition the client's If-Match / If-None-Match, checked under the lock
      */
     public <E extends Exception> ManagedAccount update(UUID orgId, UUID scimId, Precondition condition,
-                                                        ProfileChange<E> change, String actor) throws E {
+                                                        ProfileChange<E> change, Actor actor) throws E {
         try {
             return tx.inTransaction(c -> {
                 ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
@@ -105,14 +106,14 @@ public final class AccountService {
     }
 
     /** SCIM DELETE: disable and unlink; the account and its data stay until deleted by hand. Returns it, disabled. */
-    public ManagedAccount deprovision(UUID orgId, UUID scimId, Precondition condition, String actor) {
+    public ManagedAccount deprovision(UUID orgId, UUID scimId, Precondition condition, Actor actor) {
         return tx.inTransaction(c -> {
             ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
             condition.check(current.version());
             Instant now = now();
             ManagedAccount disabled = current.unlinked(AccountStatus.DISABLED, current.version() + 1, now);
             store.update(c, disabled);
-            store.event(c, orgId, current.id(), "disabled", Map.of("scimId", scimId), actor, now);
+            store.event(c, orgId, current.id(), AccountEvent.Kind.DISABLED, Map.of("scimId", scimId), actor, now);
             return disabled;
         });
     }
@@ -189,7 +190,7 @@ public final class AccountService {
      * the SCIM resource the IdP holds: its SCIM id goes with the row, so the IdP's next request
      * for it is 404 (RFC 7644 §3.4.1) and a later POST of the same userName is a new account.
      */
-    public void deleteManually(UUID orgId, UUID accountId, String actor) {
+    public void deleteManually(UUID orgId, UUID accountId, Actor actor) {
         tx.inTransaction(c -> {
             ManagedAccount a = store.lock(c, orgId, accountId)
                     .orElseThrow(() -> new DomainException.NotFound("no account " + accountId + " in this organization"));
@@ -203,12 +204,12 @@ public final class AccountService {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("previousStatus", a.status().dbValue());
             a.scimId().ifPresent(id -> detail.put("scimId", id));  // the id the IdP may still send: now 404
-            store.event(c, orgId, a.id(), "deleted", detail, actor, now());
+            store.event(c, orgId, a.id(), AccountEvent.Kind.DELETED, detail, actor, now());
             return null;
         });
     }
 
-    private ManagedAccount applyProfile(Connection c, ManagedAccount current, AccountProfile profile, String actor)
+    private ManagedAccount applyProfile(Connection c, ManagedAccount current, AccountProfile profile, Actor actor)
             throws SQLException {
         Instant now = now();
         long version = current.version() + 1;
@@ -233,8 +234,8 @@ public final class AccountService {
             store.update(c, current.unlinked(AccountStatus.INVALIDATED, version, now).withSuccessor(successorId));
             ManagedAccount successor = current.successor(successorId, profile, status, version, now);
             store.insert(c, successor);
-            store.event(c, current.orgId(), current.id(), "invalidated", Map.of("successorId", successorId), actor, now);
-            store.event(c, current.orgId(), successorId, "created",
+            store.event(c, current.orgId(), current.id(), AccountEvent.Kind.INVALIDATED, Map.of("successorId", successorId), actor, now);
+            store.event(c, current.orgId(), successorId, AccountEvent.Kind.CREATED,
                     Map.of("predecessorId", current.id(), "status", status.dbValue()), actor, now);
             return successor;
         }
@@ -243,12 +244,12 @@ public final class AccountService {
         ManagedAccount updated = current.updated(profile, status, version, now);
         store.update(c, updated);
         if (renamed) {
-            store.event(c, current.orgId(), current.id(), "renamed",
+            store.event(c, current.orgId(), current.id(), AccountEvent.Kind.RENAMED,
                     Map.of("from", current.email(), "to", profile.email()), actor, now);
         }
         if (!renamed || status != current.status()) {
-            String kind = status == current.status() ? "updated"
-                    : status == AccountStatus.ACTIVE ? "reactivated" : "deactivated";
+            AccountEvent.Kind kind = status == current.status() ? AccountEvent.Kind.UPDATED
+                    : status == AccountStatus.ACTIVE ? AccountEvent.Kind.REACTIVATED : AccountEvent.Kind.DEACTIVATED;
             store.event(c, current.orgId(), current.id(), kind, Map.of(), actor, now);
         }
         return updated;

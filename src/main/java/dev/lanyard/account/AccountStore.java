@@ -3,6 +3,7 @@ package dev.lanyard.account;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanyard.domain.Actor;
 import dev.lanyard.storage.Sql;
 import dev.lanyard.storage.SqlFilter;
 
@@ -211,10 +212,10 @@ final class AccountStore {
      * "to"}), which {@link #forgetEmails} removes when the account is deleted: the history outlives
      * the account, its personal data does not.
      */
-    void event(Connection c, UUID orgId, UUID accountId, String kind, Map<String, ?> detail, String actor, Instant at)
-            throws SQLException {
+    void event(Connection c, UUID orgId, UUID accountId, AccountEvent.Kind kind, Map<String, ?> detail, Actor actor,
+               Instant at) throws SQLException {
         Sql.update(c, "insert into account_events (org_id, account_id, kind, detail, actor, at) values (?, ?, ?, ?, ?, ?)",
-                orgId, accountId, kind, new Sql.Json(JSON.valueToTree(detail).toString()), actor, at);
+                orgId, accountId, kind.dbValue(), new Sql.Json(JSON.valueToTree(detail).toString()), actor.text(), at);
     }
 
     /** Takes the emails out of an account's history (manual deletion, docs/product-rules.md rule 10). */
@@ -225,8 +226,18 @@ final class AccountStore {
 
     List<AccountEvent> events(Connection c, UUID orgId, UUID accountId) throws SQLException {
         return Sql.list(c, "select kind, detail::text, actor, at from account_events where org_id = ? and account_id = ? order by id",
-                rs -> new AccountEvent(rs.getString(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "at")),
-                orgId, accountId);
+                rs -> event(rs.getString(1), rs.getString(2), rs.getString(3), Sql.instant(rs, "at")), orgId, accountId);
+    }
+
+    /** A stored event; a kind this version does not know is a bug in the data, named in the error. */
+    private static AccountEvent event(String kind, String detail, String actor, Instant at) throws SQLException {
+        AccountEvent.Kind k = AccountEvent.Kind.fromDb(kind)
+                .orElseThrow(() -> new SQLException("unknown account event kind \"" + kind + "\""));
+        try {
+            return new AccountEvent(k, (ObjectNode) JSON.readTree(detail), Actor.parse(actor), at);
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw new SQLException("account event detail is not a JSON object: " + e.getMessage(), e);
+        }
     }
 
     private static Sql.Json json(ObjectNode node) {

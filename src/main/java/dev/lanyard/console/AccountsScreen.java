@@ -7,6 +7,7 @@ import dev.lanyard.account.AccountEvent;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.account.AccountStatus;
 import dev.lanyard.account.ManagedAccount;
+import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
 import dev.lanyard.http.Access;
 import dev.lanyard.orgadmin.ConsoleSession;
@@ -78,7 +79,7 @@ final class AccountsScreen {
     private void detail(Context ctx, ConsoleSession s) {
         ManagedAccount a = account(ctx, s);
         List<AccountEvent> events = accounts.history(s.orgId(), a.id());
-        Map<String, String> who = actors.of(s.orgId(), events.stream().map(AccountEvent::actor).toList());
+        Map<Actor, String> who = actors.of(s.orgId(), events.stream().map(AccountEvent::actor).toList());
         List<AccountsPage.Event> history = new ArrayList<>();
         for (AccountEvent e : events) history.add(event(e, who.get(e.actor())));
         String attributes;
@@ -126,12 +127,7 @@ final class AccountsScreen {
     }
 
     private static AccountsPage.Event event(AccountEvent e, String actor) {
-        JsonNode detail;
-        try {
-            detail = JSON.readTree(e.detailJson());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-            detail = JSON.createObjectNode();
-        }
+        JsonNode detail = e.detail();
         Optional<String> href = Optional.empty();
         String label = "";
         if (detail.hasNonNull("successorId")) {
@@ -142,9 +138,9 @@ final class AccountsScreen {
             label = "previous account";
         }
         // A rename in place keeps one account: the history says which emails it had (gone after a deletion).
-        String note = e.kind().equals("renamed") && detail.hasNonNull("from") && detail.hasNonNull("to")
+        String note = e.kind() == AccountEvent.Kind.RENAMED && detail.hasNonNull("from") && detail.hasNonNull("to")
                 ? "from " + detail.get("from").asText() + " to " + detail.get("to").asText() : "";
-        return new AccountsPage.Event(e.kind(), note, e.at(), actor, href, label);
+        return new AccountsPage.Event(e.kind().dbValue(), note, e.at(), actor, href, label);
     }
 
     /** SCIM name.formatted, else given and family name, else displayName, else nothing. */

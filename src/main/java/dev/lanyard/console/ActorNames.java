@@ -1,28 +1,23 @@
 package dev.lanyard.console;
 
+import dev.lanyard.domain.Actor;
 import dev.lanyard.orgadmin.AdminUserService;
-import dev.lanyard.orgadmin.ConsoleSession;
-import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.token.TokenService;
 
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
- * Who did something, in words a person recognises. Account events record actors as ids
- * ({@code scim:token:<id>}, {@code console:<admin id>}, {@code operator}) so they stay exact
- * when a token is relabelled or an admin leaves; the console shows the token's label and the
- * admin's email instead, asked of the services that own those tables (one query each per page,
- * only within the organization).
+ * Who did something, in words a person recognises. Histories record {@link Actor}s as ids so they
+ * stay exact when a token is relabelled or an admin leaves; the console shows the token's label
+ * and the admin's email instead, asked of the services that own those tables (one query each per
+ * page, only within the organization). An actor nobody knows any more shows as recorded.
  */
 public final class ActorNames {
-    private static final String TOKEN = "scim:token:";
-    private static final String ADMIN = "console:";
-
     private final TokenService tokens;
     private final AdminUserService admins;
 
@@ -31,18 +26,29 @@ public final class ActorNames {
         this.admins = admins;
     }
 
-    /** A display name for each of {@code actors}; an actor nobody knows any more shows as recorded. */
-    Map<String, String> of(UUID orgId, Collection<String> actors) {
-        Map<String, String> names = new HashMap<>();
-        for (String actor : actors) names.put(actor, actor.equals(ConsoleSession.OPERATOR) ? "the operator" : actor);
-        tokens.describe(orgId, ids(actors, TOKEN)).forEach((id, name) -> names.put(TOKEN + id, name));
-        admins.emails(orgId, ids(actors, ADMIN)).forEach((id, email) -> names.put(ADMIN + id, email + " (console)"));
+    /** A display name for each of {@code actors}. */
+    Map<Actor, String> of(UUID orgId, Collection<Actor> actors) {
+        List<UUID> tokenIds = actors.stream().filter(a -> a instanceof Actor.ScimToken)
+                .map(a -> ((Actor.ScimToken) a).tokenId()).distinct().toList();
+        List<UUID> adminIds = actors.stream().filter(a -> a instanceof Actor.Admin)
+                .map(a -> ((Actor.Admin) a).adminId()).distinct().toList();
+        Map<UUID, String> tokenNames = tokens.describe(orgId, tokenIds);
+        Map<UUID, String> adminEmails = admins.emails(orgId, adminIds);
+        Map<Actor, String> names = new HashMap<>();
+        for (Actor actor : actors) {
+            names.put(actor, switch (actor) {
+                case Actor.ScimToken t -> tokenNames.getOrDefault(t.tokenId(), actor.text());
+                case Actor.Admin a -> adminEmails.containsKey(a.adminId()) ? adminEmails.get(a.adminId()) + " (console)" : actor.text();
+                case Actor.Operator o -> "the operator";
+                case Actor.Unrecognised u -> u.text();
+            });
+        }
         return names;
     }
 
-    private static List<UUID> ids(Collection<String> actors, String prefix) {
-        return actors.stream().filter(a -> a.startsWith(prefix))
-                .map(a -> OrganizationService.parseUuid(a.substring(prefix.length()))).flatMap(Optional::stream)
-                .distinct().toList();
+    /** The same for actors stored as text (group histories), keyed by that text. */
+    Map<String, String> ofText(UUID orgId, Collection<String> stored) {
+        Map<Actor, String> names = of(orgId, stored.stream().map(Actor::parse).toList());
+        return stored.stream().distinct().collect(Collectors.toMap(t -> t, t -> names.get(Actor.parse(t))));
     }
 }

@@ -69,7 +69,7 @@ final class GroupsScreen {
                         AccountsScreen.label(AccountStatus.fromDb(m.status()))))
                 .toList();
         List<GroupEvent> events = groups.history(orgId, g.id(), HISTORY);
-        Map<String, String> who = actors.of(orgId, events.stream().map(GroupEvent::actor).toList());
+        Map<String, String> who = actors.ofText(orgId, events.stream().map(GroupEvent::actor).toList());
         List<GroupsPage.Event> history = new ArrayList<>();
         for (GroupEvent e : events) history.add(new GroupsPage.Event(e.kind(), note(e), e.at(), who.getOrDefault(e.actor(), e.actor())));
         String self = PATH + "/" + g.id();

@@ -1,5 +1,7 @@
 package dev.lanyard.operator;
 
+import dev.lanyard.account.AccountEvent;
+import dev.lanyard.domain.Actor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.account.AccountService;
@@ -71,9 +73,9 @@ public final class OperatorRoutes {
         routes.post(PREFIX + "/orgs/{org}/admins/reset-password", this::resetAdminPassword);
         routes.get(PREFIX + "/orgs/{org}/accounts", this::listAccounts);
         routes.get(PREFIX + "/orgs/{org}/accounts/{id}/history", ctx -> ok(ctx, Map.of("events",
-                accounts.history(orgId(ctx), uuid(ctx.pathParam("id"), "account")))));
+                accounts.history(orgId(ctx), uuid(ctx.pathParam("id"), "account")).stream().map(OperatorRoutes::event).toList())));
         routes.delete(PREFIX + "/orgs/{org}/accounts/{id}", ctx -> {
-            accounts.deleteManually(orgId(ctx), uuid(ctx.pathParam("id"), "account"), "operator");
+            accounts.deleteManually(orgId(ctx), uuid(ctx.pathParam("id"), "account"), Actor.OPERATOR);
             ctx.status(204);
         });
     }
@@ -252,6 +254,16 @@ public final class OperatorRoutes {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A history entry: {"kind": "renamed", "detail": {"from": ..., "to": ...}, "actor": "scim:token:...", "at": ...}. */
+    private static Map<String, Object> event(AccountEvent e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", e.kind().dbValue());
+        m.put("detail", e.detail());
+        m.put("actor", e.actor().text());
+        m.put("at", e.at());
+        return m;
     }
 
     /** Writes an admin API error: {"status": "404", "detail": "..."}. */

@@ -1,5 +1,7 @@
 package dev.lanyard.orgadmin;
 
+import dev.lanyard.domain.Actor;
+
 import java.util.Optional;
 import java.util.UUID;
 
@@ -21,9 +23,9 @@ public record ConsoleSession(Optional<UUID> adminId, String email, UUID orgId, S
         return adminId.isEmpty();
     }
 
-    /** How account events and the like record who acted: {@code console:<admin id>}, or {@code operator}. */
-    public String actor() {
-        return adminId.map(id -> "console:" + id).orElse(OPERATOR);
+    /** Who acts through this session: the admin, or the operator. */
+    public Actor actor() {
+        return adminId.<Actor>map(Actor.Admin::new).orElse(Actor.OPERATOR);
     }
 
     public boolean hasOrganization() {

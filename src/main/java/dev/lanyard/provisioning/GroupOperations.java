@@ -1,5 +1,6 @@
 package dev.lanyard.provisioning;
 
+import dev.lanyard.domain.Actor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.exceptions.ResourceNotFoundException;
@@ -80,7 +81,8 @@ final class GroupOperations {
         };
     }
 
+    /** Groups record the same actor text as accounts ({@link Actor#text}). */
     private static String actor(ProvisioningToken.Holder caller) {
-        return "scim:token:" + caller.tokenId();
+        return new Actor.ScimToken(caller.tokenId()).text();
     }
 }

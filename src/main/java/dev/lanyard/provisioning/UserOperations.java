@@ -1,5 +1,6 @@
 package dev.lanyard.provisioning;
 
+import dev.lanyard.domain.Actor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.unboundid.scim2.common.exceptions.BadRequestException;
@@ -101,7 +102,7 @@ final class UserOperations {
     }
 
     /** Who made the change, for the account's history: the token, not a secret. */
-    private static String actor(ProvisioningToken.Holder caller) {
-        return "scim:token:" + caller.tokenId();
+    private static Actor actor(ProvisioningToken.Holder caller) {
+        return new Actor.ScimToken(caller.tokenId());
     }
 }
