@@ -14,6 +14,21 @@ import java.util.Optional;
  */
 public record AccountQuery(Optional<SqlFilter.Where> where, Sort sort, Window window) {
 
+    /**
+     * What a SCIM list asks for, checked and already turned into SQL by {@link AccountService#criteria}:
+     * the adapter holds it without seeing the SQL (the repository seam of Apache SCIMple, which
+     * receives a parsed filter, a sort and a page).
+     */
+    public static final class Criteria {
+        final Optional<SqlFilter.Where> where;
+        final Sort sort;
+
+        Criteria(Optional<SqlFilter.Where> where, Sort sort) {
+            this.where = where;
+            this.sort = sort;
+        }
+    }
+
     /** An order: a sortable expression and a direction; {@code seq} always breaks ties. */
     public record Sort(SortKey key, boolean descending) {
         public static final Sort DEFAULT = new Sort(SortKey.SEQ, false);

@@ -1,9 +1,12 @@
 package dev.lanyard.account;
 
+import com.unboundid.scim2.common.exceptions.BadRequestException;
+import com.unboundid.scim2.common.filters.Filter;
 import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
 import dev.lanyard.organization.OrganizationStore;
 import dev.lanyard.organization.UsernameChangePolicy;
+import dev.lanyard.scim.ScimJson;
 import dev.lanyard.storage.SqlFilter;
 import dev.lanyard.storage.Transactions;
 import dev.lanyard.storage.UniqueViolation;
@@ -14,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -124,9 +128,40 @@ public final class AccountService {
      */
     public record SearchPage(long totalResults, List<ManagedAccount> accounts, Optional<AccountQuery.Position> next) {}
 
-    /** SCIM list: IdP-managed accounts matching the query, in a stable order. */
-    public SearchPage searchLinked(UUID orgId, AccountQuery query) {
-        return tx.read(c -> {
+    /** What sortBy may name, for the error that refuses anything else. */
+    private static final String SORT_EXAMPLES = "userName, displayName, name.familyName, meta.created or meta.lastModified";
+
+    /**
+     * A SCIM list's filter (parsed, RFC 7644 §3.4.2.2) and sort (RFC 7644 §3.4.2.3: an attribute
+     * path, ascending unless {@code descending}) checked against the User schema and turned into
+     * SQL over managed_accounts.
+     *
+     * @throws BadRequestException invalidFilter for an attribute that cannot be filtered on,
+     *                             invalidValue for one that cannot be sorted by
+     */
+    public static AccountQuery.Criteria criteria(Optional<Filter> filter, Optional<String> sortBy, boolean descending)
+            throws BadRequestException {
+        Optional<SqlFilter.Where> where = filter.isEmpty() ? Optional.empty()
+                : Optional.of(SqlFilter.translate(filter.get(), AccountColumns.INSTANCE, ScimJson.USER_SCHEMA, AccountColumns.SUPPORTED));
+        if (sortBy.isEmpty()) {
+            return new AccountQuery.Criteria(where, descending ? new AccountQuery.Sort(AccountQuery.SortKey.SEQ, true)
+                    : AccountQuery.Sort.DEFAULT);
+        }
+        String path = sortBy.get().strip();
+        AccountQuery.SortKey key = AccountColumns.sortKey(path.toLowerCase(Locale.ROOT)).orElseThrow(() ->
+                BadRequestException.invalidValue("cannot sort by \"" + path + "\": sortBy takes a singular attribute such as "
+                        + SORT_EXAMPLES));
+        return new AccountQuery.Criteria(where, new AccountQuery.Sort(key, descending));
+    }
+
+    /**
+     * SCIM list: IdP-managed accounts matching {@code criteria}, in a stable order, {@code window}
+     * of them. The count and the page are read in one read-only snapshot, so totalResults and the
+     * rows agree even while the IdP writes.
+     */
+    public SearchPage searchLinked(UUID orgId, AccountQuery.Criteria criteria, AccountQuery.Window window) {
+        var query = new AccountQuery(criteria.where, criteria.sort, window);
+        return tx.readSnapshot(c -> {
             long total = store.countLinked(c, orgId, query.where());
             int count = query.window().count();
             if (count == 0 || (query.window() instanceof AccountQuery.Index(int offset, int n) && offset >= total)) {

@@ -104,6 +104,11 @@ final class AdminClient {
         send("DELETE", "/orgs/" + segment(org) + "/accounts/" + segment(accountId), Optional.empty());
     }
 
+    /** The organization's SAML settings API ({@code /orgs/{org}/saml...}); the answer as sent. */
+    JsonNode saml(String method, String org, String subpath, Optional<JsonNode> body) {
+        return send(method, "/orgs/" + segment(org) + "/saml" + subpath, body);
+    }
+
     /** The parsed body of a 2xx answer ({@link MissingNode} when empty, as for 204). */
     private JsonNode send(String method, String path, Optional<JsonNode> body) {
         URI uri = URI.create(connection.server() + "/admin/api" + path);

@@ -22,7 +22,8 @@ import picocli.CommandLine.ScopeType;
             ProvisioningCommand.class,
             TokenCommand.class,
             AccountCommand.class,
-            AdminCommand.class
+            AdminCommand.class,
+            SamlCommand.class
         })
 public final class LanyardCommand {
 

@@ -3,7 +3,6 @@ package dev.lanyard.operator;
 import dev.lanyard.account.AccountEvent;
 import dev.lanyard.domain.Actor;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.account.AccountStatus;
 import dev.lanyard.account.ManagedAccount;
@@ -24,7 +23,6 @@ import io.javalin.http.Context;
 import io.javalin.http.UnauthorizedResponse;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;

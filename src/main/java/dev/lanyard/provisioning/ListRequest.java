@@ -2,7 +2,6 @@ package dev.lanyard.provisioning;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.scim2.common.exceptions.BadRequestException;
-import dev.lanyard.account.AccountColumns;
 import dev.lanyard.account.AccountQuery;
 import dev.lanyard.scim.Projection;
 import io.javalin.http.Context;
@@ -42,11 +41,6 @@ record ListRequest(Optional<String> filter, Optional<String> sortBy, boolean des
                 number(body, "startIndex"), number(body, "count"),
                 body.has("cursor") ? Optional.of(text(body, "cursor").orElse("")) : Optional.empty(),
                 Projection.of(list(body, "attributes"), list(body, "excludedAttributes")));
-    }
-
-    /** The sort the request asks for; sortBy names any singular attribute. */
-    AccountQuery.Sort sort() throws BadRequestException {
-        return sort(AccountColumns::sortKey, "userName, displayName, name.familyName, meta.created or meta.lastModified");
     }
 
     /** The sort over a resource type whose sort keys {@code keys} resolves (lower-cased paths). */

@@ -6,7 +6,6 @@ import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.exceptions.ResourceNotFoundException;
 import com.unboundid.scim2.common.exceptions.ScimException;
 import com.unboundid.scim2.common.filters.Filter;
-import dev.lanyard.account.AccountColumns;
 import dev.lanyard.account.AccountQuery;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.account.ManagedAccount;
@@ -16,7 +15,6 @@ import dev.lanyard.http.Json;
 import dev.lanyard.scim.Projection;
 import dev.lanyard.scim.ScimFilters;
 import dev.lanyard.scim.ScimJson;
-import dev.lanyard.storage.SqlFilter;
 import dev.lanyard.token.ProvisioningToken;
 import io.javalin.http.Context;
 
@@ -75,8 +73,9 @@ final class UserRoutes {
     }
 
     private void search(Context ctx, ProvisioningToken.Holder caller, ListRequest request) throws Exception {
-        Optional<SqlFilter.Where> where = where(request.filter().orElse(null));
-        AccountQuery.Sort sort = request.sort();
+        String text = request.filter().orElse("");
+        Optional<Filter> filter = text.isBlank() ? Optional.empty() : Optional.of(ScimFilters.parse(text));
+        AccountQuery.Criteria criteria = AccountService.criteria(filter, request.sortBy(), request.descending());
         String fingerprint = request.fingerprint(caller.orgId().toString());
         AccountQuery.Window window;
         Paging paging = null;
@@ -87,7 +86,7 @@ final class UserRoutes {
             paging = Paging.of(request.startIndex().orElse(null), request.count().orElse(null));
             window = new AccountQuery.Index(paging.offset(), paging.count());
         }
-        AccountService.SearchPage page = accounts.searchLinked(caller.orgId(), new AccountQuery(where, sort, window));
+        AccountService.SearchPage page = accounts.searchLinked(caller.orgId(), criteria, window);
         String usersUrl = usersUrl(ctx);
         List<ObjectNode> rendered = page.accounts().stream().map(a -> UserRepresentation.render(a, usersUrl)).toList();
         groups.attach(caller.orgId(), rendered, request.projection(), groupsUrl(ctx));
@@ -144,12 +143,6 @@ final class UserRoutes {
 
     private static Projection projection(Context ctx) throws BadRequestException {
         return Projection.parse(ctx.queryParam("attributes"), ctx.queryParam("excludedAttributes"));
-    }
-
-    static Optional<SqlFilter.Where> where(String filter) throws BadRequestException {
-        if (filter == null || filter.isBlank()) return Optional.empty();
-        Filter parsed = ScimFilters.parse(filter);
-        return Optional.of(SqlFilter.translate(parsed, AccountColumns.INSTANCE, ScimJson.USER_SCHEMA, AccountColumns.SUPPORTED));
     }
 
     private static JsonNode body(Context ctx) throws Exception {

@@ -5,7 +5,6 @@ import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.filters.Filter;
 import com.unboundid.scim2.common.types.AttributeDefinition;
 
-import java.util.Collection;
 import java.util.Optional;
 
 /**

@@ -6,7 +6,6 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -126,7 +125,8 @@ public final class ResponseVerifier {
                     + MAX_BASE64_CHARS + " allowed");
         }
         try {
-            return Base64.getMimeDecoder().decode(samlResponse.getBytes(StandardCharsets.US_ASCII));
+            // Line breaks are allowed (some IdPs wrap at 76 characters); anything else outside the alphabet is not.
+            return Base64.getDecoder().decode(samlResponse.replaceAll("[\\r\\n\\t ]", ""));
         } catch (IllegalArgumentException e) {
             throw new Refusal(Reason.NOT_BASE64, "the SAMLResponse is not base64: " + e.getMessage());
         }

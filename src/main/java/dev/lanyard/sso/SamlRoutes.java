@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * The operator's JSON API for an organization's SAML settings (the CLI's {@code saml} commands).

@@ -1,7 +1,6 @@
 package dev.lanyard.sso;
 
 import dev.lanyard.http.Access;
-import dev.lanyard.http.Access;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.organization.Organization;
 import dev.lanyard.organization.OrganizationService;

@@ -58,6 +58,32 @@ public final class Transactions {
         }
     }
 
+    /**
+     * Several reads that must agree (a list's count and its page): one read-only transaction at
+     * REPEATABLE READ, so every statement sees the same snapshot; nothing can be written in it.
+     */
+    public <T, X extends Exception> T readSnapshot(Work<T, X> work) throws X {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (Exception | Error e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                c.setReadOnly(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
     private static void rollbackQuietly(Connection c, Throwable cause) {
         try {
             c.rollback();

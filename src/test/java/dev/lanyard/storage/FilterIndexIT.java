@@ -1,6 +1,5 @@
 package dev.lanyard.storage;
 
-import com.unboundid.scim2.common.filters.Filter;
 import dev.lanyard.account.AccountColumns;
 import dev.lanyard.scim.ScimJson;
 import dev.lanyard.testing.TestApp;
