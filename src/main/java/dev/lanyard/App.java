@@ -13,6 +13,7 @@ import dev.lanyard.http.Errors;
 import dev.lanyard.http.Json;
 import dev.lanyard.http.QueryEncoding;
 import dev.lanyard.http.RequestIds;
+import dev.lanyard.http.SlowClients;
 import dev.lanyard.oidc.ClientService;
 import dev.lanyard.oidc.EmailDomains;
 import dev.lanyard.oidc.MemberSignIn;
@@ -120,7 +121,7 @@ public final class App {
                 memberSignIn(s.sso()), s.secrets().get("oidc-continuation-key"), baseUrl, java.time.Clock.systemUTC());
         var appRoutes = new AppRoutes(s.apps(), s.emailDomains(), s.signingKeys(), s.organizations());
         var accessLog = new AccessLog(s.metrics());
-        var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog());
+        var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog(), s.metrics());
 
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -140,6 +141,7 @@ public final class App {
                 server.setHandler(graceful);
                 // 414, 431 and malformed requests that never reach the router answer in our shapes too.
                 server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns));
+                SlowClients.protect(server);
             });
 
             config.routes.before(RequestIds::assign);
@@ -151,8 +153,10 @@ public final class App {
                 boolean up = s.database().isReachable();
                 ctx.status(up ? 200 : 503).contentType("text/plain").result(up ? "ready\n" : "database unreachable\n");
             }, Access.PUBLIC);
+            // Metrics name routes, organizations' traffic and failures: the operator's, like the admin API.
+            config.routes.before("/metrics", admin::requireOperator);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(s.metrics().scrape()),
-                    Access.PUBLIC);
+                    Access.OPERATOR);
             scim.register(config.routes);
             admin.register(config.routes);
             provisioningLogRoutes.register(config.routes);

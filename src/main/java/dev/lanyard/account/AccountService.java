@@ -55,7 +55,7 @@ public final class AccountService {
     /** A page of accounts and how many match in all. */
     public record Page(long totalResults, List<ManagedAccount> accounts) {}
 
-    /** Computes the new profile from the current account, inside the update's transaction. */
+    /** Computes the new profile from the current account; runs outside any transaction and may run again. */
     @FunctionalInterface
     public interface ProfileChange<E extends Exception> {
         AccountProfile apply(ManagedAccount current) throws E;
@@ -90,23 +90,38 @@ public final class AccountService {
         return tx.read(c -> store.findLinked(c, orgId, scimId));
     }
 
+    /** How often {@link #update} recomputes when another request changed the user meanwhile. */
+    static final int UPDATE_ATTEMPTS = 5;
+
     /**
-     * SCIM PUT and PATCH: reads the current account under a row lock, lets {@code change}
-     * compute the new profile, and writes it, all in one transaction.
+     * SCIM PUT and PATCH. {@code change} computes the new profile from the current account
+     * <em>before</em> any lock is taken and without holding a connection (a big PATCH costs CPU,
+     * and nobody else should wait for it, docs/security.md); then one transaction locks the row,
+     * checks that the version is still the one the change was computed from, and writes. If
+     * another request changed the user in between, the change is computed again from the new
+     * version, at most {@value #UPDATE_ATTEMPTS} times, then 503 with Retry-After.
      *
      * @param condition the client's If-Match / If-None-Match, checked under the lock
      */
     public <E extends Exception> ManagedAccount update(UUID orgId, UUID scimId, Precondition condition,
                                                         ProfileChange<E> change, Actor actor) throws E {
-        try {
-            return tx.inTransaction(c -> {
-                ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
-                condition.check(current.version());
-                return applyProfile(c, current, change.apply(current), actor);
-            });
-        } catch (UniqueViolation e) {
-            throw new DomainException.Conflict("another user in this organization already has this userName");
+        for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+            ManagedAccount seen = tx.read(c -> store.findLinked(c, orgId, scimId)).orElseThrow(() -> notFound(scimId));
+            condition.check(seen.version());
+            AccountProfile profile = change.apply(seen);
+            try {
+                Optional<ManagedAccount> written = tx.inTransaction(c -> {
+                    ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
+                    condition.check(current.version());
+                    if (current.version() != seen.version() || !current.id().equals(seen.id())) return Optional.empty();
+                    return Optional.of(applyProfile(c, current, profile, actor));
+                });
+                if (written.isPresent()) return written.get();
+            } catch (UniqueViolation e) {
+                throw new DomainException.Conflict("another user in this organization already has this userName");
+            }
         }
+        throw new DomainException.Busy("this user is being changed by other requests right now; retry in a moment", 1);
     }
 
     /** SCIM DELETE: disable and unlink; the account and its data stay until deleted by hand. Returns it, disabled. */

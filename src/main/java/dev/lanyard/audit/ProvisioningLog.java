@@ -32,6 +32,10 @@ import java.util.concurrent.TimeUnit;
 public final class ProvisioningLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProvisioningLog.class);
     private static final int QUEUE = 10_000;
+    /** The queue's bound in bytes too: entries are small (bodies are cut to Redaction.MAX_BODY), but 10,000 of the biggest would not be. */
+    static final long QUEUE_BYTES = 16L << 20;
+    /** Default storage budget per organization; over it, its oldest entries are deleted first. */
+    public static final long DEFAULT_BUDGET_BYTES = Long.getLong("lanyard.log.budgetBytes", 256L << 20);
     private static final int BATCH = 200;
     public static final int MAX_PAGE = 500;
 
@@ -60,6 +64,8 @@ public final class ProvisioningLog implements AutoCloseable {
     private final ProvisioningLogStore store = new ProvisioningLogStore();
     private final ProvisioningActivityStore activity = new ProvisioningActivityStore();
     private final Duration retention;
+    private final long budgetBytes;
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private final BlockingQueue<ProvisioningLogEntry> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Counter dropped;
     private final Thread writer;
@@ -70,8 +76,14 @@ public final class ProvisioningLog implements AutoCloseable {
     private long pending;
 
     public ProvisioningLog(Transactions tx, Duration retention, MeterRegistry metrics) {
+        this(tx, retention, DEFAULT_BUDGET_BYTES, metrics);
+    }
+
+    /** @param budgetBytes what one organization's entries may take; the oldest go first beyond it */
+    public ProvisioningLog(Transactions tx, Duration retention, long budgetBytes, MeterRegistry metrics) {
         this.tx = tx;
         this.retention = retention;
+        this.budgetBytes = budgetBytes;
         this.dropped = Counter.builder("lanyard.provisioning_log.dropped").register(metrics);
         this.writer = Thread.ofVirtual().name("provisioning-log-writer").start(this::writeLoop);
         janitor.scheduleWithFixedDelay(this::purgeExpired, 1, 60, TimeUnit.MINUTES);
@@ -80,11 +92,13 @@ public final class ProvisioningLog implements AutoCloseable {
     /** Queues an entry; never blocks the caller. */
     public void record(ProvisioningLogEntry entry) {
         if (closing) return;
+        int size = entry.approxBytes();
         synchronized (written) {
-            if (!queue.offer(entry)) {
+            if (queuedBytes.get() + size > QUEUE_BYTES || !queue.offer(entry)) {
                 dropped.increment();
                 return;
             }
+            queuedBytes.addAndGet(size);
             pending++;
         }
     }
@@ -140,7 +154,9 @@ public final class ProvisioningLog implements AutoCloseable {
                 if (first == null) continue;
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
+                queuedBytes.addAndGet(-batch.stream().mapToLong(ProvisioningLogEntry::approxBytes).sum());
                 write(batch);
+                keepBudget(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -165,6 +181,23 @@ public final class ProvisioningLog implements AutoCloseable {
                 } catch (RuntimeException one) {
                     dropped.increment();
                 }
+            }
+        }
+    }
+
+    /**
+     * Keeps each organization of the batch within its budget: while it takes more, its oldest
+     * entries are deleted, 500 at a time (bounded: at most 200 rounds per batch).
+     */
+    private void keepBudget(List<ProvisioningLogEntry> batch) {
+        for (UUID org : batch.stream().map(ProvisioningLogEntry::orgId).distinct().toList()) {
+            try {
+                long used = tx.read(c -> store.usage(c, org));
+                for (int round = 0; used > budgetBytes && round < 200; round++) {
+                    used = tx.inTransaction(c -> store.deleteOldest(c, org, 500));
+                }
+            } catch (RuntimeException e) {
+                log.warn("provisioning log: keeping organization {} within its budget failed", org, e);
             }
         }
     }

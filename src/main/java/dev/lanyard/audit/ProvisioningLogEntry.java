@@ -24,6 +24,12 @@ public record ProvisioningLogEntry(UUID orgId, Instant at, String method, String
         public static final Subject NONE = new Subject(Optional.empty(), Optional.empty(), Optional.empty());
     }
 
+    /** Roughly what the entry takes in the queue and in the table (the text it stores, plus the fixed columns). */
+    public int approxBytes() {
+        return 64 + path.length() + query.map(String::length).orElse(0) + detail.map(String::length).orElse(0)
+                + client.length() + requestBody.map(b -> b.toString().length()).orElse(0);
+    }
+
     public boolean failed() {
         return status >= 400;
     }

@@ -23,8 +23,9 @@ final class ProvisioningLogStore {
     void insert(Connection c, List<ProvisioningLogEntry> entries) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into provisioning_log (org_id, at, method, path, query, client, status, duration_ms, scim_type, detail,
-                                              request_body, token_id, user_name, account_id)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                                              request_body, token_id, user_name, account_id, stored_bytes)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            java.util.Map<UUID, Long> bytes = new java.util.TreeMap<>();
             for (ProvisioningLogEntry e : entries) {
                 Sql.bind(ps, 1, e.orgId());
                 Sql.bind(ps, 2, e.at());
@@ -40,10 +41,34 @@ final class ProvisioningLogStore {
                 Sql.bind(ps, 12, e.subject().tokenId());
                 Sql.bind(ps, 13, e.subject().userName());
                 Sql.bind(ps, 14, e.subject().accountId());
+                Sql.bind(ps, 15, e.approxBytes());
+                bytes.merge(e.orgId(), (long) e.approxBytes(), Long::sum);
                 ps.addBatch();
             }
             ps.executeBatch();
+            // In org order, so two writers (two servers) never wait on each other's rows in a cycle.
+            for (var org : bytes.entrySet()) {
+                Sql.update(c, """
+                        insert into provisioning_log_usage (org_id, bytes) values (?, ?)
+                        on conflict (org_id) do update set bytes = provisioning_log_usage.bytes + excluded.bytes""",
+                        org.getKey(), org.getValue());
+            }
         }
+    }
+
+    /** What the organization's entries take now, as the writer counted them. */
+    long usage(Connection c, UUID orgId) throws SQLException {
+        return Sql.find(c, "select bytes from provisioning_log_usage where org_id = ?", rs -> rs.getLong(1), orgId).orElse(0L);
+    }
+
+    /** Deletes the organization's {@code batch} oldest entries; returns what it now takes. */
+    long deleteOldest(Connection c, UUID orgId, int batch) throws SQLException {
+        return Sql.find(c, """
+                with gone as (delete from provisioning_log where id in
+                                (select id from provisioning_log where org_id = ? order by at, id limit ?)
+                              returning stored_bytes)
+                update provisioning_log_usage set bytes = greatest(0, bytes - (select coalesce(sum(stored_bytes), 0) from gone))
+                 where org_id = ? returning bytes""", rs -> rs.getLong(1), orgId, batch, orgId).orElse(0L);
     }
 
     /**
@@ -86,8 +111,13 @@ final class ProvisioningLogStore {
     }
 
     int purge(Connection c, Instant cutoff, int batch) throws SQLException {
-        return Sql.update(c, "delete from provisioning_log where id in (select id from provisioning_log where at < ? limit ?)",
-                cutoff, batch);
+        return Sql.find(c, """
+                with gone as (delete from provisioning_log where id in (select id from provisioning_log where at < ? limit ?)
+                              returning org_id, stored_bytes),
+                     per as (select org_id, sum(stored_bytes) as bytes, count(*) as n from gone group by org_id),
+                     kept as (update provisioning_log_usage u set bytes = greatest(0, u.bytes - per.bytes)
+                                from per where u.org_id = per.org_id)
+                select coalesce(sum(n), 0)::int from per""", rs -> rs.getInt(1), cutoff, batch).orElse(0);
     }
 
     /** A stored entry with its id (for paging). */

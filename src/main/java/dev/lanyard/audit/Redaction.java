@@ -46,6 +46,45 @@ public final class Redaction {
         }
     }
 
+    /** Longest query string the log keeps; longer ones are cut (IdPs send a filter and paging, well under this). */
+    public static final int MAX_QUERY = 1024;
+    /** Largest body the log keeps whole (serialized, after redaction); larger ones keep this much as an excerpt. */
+    public static final int MAX_BODY = 8 * 1024;
+    private static final java.util.regex.Pattern TOKEN_LIKE = java.util.regex.Pattern.compile("lanyard_[a-z]+_[A-Za-z0-9_\\-]+");
+
+    /**
+     * A query string fit to store: the value of any parameter named like a secret
+     * ({@code access_token=...}) and anything shaped like a Lanyard token replaced, then cut to
+     * {@link #MAX_QUERY} characters.
+     */
+    public static String redactQuery(String query) {
+        StringBuilder out = new StringBuilder();
+        for (String pair : query.split("&", -1)) {
+            if (!out.isEmpty()) out.append('&');
+            int eq = pair.indexOf('=');
+            String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+            out.append(eq >= 0 && (isSecretName(name) || name.equalsIgnoreCase("code")) ? pair.substring(0, eq + 1) + "[redacted]" : pair);
+        }
+        String clean = TOKEN_LIKE.matcher(out).replaceAll("[redacted]");
+        return clean.length() <= MAX_QUERY ? clean : clean.substring(0, MAX_QUERY) + "…";
+    }
+
+    /**
+     * The redacted body as stored: whole when its JSON is at most {@link #MAX_BODY} characters,
+     * else {@code {"truncated": true, "bytes": N, "excerpt": "<the first MAX_BODY characters>"}},
+     * so a token holder cannot fill the disk or the writer's memory with big (refused) bodies.
+     */
+    public static JsonNode forLog(JsonNode body, long receivedBytes) {
+        JsonNode redacted = redact(body);
+        String text = redacted.toString();
+        if (text.length() <= MAX_BODY) return redacted;
+        ObjectNode excerpt = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        excerpt.put("truncated", true);
+        excerpt.put("bytes", receivedBytes);
+        excerpt.put("excerpt", TOKEN_LIKE.matcher(text.substring(0, MAX_BODY)).replaceAll("[redacted]"));
+        return excerpt;
+    }
+
     static boolean isSecretName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return n.contains("password") || n.contains("secret") || n.contains("token");

@@ -82,12 +82,7 @@ final class AccountsScreen {
         Map<Actor, String> who = actors.of(s.orgId(), events.stream().map(AccountEvent::actor).toList());
         List<AccountsPage.Event> history = new ArrayList<>();
         for (AccountEvent e : events) history.add(event(e, who.get(e.actor())));
-        String attributes;
-        try {
-            attributes = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(a.attributes());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            attributes = a.attributes().toString();
-        }
+        String attributes = ShownJson.of(a.attributes());
         boolean deletable = a.status().isDeletableByHand();
         String why = deletable ? "" : "This account is active, so it cannot be deleted here. Deactivate or unassign "
                 + "the user in the identity provider first (deleting a person in Okta deactivates them); an account "

@@ -12,13 +12,15 @@ import java.util.List;
 
 /**
  * The console's static files (src/main/resources/console), read from the classpath once: the
- * stylesheet and the one script. Their URLs carry a hash of their content, so browsers may keep
+ * stylesheet, the one script and the icon. Their URLs carry a hash of their content, so browsers may keep
  * them for a year and still see a new version at once.
  */
 public final class Assets {
     private static final Asset CSS = Asset.load("console.css", "text/css; charset=utf-8");
     /** Small progressive enhancements only (Copy buttons): every page works without it. */
     private static final Asset JS = Asset.load("console.js", "text/javascript; charset=utf-8");
+    /** The tab icon: a badge on a lanyard, SVG (img-src 'self' allows it). */
+    private static final Asset ICON = Asset.load("favicon.svg", "image/svg+xml");
 
     private Assets() {}
 
@@ -31,8 +33,12 @@ public final class Assets {
         return JS.url();
     }
 
+    public static String iconUrl() {
+        return ICON.url();
+    }
+
     static void register(ConsoleRouter routes) {
-        for (Asset asset : List.of(CSS, JS)) routes.publicGet(asset.path(), asset::serve);
+        for (Asset asset : List.of(CSS, JS, ICON)) routes.publicGet(asset.path(), asset::serve);
     }
 
     /** One file: served at {@code path}, linked as {@code path?v=<hash of the content>}. */

@@ -62,7 +62,7 @@ final class LoginScreen {
                     Map.of(OperatorLoginPage.CREDENTIAL, "Paste the operator credential."), token));
             return;
         }
-        switch (auth.signInOperator(secret)) {
+        switch (auth.signInOperator(secret, ctx.ip())) {
             case ConsoleAuth.Outcome.SignedIn in -> signedIn(ctx, in);
             case ConsoleAuth.Outcome.Refused refused -> Views.render(ctx, 401, "console/login_operator.jte",
                     new OperatorLoginPage(Map.of(OperatorLoginPage.CREDENTIAL, refused.lockedOut()
@@ -96,7 +96,7 @@ final class LoginScreen {
             return;
         }
 
-        switch (auth.signIn(org, email, password)) {
+        switch (auth.signIn(org, email, password, ctx.ip())) {
             case ConsoleAuth.Outcome.SignedIn in -> signedIn(ctx, in);
             case ConsoleAuth.Outcome.Refused refused -> Views.render(ctx, 401, "console/login.jte",
                     new LoginPage(org, email, Map.of(LoginPage.PASSWORD,

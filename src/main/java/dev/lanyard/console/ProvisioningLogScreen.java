@@ -111,7 +111,7 @@ final class ProvisioningLogScreen {
         ProvisioningLogEntry e = stored.entry();
         Views.render(ctx, 200, "console/provisioning_log_entry.jte", new ProvisioningLogPage.Detail(s,
                 entry(stored, orgId, tokenNames(orgId, List.of(stored))), e.path(), e.query().map(ProvisioningLogScreen::decoded),
-                e.scimType(), e.requestBody().map(b -> b.toPrettyString()), response(e)));
+                e.scimType(), e.requestBody().map(ShownJson::of), response(e)));
     }
 
     /** For a failure, the SCIM error body the IdP received (RFC 7644 §3.12), rebuilt from what the log keeps. */
@@ -122,7 +122,7 @@ final class ProvisioningLogScreen {
         body.put("status", String.valueOf(e.status()));
         e.scimType().ifPresent(t -> body.put("scimType", t));
         e.detail().ifPresent(d -> body.put("detail", d));
-        return Optional.of(body.toPrettyString());
+        return Optional.of(ShownJson.of(body));
     }
 
     private Map<UUID, String> tokenNames(UUID orgId, List<ProvisioningLog.Stored> entries) {

@@ -34,4 +34,38 @@ public sealed class DomainException extends RuntimeException {
     public static final class Disabled extends DomainException {
         public Disabled(String message) { super(message); }
     }
+
+    /**
+     * Not now: the database did not answer in time (a row another request holds, a statement over
+     * its time limit, no free connection) or a bounded queue is full. 503 with Retry-After.
+     */
+    public static final class Busy extends DomainException implements RetryLater {
+        private final int retryAfterSeconds;
+
+        public Busy(String message, int retryAfterSeconds) {
+            super(message);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        @Override
+        public int retryAfterSeconds() { return retryAfterSeconds; }
+    }
+
+    /** The caller sent more than its share (a rate or concurrency limit). 429 with Retry-After. */
+    public static final class RateLimited extends DomainException implements RetryLater {
+        private final int retryAfterSeconds;
+
+        public RateLimited(String message, int retryAfterSeconds) {
+            super(message);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        @Override
+        public int retryAfterSeconds() { return retryAfterSeconds; }
+    }
+
+    /** An answer that tells the client when to try again (RFC 9110 §10.2.3 Retry-After, whole seconds). */
+    public interface RetryLater {
+        int retryAfterSeconds();
+    }
 }

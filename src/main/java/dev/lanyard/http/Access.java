@@ -17,6 +17,8 @@ public enum Access implements RouteRole {
     CONSOLE_ADMIN,
     /** The operator's console session; an admin gets 404. */
     CONSOLE_OPERATOR,
+    /** The operator token as a bearer token (the admin API's check): /metrics. */
+    OPERATOR,
     /** An organization's SCIM token at its own SCIM URL, with user provisioning enabled (else 401 / 403). */
     SCIM_TOKEN
 }

@@ -42,6 +42,23 @@ public final class Errors {
      * operation of a /Bulk request alike.
      */
     public static Optional<Problem> describe(Exception e) {
+        return problem(e).map(p -> new Problem(p.status(), p.scimType(), clean(p.detail())));
+    }
+
+    private static final java.util.regex.Pattern CLASS_NAME =
+            java.util.regex.Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.){2,}[A-Z][A-Za-z0-9_$]*(?:\\.[A-Za-z0-9_$]+)*");
+
+    /**
+     * A detail as a client may see it: fully qualified Java class names (which a library's message
+     * can carry, e.g. "com.fasterxml...MismatchedInputException") name our internals and say
+     * nothing to the person fixing the request, so they go.
+     */
+    static String clean(String detail) {
+        if (detail == null) return null;
+        return CLASS_NAME.matcher(detail).replaceAll("a value");
+    }
+
+    private static Optional<Problem> problem(Exception e) {
         return switch (e) {
             case ScimException s -> Optional.of(new Problem(s.getScimError().getStatus(), s.getScimError().getScimType(),
                     s.getScimError().getDetail()));
@@ -51,6 +68,8 @@ public final class Errors {
             case DomainException.Invalid i -> Optional.of(new Problem(400, BadRequestException.INVALID_VALUE, i.getMessage()));
             case DomainException.Stale s -> Optional.of(new Problem(412, null, s.getMessage()));
             case DomainException.Disabled d -> Optional.of(new Problem(403, null, d.getMessage()));
+            case DomainException.Busy b -> Optional.of(new Problem(503, null, b.getMessage()));
+            case DomainException.RateLimited r -> Optional.of(new Problem(429, null, r.getMessage()));
             case DomainException d -> Optional.of(new Problem(400, null, d.getMessage()));
             case HttpResponseException h -> Optional.of(new Problem(h.getStatus(), null, h.getMessage()));
             default -> Optional.empty();
@@ -80,6 +99,9 @@ public final class Errors {
     private static void handle(Exception e, Context ctx, Renderer write) {
         Optional<Problem> problem = describe(e);
         if (problem.isPresent()) {
+            if (e instanceof DomainException.RetryLater later) {
+                ctx.header("Retry-After", String.valueOf(Math.max(1, later.retryAfterSeconds())));
+            }
             write.write(ctx, problem.get().status(), problem.get().scimType(), problem.get().detail());
             return;
         }

@@ -78,7 +78,8 @@ public final class OperatorRoutes {
         });
     }
 
-    private void requireOperator(Context ctx) {
+    /** The operator token as a bearer token, else 401: for the admin API and /metrics. */
+    public void requireOperator(Context ctx) {
         String header = ctx.header("Authorization");
         String secret = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
         if (!operator.verify(secret)) {

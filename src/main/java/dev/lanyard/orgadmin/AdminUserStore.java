@@ -13,15 +13,19 @@ import java.util.UUID;
 
 /** SQL for console_admins. */
 final class AdminUserStore {
-    private static final String COLUMNS = "id, org_id, email, created_at, password_hash";
+    private static final String COLUMNS = "id, org_id, email, created_at, password_hash, "
+            + "(password_expires_at is not null and password_expires_at < now()) as password_expired";
+    /** How long a one-time password works. */
+    static final java.time.Duration ONE_TIME_VALIDITY = java.time.Duration.ofHours(24);
 
     /** An admin with the hash to check a password against; never leaves this package. */
-    record WithHash(AdminUser admin, String passwordHash) {}
+    record WithHash(AdminUser admin, String passwordHash, boolean passwordExpired) {}
 
     void insert(Connection c, AdminUser a, String passwordHash) throws SQLException {
         // Created with a one-time password (AdminUserService.create), which the admin replaces at once.
-        Sql.update(c, "insert into console_admins (id, org_id, email, password_hash, created_at, must_change_password) "
-                + "values (?, ?, ?, ?, ?, true)", a.id(), a.orgId(), a.email(), passwordHash, a.createdAt());
+        Sql.update(c, "insert into console_admins (id, org_id, email, password_hash, created_at, must_change_password, "
+                + "password_expires_at) values (?, ?, ?, ?, ?, true, now() + make_interval(secs => ?))",
+                a.id(), a.orgId(), a.email(), passwordHash, a.createdAt(), ONE_TIME_VALIDITY.toSeconds());
     }
 
     /** Served by the primary key. */
@@ -31,8 +35,9 @@ final class AdminUserStore {
 
     /** @param oneTime a password the operator handed out: the admin must choose their own at the next sign-in */
     void setPasswordHash(Connection c, UUID id, String passwordHash, boolean oneTime) throws SQLException {
-        Sql.update(c, "update console_admins set password_hash = ?, must_change_password = ? where id = ?",
-                passwordHash, oneTime, id);
+        Sql.update(c, "update console_admins set password_hash = ?, must_change_password = ?, password_expires_at = "
+                + "case when ? then now() + make_interval(secs => ?) end where id = ?",
+                passwordHash, oneTime, oneTime, ONE_TIME_VALIDITY.toSeconds(), id);
     }
 
     /** The emails of the organization's admins among {@code ids}. */
@@ -53,6 +58,7 @@ final class AdminUserStore {
 
     private static WithHash map(ResultSet rs) throws SQLException {
         return new WithHash(new AdminUser(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class),
-                rs.getString("email"), Sql.instant(rs, "created_at")), rs.getString("password_hash"));
+                rs.getString("email"), Sql.instant(rs, "created_at")), rs.getString("password_hash"),
+                rs.getBoolean("password_expired"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.lanyard.orgadmin;
 
+import dev.lanyard.domain.RateLimit;
 import dev.lanyard.organization.Organization;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.storage.Transactions;
@@ -50,7 +51,8 @@ public final class ConsoleAuth {
     }
 
     /** {@code org} is the organization's name or id, as typed on the sign-in form. */
-    public Outcome signIn(String org, String email, String password) {
+    public Outcome signIn(String org, String email, String password, String source) {
+        admitSignIn(source);
         Optional<Organization> organization = organizations.find(org);
         byte[] key = throttleKey(organization, org, email);
         Optional<Instant> lockedUntil = tx.inTransaction(c -> throttle.begin(c, key));
@@ -60,7 +62,8 @@ public final class ConsoleAuth {
                 : tx.read(c -> admins.findByEmail(c, organization.get().id(), email));
         boolean right;
         if (admin.isPresent()) {
-            right = Passwords.matches(password, admin.get().passwordHash());
+            // An expired one-time password is checked like any other (same time) and then refused.
+            right = Passwords.matches(password, admin.get().passwordHash()) && !admin.get().passwordExpired();
         } else {
             Passwords.spendTheTime();  // an unknown email answers as slowly as a wrong password
             right = false;
@@ -91,8 +94,12 @@ public final class ConsoleAuth {
      * The operator signs in with the credential from the data folder (the admin API's bearer
      * token). Failures count against one throttle key: there is one operator.
      */
-    public Outcome signInOperator(String secret) {
-        byte[] key = Secrets.hash("operator");
+    public Outcome signInOperator(String secret, String source) {
+        admitSignIn(source);
+        // Per source address: whoever guesses from one address locks only that address out, never
+        // the operator at theirs; and the admin API and CLI with the credential file are never
+        // throttled at all, so the operator always has a way in (docs/security.md).
+        byte[] key = Secrets.hash("operator\n" + source);
         Optional<Instant> lockedUntil = tx.inTransaction(c -> throttle.begin(c, key));
         if (lockedUntil.isPresent()) return new Outcome.LockedOut(lockedUntil.get());
         if (!operator.verify(secret)) {
@@ -110,6 +117,27 @@ public final class ConsoleAuth {
         log.info("console sign-in: operator");
         return new Outcome.SignedIn(cookie);
     }
+
+    /**
+     * Before anything else of a sign-in (no database, no bcrypt): at most
+     * {@link #PER_SOURCE_PER_MINUTE} attempts a minute from one address (bursts of
+     * {@link #PER_SOURCE_BURST}) and {@link #GLOBAL_PER_SECOND} a second on this server. The
+     * per-email throttle alone let random emails through, each costing a bcrypt.
+     */
+    private void admitSignIn(String source) {
+        perSource.take(source);
+        global.take("all");
+    }
+
+    static final int PER_SOURCE_PER_MINUTE = 30;
+    static final int PER_SOURCE_BURST = 10;
+    static final int GLOBAL_PER_SECOND = 10;
+    /** The test suite (pom.xml) signs in far faster than people do; the tests of these limits clear it. */
+    private final boolean relaxed = Boolean.getBoolean("lanyard.limits.relaxed");
+    private final RateLimit perSource = relaxed ? new RateLimit(1e6, 1e6, "")
+            : new RateLimit(PER_SOURCE_PER_MINUTE / 60.0, PER_SOURCE_BURST, "sign-in attempts from this address");
+    private final RateLimit global = relaxed ? new RateLimit(1e6, 1e6, "")
+            : new RateLimit(GLOBAL_PER_SECOND, 2 * GLOBAL_PER_SECOND, "sign-in attempts on this server");
 
     /** An operator's session opens an organization: the console's pages act on it from now on. */
     public void openOrganization(String cookie, UUID orgId) {

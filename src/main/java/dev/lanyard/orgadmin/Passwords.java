@@ -1,5 +1,6 @@
 package dev.lanyard.orgadmin;
 
+import dev.lanyard.domain.Workers;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 import java.nio.charset.StandardCharsets;
@@ -25,11 +26,21 @@ public final class Passwords {
     /** Checked when there is no admin to check against, so an unknown email costs the same time. */
     private static final String DECOY_HASH = BCRYPT.encode(generate());
 
+    /**
+     * Every bcrypt runs here, never on a request thread (domain.Workers says why): half the cores
+     * (at least one), and at most {@value #QUEUE} waiting; beyond that a sign-in is refused with
+     * 503 and Retry-After at once. So password checks take at most half the CPU, and SCIM, health
+     * checks and pages never wait behind them (docs/security.md).
+     */
+    static final int QUEUE = 8;
+    private static final Workers WORKERS = new Workers("bcrypt", Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+            QUEUE, "password checks");
+
     private Passwords() {}
 
     static String hash(String password) {
         if (!fits(password)) throw new IllegalArgumentException("a password has at most " + MAX_BYTES + " bytes");
-        return BCRYPT.encode(password);
+        return WORKERS.run(() -> BCRYPT.encode(password));
     }
 
     static boolean matches(String password, String hash) {
@@ -37,12 +48,12 @@ public final class Passwords {
             spendTheTime();
             return false;
         }
-        return BCRYPT.matches(password, hash);
+        return WORKERS.run(() -> BCRYPT.matches(password, hash));
     }
 
     /** As long as {@link #matches} takes, for a sign-in whose organization or email is unknown. */
     static void spendTheTime() {
-        BCRYPT.matches("not a password", DECOY_HASH);
+        WORKERS.run(() -> BCRYPT.matches("not a password", DECOY_HASH));
     }
 
     /**

@@ -56,11 +56,13 @@ final class BulkRoutes {
     private static final Logger log = LoggerFactory.getLogger(BulkRoutes.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    private final ScimAuth auth;
     private final BaseUrl baseUrl;
     private final UserOperations users;
     private final GroupOperations groups;
 
-    BulkRoutes(BaseUrl baseUrl, UserOperations users, GroupOperations groups) {
+    BulkRoutes(ScimAuth auth, BaseUrl baseUrl, UserOperations users, GroupOperations groups) {
+        this.auth = auth;
         this.baseUrl = baseUrl;
         this.users = users;
         this.groups = groups;
@@ -78,7 +80,19 @@ final class BulkRoutes {
         response.putArray("schemas").add(RESPONSE_SCHEMA);
         ArrayNode results = response.putArray("Operations");
         int errors = 0;
+        boolean first = true;
         for (ObjectNode op : request.operations()) {
+            if (!first && !auth.stillValid(caller)) {
+                // Revoked or disabled meanwhile: what ran stays done, nothing more runs.
+                ObjectNode entry = NODES.objectNode();
+                BulkRequest.methodAsSent(op).ifPresent(m -> entry.put("method", m));
+                entry.put("status", "401");
+                entry.set("response", ScimResponses.errorBody(401, null, "the token was revoked or provisioning was disabled "
+                        + "while this bulk request ran; this operation and the ones after it were not run"));
+                results.add(entry);
+                break;
+            }
+            first = false;
             Outcome outcome = run(ctx, caller, request, op, created, scimUrl);
             if (outcome.createdBulkId().isPresent()) created.put(outcome.createdBulkId().get(), outcome.createdId());
             results.add(outcome.entry());

@@ -8,7 +8,8 @@ import dev.lanyard.account.ManagedAccount;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.Clients;
 import dev.lanyard.http.Json;
-import dev.lanyard.organization.OrganizationService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.javalin.http.Context;
 
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.UUID;
  * the answer is complete; the log writes it in the background.
  */
 public final class ProvisioningLogCapture {
+    private static final int MAX_PATH = 512;
     /** The token that authenticated the request (set by ScimAuth). */
     static final String TOKEN_ATTRIBUTE = "lanyard.scim.token";
     /** The account the request read or changed (set by UserRoutes on success). */
@@ -29,22 +31,36 @@ public final class ProvisioningLogCapture {
     private static final int MAX_USER_NAME = 320;
 
     private final ProvisioningLog log;
+    private final Counter unauthenticated;
 
-    public ProvisioningLogCapture(ProvisioningLog log) {
+    public ProvisioningLogCapture(ProvisioningLog log, MeterRegistry metrics) {
         this.log = log;
+        this.unauthenticated = Counter.builder("lanyard.scim.unauthenticated")
+                .description("SCIM requests not authenticated for the organization in their URL (not in any provisioning log)")
+                .register(metrics);
     }
 
+    /**
+     * Only requests authenticated for the organization in their URL are written (docs/security.md):
+     * anyone can send a request naming an organization, and nobody but its IdP may write into its
+     * log. The rest are only counted ({@code lanyard_scim_unauthenticated_total}).
+     */
     public void capture(Context ctx, Float millis) {
         String path = ctx.path();
         if (!path.startsWith(ScimRoutes.PREFIX)) return;
-        Optional<UUID> orgId = org(ctx, path);
-        if (orgId.isEmpty()) return;  // not an organization's URL: nobody to show it to
+        if (!ScimAuth.authenticated(ctx)) {
+            unauthenticated.increment();
+            return;
+        }
+        UUID orgId = UUID.fromString(ctx.attribute(AccessLog.ORG_ATTRIBUTE));
         JsonNode body = ctx.attribute(Json.BODY_ATTRIBUTE);
-        log.record(new ProvisioningLogEntry(orgId.get(), Instant.now(), ctx.method().name(), path,
-                Optional.ofNullable(ctx.queryString()), Clients.name(ctx.header("User-Agent")), ctx.statusCode(),
+        long bytes = Math.max(0, ctx.contentLength());
+        log.record(new ProvisioningLogEntry(orgId, Instant.now(), ctx.method().name(),
+                path.length() <= MAX_PATH ? path : path.substring(0, MAX_PATH) + "…",
+                Optional.ofNullable(ctx.queryString()).map(Redaction::redactQuery), Clients.name(ctx.header("User-Agent")), ctx.statusCode(),
                 millis == null ? 0 : millis, Optional.ofNullable(ctx.attribute(ScimResponses.SCIM_TYPE_ATTRIBUTE)),
                 Optional.ofNullable(ctx.attribute(ScimResponses.DETAIL_ATTRIBUTE)),
-                Optional.ofNullable(body).map(Redaction::redact), subject(ctx, body)));
+                Optional.ofNullable(body).map(b -> Redaction.forLog(b, bytes)), subject(ctx, body)));
     }
 
     /** Marks the account a request read or changed, for its log entry. */
@@ -65,14 +81,5 @@ public final class ProvisioningLogCapture {
         return new ProvisioningLogEntry.Subject(Optional.ofNullable(token),
                 userName.map(u -> u.length() > MAX_USER_NAME ? u.substring(0, MAX_USER_NAME) : u),
                 Optional.ofNullable(account).map(ManagedAccount::id));
-    }
-
-    /** The authenticated organization, else the one the URL names (a 401 belongs in its log too). */
-    private static Optional<UUID> org(Context ctx, String path) {
-        String known = ctx.attribute(AccessLog.ORG_ATTRIBUTE);
-        if (known != null) return Optional.of(UUID.fromString(known));
-        String rest = path.substring(ScimRoutes.PREFIX.length());
-        int slash = rest.indexOf('/');
-        return OrganizationService.parseUuid(slash < 0 ? rest : rest.substring(0, slash));
     }
 }

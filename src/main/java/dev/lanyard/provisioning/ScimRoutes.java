@@ -3,6 +3,7 @@ package dev.lanyard.provisioning;
 import com.unboundid.scim2.common.exceptions.NotImplementedException;
 import com.unboundid.scim2.common.exceptions.ScimException;
 import dev.lanyard.account.AccountService;
+import dev.lanyard.domain.Workers;
 import dev.lanyard.group.GroupService;
 import dev.lanyard.http.Access;
 import dev.lanyard.http.BaseUrl;
@@ -33,13 +34,16 @@ public final class ScimRoutes {
     private final ScimAuth auth;
 
     public ScimRoutes(AccountService accounts, GroupService groupService, TokenService tokens, BaseUrl baseUrl, byte[] cursorKey) {
-        this.auth = new ScimAuth(tokens);
-        var operations = new UserOperations(accounts);  // one way to change a User, with or without /Bulk
+        this.auth = new ScimAuth(tokens, new TenantLimits());
+        // Applying a PatchOp to a user with many values is CPU work: off the request threads,
+        // so it never stalls other organizations' requests (domain.Workers says why).
+        var patchWorkers = new Workers("scim-patch", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 64, "changes");
+        var operations = new UserOperations(accounts, patchWorkers);  // one way to change a User, with or without /Bulk
         var groupOperations = new GroupOperations(groupService);
         var cursors = new Cursors(cursorKey);
         this.users = new UserRoutes(accounts, operations, new UserGroups(groupService), baseUrl, cursors);
         this.groups = new GroupRoutes(groupService, groupOperations, baseUrl, cursors);
-        this.bulk = new BulkRoutes(baseUrl, operations, groupOperations);
+        this.bulk = new BulkRoutes(auth, baseUrl, operations, groupOperations);
         this.discovery = new DiscoveryRoutes(baseUrl);
     }
 
@@ -55,6 +59,9 @@ public final class ScimRoutes {
      */
     public void register(RoutesConfig routes) {
         String base = PREFIX + "{orgId}";
+        // Every SCIM request that took a place under its organization's limits (ScimAuth) gives it
+        // back, whether it succeeded or failed: after-handlers run after the exception mapping too.
+        routes.after(PREFIX + "*", ScimAuth::release);
         add(routes, HandlerType.GET, base + "/Users", users::list);
         add(routes, HandlerType.POST, base + "/Users", users::create);
         add(routes, HandlerType.POST, base + "/Users/.search", users::searchByPost);
@@ -103,6 +110,21 @@ public final class ScimRoutes {
                 });
             }
         });
+        addUnknownPaths(routes, base);
+    }
+
+    /**
+     * Any other path under an organization's SCIM URL: 404 "no such endpoint", but after the token
+     * check like every SCIM request, so an IdP calling a wrong address with a good token sees it in
+     * its provisioning log, and an anonymous request is a 401 that writes nothing.
+     */
+    private void addUnknownPaths(RoutesConfig routes, String base) {
+        for (HandlerType method : SCIM_METHODS) {
+            add(routes, method, base + "/*", (ctx, caller) -> {
+                throw new ScimException(404, null, "no such endpoint: " + ctx.method() + " " + ctx.path()
+                        + "; check the SCIM URL in the IdP");
+            });
+        }
     }
 
     /** The methods SCIM uses (RFC 7644 §3.2). */
@@ -114,6 +136,10 @@ public final class ScimRoutes {
 
     private void add(RoutesConfig routes, HandlerType method, String path, Handler handler) {
         methods.computeIfAbsent(path, p -> new LinkedHashSet<>()).add(method);
-        routes.addHttpHandler(method, path, ctx -> handler.handle(ctx, auth.require(ctx)), Access.SCIM_TOKEN);
+        io.javalin.http.Handler checked = ctx -> handler.handle(ctx, auth.require(ctx));
+        routes.addHttpHandler(method, path, checked, Access.SCIM_TOKEN);
+        // HEAD is GET without the body (RFC 9110 §9.3.2), with GET's token check: left to itself,
+        // Javalin would answer HEAD with 200 without running the handler, or the check.
+        if (method == HandlerType.GET) routes.addHttpHandler(HandlerType.HEAD, path, checked, Access.SCIM_TOKEN);
     }
 }

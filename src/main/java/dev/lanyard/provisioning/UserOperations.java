@@ -10,6 +10,7 @@ import dev.lanyard.account.AccountProfile;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.account.ManagedAccount;
 import dev.lanyard.account.Precondition;
+import dev.lanyard.domain.Workers;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.scim.UserDocument;
 import dev.lanyard.scim.UserPatch;
@@ -42,9 +43,11 @@ final class UserOperations {
     }
 
     private final AccountService accounts;
+    private final Workers patchWorkers;
 
-    UserOperations(AccountService accounts) {
+    UserOperations(AccountService accounts, Workers patchWorkers) {
         this.accounts = accounts;
+        this.patchWorkers = patchWorkers;
     }
 
     /** POST /Users: 201 with the new (or re-attached) User. */
@@ -67,11 +70,11 @@ final class UserOperations {
     Result patch(ProvisioningToken.Holder caller, UUID scimId, Precondition condition, JsonNode body, String usersUrl)
             throws ScimException {
         PatchRequest patch = UserPatch.parse(body);
-        ManagedAccount updated = accounts.update(caller.orgId(), scimId, condition, current -> {
+        ManagedAccount updated = accounts.update(caller.orgId(), scimId, condition, current -> patchWorkers.run(() -> {
             ObjectNode base = UserDocument.toScim(current.email(), current.active(), current.attributes());
             ObjectNode patched = UserPatch.apply(base, patch, scimId.toString());
             return profile(UserDocument.parse(patched));
-        }, actor(caller));
+        }), actor(caller));
         return rendered(200, updated, usersUrl);
     }
 

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,9 @@ import java.util.Optional;
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    static final Duration LOCK_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(30);
 
     private final HikariDataSource pool;
     private final Optional<EmbeddedPostgres> embedded;
@@ -79,14 +83,17 @@ public final class Database implements AutoCloseable {
         config.setInitializationFailTimeout(10_000);
         // Plan every query with its values: a generic plan cannot use the trigram index for
         // "co" (LIKE with a parameter) and would misjudge selective lookups in a big organization.
-        config.setConnectionInitSql("set plan_cache_mode = force_custom_plan");
+        // Bounded waits (docs/security.md): a request queued behind another's row lock gives up
+        // after LOCK_TIMEOUT, no statement runs longer than STATEMENT_TIMEOUT, and a transaction
+        // left idle is ended, so one organization's traffic cannot hold connections for long.
+        // Both surface as 503 with Retry-After (Transactions.translate).
+        config.setConnectionInitSql("set plan_cache_mode = force_custom_plan; set lock_timeout = '" + LOCK_TIMEOUT.toMillis()
+                + "ms'; set statement_timeout = '" + STATEMENT_TIMEOUT.toMillis() + "ms'; set idle_in_transaction_session_timeout = '60s'");
+        // Migrations run on their own connection, without those limits: building an index on a
+        // big table may take minutes, and the pool's sessions are not needed for it.
+        Flyway.configure().dataSource(jdbcUrl, user.orElse(null), password.orElse(null))
+                .locations("classpath:db/migration").load().migrate();
         HikariDataSource pool = new HikariDataSource(config);
-        try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
         log.info("database ready ({})", embedded.isPresent() ? "embedded PostgreSQL" : "external PostgreSQL");
         return new Database(pool, embedded);
     }

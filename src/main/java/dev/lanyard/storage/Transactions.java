@@ -38,9 +38,8 @@ public final class Transactions {
                 throw e;  // precisely what work.run and commit throw: SQLException, X, unchecked
             }
         } catch (SQLException e) {
-            throw UniqueViolation.isUniqueViolation(e)
-                    ? new UniqueViolation(e)
-                    : new StorageException(e);
+            if (UniqueViolation.isUniqueViolation(e)) throw new UniqueViolation(e);
+            throw translate(e);
         }
     }
 
@@ -54,7 +53,7 @@ public final class Transactions {
                 c.setReadOnly(false);
             }
         } catch (SQLException e) {
-            throw new StorageException(e);
+            throw translate(e);
         }
     }
 
@@ -80,8 +79,22 @@ public final class Transactions {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new StorageException(e);
+            throw translate(e);
         }
+    }
+
+    /**
+     * lock_timeout (55P03), statement_timeout (57014) and a pool with no free connection are
+     * "not now", not a server fault: the client is told to retry (503 with Retry-After) instead of
+     * a 500, and one request stuck behind a row lock never holds a connection for long.
+     */
+    static RuntimeException translate(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.equals("55P03") || state.equals("57014") || e instanceof java.sql.SQLTransientConnectionException) {
+            return new dev.lanyard.domain.DomainException.Busy("the database could not serve this in time (the record is "
+                    + "being changed by another request, or the server is busy); retry in a moment", 1);
+        }
+        return new StorageException(e);
     }
 
     private static void rollbackQuietly(Connection c, Throwable cause) {

@@ -78,10 +78,20 @@ public final class TokenService {
         if (!revoked) throw new DomainException.NotFound("no active token " + tokenId + " in this organization");
     }
 
-    /** The holder of a bearer secret, if it is a live SCIM token; records its use. */
-    public Optional<ProvisioningToken.Holder> authenticate(String secret) {
+    /**
+     * The holder of a bearer secret, if it is a live SCIM token. Its "last used" is recorded in
+     * the same statement, but only when the token belongs to {@code usedAt}, the organization
+     * whose URL it was sent to: a token tried at another organization's URL is refused there and
+     * must not look used to its own admin.
+     */
+    public Optional<ProvisioningToken.Holder> authenticate(String secret, Optional<UUID> usedAt) {
         if (secret == null || !secret.startsWith(SCIM_PREFIX)) return Optional.empty();
         byte[] hash = Secrets.hash(secret);
-        return tx.inTransaction(c -> store.findHolderAndTouch(c, hash));
+        return tx.inTransaction(c -> store.findHolderAndTouch(c, hash, usedAt.orElse(null)));
+    }
+
+    /** Whether the token is still live and its organization still has provisioning enabled (a long /Bulk re-checks). */
+    public boolean stillValid(ProvisioningToken.Holder holder) {
+        return tx.read(c -> store.stillValid(c, holder.tokenId()));
     }
 }

@@ -46,12 +46,19 @@ final class TokenStore {
                 secretHash);
     }
 
+    boolean stillValid(Connection c, UUID tokenId) throws SQLException {
+        return Sql.find(c, """
+                select 1 from provisioning_tokens t join organizations o on o.id = t.org_id
+                 where t.id = ? and t.revoked_at is null and o.provisioning_enabled""", rs -> true, tokenId).isPresent();
+    }
+
     /**
      * The live token with this hash and its organization, recording its use in the same statement
      * (one round trip, served by the unique index on secret_hash). "Last used" is for people, so it
-     * is written at most once a minute per token, not on every request.
+     * is written at most once a minute per token, not on every request, and only when the token was
+     * used at its own organization's URL ({@code usedAt}).
      */
-    Optional<ProvisioningToken.Holder> findHolderAndTouch(Connection c, byte[] secretHash) throws SQLException {
+    Optional<ProvisioningToken.Holder> findHolderAndTouch(Connection c, byte[] secretHash, UUID usedAt) throws SQLException {
         return Sql.find(c, """
                 with holder as (
                     select t.id, t.org_id, o.provisioning_enabled, t.last_used_at
@@ -59,10 +66,10 @@ final class TokenStore {
                      where t.secret_hash = ? and t.revoked_at is null),
                 touched as (
                     update provisioning_tokens t set last_used_at = now() from holder h
-                     where t.id = h.id and (h.last_used_at is null or h.last_used_at < now() - interval '1 minute'))
+                     where t.id = h.id and h.org_id = ? and (h.last_used_at is null or h.last_used_at < now() - interval '1 minute'))
                 select id, org_id, provisioning_enabled from holder""",
                 rs -> new ProvisioningToken.Holder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getBoolean(3)),
-                secretHash);
+                secretHash, usedAt);
     }
 
     void insertOperator(Connection c, UUID id, byte[] secretHash) throws SQLException {

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The "Managed accounts" screens over real HTTP: accounts made through SCIM, seen and deleted in the console. */
 class AccountsScreenIT {
     static final TestApp app = TestApp.start();
-    private static final Pattern ACCOUNT_LINK = Pattern.compile("href=\"/console/accounts/([0-9a-f-]{36})\">([^<]+)</a>");
+    private static final Pattern ACCOUNT_LINK = Pattern.compile(
+            "href=\"/console/accounts/([0-9a-f-]{36})\"[^>]*>(?:<bdi>)?([^<]+)(?:</bdi>)?</a>");
 
     @AfterAll
     static void stop() {
@@ -97,9 +98,9 @@ class AccountsScreenIT {
         String newId = accountId(list, "erin.new@detail.example");
         String old = browser.get("/console/accounts/" + oldId).expect(200).body();
         assertThat(old).contains("Invalidated", "created", "invalidated", "href=\"/console/accounts/" + newId + "\"",
-                "successor account", "<pre>", "Erin Old");
+                "successor account", "<pre class=\"wrap\">", "Erin Old");
         // who acted, by the token's label rather than its id; times to the second, in UTC
-        assertThat(old).containsPattern("<td>SCIM token \"test\" \\(lanyard_scim_[A-Za-z0-9_-]{8}\u2026\\)</td>").doesNotContain("scim:token:")
+        assertThat(old).containsPattern("<td class=\"value\"><bdi>SCIM token \"test\" \\(lanyard_scim_[A-Za-z0-9_-]{8}\u2026\\)</bdi></td>").doesNotContain("scim:token:")
                 .containsPattern("<time datetime=\"[^\"]+\">\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC</time>");
         assertThat(old).contains("href=\"/console/accounts/" + oldId + "/delete\"");
         String successor = browser.get("/console/accounts/" + newId).expect(200).body();

@@ -56,8 +56,9 @@ class ConsoleBrowserIT {
     /** Every page of the test ran its script without an error and loaded nothing the CSP refused. */
     @AfterEach
     void noScriptErrorsOrRefusedLoads() {
-        // The browser's own request for /favicon.ico is the one expected 404: the console has no icon.
-        assertThat(chromium.consoleMessages()).allMatch(m -> m.contains("/favicon.ico - Failed to load resource"));
+        // The expected 404s: a browser's own /favicon.ico, and the error page the layout test opens on purpose.
+        assertThat(chromium.consoleMessages()).allMatch(m -> m.contains("/favicon.ico - Failed to load resource")
+                || m.contains(MISSING_PAGE + " - Failed to load resource"));
     }
 
     @Test
@@ -207,6 +208,139 @@ class ConsoleBrowserIT {
         assertThat(chromium.visible(By.cssSelector("table.log")).getText()).contains("400 Bad Request", "How to fix:")
                 .doesNotContain("200 OK");
         chromium.screenshot("7-provisioning-log");
+    }
+
+    static final String MISSING_PAGE = "/console/no-such-page";
+    /** Desktop and phone (an iPhone 14's 390 x 844 CSS pixels). */
+    static final List<int[]> VIEWPORTS = List.of(new int[] {1366, 900}, new int[] {390, 844});
+
+    @Test
+    void hostile_idp_values_never_make_a_screen_wider_than_the_viewport_at_1366_and_390_px_and_stay_isolated() {
+        TestApp.Org org = app.newOrg("Hostile Values Co");
+        String okta = "Okta SCIM Client 1.0.0";
+        String longWord = "Wolfeschlegelsteinhausenbergerdorff".repeat(50);           // 1,750 characters, no space
+        String override = "\u202Egpj.exe\u202C Mallory";                               // right-to-left override
+        String html = "<script>alert(1)</script><b>bold</b><img src=x>";
+        String longUser = "a".repeat(64) + "@" + "sub".repeat(20) + "." + "domain".repeat(10) + ".example";
+        String arabic = "\u0645\u062d\u0645\u062f \u0628\u0646 \u0633\u0644\u0645\u0627\u0646";
+        String japanese = "\u5c71\u7530 \u592a\u90ce";
+        List<String> users = List.of(
+                user(longUser, longWord, "D".repeat(500), false),
+                user("arabic@hostile.example", arabic, arabic, true),
+                user("japanese@hostile.example", japanese, japanese, true),
+                user("override@hostile.example", override, override, true),
+                user("html@hostile.example", html, html, true));
+        for (String body : users) app.scim(org, okta, "POST", "/Users", body).expect(201);
+        app.scim(org, okta, "GET", "/Users?filter=" + java.net.URLEncoder.encode("displayName eq \"" + longWord + "\"",
+                java.nio.charset.StandardCharsets.UTF_8), null).expect(200);
+        app.scim(org, okta, "POST", "/Users", "{\"userName\":\"" + longWord + "\"}").expect(400);  // a failure, a long detail
+        app.flushProvisioningLog();
+        java.util.UUID orgId = java.util.UUID.fromString(org.id());
+        String longId = app.queryString("select id::text from managed_accounts where org_id = ? and email = ?", orgId, longUser);
+        String overrideId = app.queryString("select id::text from managed_accounts where org_id = ? and email = ?", orgId,
+                "override@hostile.example");
+        String failure = app.queryString("select id::text from provisioning_log where org_id = ? and status >= 400", orgId);
+
+        ConsoleBrowser signedIn = ConsoleBrowser.signedIn(app, org, "admin@hostile.example");
+        browser.get(app.baseUrl() + "/console/login");
+        browser.manage().addCookie(new Cookie(ConsoleCookies.SESSION, signedIn.cookies.get(ConsoleCookies.SESSION), "/console"));
+        java.util.Map<String, String> screens = new java.util.LinkedHashMap<>();
+        screens.put("home", "/console");
+        screens.put("accounts", "/console/accounts");
+        screens.put("account-long", "/console/accounts/" + longId);
+        screens.put("account-override", "/console/accounts/" + overrideId);
+        screens.put("account-delete", "/console/accounts/" + longId + "/delete");
+        screens.put("provisioning", "/console/provisioning");
+        screens.put("provisioning-manage", "/console/provisioning/manage");
+        screens.put("token-shown", "/console/provisioning/tokens/" + org.tokenId());
+        screens.put("token-revoke", "/console/provisioning/tokens/" + org.tokenId() + "/revoke");
+        screens.put("log", "/console/provisioning/log");
+        screens.put("log-entry", "/console/provisioning/log/" + failure);
+        screens.put("groups", "/console/groups");
+        screens.put("saml", "/console/saml");
+        screens.put("saml-log", "/console/saml/log");
+        screens.put("settings", "/console/settings");
+        screens.put("password", "/console/password");
+        screens.put("setup", "/console/setup");
+        screens.put("setup-okta", "/console/setup/okta");
+        screens.put("setup-entra", "/console/setup/entra");
+        screens.put("not-found", MISSING_PAGE);
+        List<String> tooWide = new ArrayList<>();
+        try {
+            for (int[] size : VIEWPORTS) {
+                viewport(size[0], size[1]);
+                for (var screen : screens.entrySet()) {
+                    browser.get(app.baseUrl() + screen.getValue());
+                    chromium.visible(By.tagName("h1"));
+                    List<?> widths = (List<?>) chromium.driver().executeScript(
+                            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];");
+                    long scroll = ((Number) widths.get(0)).longValue();
+                    long client = ((Number) widths.get(1)).longValue();
+                    if (scroll > client) {
+                        tooWide.add(screen.getKey() + " at " + size[0] + " px: " + scroll + " px wide, because of "
+                                + chromium.driver().executeScript(WIDEST));
+                    }
+                    // every text holding the override character sits in an isolating element
+                    assertThat(chromium.driver().executeScript(ISOLATION_CHECK)).as(screen.getKey()).isEqualTo(List.of());
+                    chromium.screenshot("layout/" + size[0] + "-" + screen.getKey());
+                }
+            }
+        } finally {
+            chromium.driver().executeCdpCommand("Emulation.clearDeviceMetricsOverride", java.util.Map.of());
+        }
+        assertThat(tooWide).isEmpty();
+
+        // The HTML stayed text; the Arabic and Japanese names render as written.
+        browser.get(app.baseUrl() + "/console/accounts");
+        String list = chromium.visible(By.tagName("table")).getText();
+        assertThat(list).contains(arabic, japanese, "<script>alert(1)</script><b>bold</b>");
+        assertThat(browser.findElements(By.cssSelector("main b, main img"))).isEmpty();
+        // the whole long name is one hover away
+        assertThat(chromium.visible(By.cssSelector("td bdi.clip[title^='Wolfe']")).getDomAttribute("title")).isEqualTo(longWord);
+    }
+
+    /** The innermost elements that reach past the viewport's right edge, for the failure message. */
+    private static final String WIDEST = """
+            const w = document.documentElement.clientWidth, out = [];
+            const clipped = e => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+              if (getComputedStyle(a).overflowX !== 'visible') return true; } return false; };
+            for (const e of document.body.querySelectorAll('*')) {
+              if (e.getBoundingClientRect().right > w + 1 && !clipped(e)) {
+                out.push(e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' '
+                    + e.outerHTML.substring(0, 100));
+              }
+            }
+            return out.slice(-6);""";
+
+    /** Text nodes holding U+202E whose ancestors do not isolate them (unicode-bidi isolate or plaintext). */
+    private static final String ISOLATION_CHECK = """
+            const bad = [];
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              if (!n.data.includes('\\u202E')) continue;
+              let ok = false;
+              for (let e = n.parentElement; e && e !== document.body; e = e.parentElement) {
+                const b = getComputedStyle(e).unicodeBidi;
+                if (b === 'isolate' || b === 'isolate-override' || b === 'plaintext') { ok = true; break; }
+              }
+              if (!ok) bad.push(n.parentElement.outerHTML.substring(0, 200));
+            }
+            return bad;""";
+
+    private static String user(String userName, String formatted, String displayName, boolean active) {
+        String title = formatted.length() > 2000 ? formatted.substring(0, 2000) : formatted;
+        return "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":" + json(userName)
+                + ",\"name\":{\"formatted\":" + json(formatted) + "},\"displayName\":" + json(displayName)
+                + ",\"title\":" + json(title) + ",\"active\":" + active + "}";
+    }
+
+    private static String json(String s) {
+        return com.fasterxml.jackson.databind.node.TextNode.valueOf(s).toString();
+    }
+
+    private static void viewport(int width, int height) {
+        chromium.driver().executeCdpCommand("Emulation.setDeviceMetricsOverride", java.util.Map.of(
+                "width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
     }
 
     private void type(String id, String text) {

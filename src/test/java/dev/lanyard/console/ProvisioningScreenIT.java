@@ -48,7 +48,7 @@ class ProvisioningScreenIT {
 
         Http.Response list = browser.get("/console/provisioning").expect(200);
         assertThat(list.body()).contains("Okta").doesNotContain(secret)
-                .contains("<td>ops@example.com</td>").contains("<td>operator</td>");  // who issued each: this admin, and newOrg's operator token
+                .contains("<td class=\"value\">ops@example.com</td>").contains("<td class=\"value\">operator</td>");  // who issued each: this admin, and newOrg's operator token
         Matcher revoke = Pattern.compile("href=\"(/console/provisioning/tokens/[^\"]+/revoke)\"").matcher(list.body());
         // the org's test token from newOrg is listed too; revoke the one labelled Okta
         String okta = null;

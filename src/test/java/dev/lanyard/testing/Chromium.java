@@ -147,8 +147,8 @@ public final class Chromium implements AutoCloseable {
     /** Saves the viewport as target/screenshots/{name}.png, for people to look at; returns its path. */
     public Path screenshot(String name) {
         try {
-            Files.createDirectories(SCREENSHOTS);
             Path file = SCREENSHOTS.resolve(name + ".png");
+            Files.createDirectories(file.getParent());
             Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
             return file;
         } catch (IOException e) {

@@ -17,9 +17,17 @@ public final class Http {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String baseUrl;
+    private final HttpClient client;
 
     public Http(String baseUrl) {
         this.baseUrl = baseUrl;
+        this.client = CLIENT;
+    }
+
+    /** Requests from another loopback source address (127.0.0.2, ...): per-address limits see another client. */
+    public Http(String baseUrl, java.net.InetAddress localAddress) {
+        this.baseUrl = baseUrl;
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).localAddress(localAddress).build();
     }
 
     public Response send(String method, String path, String bearer, String body) {
@@ -33,7 +41,7 @@ public final class Http {
         if (body != null && !headers.containsKey("Content-Type")) builder.header("Content-Type", "application/scim+json");
         headers.forEach(builder::header);
         try {
-            HttpResponse<String> r = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.headers().map(), r.body());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,17 +29,17 @@ class TokenLastUsedIT {
         TokenService tokens = app.services().tokens();
         assertThat(lastUsed(org)).isNull();
 
-        assertThat(tokens.authenticate(org.token())).get().extracting(ProvisioningToken.Holder::orgId)
+        assertThat(tokens.authenticate(org.token(), atOwnUrl(org))).get().extracting(ProvisioningToken.Holder::orgId)
                 .isEqualTo(UUID.fromString(org.id()));
         Instant first = lastUsed(org);
         assertThat(first).isNotNull();
 
-        tokens.authenticate(org.token());
+        tokens.authenticate(org.token(), atOwnUrl(org));
         assertThat(lastUsed(org)).isEqualTo(first);  // within the minute: not written again
 
         app.execute("update provisioning_tokens set last_used_at = now() - interval '2 minutes' where id = ?::uuid", org.tokenId());
         Instant old = lastUsed(org);
-        tokens.authenticate(org.token());
+        tokens.authenticate(org.token(), atOwnUrl(org));
         assertThat(lastUsed(org)).isAfter(old);
     }
 
@@ -47,9 +48,20 @@ class TokenLastUsedIT {
         TestApp.Org org = app.newOrg("revoked-" + UUID.randomUUID());
         TokenService tokens = app.services().tokens();
         tokens.revoke(UUID.fromString(org.id()), UUID.fromString(org.tokenId()));
-        assertThat(tokens.authenticate(org.token())).isEmpty();
-        assertThat(tokens.authenticate(org.token() + "x")).isEmpty();
+        assertThat(tokens.authenticate(org.token(), atOwnUrl(org))).isEmpty();
+        assertThat(tokens.authenticate(org.token() + "x", atOwnUrl(org))).isEmpty();
         assertThat(lastUsed(org)).isNull();
+    }
+
+    @Test
+    void a_token_used_at_another_organizations_url_records_nothing() {
+        TestApp.Org org = app.newOrg("elsewhere-" + UUID.randomUUID());
+        assertThat(app.services().tokens().authenticate(org.token(), Optional.of(UUID.randomUUID()))).isPresent();
+        assertThat(lastUsed(org)).isNull();
+    }
+
+    private static Optional<UUID> atOwnUrl(TestApp.Org org) {
+        return Optional.of(UUID.fromString(org.id()));
     }
 
     /** The token's last_used_at, or null. */
