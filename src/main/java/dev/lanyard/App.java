@@ -115,7 +115,7 @@ public final class App {
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
                 new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso());
-        var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, (ctx, org, email) -> Optional.empty());
+        var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, console::signInBySaml);
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
                 memberSignIn(s.sso()), s.secrets().get("oidc-continuation-key"), baseUrl, java.time.Clock.systemUTC());

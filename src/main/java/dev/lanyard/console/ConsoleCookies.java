@@ -31,6 +31,10 @@ final class ConsoleCookies {
         this.baseUrl = baseUrl;
     }
 
+    BaseUrl baseUrl() {
+        return baseUrl;
+    }
+
     void set(Context ctx, String name, String value) {
         ctx.cookie(cookie(ctx, name, value, BROWSER_SESSION));
     }

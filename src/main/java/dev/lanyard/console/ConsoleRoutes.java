@@ -5,7 +5,9 @@ import dev.lanyard.group.GroupService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.sso.SamlSettingsService;
+import dev.lanyard.sso.SsoRoutes;
 import dev.lanyard.sso.SsoService;
+import dev.lanyard.organization.Organization;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
@@ -69,7 +71,7 @@ public final class ConsoleRoutes {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
-        this.login = new LoginScreen(auth, guard, cookies);
+        this.login = new LoginScreen(auth, guard, cookies, organizations, sso);
         this.home = new HomeScreen();
         this.accounts = new AccountsScreen(accountService, actors);
         this.groups = new GroupsScreen(groupService, actors);
@@ -103,6 +105,18 @@ public final class ConsoleRoutes {
         operator.register(routes);
         provisioningLog.register(routes);
         saml.register(routes);
+    }
+
+    /**
+     * The console half of "console admins by SAML" ({@link SsoRoutes.ConsoleSignIn}): the IdP
+     * vouched for {@code email}; if it is an admin of the organization, a console session starts.
+     */
+    public Optional<String> signInBySaml(Context ctx, Organization org, String email) {
+        Optional<String> cookie = auth.signInBySaml(org.id(), email);
+        if (cookie.isEmpty()) return Optional.empty();
+        auth.signOut(ctx.cookie(ConsoleCookies.SESSION));
+        cookies.set(ctx, ConsoleCookies.SESSION, cookie.get());
+        return Optional.of(PREFIX);
     }
 
     /** Whether a path belongs to the console (its errors are pages, not JSON). */

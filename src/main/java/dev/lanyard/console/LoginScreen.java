@@ -2,6 +2,11 @@ package dev.lanyard.console;
 
 import dev.lanyard.orgadmin.AdminUser;
 import dev.lanyard.orgadmin.ConsoleAuth;
+import dev.lanyard.organization.Organization;
+import dev.lanyard.organization.OrganizationService;
+import dev.lanyard.sso.Refusal;
+import dev.lanyard.sso.SpValues;
+import dev.lanyard.sso.SsoService;
 import dev.lanyard.orgadmin.LoginThrottle;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -26,10 +31,15 @@ final class LoginScreen {
     private final SessionGuard guard;
     private final ConsoleCookies cookies;
 
-    LoginScreen(ConsoleAuth auth, SessionGuard guard, ConsoleCookies cookies) {
+    private final OrganizationService organizations;
+    private final SsoService sso;
+
+    LoginScreen(ConsoleAuth auth, SessionGuard guard, ConsoleCookies cookies, OrganizationService organizations, SsoService sso) {
         this.auth = auth;
         this.guard = guard;
         this.cookies = cookies;
+        this.organizations = organizations;
+        this.sso = sso;
     }
 
     static final String OPERATOR_PATH = ConsoleRoutes.PREFIX + "/login/operator";
@@ -40,6 +50,29 @@ final class LoginScreen {
         routes.signInForm(ConsoleRoutes.PREFIX + "/login", this::submit);
         routes.publicGet(OPERATOR_PATH, ctx -> show(ctx, "console/login_operator.jte", OperatorLoginPage::empty));
         routes.signInForm(OPERATOR_PATH, this::submitOperator);
+        routes.publicGet(SAML_PATH, this::samlSignIn);
+    }
+
+    static final String SAML_PATH = ConsoleRoutes.PREFIX + "/login/saml";
+
+    /**
+     * "Sign in with your identity provider": sends the browser to the organization's IdP when the
+     * organization lets its console admins sign in by SAML. Writes nothing (the request id is in
+     * the signed RelayState); the ACS comes back through {@link ConsoleRoutes#signInBySaml}.
+     */
+    private void samlSignIn(Context ctx) {
+        String org = Optional.ofNullable(ctx.queryParam("org")).map(String::strip).orElse("");
+        Optional<Organization> found = org.isEmpty() || org.length() > 200 ? Optional.empty() : organizations.find(org);
+        if (found.isEmpty()) {
+            ConsoleRoutes.error(ctx, 404, "There is no organization \"" + org + "\". Enter its name or id as your operator gave it to you.");
+            return;
+        }
+        try {
+            ctx.redirect(sso.startConsole(found.get().id(), SpValues.of(cookies.baseUrl().of(ctx), found.get().id())), HttpStatus.SEE_OTHER);
+        } catch (Refusal r) {
+            ConsoleRoutes.error(ctx, 409, "Signing in through your identity provider is not available for " + found.get().name()
+                    + ": " + r.detail() + ". Sign in with your email and password.");
+        }
     }
 
     private void show(Context ctx, String template, Function<String, Object> emptyPage) {

@@ -72,7 +72,8 @@ final class SamlScreen {
                 parseUuid(ctx.pathParam("id")))));
         routes.post(PATH + "/options", org, (ctx, session) -> act(ctx, session, s -> saml.change(s.orgId(), new SamlSettingsService.Change(
                 Optional.of(ctx.formParam("enabled") != null), Optional.empty(), Optional.empty(),
-                Optional.of(ctx.formParam("allowSha1") != null), Optional.of(form(ctx, "matchAttribute")), Optional.empty()))));
+                Optional.of(ctx.formParam("allowSha1") != null), Optional.of(form(ctx, "matchAttribute")),
+                Optional.of(ctx.formParam("consoleAdminsBySaml") != null)))));
         routes.post(PATH + "/test", org, this::test);
         routes.get(PATH + "/test/{id}", org, this::testResult);
         routes.get(PATH + "/log", org, this::log);

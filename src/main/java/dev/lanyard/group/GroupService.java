@@ -175,18 +175,27 @@ public final class GroupService {
         });
     }
 
-    /** The sort key for a sortBy path, or empty when groups cannot be sorted by it. */
-    public static Optional<AccountQuery.SortKey> sortKey(String lowerCasePath) {
-        return GroupColumns.sortKey(lowerCasePath);
-    }
+    private static final String SORT_EXAMPLES = "displayName, externalId, id, meta.created or meta.lastModified";
 
-    /** GET /Groups: the groups matching a parsed SCIM filter, in a stable order. */
-    public SearchPage search(UUID orgId, Optional<Filter> filter, AccountQuery.Sort sort, AccountQuery.Window window)
-            throws BadRequestException {
+    /**
+     * GET /Groups: the groups matching a parsed SCIM filter, sorted by the {@code sortBy} path
+     * (RFC 7644 §3.4.2.3; checked here against what groups can be sorted by), {@code window} of
+     * them. The count and the page are read in one read-only snapshot, so they agree.
+     */
+    public SearchPage search(UUID orgId, Optional<Filter> filter, Optional<String> sortBy, boolean descending,
+                             AccountQuery.Window window) throws BadRequestException {
         Optional<SqlFilter.Where> where = filter.isEmpty() ? Optional.empty()
                 : Optional.of(SqlFilter.translate(filter.get(), GroupColumns.INSTANCE, ScimJson.GROUP_SCHEMA, GroupColumns.SUPPORTED));
+        AccountQuery.Sort sort = descending ? new AccountQuery.Sort(AccountQuery.SortKey.SEQ, true) : AccountQuery.Sort.DEFAULT;
+        if (sortBy.isPresent()) {
+            String path = sortBy.get().strip();
+            AccountQuery.SortKey key = GroupColumns.sortKey(path.toLowerCase(java.util.Locale.ROOT)).orElseThrow(() ->
+                    BadRequestException.invalidValue("cannot sort by \"" + path + "\": sortBy takes a singular attribute such as "
+                            + SORT_EXAMPLES));
+            sort = new AccountQuery.Sort(key, descending);
+        }
         var query = new AccountQuery(where, sort, window);
-        return tx.read(c -> {
+        return tx.readSnapshot(c -> {
             long total = store.count(c, orgId, where);
             int count = window.count();
             if (count == 0 || (window instanceof AccountQuery.Index(int offset, int n) && offset >= total)) {

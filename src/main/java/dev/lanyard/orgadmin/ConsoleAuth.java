@@ -91,6 +91,25 @@ public final class ConsoleAuth {
     }
 
     /**
+     * A console admin whose email the organization's SAML IdP has just vouched for (the
+     * organization lets its admins sign in by SAML). Returns the session cookie, or empty when no
+     * admin of the organization has that email. The password is untouched: local sign-in stays
+     * available as the break-glass way in.
+     */
+    public Optional<String> signInBySaml(UUID orgId, String email) {
+        Optional<AdminUserStore.WithHash> admin = tx.read(c -> admins.findByEmail(c, orgId, email));
+        if (admin.isEmpty()) return Optional.empty();
+        String cookie = Secrets.generate("");
+        tx.inTransaction(c -> {
+            sessions.deleteExpired(c);
+            sessions.insert(c, Secrets.hash(cookie), admin.get().admin().id(), Secrets.generate(""), IDLE);
+            return null;
+        });
+        log.info("console sign-in by SAML: admin {} of organization {}", admin.get().admin().id(), orgId);
+        return Optional.of(cookie);
+    }
+
+    /**
      * The operator signs in with the credential from the data folder (the admin API's bearer
      * token). Failures count against one throttle key: there is one operator.
      */

@@ -32,8 +32,6 @@ import java.util.UUID;
  * {@code excludedAttributes} it answers 200 with the group so projected.
  */
 final class GroupRoutes {
-    private static final String SORT_EXAMPLES = "displayName, externalId, id, meta.created or meta.lastModified";
-
     private final GroupService groups;
     private final GroupOperations operations;
     private final GroupRepresentation representation;
@@ -75,7 +73,6 @@ final class GroupRoutes {
 
     private void search(Context ctx, ProvisioningToken.Holder caller, ListRequest request) throws Exception {
         Optional<Filter> filter = request.filter().isEmpty() ? Optional.empty() : Optional.of(ScimFilters.parse(request.filter().get()));
-        AccountQuery.Sort sort = request.sort(GroupService::sortKey, SORT_EXAMPLES);
         // The resource type is part of the fingerprint: a /Users cursor never pages /Groups.
         String fingerprint = request.fingerprint(caller.orgId() + "/Groups");
         AccountQuery.Window window;
@@ -87,7 +84,7 @@ final class GroupRoutes {
             paging = Paging.of(request.startIndex().orElse(null), request.count().orElse(null));
             window = new AccountQuery.Index(paging.offset(), paging.count());
         }
-        GroupService.SearchPage page = groups.search(caller.orgId(), filter, sort, window);
+        GroupService.SearchPage page = groups.search(caller.orgId(), filter, request.sortBy(), request.descending(), window);
         ObjectNode envelope = ScimResponses.listResponse(page.totalResults(), paging == null ? 0 : paging.startIndex(), List.of());
         envelope.put("itemsPerPage", page.groups().size());
         if (paging == null) {

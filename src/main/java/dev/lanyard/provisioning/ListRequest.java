@@ -2,7 +2,6 @@ package dev.lanyard.provisioning;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.unboundid.scim2.common.exceptions.BadRequestException;
-import dev.lanyard.account.AccountQuery;
 import dev.lanyard.scim.Projection;
 import io.javalin.http.Context;
 
@@ -41,17 +40,6 @@ record ListRequest(Optional<String> filter, Optional<String> sortBy, boolean des
                 number(body, "startIndex"), number(body, "count"),
                 body.has("cursor") ? Optional.of(text(body, "cursor").orElse("")) : Optional.empty(),
                 Projection.of(list(body, "attributes"), list(body, "excludedAttributes")));
-    }
-
-    /** The sort over a resource type whose sort keys {@code keys} resolves (lower-cased paths). */
-    AccountQuery.Sort sort(java.util.function.Function<String, Optional<AccountQuery.SortKey>> keys, String examples)
-            throws BadRequestException {
-        if (sortBy.isEmpty()) return descending ? new AccountQuery.Sort(AccountQuery.SortKey.SEQ, true) : AccountQuery.Sort.DEFAULT;
-        String path = sortBy.get().strip();
-        AccountQuery.SortKey key = keys.apply(path.toLowerCase(Locale.ROOT)).orElseThrow(() ->
-                BadRequestException.invalidValue("cannot sort by \"" + path + "\": sortBy takes a singular attribute such as "
-                        + examples));
-        return new AccountQuery.Sort(key, descending);
     }
 
     /** Identifies the query for its cursors: all that must stay the same from page to page. */

@@ -67,6 +67,9 @@ public final class SsoService {
         if ((purpose == Purpose.MEMBER || purpose == Purpose.APP) && !s.enabled()) {
             throw new Refusal(Reason.DISABLED, "SAML single sign-on is turned off for this organization");
         }
+        if (purpose == Purpose.CONSOLE && !(s.enabled() && s.consoleAdminsBySaml())) {
+            throw new Refusal(Reason.DISABLED, "this organization does not let its console admins sign in by SAML");
+        }
         JavaSaml.Request request = JavaSaml.authnRequest(s, sp);
         String relay = relayStates.issue(orgId, request.id(), purpose, clock.instant().plus(REQUEST_LIFETIME));
         String sep = s.ssoUrl().contains("?") ? "&" : "?";
@@ -106,6 +109,9 @@ public final class SsoService {
             if (purpose != Purpose.TEST && !s.enabled()) {
                 throw new Refusal(Reason.DISABLED, "SAML single sign-on is turned off for this organization",
                         "turn it on under SAML single sign-on once a test sign-in succeeds");
+            }
+            if (purpose == Purpose.CONSOLE && !s.consoleAdminsBySaml()) {
+                throw new Refusal(Reason.DISABLED, "this organization does not let its console admins sign in by SAML");
             }
             a = ResponseVerifier.verify(samlResponse, s, sp, now);
             VerifiedAssertion verified = a;

@@ -121,6 +121,56 @@ class SamlScreenIT {
     }
 
     @Test
+    void console_admins_sign_in_by_saml_only_when_the_organization_turns_it_on_and_the_password_still_works() {
+        TestApp.Org org = app.newOrg("saml-admins-" + UUID.randomUUID());
+        ConsoleBrowser admin = ConsoleBrowser.signedIn(app, org, "ops@example.com");
+        Http.Response page = admin.get("/console/saml").expect(200);
+        admin.post("/console/saml/metadata", Map.of("csrf", ConsoleBrowser.csrf(page), "xml", metadata(SamlIdp.Key.load("idp")))).expect(303);
+        admin.post("/console/saml/options", Map.of("csrf", ConsoleBrowser.csrf(page), "enabled", "on")).expect(303);
+
+        // Not turned on for admins: refused before the IdP is asked.
+        assertThat(app.http().send("GET", "/console/login/saml?org=" + org.name(), (String) null, Map.of()).status()).isEqualTo(409);
+
+        admin.post("/console/saml/options", Map.of("csrf", ConsoleBrowser.csrf(page), "enabled", "on", "consoleAdminsBySaml", "on")).expect(303);
+        assertThat(admin.get("/console/saml").expect(200).body()).contains("id=\"consoleAdminsBySaml\" name=\"consoleAdminsBySaml\" value=\"on\" checked");
+
+        // A fresh browser: the IdP vouches for the admin's email, a console session starts.
+        Http.Response toIdp = app.http().send("GET", "/console/login/saml?org=" + org.name(), (String) null, Map.of()).expect(303);
+        ConsoleBrowser other = new ConsoleBrowser(app.http());
+        Http.Response back = postResponseFor(org, toIdp.header("Location"), "OPS@example.com");
+        assertThat(back.status()).as(back.toString()).isEqualTo(303);
+        assertThat(back.header("Location")).isEqualTo("/console");
+        String session = ConsoleBrowser.setCookie(back, "lanyard_session").split(";")[0];
+        Http.Response home = app.http().send("GET", "/console", (String) null, Map.of("Cookie", session));
+        assertThat(home.status()).isEqualTo(200);
+        assertThat(home.body()).contains("ops@example.com");
+
+        // An email that is no admin there: refused, no session.
+        Http.Response notAdmin = postResponseFor(org, app.http().send("GET", "/console/login/saml?org=" + org.id(), (String) null, Map.of())
+                .expect(303).header("Location"), "someone@example.com");
+        assertThat(notAdmin.status()).isEqualTo(403);
+        assertThat(notAdmin.body()).contains("no console admin");
+        assertThat(notAdmin.header("Set-Cookie")).isNull();
+        // The local password (break-glass) still signs in.
+        other.signIn(org.name(), "ops@example.com", ConsoleBrowser.OWN_PASSWORD).expect(303);
+    }
+
+    /** The IdP's side of an SP-initiated round trip: answers the AuthnRequest in {@code location} for {@code email}. */
+    static Http.Response postResponseFor(TestApp.Org org, String location, String email) {
+        URI uri = URI.create(location);
+        Map<String, String> query = Arrays.stream(uri.getRawQuery().split("&")).map(p -> p.split("=", 2))
+                .collect(Collectors.toMap(p -> p[0], p -> URLDecoder.decode(p[1], StandardCharsets.UTF_8)));
+        String acs = app.baseUrl() + "/sso/" + org.id() + "/acs";
+        String entityId = app.baseUrl() + "/sso/" + org.id() + "/metadata";
+        var doc = SamlIdp.parse(SamlIdp.fill(SamlIdp.resource("saml/response.xml"),
+                SamlIdp.values(acs, entityId, email, SamlIdp.requestId(query.get("SAMLRequest")))));
+        SamlIdp.sign(SamlIdp.assertion(doc), SamlIdp.Signing.with(SamlIdp.Key.load("idp")));
+        String form = "SAMLResponse=" + URLEncoder.encode(SamlIdp.base64(SamlIdp.serialize(doc)), StandardCharsets.UTF_8)
+                + "&RelayState=" + URLEncoder.encode(query.get("RelayState"), StandardCharsets.UTF_8);
+        return app.http().send("POST", "/sso/" + org.id() + "/acs", form, Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    }
+
+    @Test
     void the_saml_setup_guides_show_this_organizations_values() {
         TestApp.Org org = app.newOrg("saml-guides-" + UUID.randomUUID());
         ConsoleBrowser browser = ConsoleBrowser.signedIn(app, org, "ops@example.com");

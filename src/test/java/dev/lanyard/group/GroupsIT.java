@@ -202,6 +202,18 @@ class GroupsIT {
         // the deleted user's account can now be deleted by hand: nothing refers to it any more
         assertThat(app.count("select count(*) from group_members m where not exists (select 1 from managed_accounts a "
                 + "where a.scim_id = m.member_id)")).isZero();
+        // a page of Users carries each one's groups (one query for the page); a User in no group has no groups
+        JsonNode users = scim("GET", "/Users?sortBy=userName", null).expect(200).json();
+        assertThat(users.at("/Resources/0/userName").asText()).isEqualTo("a@example.com");
+        assertThat(users.at("/Resources/0/groups/0/value").asText()).isEqualTo(id);
+        assertThat(users.at("/Resources/0/groups/0/$ref").asText()).endsWith("/Groups/" + id);
+        assertThat(users.at("/Resources/0/groups/0/type").asText()).isEqualTo("direct");
+        assertThat(users.get("Resources")).hasSize(2);  // c was deleted by the IdP
+        assertThat(users.at("/Resources/1/groups/0/display").asText()).isEqualTo("Eng");
+        String d = user("d@example.com");
+        JsonNode none = scim("GET", "/Users?filter=userName%20eq%20%22d@example.com%22", null).expect(200).json();
+        assertThat(none.at("/Resources/0/id").asText()).isEqualTo(d);
+        assertThat(none.at("/Resources/0").has("groups")).isFalse();
         // b's successor account holds the same SCIM id, so it is still the member and lists the group
         JsonNode bUser = scim("GET", "/Users/" + b, null).expect(200).json();
         assertThat(bUser.get("userName").asText()).isEqualTo("b.new@example.com");
@@ -258,6 +270,31 @@ class GroupsIT {
         assertThat(members(get(id))).containsExactlyInAnyOrderElementsOf(users);
         assertThat(app.count("select member_count from org_groups where id = ?", UUID.fromString(id))).isEqualTo(20);
         assertThat(get(id).at("/meta/version").asText()).isEqualTo("W/\"21\"");
+    }
+
+    @Test
+    void users_who_share_groups_deleted_by_the_idp_at_the_same_time_all_leave_them() throws Exception {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 12; i++) users.add(user("gone" + i + "@example.com"));
+        List<String> groups = new ArrayList<>();
+        for (String name : List.of("G1", "G2", "G3")) groups.add(scim("POST", "/Groups", group(name, users.toArray(String[]::new)))
+                .expect(201).json().get("id").asText());
+        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (String u : users) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return scim("DELETE", "/Users/" + u, null).status();
+                }));
+            }
+            start.countDown();
+            for (Future<Integer> r : results) assertThat(r.get(30, TimeUnit.SECONDS)).isEqualTo(204);
+        }
+        for (String g : groups) {
+            assertThat(members(get(g))).isEmpty();
+            assertThat(app.count("select member_count from org_groups where id = ?", UUID.fromString(g))).isZero();
+        }
     }
 
     /**
