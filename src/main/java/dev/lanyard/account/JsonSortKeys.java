@@ -1,9 +1,11 @@
 package dev.lanyard.account;
 
 import com.unboundid.scim2.common.types.AttributeDefinition;
+import dev.lanyard.scim.AttributePath;
 import dev.lanyard.scim.ScimJson;
 import dev.lanyard.scim.UserSchema;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,19 +18,15 @@ final class JsonSortKeys {
     private JsonSortKeys() {}
 
     static Optional<AccountQuery.SortKey> resolve(String lowerCasePath) {
-        String path = lowerCasePath;
+        AttributePath path = AttributePath.parse(lowerCasePath, ScimJson.USER_SCHEMA, List.of(ScimJson.ENTERPRISE_USER_SCHEMA));
+        String[] parts = path.names().toArray(String[]::new);
+        if (parts.length == 0) return Optional.empty();  // "." names nothing
         String container = "attributes";
         Optional<AttributeDefinition> top;
-        String enterprisePrefix = ScimJson.ENTERPRISE_USER_SCHEMA.toLowerCase(java.util.Locale.ROOT) + ":";
-        String corePrefix = ScimJson.USER_SCHEMA.toLowerCase(java.util.Locale.ROOT) + ":";
-        if (path.startsWith(corePrefix)) path = path.substring(corePrefix.length());
-        String[] parts;
-        if (path.startsWith(enterprisePrefix)) {
-            parts = path.substring(enterprisePrefix.length()).split("\\.");
+        if (path.extensionUrn().isPresent()) {
             top = UserSchema.enterprise(parts[0]);
             container = "attributes -> '" + ScimJson.ENTERPRISE_USER_SCHEMA + "'";
         } else {
-            parts = path.split("\\.");
             top = UserSchema.core(parts[0]);
         }
         if (top.isEmpty() || parts.length > 2) return Optional.empty();

@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
 final class IdpQuirks {
     private IdpQuirks() {}
 
-    private static final String CORE_PREFIX = ScimJson.USER_SCHEMA + ":";
 
     /**
      * The Enterprise {@code manager} (a complex value) as a one-element array: the example in
@@ -139,9 +138,8 @@ final class IdpQuirks {
         String p = path.asText();
         // "urn:...:core:2.0:User:displayName" is a valid path (RFC 7644 §3.10), but the SDK files it
         // under an extension object named after the core URN, where it would be lost.
-        if (p.length() > CORE_PREFIX.length() && p.regionMatches(true, 0, CORE_PREFIX, 0, CORE_PREFIX.length())) {
-            op.put("path", p.substring(CORE_PREFIX.length()));
-        }
+        String core = AttributePath.withoutCoreUrn(p, ScimJson.USER_SCHEMA);
+        if (!core.equals(p)) op.put("path", core);
         // null is "unassigned" (RFC 7643 §2.5): Entra's validator clears attributes with a null PATCH
         // (docs/idp-behaviour.md E11); the SDK refuses a null value outright.
         JsonNode value = op.get("value");

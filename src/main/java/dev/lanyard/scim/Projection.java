@@ -163,10 +163,7 @@ public final class Projection {
                 throw BadRequestException.invalidValue(parameter + " names an attribute that cannot be read: \"" + name + "\"");
             }
             List<String> keys = new ArrayList<>();
-            String urn = path.getSchemaUrn();
-            if (urn != null && !urn.equalsIgnoreCase(ScimJson.USER_SCHEMA) && !urn.equalsIgnoreCase(ScimJson.GROUP_SCHEMA)) {
-                keys.add(urn);
-            }
+            AttributePath.extension(path.getSchemaUrn(), List.of(ScimJson.USER_SCHEMA, ScimJson.GROUP_SCHEMA)).ifPresent(keys::add);
             for (Path.Element e : path) keys.add(e.getAttribute());
             if (!keys.isEmpty()) out.add(List.copyOf(keys));
         }

@@ -57,9 +57,7 @@ public record UserDocument(String userName, Optional<String> externalId, Optiona
                         ScimJson.ENTERPRISE_USER_SCHEMA + ":", "");
                 continue;
             }
-            if (key.regionMatches(true, 0, ScimJson.USER_SCHEMA + ":", 0, ScimJson.USER_SCHEMA.length() + 1)) {
-                key = key.substring(ScimJson.USER_SCHEMA.length() + 1);  // "urn:...:User:userName"
-            }
+            key = AttributePath.withoutCoreUrn(key, ScimJson.USER_SCHEMA);  // "urn:...:User:userName"
             Optional<AttributeDefinition> def = UserSchema.core(key);
             if (def.isEmpty()) continue;  // unknown: ignored (see class comment)
             AttributeDefinition d = def.get();

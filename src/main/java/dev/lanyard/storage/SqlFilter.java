@@ -20,6 +20,7 @@ import com.unboundid.scim2.common.filters.NotFilter;
 import com.unboundid.scim2.common.filters.OrFilter;
 import com.unboundid.scim2.common.filters.PresentFilter;
 import com.unboundid.scim2.common.filters.StartsWithFilter;
+import dev.lanyard.scim.AttributePath;
 
 import java.sql.Timestamp;
 import java.time.OffsetDateTime;
@@ -261,8 +262,7 @@ public final class SqlFilter {
         }
 
         private Target resolveIn(ColumnMap scope, Path path, Filter f) throws BadRequestException {
-            String urn = path.getSchemaUrn();
-            if (urn != null && urn.equalsIgnoreCase(coreSchemaUrn)) urn = null;
+            String urn = AttributePath.extension(path.getSchemaUrn(), List.of(coreSchemaUrn)).orElse(null);
             List<String> names = new ArrayList<>();
             for (Path.Element e : path) {
                 if (e.getValueFilter() != null) {
