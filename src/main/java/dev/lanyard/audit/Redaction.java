@@ -69,6 +69,11 @@ public final class Redaction {
         return clean.length() <= MAX_QUERY ? clean : clean.substring(0, MAX_QUERY) + "…";
     }
 
+    /** Free text (the client's User-Agent) with anything shaped like a Lanyard token replaced. */
+    public static String redactText(String text) {
+        return TOKEN_LIKE.matcher(text).replaceAll("[redacted]");
+    }
+
     /**
      * The redacted body as stored: whole when its JSON is at most {@link #MAX_BODY} characters,
      * else {@code {"truncated": true, "bytes": N, "excerpt": "<the first MAX_BODY characters>"}},

@@ -57,7 +57,7 @@ public final class ProvisioningLogCapture {
         long bytes = Math.max(0, ctx.contentLength());
         log.record(new ProvisioningLogEntry(orgId, Instant.now(), ctx.method().name(),
                 path.length() <= MAX_PATH ? path : path.substring(0, MAX_PATH) + "…",
-                Optional.ofNullable(ctx.queryString()).map(Redaction::redactQuery), Clients.name(ctx.header("User-Agent")), ctx.statusCode(),
+                Optional.ofNullable(ctx.queryString()).map(Redaction::redactQuery), Redaction.redactText(Clients.name(ctx.header("User-Agent"))), ctx.statusCode(),
                 millis == null ? 0 : millis, Optional.ofNullable(ctx.attribute(ScimResponses.SCIM_TYPE_ATTRIBUTE)),
                 Optional.ofNullable(ctx.attribute(ScimResponses.DETAIL_ATTRIBUTE)),
                 Optional.ofNullable(body).map(b -> Redaction.forLog(b, bytes)), subject(ctx, body)));

@@ -11,5 +11,6 @@ class RedactionQueryTest {
                 .isEqualTo("filter=userName%20eq%20%22a%40b.c%22&access_token=[redacted]&count=2");
         assertThat(Redaction.redactQuery("x=lanyard_scim_Q2hzZ-_x&password=p")).isEqualTo("x=[redacted]&password=[redacted]");
         assertThat(Redaction.redactQuery("f=" + "a".repeat(5000))).hasSize(Redaction.MAX_QUERY + 1);
+        assertThat(Redaction.redactText("curl lanyard_scim_Q2hz")).isEqualTo("curl [redacted]");
     }
 }
