@@ -37,6 +37,10 @@ public record AccountsPage(ConsoleSession session, List<Row> rows, String query,
      */
     public record Event(String kind, String note, Instant at, String actor, Optional<String> linkHref, String linkLabel) {}
 
+    /** A deleted account: when, by whom, what it was, and its history (no personal data is left). */
+    public record Deleted(ConsoleSession session, String id, Instant deletedAt, String deletedBy, String previousStatus,
+                          List<Event> history) {}
+
     /** Are you sure? before POST /console/accounts/{id}/delete. */
     public record Confirm(ConsoleSession session, String id, String email, String status, String afterDeletion) {}
 }

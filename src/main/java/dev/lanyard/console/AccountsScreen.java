@@ -77,11 +77,14 @@ final class AccountsScreen {
     }
 
     private void detail(Context ctx, ConsoleSession s) {
-        ManagedAccount a = account(ctx, s);
-        List<AccountEvent> events = accounts.history(s.orgId(), a.id());
-        Map<Actor, String> who = actors.of(s.orgId(), events.stream().map(AccountEvent::actor).toList());
-        List<AccountsPage.Event> history = new ArrayList<>();
-        for (AccountEvent e : events) history.add(event(e, who.get(e.actor())));
+        Optional<UUID> accountId = parseId(ctx.pathParam("id"));
+        Optional<ManagedAccount> found = accountId.flatMap(i -> accounts.find(s.orgId(), i));
+        if (found.isEmpty()) {
+            tombstone(ctx, s, accountId.orElseThrow(NotFoundResponse::new));
+            return;
+        }
+        ManagedAccount a = found.get();
+        List<AccountsPage.Event> history = history(s, a.id());
         String attributes = ShownJson.of(a.attributes());
         boolean deletable = a.status().isDeletableByHand();
         String why = deletable ? "" : "This account is active, so it cannot be deleted here. Deactivate or unassign "
@@ -90,6 +93,32 @@ final class AccountsScreen {
         Views.render(ctx, 200, "console/accounts_detail.jte", new AccountsPage.Detail(s, a.id().toString(), a.email(),
                 name(a), label(a.status()), isScim(a), attributes, a.createdAt(), a.updatedAt(),
                 a.successorId().map(id -> PATH + "/" + id), deletable, why, history));
+    }
+
+    /**
+     * A deleted account's page: its history outlives it (account_events keep no personal data
+     * after a deletion), so the successor and predecessor links still lead somewhere and say who
+     * deleted it and when. An id that never was an account of this organization stays a 404.
+     */
+    private void tombstone(Context ctx, ConsoleSession s, UUID accountId) {
+        List<AccountEvent> events = accounts.history(s.orgId(), accountId);
+        Optional<AccountEvent> deleted = events.stream().filter(e -> e.kind() == AccountEvent.Kind.DELETED).reduce((a, b) -> b);
+        if (deleted.isEmpty()) throw new NotFoundResponse();
+        List<AccountsPage.Event> history = history(s, events);
+        String deletedBy = history.get(events.lastIndexOf(deleted.get())).actor();
+        Views.render(ctx, 200, "console/accounts_deleted.jte", new AccountsPage.Deleted(s, accountId.toString(),
+                deleted.get().at(), deletedBy, deleted.get().detail().path("previousStatus").asText(""), history));
+    }
+
+    private List<AccountsPage.Event> history(ConsoleSession s, UUID accountId) {
+        return history(s, accounts.history(s.orgId(), accountId));
+    }
+
+    private List<AccountsPage.Event> history(ConsoleSession s, List<AccountEvent> events) {
+        Map<Actor, String> who = actors.of(s.orgId(), events.stream().map(AccountEvent::actor).toList());
+        List<AccountsPage.Event> history = new ArrayList<>();
+        for (AccountEvent e : events) history.add(event(e, who.get(e.actor())));
+        return history;
     }
 
     private void confirm(Context ctx, ConsoleSession s) {

@@ -84,6 +84,11 @@ final class ProvisioningScreen {
     private void save(Context ctx, ConsoleSession s) {
         // An unticked checkbox sends nothing: absent means "not enabled".
         boolean enable = ctx.formParam("enabled") != null;
+        // Turning it off stops every sync at once: ask first, and only a confirmed form does it.
+        if (!enable && enabled(s) && !"yes".equals(ctx.formParam("confirm"))) {
+            Views.render(ctx, 200, "console/provisioning_disable.jte", new ProvisioningPage.Manage(s, true));
+            return;
+        }
         organizations.setProvisioningEnabled(s.orgId().toString(), enable);
         ctx.redirect(PATH + "?done=saved", HttpStatus.SEE_OTHER);
     }

@@ -105,6 +105,12 @@ class AccountsScreenIT {
         assertThat(old).contains("href=\"/console/accounts/" + oldId + "/delete\"");
         String successor = browser.get("/console/accounts/" + newId).expect(200).body();
         assertThat(successor).contains("Active", "href=\"/console/accounts/" + oldId + "\"", "previous account");
+        // once the invalidated account is deleted, the successor's "previous account" link reaches its tombstone
+        app.http().send("DELETE", "/admin/api/orgs/" + org.id() + "/accounts/" + oldId, app.operatorToken(), (String) null)
+                .expect(204);
+        assertThat(browser.get("/console/accounts/" + newId).expect(200).body()).contains("href=\"/console/accounts/" + oldId + "\"");
+        assertThat(browser.get("/console/accounts/" + oldId).expect(200).body())
+                .contains("A deleted account", "the operator", "(it was invalidated)", "successor account");
     }
 
     @Test
@@ -142,7 +148,13 @@ class AccountsScreenIT {
         assertThat(deleted.header("Location")).isEqualTo("/console/accounts?deleted=1");
         assertThat(browser.get(deleted.header("Location")).expect(200).body())
                 .contains("The account was deleted.").doesNotContain("gus@delete.example");
-        assertThat(browser.get("/console/accounts/" + id).status()).isEqualTo(404);
+        // its page is now a tombstone: when, by whom, its history, no personal data
+        String tombstone = browser.get("/console/accounts/" + id).expect(200).body();
+        assertThat(tombstone).contains("A deleted account", "id=\"deleted-on\"", "admin@delete.example (console)",
+                "(it was disabled)", "created", "disabled", "deleted").doesNotContain("gus@delete.example", "Gus");
+        assertThat(browser.get("/console/accounts/" + java.util.UUID.randomUUID()).status()).isEqualTo(404);
+        ConsoleBrowser stranger = signedIn(app.newOrg("accounts-tombstone-other"), "admin@other-tomb.example");
+        assertThat(stranger.get("/console/accounts/" + id).status()).isEqualTo(404);
         assertThat(app.count("select count(*) from managed_accounts where id = ?::uuid", id)).isZero();
         assertThat(app.count("select count(*) from account_events where account_id = ?::uuid and kind = 'deleted' "
                 + "and actor like 'console:%'", id)).isEqualTo(1);

@@ -62,9 +62,13 @@ class ProvisioningScreenIT {
         browser.post(okta, Map.of("csrf", ConsoleBrowser.csrf(confirm))).expect(303);
         assertThat(app.http().send("GET", org.scimPath() + "/Users", secret, (String) null).status()).isEqualTo(401);
 
-        // unticking Enable and saving turns SCIM off again
-        browser.post("/console/provisioning/manage", Map.of("csrf", ConsoleBrowser.csrf(browser.get("/console/provisioning/manage"))))
-                .expect(303);
+        // unticking Enable and saving asks first, saying it stops every sync; nothing changes until confirmed
+        Http.Response ask = browser.post("/console/provisioning/manage",
+                Map.of("csrf", ConsoleBrowser.csrf(browser.get("/console/provisioning/manage")))).expect(200);
+        assertThat(ask.body()).contains("Turn off user provisioning?", "stops every sync", "class=\"danger\"",
+                "name=\"confirm\" value=\"yes\"");
+        assertThat(app.http().send("GET", org.scimPath() + "/Users", org.token(), (String) null).status()).isEqualTo(200);
+        browser.post("/console/provisioning/manage", Map.of("csrf", ConsoleBrowser.csrf(ask), "confirm", "yes")).expect(303);
         assertThat(app.http().send("GET", org.scimPath() + "/Users", org.token(), (String) null).status()).isEqualTo(403);
     }
 
