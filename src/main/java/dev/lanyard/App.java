@@ -114,7 +114,7 @@ public final class App {
         var admin = new OperatorRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
-                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso());
+                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps());
         var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, console::signInBySaml);
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),

@@ -110,6 +110,11 @@ final class AdminClient {
     }
 
     /** The parsed body of a 2xx answer ({@link MissingNode} when empty, as for 204). */
+    /** Any admin API call, for commands that print the answer as it comes (apps: {@link AppCommand}). */
+    JsonNode call(String method, String path, Optional<JsonNode> body) {
+        return send(method, path, body);
+    }
+
     private JsonNode send(String method, String path, Optional<JsonNode> body) {
         URI uri = URI.create(connection.server() + "/admin/api" + path);
         HttpRequest request = HttpRequest.newBuilder(uri)

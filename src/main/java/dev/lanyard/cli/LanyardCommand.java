@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
             TokenCommand.class,
             AccountCommand.class,
             AdminCommand.class,
+            AppCommand.class,
             SamlCommand.class
         })
 public final class LanyardCommand {

@@ -4,6 +4,7 @@ import dev.lanyard.account.AccountService;
 import dev.lanyard.group.GroupService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.http.BaseUrl;
+import dev.lanyard.oidc.ClientService;
 import dev.lanyard.sso.SamlSettingsService;
 import dev.lanyard.sso.SsoRoutes;
 import dev.lanyard.sso.SsoService;
@@ -64,10 +65,11 @@ public final class ConsoleRoutes {
     private final OperatorScreen operator;
     private final ProvisioningLogScreen provisioningLog;
     private final SamlScreen saml;
+    private final AppsScreen apps;
 
     public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, GroupService groupService, OrganizationService organizations,
                          TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl,
-                         SamlSettingsService samlSettings, SsoService sso) {
+                         SamlSettingsService samlSettings, SsoService sso, ClientService apps) {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
@@ -82,6 +84,7 @@ public final class ConsoleRoutes {
         this.operator = new OperatorScreen(auth, organizations);
         this.provisioningLog = new ProvisioningLogScreen(log, tokens);
         this.saml = new SamlScreen(samlSettings, sso, accountService, baseUrl);
+        this.apps = new AppsScreen(apps);
     }
 
     /**
@@ -105,6 +108,7 @@ public final class ConsoleRoutes {
         operator.register(routes);
         provisioningLog.register(routes);
         saml.register(routes);
+        apps.register(routes);
     }
 
     /**

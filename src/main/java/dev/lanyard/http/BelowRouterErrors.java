@@ -1,6 +1,5 @@
 package dev.lanyard.http;
 
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -46,14 +45,6 @@ public final class BelowRouterErrors extends ErrorHandler {
         byte[] body = page ? html(status, detail) : json(status, detail);
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;
-    }
-
-    /** Used by Jetty for a request it could not parse into a request at all. */
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        fields.put(HttpHeader.CONTENT_TYPE, "application/scim+json");
-        fields.put(HttpHeader.CACHE_CONTROL, "no-store");
-        return ByteBuffer.wrap(json(status, detail(status, reason)));
     }
 
     static String detail(int status, String reason) {

@@ -66,8 +66,12 @@ public final class OidcRoutes {
     public static final String RESUME = PREFIX + "/authorize/resume";
     public static final String DISCOVERY = "/.well-known/openid-configuration";
     private static final TemplateEngine VIEWS = TemplateEngine.createPrecompiled(ContentType.Html);
-    private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-            + "frame-ancestors 'none'; base-uri 'none'";
+    /**
+     * No form-action: browsers apply it to the redirects that follow a submission too, and the
+     * organization picker's GET form leads through Lanyard to the organization's IdP and then to
+     * the app's redirect URI, which no fixed list can name. The form itself targets this endpoint.
+     */
+    private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private final ClientService clients;
     private final OidcService oidc;
@@ -137,7 +141,7 @@ public final class OidcRoutes {
         m.setRevocationEndpointAuthMethods(methods);
         m.setIDTokenJWSAlgs(List.of(JWSAlgorithm.RS256));
         m.setCodeChallengeMethods(List.of(CodeChallengeMethod.S256));
-        m.setClaims(List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "email", "email_verified", "name",
+        m.setClaims(List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "email", "email_verified", "preferred_username", "name",
                 "given_name", "family_name", "org_id", "org_name"));
         m.setSupportsAuthorizationResponseIssuerParam(true);
         m.setSupportsRequestParam(false);

@@ -187,6 +187,8 @@ public final class OidcService {
     static UserInfo userInfo(ManagedAccount account, Organization org) {
         UserInfo info = new UserInfo(new Subject(account.id().toString()));
         info.setEmailAddress(account.email());
+        // A display hint for relying parties that want a username (Keycloak makes its user from it); never the subject.
+        info.setPreferredUsername(account.email());
         // The email is the organization IdP's username for this person, which the organization vouches for.
         info.setEmailVerified(true);
         Profile.of(account).name().ifPresent(info::setName);

@@ -90,7 +90,7 @@ public final class AppRoutes {
         routes.put(OperatorRoutes.PREFIX + "/orgs/{org}/apps/{app}", ctx -> {
             JsonNode body = body(ctx);
             if (!body.path("enabled").isBoolean()) throw new DomainException.Invalid("enabled must be true or false");
-            apps.setTurnedOff(orgId(ctx), ctx.pathParam("app"), !body.get("enabled").asBoolean(), "operator");
+            apps.setTurnedOff(orgId(ctx), ctx.pathParam("app"), !body.get("enabled").asBoolean(), dev.lanyard.domain.Actor.OPERATOR.text());
             ctx.status(204);
         });
         routes.get(OperatorRoutes.PREFIX + "/orgs/{org}/email-domains", ctx -> ok(ctx, Map.of("domains", domains.list(orgId(ctx)))));

@@ -33,30 +33,31 @@ class ProvisioningActivityIT {
         for (int i = 0; i < 5; i++) app.scim(org, OKTA, "GET", "/Users?startIndex=1&count=2", null).expect(200);
         app.scim(org, OKTA, "POST", "/Users", "{\"userName\":\"jdoe\"}").expect(400);
         app.scim(org, OKTA, "POST", "/Users", "{\"userName\":\"mary\"}").expect(400);
-        // refused with a wrong token: counted in a metric only, never written to the organization's log (docs/security.md)
+        app.scim(org, OKTA, "GET", "/Users/" + UUID.randomUUID(), null).expect(404);
+        // A wrong token is anonymous: not the IdP's request, not counted (docs/security.md).
         app.http().send("GET", org.scimPath() + "/Users", "lanyard_scim_wrong", (String) null).expect(401);
         app.flushProvisioningLog();
 
         String day = svg(browser.get("/console/provisioning").expect(200).body());
         assertThat(day).contains("role=\"img\"", "aria-labelledby=\"activity-title\"",
-                "<title id=\"activity-title\">7 requests in the last 24 hours, 2 failed; last request just now</title>");
-        assertThat(bars(day)).containsExactly(7, 2);
+                "<title id=\"activity-title\">8 requests in the last 24 hours, 3 failed; last request just now</title>");
+        assertThat(bars(day)).containsExactly(8, 3);
         assertThat(day).contains("fill=\"" + ActivityChart.FAILURE_FILL + "\"", "fill=\"" + ActivityChart.SUCCESS_FILL + "\"");
         // the hourly counts agree with the log they summarise
         assertThat(app.count("select sum(requests) from provisioning_activity where org_id = ?::uuid", org.id()))
-                .isEqualTo(app.count("select count(*) from provisioning_log where org_id = ?::uuid", org.id())).isEqualTo(7);
-        assertThat(app.count("select sum(failures) from provisioning_activity where org_id = ?::uuid", org.id())).isEqualTo(2);
+                .isEqualTo(app.count("select count(*) from provisioning_log where org_id = ?::uuid", org.id())).isEqualTo(8);
+        assertThat(app.count("select sum(failures) from provisioning_activity where org_id = ?::uuid", org.id())).isEqualTo(3);
 
         String page = browser.get("/console/provisioning").body();
-        assertThat(page).contains("<p id=\"activity-summary\">7 requests in the last 24 hours, 2 failed; last request just now.</p>",
+        assertThat(page).contains("<p id=\"activity-summary\">8 requests in the last 24 hours, 3 failed; last request just now.</p>",
                 "href=\"/console/provisioning/log?period=24h\">Open the provisioning log",
                 "href=\"/console/provisioning/log?status=failures&amp;period=24h\">See the failures",
                 "href=\"/console/provisioning?range=24h#activity\" aria-current=\"page\"");
         assertThat(page.indexOf("id=\"provisioning-status\"")).isLessThan(page.indexOf("id=\"activity\""));
 
         String week = browser.get("/console/provisioning?range=7d").expect(200).body();
-        assertThat(svg(week)).contains("7 requests in the last 7 days, 2 failed");
-        assertThat(bars(svg(week))).containsExactly(7, 2);
+        assertThat(svg(week)).contains("8 requests in the last 7 days, 3 failed");
+        assertThat(bars(svg(week))).containsExactly(8, 3);
         assertThat(week).contains("href=\"/console/provisioning?range=7d#activity\" aria-current=\"page\"");
     }
 

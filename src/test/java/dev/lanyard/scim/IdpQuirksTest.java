@@ -117,6 +117,34 @@ class IdpQuirksTest {
         assertThat(UserDocument.parse(out).active()).contains(false);
     }
 
+    @Test
+    @DisplayName("Entra: Add on emails[type eq \"work\"].value when a work email exists replaces it (docs/idp-behaviour.md E5; RFC 7644 §3.5.2.1)")
+    void entra_add_to_an_existing_work_email_replaces_it() throws Exception {
+        ObjectNode out = patch("{'userName':'a@x.com','emails':[{'type':'work','value':'old@x.com'}]}",
+                "[{'op':'Add','path':'emails[type eq \\\"work\\\"].value','value':'new@x.com'}]");
+        assertThat(out.get("emails")).hasSize(1);
+        assertThat(out.at("/emails/0/value").asText()).isEqualTo("new@x.com");
+    }
+
+    @Test
+    @DisplayName("Entra: the manager as a one-element array (docs/idp-behaviour.md E6); any other singular attribute given an array is refused")
+    void entra_manager_as_a_one_element_array_and_nothing_else() throws Exception {
+        UserDocument doc = UserDocument.parse(body("{'userName':'a@x.com','" + ScimJson.ENTERPRISE_USER_SCHEMA
+                + "':{'manager':[{'value':'m-1'}]}}"));
+        assertThat(doc.attributes().at("/" + ScimJson.ENTERPRISE_USER_SCHEMA + "/manager/value").asText()).isEqualTo("m-1");
+        var e = catchThrowableOfType(BadRequestException.class, () -> UserDocument.parse(body("{'userName':'a@x.com','"
+                + ScimJson.ENTERPRISE_USER_SCHEMA + "':{'department':['Retail']}}")));
+        assertThat(e.getScimError().getScimType()).isEqualTo("invalidValue");
+    }
+
+    @Test
+    @DisplayName("Entra: unquoted filter values only in the documented shapes (docs/idp-behaviour.md E8); stray quotes are not guessed at")
+    void unquoted_values_with_quotes_or_brackets_are_not_rewritten() {
+        assertThat(IdpQuirks.normaliseFilter("userName eq a\"")).isEqualTo("userName eq a\"");
+        var e = catchThrowableOfType(BadRequestException.class, () -> ScimFilters.parse("userName eq a\""));
+        assertThat(e.getScimError().getScimType()).isEqualTo("invalidFilter");
+    }
+
     private static ObjectNode patch(String user, String operations) throws Exception {
         var request = UserPatch.parse(body("{'schemas':['urn:ietf:params:scim:api:messages:2.0:PatchOp'],'Operations':" + operations + "}"));
         return UserPatch.apply(body(user), request, ID);
