@@ -187,14 +187,16 @@ public final class ProvisioningLog implements AutoCloseable {
 
     /**
      * Keeps each organization of the batch within its budget: while it takes more, its oldest
-     * entries are deleted, 500 at a time (bounded: at most 200 rounds per batch).
+     * entries are deleted, just enough of them to get back under it (at most 1,000 a round and
+     * 200 rounds per batch).
      */
     private void keepBudget(List<ProvisioningLogEntry> batch) {
         for (UUID org : batch.stream().map(ProvisioningLogEntry::orgId).distinct().toList()) {
             try {
                 long used = tx.read(c -> store.usage(c, org));
                 for (int round = 0; used > budgetBytes && round < 200; round++) {
-                    used = tx.inTransaction(c -> store.deleteOldest(c, org, 500));
+                    long excess = used - budgetBytes;
+                    used = tx.inTransaction(c -> store.deleteOldest(c, org, excess, 1000));
                 }
             } catch (RuntimeException e) {
                 log.warn("provisioning log: keeping organization {} within its budget failed", org, e);

@@ -61,14 +61,19 @@ final class ProvisioningLogStore {
         return Sql.find(c, "select bytes from provisioning_log_usage where org_id = ?", rs -> rs.getLong(1), orgId).orElse(0L);
     }
 
-    /** Deletes the organization's {@code batch} oldest entries; returns what it now takes. */
-    long deleteOldest(Connection c, UUID orgId, int batch) throws SQLException {
+    /**
+     * Deletes the organization's oldest entries, just enough of them (among the {@code batch}
+     * oldest) to free {@code excess} bytes; returns what it now takes.
+     */
+    long deleteOldest(Connection c, UUID orgId, long excess, int batch) throws SQLException {
         return Sql.find(c, """
-                with gone as (delete from provisioning_log where id in
-                                (select id from provisioning_log where org_id = ? order by at, id limit ?)
+                with oldest as (select id, stored_bytes, sum(stored_bytes) over (order by at, id) as running
+                                  from (select id, at, stored_bytes from provisioning_log where org_id = ?
+                                         order by at, id limit ?) o),
+                     gone as (delete from provisioning_log where id in (select id from oldest where running - stored_bytes < ?)
                               returning stored_bytes)
                 update provisioning_log_usage set bytes = greatest(0, bytes - (select coalesce(sum(stored_bytes), 0) from gone))
-                 where org_id = ? returning bytes""", rs -> rs.getLong(1), orgId, batch, orgId).orElse(0L);
+                 where org_id = ? returning bytes""", rs -> rs.getLong(1), orgId, batch, excess, orgId).orElse(0L);
     }
 
     /**

@@ -33,6 +33,8 @@ class ProvisioningActivityIT {
         for (int i = 0; i < 5; i++) app.scim(org, OKTA, "GET", "/Users?startIndex=1&count=2", null).expect(200);
         app.scim(org, OKTA, "POST", "/Users", "{\"userName\":\"jdoe\"}").expect(400);
         app.scim(org, OKTA, "POST", "/Users", "{\"userName\":\"mary\"}").expect(400);
+        app.scim(org, OKTA, "GET", "/Users/" + UUID.randomUUID(), null).expect(404);
+        // A wrong token is anonymous: not the IdP's request, not counted (docs/security.md).
         app.http().send("GET", org.scimPath() + "/Users", "lanyard_scim_wrong", (String) null).expect(401);
         app.flushProvisioningLog();
 
