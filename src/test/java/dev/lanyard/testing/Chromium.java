@@ -4,6 +4,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -89,22 +90,22 @@ public final class Chromium implements AutoCloseable {
 
     /** Waits (up to 10 s) until a visible element matches, and returns it. */
     public WebElement visible(By by) {
-        return new WebDriverWait(driver, PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(by));
+        return patiently(PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
     /** Waits (up to 10 s) until the element's text contains {@code text}. */
     public void waitForText(By by, String text) {
-        new WebDriverWait(driver, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+        patiently(PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
     }
 
     /** Waits (up to 10 s) until the element has the keyboard focus. */
     public void waitForFocus(By by) {
-        new WebDriverWait(driver, PATIENCE).until(d -> d.findElement(by).equals(d.switchTo().activeElement()));
+        patiently(PATIENCE).until(d -> d.findElement(by).equals(d.switchTo().activeElement()));
     }
 
     /** Waits (up to 10 s) for a page whose path (and query) starts with {@code path}. */
     public void waitForPath(String path) {
-        new WebDriverWait(driver, PATIENCE).until(d -> {
+        patiently(PATIENCE).until(d -> {
             String url = d.getCurrentUrl();
             return url != null && url.replaceFirst("^https?://[^/]+", "").startsWith(path);
         });
@@ -116,7 +117,7 @@ public final class Chromium implements AutoCloseable {
      */
     public <T> T waitUntil(Duration patience, java.util.function.Function<? super WebDriver, T> condition) {
         // A page that moves on while the condition reads it (Keycloak's redirects, scripts) is read again.
-        return new WebDriverWait(driver, patience).ignoring(StaleElementReferenceException.class).until(condition);
+        return patiently(patience).until(condition);
     }
 
     /** Forgets every cookie of every site (Chromium's DevTools command), as a new browser would. */
@@ -167,5 +168,17 @@ public final class Chromium implements AutoCloseable {
                 // a leftover temp profile is not worth failing a run for
             }
         }
+    }
+
+    /**
+     * A wait that reads the page again when it moved on under the read: the old page's element is
+     * gone ({@link StaleElementReferenceException}) or, when the read lands mid-navigation, Chromium
+     * answers "Node with given id does not belong to the document" as a plain {@link WebDriverException}.
+     */
+    private WebDriverWait patiently(Duration patience) {
+        WebDriverWait wait = new WebDriverWait(driver, patience);
+        wait.ignoring(StaleElementReferenceException.class);
+        wait.ignoring(WebDriverException.class);
+        return wait;
     }
 }
