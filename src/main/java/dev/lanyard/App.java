@@ -23,6 +23,7 @@ import dev.lanyard.oidc.SigningKeys;
 import dev.lanyard.operator.AppRoutes;
 import dev.lanyard.operator.OperatorRoutes;
 import dev.lanyard.operator.ProvisioningLogRoutes;
+import dev.lanyard.operator.WebhookRoutes;
 import dev.lanyard.orgadmin.AdminUserService;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.organization.OrganizationService;
@@ -39,6 +40,10 @@ import dev.lanyard.storage.ServerSecrets;
 import dev.lanyard.storage.Transactions;
 import dev.lanyard.token.OperatorCredential;
 import dev.lanyard.token.TokenService;
+import dev.lanyard.webhook.EventFeed;
+import dev.lanyard.webhook.WebhookDispatcher;
+import dev.lanyard.webhook.WebhookOptions;
+import dev.lanyard.webhook.WebhookService;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -58,12 +63,17 @@ public final class App {
                            AccountService accounts, GroupService groups, OperatorCredential operator, ServerSecrets secrets,
                            AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
                            PrometheusMeterRegistry metrics, SamlSettingsService saml, SsoService sso,
-                           ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc) implements AutoCloseable {
+                           ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc,
+                           WebhookService webhooks, WebhookDispatcher webhookDispatcher) implements AutoCloseable {
         public static Services on(Database database) {
             return on(database, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS));
         }
 
         public static Services on(Database database, java.time.Duration logRetention) {
+            return on(database, logRetention, WebhookOptions.defaults(false));
+        }
+
+        public static Services on(Database database, java.time.Duration logRetention, WebhookOptions webhookOptions) {
             var tx = new Transactions(database.dataSource());
             var organizations = new OrganizationService(tx);
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -75,20 +85,41 @@ public final class App {
             var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), clock, OidcRoutes.RESUME);
             var apps = new ClientService(tx);
             var signingKeys = new SigningKeys(tx, secrets.get("oidc-signing-key-seal"), clock);
+            EventFeed feed = directoryFeed();
+            byte[] webhookSeal = secrets.get("webhook-secret-seal");
+            var webhooks = new WebhookService(tx, apps, webhookSeal, feed, webhookOptions);
+            var dispatcher = new WebhookDispatcher(tx, feed, webhookSeal, webhookOptions, paused -> { }).start();
             return new Services(database, organizations, new TokenService(tx), accounts, new GroupService(tx),
                     operator, secrets, new AdminUserService(tx),
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso,
-                    apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock));
+                    apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock),
+                    webhooks, dispatcher);
         }
 
         /** Stops the background work (the provisioning log's writer and retention); the database is closed by its owner. */
         @Override
         public void close() {
+            webhookDispatcher.close();
             provisioningLog.close();
         }
     }
 
     private App() {}
+
+    /** Webhooks follow the directory's event feed (dev.lanyard.directory); neither package imports the other. */
+    static EventFeed directoryFeed() {
+        return new EventFeed() {
+            @Override
+            public java.util.List<EventFeed.Event> after(java.sql.Connection c, java.util.UUID orgId, String cursor, int limit) {
+                return java.util.List.of();
+            }
+
+            @Override
+            public String now(java.sql.Connection c) {
+                return "";
+            }
+        };
+    }
 
     /** The OpenID provider finds signed-in members through SAML sign-in's member sessions (neither package imports the other). */
     static MemberSignIn memberSignIn(SsoService sso) {
@@ -114,7 +145,7 @@ public final class App {
         var admin = new OperatorRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
-                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps());
+                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps(), s.webhooks());
         var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, console::signInBySaml);
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
@@ -161,6 +192,7 @@ public final class App {
             admin.register(config.routes);
             provisioningLogRoutes.register(config.routes);
             appRoutes.register(config.routes);
+            new WebhookRoutes(s.webhooks(), s.organizations()).register(config.routes);
             oidcRoutes.register(config.routes);
             samlRoutes.register(config.routes);
             ssoRoutes.register(config.routes);

@@ -24,7 +24,8 @@ import picocli.CommandLine.ScopeType;
             AccountCommand.class,
             AdminCommand.class,
             AppCommand.class,
-            SamlCommand.class
+            SamlCommand.class,
+            WebhookCommand.class
         })
 public final class LanyardCommand {
 

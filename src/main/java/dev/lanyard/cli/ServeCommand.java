@@ -54,7 +54,15 @@ final class ServeCommand implements Callable<Integer> {
         // Env only: a JDBC URL may carry a password, which must not show up in `ps`.
         Optional<String> databaseUrl = context.env("LANYARD_DATABASE_URL");
         return new Settings(resolvedHost, resolvedPort, resolvedData, resolvedPublicUrl, databaseUrl, retentionFromEnv(),
-                poolSizeFromEnv());
+                poolSizeFromEnv(), webhooksAllowPrivateFromEnv());
+    }
+
+    private boolean webhooksAllowPrivateFromEnv() {
+        return context.env("LANYARD_WEBHOOKS_ALLOW_PRIVATE").map(value -> switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no", "" -> false;
+            default -> throw new Settings.InvalidSettingException("LANYARD_WEBHOOKS_ALLOW_PRIVATE", "must be true or false, got '" + value + "'");
+        }).orElse(false);
     }
 
     private int poolSizeFromEnv() {

@@ -15,9 +15,12 @@ import java.util.Optional;
  * @param databaseUrl a JDBC URL of an external PostgreSQL server; empty means embedded PostgreSQL
  * @param logRetentionDays days the provisioning log keeps each request
  * @param dbPoolSize  database connections the server holds at most (HikariCP's maximumPoolSize)
+ * @param webhooksAllowPrivate webhooks may go to private, loopback and link-local addresses (never the cloud
+ *                    metadata service), and http:// to loopback (LANYARD_WEBHOOKS_ALLOW_PRIVATE; off by default:
+ *                    docs/webhooks.md, SSRF)
  */
 public record Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
-                       int logRetentionDays, int dbPoolSize) {
+                       int logRetentionDays, int dbPoolSize, boolean webhooksAllowPrivate) {
 
     public static final int DEFAULT_PORT = 8080;
     /** How long the provisioning log keeps what the IdP sent (LANYARD_LOG_RETENTION_DAYS). */
@@ -33,6 +36,11 @@ public record Settings(String host, int port, Path dataDir, Optional<URI> public
     public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
                     int logRetentionDays) {
         this(host, port, dataDir, publicUrl, databaseUrl, logRetentionDays, DEFAULT_DB_POOL_SIZE);
+    }
+
+    public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
+                    int logRetentionDays, int dbPoolSize) {
+        this(host, port, dataDir, publicUrl, databaseUrl, logRetentionDays, dbPoolSize, false);
     }
 
     public Settings {

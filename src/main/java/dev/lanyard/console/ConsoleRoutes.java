@@ -13,6 +13,7 @@ import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.token.TokenService;
+import dev.lanyard.webhook.WebhookService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -35,6 +36,7 @@ import java.util.Optional;
  * GET  /console/provisioning/log  what the IdP sent, one request in full ({@link ProvisioningLogScreen})
  * GET  /console/saml      SAML single sign-on settings, Test sign-in, the sign-in log ({@link SamlScreen})
  * GET  /console/setup     setup guides for Okta and Entra ID ({@link SetupScreen})
+ * GET  /console/webhooks  webhook endpoints of the organization's apps, their delivery log, redeliver ({@link WebhooksScreen})
  * GET  /console/settings  the organization's settings: username change policy ({@link SettingsScreen})
  * GET  /console/password  the admin's own password ({@link PasswordScreen})
  * GET  /console/login/operator, /console/organizations  the operator's way into every organization ({@link OperatorScreen})
@@ -66,15 +68,16 @@ public final class ConsoleRoutes {
     private final ProvisioningLogScreen provisioningLog;
     private final SamlScreen saml;
     private final AppsScreen apps;
+    private final WebhooksScreen webhooks;
 
     public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, GroupService groupService, OrganizationService organizations,
                          TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl,
-                         SamlSettingsService samlSettings, SsoService sso, ClientService apps) {
+                         SamlSettingsService samlSettings, SsoService sso, ClientService apps, WebhookService webhookService) {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
         this.login = new LoginScreen(auth, guard, cookies, organizations, sso);
-        this.home = new HomeScreen();
+        this.home = new HomeScreen(webhookService);
         this.accounts = new AccountsScreen(accountService, actors);
         this.groups = new GroupsScreen(groupService, actors);
         this.provisioning = new ProvisioningScreen(organizations, tokens, baseUrl, log, cookies);
@@ -85,6 +88,7 @@ public final class ConsoleRoutes {
         this.provisioningLog = new ProvisioningLogScreen(log, tokens);
         this.saml = new SamlScreen(samlSettings, sso, accountService, baseUrl);
         this.apps = new AppsScreen(apps);
+        this.webhooks = new WebhooksScreen(webhookService, apps);
     }
 
     /**
@@ -109,6 +113,7 @@ public final class ConsoleRoutes {
         provisioningLog.register(routes);
         saml.register(routes);
         apps.register(routes);
+        webhooks.register(routes);
     }
 
     /**
