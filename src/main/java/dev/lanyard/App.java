@@ -4,6 +4,7 @@ import dev.lanyard.account.AccountService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
+import dev.lanyard.directory.Directory;
 import dev.lanyard.group.GroupService;
 import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
@@ -40,6 +41,9 @@ import dev.lanyard.storage.ServerSecrets;
 import dev.lanyard.storage.Transactions;
 import dev.lanyard.token.OperatorCredential;
 import dev.lanyard.token.TokenService;
+import dev.lanyard.directory.DirectoryEvent;
+import dev.lanyard.directory.EventCursor;
+import dev.lanyard.directory.EventStore;
 import dev.lanyard.webhook.EventFeed;
 import dev.lanyard.webhook.WebhookDispatcher;
 import dev.lanyard.webhook.WebhookOptions;
@@ -64,7 +68,7 @@ public final class App {
                            AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
                            PrometheusMeterRegistry metrics, SamlSettingsService saml, SsoService sso,
                            ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc,
-                           WebhookService webhooks, WebhookDispatcher webhookDispatcher) implements AutoCloseable {
+                           Directory directory, WebhookService webhooks, WebhookDispatcher webhookDispatcher) implements AutoCloseable {
         public static Services on(Database database) {
             return on(database, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS));
         }
@@ -85,15 +89,16 @@ public final class App {
             var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), clock, OidcRoutes.RESUME);
             var apps = new ClientService(tx);
             var signingKeys = new SigningKeys(tx, secrets.get("oidc-signing-key-seal"), clock);
-            EventFeed feed = directoryFeed();
+            var directory = new Directory(tx);
+            EventFeed feed = directoryFeed(directory.events());
             byte[] webhookSeal = secrets.get("webhook-secret-seal");
             var webhooks = new WebhookService(tx, apps, webhookSeal, feed, webhookOptions);
-            var dispatcher = new WebhookDispatcher(tx, feed, webhookSeal, webhookOptions, paused -> { }).start();
+            var dispatcher = new WebhookDispatcher(tx, feed, webhookSeal, webhookOptions).start();
             return new Services(database, organizations, new TokenService(tx), accounts, new GroupService(tx),
                     operator, secrets, new AdminUserService(tx),
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso,
                     apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock),
-                    webhooks, dispatcher);
+                    directory, webhooks, dispatcher);
         }
 
         /** Stops the background work (the provisioning log's writer and retention); the database is closed by its owner. */
@@ -101,24 +106,45 @@ public final class App {
         public void close() {
             webhookDispatcher.close();
             provisioningLog.close();
+            directory.close();
         }
     }
 
     private App() {}
 
-    /** Webhooks follow the directory's event feed (dev.lanyard.directory); neither package imports the other. */
-    static EventFeed directoryFeed() {
+    /**
+     * Webhooks follow the directory's event feed (dev.lanyard.directory, docs/events.md): its
+     * cursor kept as the feed's opaque text, the event's subject as the key kept in order, and the
+     * event as apps see it in the feed as the body. Neither package imports the other.
+     */
+    static EventFeed directoryFeed(EventStore events) {
         return new EventFeed() {
             @Override
-            public java.util.List<EventFeed.Event> after(java.sql.Connection c, java.util.UUID orgId, String cursor, int limit) {
-                return java.util.List.of();
+            public java.util.List<EventFeed.Event> after(java.sql.Connection c, java.util.UUID orgId, String cursor, int limit)
+                    throws java.sql.SQLException {
+                return EventStore.readAfter(c, orgId, EventCursor.parse(Optional.of(cursor)), limit).stream()
+                        .map(e -> new EventFeed.Event(e.cursor().encode(), e.id().toString(), e.type(), e.subjectId().toString(), eventJson(e)))
+                        .toList();
             }
 
             @Override
             public String now(java.sql.Connection c) {
-                return "";
+                return events.now().encode();
             }
         };
+    }
+
+    private static String eventJson(DirectoryEvent e) {
+        try {
+            var node = Json.MAPPER.createObjectNode().put("id", e.id().toString()).put("type", e.type())
+                    .put("organization_id", e.orgId().toString()).put("subject_id", e.subjectId().toString())
+                    .put("subject_version", e.subjectVersion()).put("occurred_at", e.occurredAt().toString())
+                    .put("cursor", e.cursor().encode());
+            node.set("data", Json.MAPPER.readTree(e.dataJson()));
+            return Json.MAPPER.writeValueAsString(node);
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 
     /** The OpenID provider finds signed-in members through SAML sign-in's member sessions (neither package imports the other). */

@@ -51,16 +51,16 @@ final class WebhooksScreen {
             back(ctx, "paused");
         });
         routes.post(PATH + "/{id}/resume", Access.CONSOLE_ORGANIZATION, (ctx, s) -> {
-            webhooks.resume(s.orgId(), id(ctx));
+            webhooks.resume(s.orgId(), id(ctx), s.actor());
             back(ctx, "resumed");
         });
         routes.post(PATH + "/{id}/delete", Access.CONSOLE_ORGANIZATION, (ctx, s) -> {
-            webhooks.delete(s.orgId(), id(ctx));
+            webhooks.delete(s.orgId(), id(ctx), s.actor());
             ctx.redirect(PATH + "?done=deleted", HttpStatus.SEE_OTHER);
         });
         routes.get(PATH + "/{id}/deliveries/{delivery}", Access.CONSOLE_ORGANIZATION, this::delivery);
         routes.post(PATH + "/{id}/deliveries/{delivery}/redeliver", Access.CONSOLE_ORGANIZATION, (ctx, s) -> {
-            webhooks.redeliver(s.orgId(), id(ctx), uuid(ctx.pathParam("delivery")));
+            webhooks.redeliver(s.orgId(), id(ctx), uuid(ctx.pathParam("delivery")), s.actor());
             back(ctx, "redeliver");
         });
     }

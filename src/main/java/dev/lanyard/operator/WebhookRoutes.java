@@ -54,10 +54,10 @@ public final class WebhookRoutes {
         routes.get(PATH + "/{id}", ctx -> ok(ctx, endpoint(webhooks.get(orgId(ctx), id(ctx)))));
         routes.patch(PATH + "/{id}", this::change);
         routes.delete(PATH + "/{id}", ctx -> {
-            webhooks.delete(orgId(ctx), id(ctx));
+            webhooks.delete(orgId(ctx), id(ctx), Actor.OPERATOR);
             ctx.status(204);
         });
-        routes.post(PATH + "/{id}/secret", ctx -> ok(ctx, 201, Map.of("secret", webhooks.rotateSecret(orgId(ctx), id(ctx)))));
+        routes.post(PATH + "/{id}/secret", ctx -> ok(ctx, 201, Map.of("secret", webhooks.rotateSecret(orgId(ctx), id(ctx), Actor.OPERATOR))));
         routes.get(PATH + "/{id}/deliveries", ctx -> {
             Optional<WebhookDelivery.State> state = Optional.ofNullable(ctx.queryParam("state")).map(WebhookRoutes::state);
             Optional<UUID> before = Optional.ofNullable(ctx.queryParam("before")).map(b -> uuid(b, "delivery"));
@@ -80,7 +80,7 @@ public final class WebhookRoutes {
             ok(ctx, m);
         });
         routes.post(PATH + "/{id}/deliveries/{delivery}/redeliver", ctx ->
-                ok(ctx, delivery(webhooks.redeliver(orgId(ctx), id(ctx), uuid(ctx.pathParam("delivery"), "delivery")))));
+                ok(ctx, delivery(webhooks.redeliver(orgId(ctx), id(ctx), uuid(ctx.pathParam("delivery"), "delivery"), Actor.OPERATOR))));
     }
 
     private void create(Context ctx) throws Exception {
@@ -97,10 +97,10 @@ public final class WebhookRoutes {
         UUID id = id(ctx);
         JsonNode paused = body.path("paused");
         if (!paused.isMissingNode() && !paused.isBoolean()) throw new DomainException.Invalid("paused must be true or false");
-        if (body.has("url")) webhooks.changeUrl(org, id, string(body, "url"));
+        if (body.has("url")) webhooks.changeUrl(org, id, string(body, "url"), Actor.OPERATOR);
         if (paused.isBoolean()) {
             if (paused.asBoolean()) webhooks.pause(org, id, Actor.OPERATOR);
-            else webhooks.resume(org, id);
+            else webhooks.resume(org, id, Actor.OPERATOR);
         }
         ok(ctx, endpoint(webhooks.get(org, id)));
     }

@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * Each server's background delivery of webhooks (docs/webhooks.md). Every poll interval it
@@ -47,7 +46,6 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final SecretSeal seal;
     private final Sender sender;
     private final WebhookOptions options;
-    private final Consumer<Paused> onPause;
     private final WebhookStore store = new WebhookStore();
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<UUID, AtomicInteger> perEndpoint = new ConcurrentHashMap<>();
@@ -57,16 +55,12 @@ public final class WebhookDispatcher implements AutoCloseable {
     private volatile boolean running = true;
     private long lastSweep;
 
-    /** An endpoint the dispatcher paused because it kept failing: who to tell and why. */
-    public record Paused(UUID orgId, UUID endpointId, String reason) {}
-
-    public WebhookDispatcher(Transactions tx, EventFeed feed, byte[] sealKey, WebhookOptions options, Consumer<Paused> onPause) {
+    public WebhookDispatcher(Transactions tx, EventFeed feed, byte[] sealKey, WebhookOptions options) {
         this.tx = tx;
         this.feed = feed;
         this.seal = new SecretSeal(sealKey);
         this.sender = new Sender(options.allowPrivate());
         this.options = options;
-        this.onPause = onPause;
         this.loop = Thread.ofPlatform().daemon().name("webhook-dispatcher").unstarted(this::run);
     }
 
@@ -163,12 +157,15 @@ public final class WebhookDispatcher implements AutoCloseable {
                 return java.util.Optional.<String>empty();
             }
             store.failed(c, d, backoff(d.attempt()), options.retryFor());
-            return store.pauseIfFailing(c, d.endpointId(), options.pauseAfterFailures(), options.pauseAfter());
+            java.util.Optional<String> reason = store.pauseIfFailing(c, d.endpointId(), options.pauseAfterFailures(), options.pauseAfter());
+            if (reason.isPresent()) {
+                // The organization's admins are told: this entry in their audit trail, and the console's banner.
+                WebhookService.audit(c, dev.lanyard.domain.Actor.SYSTEM, WebhookService.PAUSED, store.find(c, d.endpointId()).orElseThrow(),
+                        dev.lanyard.audit.AuditTrail.detail("reason", reason.get()));
+            }
+            return reason;
         });
-        paused.ifPresent(reason -> {
-            log.warn("webhook endpoint {} of organization {} paused: {}", d.endpointId(), d.orgId(), reason);
-            onPause.accept(new Paused(d.orgId(), d.endpointId(), reason));
-        });
+        paused.ifPresent(reason -> log.warn("webhook endpoint {} of organization {} paused: {}", d.endpointId(), d.orgId(), reason));
     }
 
     /**

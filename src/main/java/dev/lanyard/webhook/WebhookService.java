@@ -1,10 +1,14 @@
 package dev.lanyard.webhook;
 
+import dev.lanyard.audit.AuditAction;
+import dev.lanyard.audit.AuditTrail;
 import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
 import dev.lanyard.oidc.ClientService;
 import dev.lanyard.oidc.OidcClient;
 import dev.lanyard.storage.Transactions;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -22,6 +26,13 @@ public final class WebhookService {
     public static final int MAX_ENDPOINTS_PER_ORG = 20;
     /** Deliveries on one page of the log. */
     public static final int PAGE = 50;
+    static final AuditAction CREATED = AuditAction.of("webhook.created");
+    static final AuditAction URL_CHANGED = AuditAction.of("webhook.url_changed");
+    static final AuditAction SECRET_ROTATED = AuditAction.of("webhook.secret_rotated");
+    static final AuditAction PAUSED = AuditAction.of("webhook.paused");
+    static final AuditAction RESUMED = AuditAction.of("webhook.resumed");
+    static final AuditAction DELETED = AuditAction.of("webhook.deleted");
+    static final AuditAction REDELIVERED = AuditAction.of("webhook.redelivered");
 
     private final Transactions tx;
     private final ClientService apps;
@@ -62,7 +73,9 @@ public final class WebhookService {
                 throw new DomainException.Conflict("an organization has at most " + MAX_ENDPOINTS_PER_ORG + " webhook endpoints: delete one first");
             }
             store.insert(c, id, client.id(), orgId, checked, seal.seal(id, secret), hint(secret), feed.now(c), by.text());
-            return new Created(store.find(c, orgId, id).orElseThrow(), secret);
+            WebhookEndpoint created = store.find(c, orgId, id).orElseThrow();
+            audit(c, by, CREATED, created, AuditTrail.detail("url", checked));
+            return new Created(created, secret);
         });
     }
 
@@ -79,21 +92,23 @@ public final class WebhookService {
         return tx.read(c -> endpoint(c, orgId, id));
     }
 
-    public WebhookEndpoint changeUrl(UUID orgId, UUID id, String url) {
+    public WebhookEndpoint changeUrl(UUID orgId, UUID id, String url, Actor by) {
         String checked = EndpointUrl.check(url, sender, allowPrivate);
         return tx.inTransaction(c -> {
-            endpoint(c, orgId, id);
+            WebhookEndpoint before = endpoint(c, orgId, id);
             store.setUrl(c, id, checked);
+            audit(c, by, URL_CHANGED, before, AuditTrail.changes(java.util.Map.of("url", before.url()), java.util.Map.of("url", checked)));
             return endpoint(c, orgId, id);
         });
     }
 
     /** A new secret replaces the old one at once (shown this once); deliveries already sent keep their old signature. */
-    public String rotateSecret(UUID orgId, UUID id) {
+    public String rotateSecret(UUID orgId, UUID id, Actor by) {
         String secret = WebhookSignature.newSecret();
         tx.inTransaction(c -> {
-            endpoint(c, orgId, id);
+            WebhookEndpoint e = endpoint(c, orgId, id);
             store.setSecret(c, id, seal.seal(id, secret), hint(secret));
+            audit(c, by, SECRET_ROTATED, e, AuditTrail.detail());
             return null;
         });
         return secret;
@@ -102,24 +117,31 @@ public final class WebhookService {
     /** By hand: nothing is sent until it is resumed; events keep arriving and wait. */
     public WebhookEndpoint pause(UUID orgId, UUID id, Actor by) {
         return tx.inTransaction(c -> {
-            if (!endpoint(c, orgId, id).paused()) store.pause(c, id, "paused by " + by.text());
+            WebhookEndpoint e = endpoint(c, orgId, id);
+            if (!e.paused()) {
+                store.pause(c, id, "paused by hand");
+                audit(c, by, PAUSED, e, AuditTrail.detail());
+            }
             return endpoint(c, orgId, id);
         });
     }
 
     /** Active again: failures are forgotten and what waited is sent now, in order. */
-    public WebhookEndpoint resume(UUID orgId, UUID id) {
+    public WebhookEndpoint resume(UUID orgId, UUID id, Actor by) {
         return tx.inTransaction(c -> {
-            endpoint(c, orgId, id);
+            WebhookEndpoint e = endpoint(c, orgId, id);
             store.resume(c, id);
+            if (e.paused()) audit(c, by, RESUMED, e, AuditTrail.detail());
             return endpoint(c, orgId, id);
         });
     }
 
     /** The endpoint and its delivery log go; events are not lost (the feed keeps them), just no longer sent there. */
-    public void delete(UUID orgId, UUID id) {
+    public void delete(UUID orgId, UUID id, Actor by) {
         tx.inTransaction(c -> {
-            if (store.delete(c, orgId, id) == 0) throw notFound(id);
+            WebhookEndpoint e = endpoint(c, orgId, id);
+            store.delete(c, orgId, id);
+            audit(c, by, DELETED, e, AuditTrail.detail("url", e.url()));
             return null;
         });
     }
@@ -146,12 +168,21 @@ public final class WebhookService {
      * Sends a delivery again, with the same {@code webhook-id} (receivers that saw it drop it): a
      * dead-lettered or succeeded one out of order and with a fresh retry budget, a pending one now.
      */
-    public WebhookDelivery redeliver(UUID orgId, UUID endpointId, UUID deliveryId) {
+    public WebhookDelivery redeliver(UUID orgId, UUID endpointId, UUID deliveryId, Actor by) {
         return tx.inTransaction(c -> {
-            endpoint(c, orgId, endpointId);
+            WebhookEndpoint e = endpoint(c, orgId, endpointId);
             if (store.redeliver(c, endpointId, deliveryId) == 0) throw new DomainException.NotFound("no delivery " + deliveryId + " of this endpoint");
-            return store.delivery(c, endpointId, deliveryId).orElseThrow();
+            WebhookDelivery d = store.delivery(c, endpointId, deliveryId).orElseThrow();
+            ObjectNode detail = AuditTrail.detail("delivery", d.id());
+            detail.put("event", d.eventId());
+            audit(c, by, REDELIVERED, e, detail);
+            return d;
         });
+    }
+
+    /** One audit entry per change, in its transaction; the target is the endpoint, named by its app and URL. */
+    static void audit(Connection c, Actor by, AuditAction action, WebhookEndpoint e, ObjectNode detail) throws SQLException {
+        AuditTrail.record(c, e.orgId(), by, action, AuditTrail.Target.of("webhook", e.id(), e.appName() + " " + e.url()), detail);
     }
 
     private WebhookEndpoint endpoint(Connection c, UUID orgId, UUID id) throws SQLException {

@@ -231,6 +231,11 @@ final class WebhookStore {
                 + "returning pause_reason", rs -> rs.getString(1), endpointId, endpointId, failures, period.toMillis());
     }
 
+    /** The endpoint by id alone (the dispatcher knows no organization in advance). */
+    Optional<WebhookEndpoint> find(Connection c, UUID id) throws SQLException {
+        return Sql.find(c, ENDPOINT + "where e.id = ?", WebhookStore::endpoint, id);
+    }
+
     /** Finished deliveries (and their attempts) older than {@code keep}, at most {@code limit} at a time. */
     int sweep(Connection c, Duration keep, int limit) throws SQLException {
         return Sql.update(c, "delete from webhook_deliveries where id in (select id from webhook_deliveries where state <> 'pending' "
