@@ -161,13 +161,25 @@ final class Sender {
         if (status.length < 2 || !status[0].startsWith("HTTP/1.") || !status[1].matches("[1-5][0-9][0-9]")) {
             return new Outcome.Failed(clip("not an HTTP/1.x answer: " + lines[0]), latency);
         }
+        int code = Integer.parseInt(status[1]);
         boolean chunked = false;
+        long length = -1;
         for (int i = 1; i < lines.length; i++) {
             String line = lines[i].toLowerCase(Locale.ROOT);
             if (line.startsWith("transfer-encoding:") && line.contains("chunked")) chunked = true;
+            if (line.startsWith("content-length:")) {
+                try {
+                    length = Long.parseLong(line.substring("content-length:".length()).strip());
+                } catch (NumberFormatException e) {
+                    return new Outcome.Failed("the answer's Content-Length is not a number", latency);
+                }
+            }
         }
-        byte[] excerpt = chunked ? dechunk(in) : in.readNBytes(EXCERPT_BYTES);
-        return new Outcome.Answered(Integer.parseInt(status[1]), text(excerpt), latency);
+        // RFC 9112 §6.3: no body for 1xx, 204 and 304; else chunked, Content-Length, or until the connection closes.
+        boolean noBody = code / 100 == 1 || code == 204 || code == 304;
+        byte[] excerpt = noBody ? new byte[0] : chunked ? dechunk(in)
+                : in.readNBytes((int) (length >= 0 ? Math.min(length, EXCERPT_BYTES) : EXCERPT_BYTES));
+        return new Outcome.Answered(code, text(excerpt), latency);
     }
 
     private static String readHead(InputStream in) throws IOException {

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 
 /**
  * Each server's background delivery of webhooks (docs/webhooks.md). Every poll interval it
@@ -88,7 +89,7 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     /** New events into deliveries, endpoint by endpoint, each batch one transaction. */
     void fanOut() {
-        UUID after = new UUID(Long.MIN_VALUE, Long.MIN_VALUE);
+        UUID after = new UUID(0, 0);  // the nil UUID: PostgreSQL orders uuids as unsigned bytes, nothing sorts before it
         while (running) {
             UUID from = after;
             List<WebhookStore.Cursor> batch = tx.inTransaction(c -> {
@@ -156,7 +157,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                 store.succeeded(c, d);
                 return java.util.Optional.<String>empty();
             }
-            store.failed(c, d, backoff(d.attempt()), options.retryFor());
+            store.failed(c, d, backoff(options, d.attempt(), ThreadLocalRandom.current()), options.retryFor());
             java.util.Optional<String> reason = store.pauseIfFailing(c, d.endpointId(), options.pauseAfterFailures(), options.pauseAfter());
             if (reason.isPresent()) {
                 // The organization's admins are told: this entry in their audit trail, and the console's banner.
@@ -172,10 +173,10 @@ public final class WebhookDispatcher implements AutoCloseable {
      * Exponential backoff with full jitter: a uniform wait between 0 and min(max interval,
      * first retry × 2^(attempt-1)), so many failing deliveries do not all come back at once.
      */
-    Duration backoff(int attempt) {
+    static Duration backoff(WebhookOptions options, int attempt, RandomGenerator random) {
         long ceiling = options.firstRetry().toMillis() << Math.min(Math.max(attempt - 1, 0), 30);
         ceiling = Math.min(Math.max(ceiling, 1), options.maxRetryInterval().toMillis());
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling + 1));
+        return Duration.ofMillis(random.nextLong(ceiling + 1));
     }
 
     /** Hourly: finished deliveries older than 30 days go, in bounded batches. */

@@ -32,10 +32,16 @@ public final class TestApp implements AutoCloseable {
     }
 
     public static TestApp start() {
+        return start(dev.lanyard.webhook.WebhookOptions.defaults(false));
+    }
+
+    /** With webhook delivery set up for the test (private addresses allowed, short retries). */
+    public static TestApp start(dev.lanyard.webhook.WebhookOptions webhooks) {
         String databaseUrl = TestDb.createDatabase();
         Database database = Database.external(databaseUrl);
         try {
-            App.Services services = App.Services.on(database);
+            App.Services services = App.Services.on(database,
+                    java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS), webhooks);
             Path dataDir = Files.createTempDirectory("lanyard-it");
             Path tokenFile = services.operator().ensure(dataDir);
             String operatorToken = Files.readString(tokenFile).strip();
