@@ -3,6 +3,8 @@ package dev.lanyard.provisioning;
 import com.unboundid.scim2.common.exceptions.NotImplementedException;
 import com.unboundid.scim2.common.exceptions.ScimException;
 import dev.lanyard.account.AccountService;
+import dev.lanyard.domain.DomainException;
+import dev.lanyard.domain.FailureReason;
 import dev.lanyard.domain.Workers;
 import dev.lanyard.group.GroupService;
 import dev.lanyard.http.Access;
@@ -121,8 +123,8 @@ public final class ScimRoutes {
     private void addUnknownPaths(RoutesConfig routes, String base) {
         for (HandlerType method : SCIM_METHODS) {
             add(routes, method, base + "/*", (ctx, caller) -> {
-                throw new ScimException(404, null, "no such endpoint: " + ctx.method() + " " + ctx.path()
-                        + "; check the SCIM URL in the IdP");
+                throw new DomainException.NotFound(FailureReason.UNKNOWN_ENDPOINT, "no such endpoint: " + ctx.method() + " "
+                        + ctx.path() + "; check the SCIM URL in the IdP");
             });
         }
     }
