@@ -146,7 +146,7 @@ final class UserRoutes {
     }
 
     private static JsonNode body(Context ctx) throws Exception {
-        return Json.readBody(ctx, ScimJson.MAPPER);
+        return Json.readBody(ctx, ScimJson.MAPPER, true);
     }
 
     private static UUID scimId(Context ctx) throws ScimException {
