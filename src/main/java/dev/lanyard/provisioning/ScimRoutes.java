@@ -31,6 +31,7 @@ public final class ScimRoutes {
 
     private final UserRoutes users;
     private final GroupRoutes groups;
+    private final RootSearch rootSearch;
     private final BulkRoutes bulk;
     private final DiscoveryRoutes discovery;
     private final ScimAuth auth;
@@ -45,6 +46,7 @@ public final class ScimRoutes {
         var cursors = new Cursors(cursorKey);
         this.users = new UserRoutes(accounts, operations, new UserGroups(groupService), baseUrl, cursors);
         this.groups = new GroupRoutes(groupService, groupOperations, baseUrl, cursors);
+        this.rootSearch = new RootSearch(accounts, new UserGroups(groupService), groupService, baseUrl);
         this.bulk = new BulkRoutes(auth, baseUrl, operations, groupOperations);
         this.discovery = new DiscoveryRoutes(baseUrl);
     }
@@ -67,7 +69,7 @@ public final class ScimRoutes {
         add(routes, HandlerType.GET, base + "/Users", users::list);
         add(routes, HandlerType.POST, base + "/Users", users::create);
         add(routes, HandlerType.POST, base + "/Users/.search", users::searchByPost);
-        add(routes, HandlerType.POST, base + "/.search", users::searchByPost);  // Users only; Groups have /Groups/.search (README)
+        add(routes, HandlerType.POST, base + "/.search", rootSearch::searchByPost);  // Users and Groups (RootSearch)
         add(routes, HandlerType.GET, base + "/Users/{id}", users::get);
         add(routes, HandlerType.PUT, base + "/Users/{id}", users::replace);
         add(routes, HandlerType.PATCH, base + "/Users/{id}", users::patch);
