@@ -4,6 +4,7 @@ import dev.lanyard.account.AccountService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
+import dev.lanyard.directory.Directory;
 import dev.lanyard.group.GroupService;
 import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
@@ -58,7 +59,8 @@ public final class App {
                            AccountService accounts, GroupService groups, OperatorCredential operator, ServerSecrets secrets,
                            AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
                            PrometheusMeterRegistry metrics, SamlSettingsService saml, SsoService sso,
-                           ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc) implements AutoCloseable {
+                           ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc,
+                           Directory directory) implements AutoCloseable {
         public static Services on(Database database) {
             return on(database, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS));
         }
@@ -78,13 +80,15 @@ public final class App {
             return new Services(database, organizations, new TokenService(tx), accounts, new GroupService(tx),
                     operator, secrets, new AdminUserService(tx),
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso,
-                    apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock));
+                    apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock),
+                    new Directory(tx));
         }
 
         /** Stops the background work (the provisioning log's writer and retention); the database is closed by its owner. */
         @Override
         public void close() {
             provisioningLog.close();
+            directory.close();
         }
     }
 

@@ -253,6 +253,7 @@ public final class AccountService {
             store.forgetEmails(c, orgId, a.id());
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("previousStatus", a.status().dbValue());
+            detail.put("version", a.version() + 1);  // the deletion's version, for the apps' event (docs/events.md)
             a.scimId().ifPresent(id -> detail.put("scimId", id));  // the id the IdP may still send: now 404
             store.event(c, orgId, a.id(), AccountEvent.Kind.DELETED, detail, actor, now());
             return null;

@@ -170,7 +170,7 @@ public final class GroupService {
             check(condition, current.version());
             store.delete(c, id);
             store.event(c, orgId, id, "deleted", Map.of("displayName", current.displayName(),
-                    "memberCount", current.memberCount()), actor, now());
+                    "memberCount", current.memberCount(), "version", current.version() + 1), actor, now());
             return null;
         });
     }
