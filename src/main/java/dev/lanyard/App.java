@@ -1,6 +1,7 @@
 package dev.lanyard;
 
 import dev.lanyard.account.AccountService;
+import dev.lanyard.audit.AuditTrailService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
@@ -22,6 +23,7 @@ import dev.lanyard.oidc.OidcRoutes;
 import dev.lanyard.oidc.OidcService;
 import dev.lanyard.oidc.SigningKeys;
 import dev.lanyard.operator.AppRoutes;
+import dev.lanyard.operator.AuditRoutes;
 import dev.lanyard.operator.OperatorRoutes;
 import dev.lanyard.operator.ProvisioningLogRoutes;
 import dev.lanyard.orgadmin.AdminUserService;
@@ -60,12 +62,16 @@ public final class App {
                            AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
                            PrometheusMeterRegistry metrics, SamlSettingsService saml, SsoService sso,
                            ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc,
-                           Directory directory) implements AutoCloseable {
+                           Directory directory, AuditTrailService auditTrail, Housekeeping housekeeping) implements AutoCloseable {
         public static Services on(Database database) {
             return on(database, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS));
         }
 
         public static Services on(Database database, java.time.Duration logRetention) {
+            return on(database, logRetention, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_AUDIT_RETENTION_DAYS));
+        }
+
+        public static Services on(Database database, java.time.Duration logRetention, java.time.Duration auditRetention) {
             var tx = new Transactions(database.dataSource());
             var organizations = new OrganizationService(tx);
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -78,11 +84,13 @@ public final class App {
             var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), clock, OidcRoutes.RESUME, admins::isAdmin);
             var apps = new ClientService(tx);
             var signingKeys = new SigningKeys(tx, secrets.get("oidc-signing-key-seal"), clock);
+            var auditTrail = new AuditTrailService(tx);
             return new Services(database, organizations, new TokenService(tx), accounts, new GroupService(tx),
                     operator, secrets, admins,
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso,
                     apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock),
-                    new Directory(tx));
+                    new Directory(tx), auditTrail,
+                    new Housekeeping(auditTrail, saml, auditRetention, logRetention, clock).start());
         }
 
         /** Stops the background work (the provisioning log's writer and retention); the database is closed by its owner. */
@@ -90,6 +98,7 @@ public final class App {
         public void close() {
             provisioningLog.close();
             directory.close();
+            housekeeping.close();
         }
     }
 
@@ -118,8 +127,10 @@ public final class App {
         var scim = new ScimRoutes(s.accounts(), s.groups(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
         var admin = new OperatorRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
+        var auditRoutes = new AuditRoutes(s.organizations(), s.auditTrail());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
-                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps());
+                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps(),
+                s.auditTrail());
         var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, console::signInBySaml);
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
@@ -165,6 +176,7 @@ public final class App {
             scim.register(config.routes);
             admin.register(config.routes);
             provisioningLogRoutes.register(config.routes);
+            auditRoutes.register(config.routes);
             appRoutes.register(config.routes);
             oidcRoutes.register(config.routes);
             samlRoutes.register(config.routes);

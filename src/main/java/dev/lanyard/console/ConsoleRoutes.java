@@ -2,6 +2,7 @@ package dev.lanyard.console;
 
 import dev.lanyard.account.AccountService;
 import dev.lanyard.group.GroupService;
+import dev.lanyard.audit.AuditTrailService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.oidc.ClientService;
@@ -36,6 +37,7 @@ import java.util.Optional;
  * GET  /console/saml      SAML single sign-on settings, Test sign-in, the sign-in log ({@link SamlScreen})
  * GET  /console/setup     setup guides for Okta and Entra ID ({@link SetupScreen})
  * GET  /console/settings  the organization's settings: username change policy ({@link SettingsScreen})
+ * GET  /console/audit     the organization's audit trail, its CSV and JSON export ({@link AuditScreen})
  * GET  /console/password  the admin's own password ({@link PasswordScreen})
  * GET  /console/login/operator, /console/organizations  the operator's way into every organization ({@link OperatorScreen})
  * </pre>
@@ -66,10 +68,11 @@ public final class ConsoleRoutes {
     private final ProvisioningLogScreen provisioningLog;
     private final SamlScreen saml;
     private final AppsScreen apps;
+    private final AuditScreen audit;
 
     public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, GroupService groupService, OrganizationService organizations,
                          TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl,
-                         SamlSettingsService samlSettings, SsoService sso, ClientService apps) {
+                         SamlSettingsService samlSettings, SsoService sso, ClientService apps, AuditTrailService audit) {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
@@ -85,6 +88,7 @@ public final class ConsoleRoutes {
         this.provisioningLog = new ProvisioningLogScreen(log, tokens);
         this.saml = new SamlScreen(samlSettings, sso, accountService, baseUrl);
         this.apps = new AppsScreen(apps);
+        this.audit = new AuditScreen(audit);
     }
 
     /**
@@ -109,6 +113,7 @@ public final class ConsoleRoutes {
         provisioningLog.register(routes);
         saml.register(routes);
         apps.register(routes);
+        audit.register(routes);
     }
 
     /**
