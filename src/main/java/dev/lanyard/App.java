@@ -9,6 +9,7 @@ import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.BelowRouterErrors;
+import dev.lanyard.http.RequestStarts;
 import dev.lanyard.http.Errors;
 import dev.lanyard.http.Json;
 import dev.lanyard.http.QueryEncoding;
@@ -114,7 +115,7 @@ public final class App {
         var admin = new OperatorRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
-                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps());
+                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps(), s.admins());
         var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, console::signInBySaml);
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
@@ -140,7 +141,8 @@ public final class App {
                 graceful.setHandler(server.getHandler());
                 server.setHandler(graceful);
                 // 414, 431 and malformed requests that never reach the router answer in our shapes too.
-                server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns));
+                server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns, ConsoleRoutes::errorHtml));
+                RequestStarts.install(server);  // so that they can tell /console from /scim when Jetty could not read the URI
                 SlowClients.protect(server);
             });
 
@@ -169,7 +171,7 @@ public final class App {
                     new Errors.Area(path -> path.startsWith(ScimRoutes.PREFIX), ScimResponses::error),
                     new Errors.Area(SsoRoutes::owns, (ctx, status, type, detail) -> SsoRoutes.error(ctx, status, detail)),
                     new Errors.Area(OidcRoutes::owns, (ctx, status, type, detail) -> OidcRoutes.error(ctx, status, detail)),
-                    new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> ConsoleRoutes.error(ctx, status, detail))),
+                    new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> console.errorPage(ctx, status, detail))),
                     (ctx, status, type, detail) -> OperatorRoutes.error(ctx, status, detail));
         });
     }

@@ -14,7 +14,7 @@ final class FailureHints {
         String type = scimType.orElse("");
         if (status == 401) {
             return Optional.of("The IdP's token is wrong, revoked, or belongs to another organization: generate a new token "
-                    + "on the User provisioning page and paste it into the IdP (Okta: API Token; Entra: Secret Token).");
+                    + "on the User provisioning page and paste it into the IdP (Okta: Authentication Mode HTTP Header, Authorization; Entra: Secret Token).");
         }
         if (status == 403 && d.contains("disabled")) {
             return Optional.of("User provisioning is off for this organization: Organization > User provisioning > Manage > Enable > Save.");
