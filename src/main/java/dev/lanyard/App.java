@@ -5,6 +5,7 @@ import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
 import dev.lanyard.directory.Directory;
+import dev.lanyard.directory.DirectoryRoutes;
 import dev.lanyard.group.GroupService;
 import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
@@ -124,6 +125,7 @@ public final class App {
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
                 memberSignIn(s.sso()), s.secrets().get("oidc-continuation-key"), baseUrl, java.time.Clock.systemUTC());
         var appRoutes = new AppRoutes(s.apps(), s.emailDomains(), s.signingKeys(), s.organizations());
+        var directoryRoutes = new DirectoryRoutes(s.directory(), s.apps(), s.organizations());
         var accessLog = new AccessLog(s.metrics());
         var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog(), s.metrics());
 
@@ -169,10 +171,12 @@ public final class App {
             samlRoutes.register(config.routes);
             ssoRoutes.register(config.routes);
             console.register(config.routes);
+            directoryRoutes.register(config.routes);
             Errors.register(config.routes, List.of(
                     new Errors.Area(path -> path.startsWith(ScimRoutes.PREFIX), ScimResponses::error),
                     new Errors.Area(SsoRoutes::owns, (ctx, status, type, detail) -> SsoRoutes.error(ctx, status, detail)),
                     new Errors.Area(OidcRoutes::owns, (ctx, status, type, detail) -> OidcRoutes.error(ctx, status, detail)),
+                    new Errors.Area(DirectoryRoutes::owns, (ctx, status, type, detail) -> DirectoryRoutes.error(ctx, status, detail)),
                     new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> ConsoleRoutes.error(ctx, status, detail))),
                     (ctx, status, type, detail) -> OperatorRoutes.error(ctx, status, detail));
         });
