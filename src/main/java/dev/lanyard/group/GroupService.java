@@ -175,6 +175,11 @@ public final class GroupService {
         });
     }
 
+    /** Whether Groups can be sorted by this sortBy path (RFC 7644 §3.4.2.3). */
+    public static boolean canSortBy(String path) {
+        return GroupColumns.sortKey(path.strip().toLowerCase(java.util.Locale.ROOT)).isPresent();
+    }
+
     private static final String SORT_EXAMPLES = "displayName, externalId, id, meta.created or meta.lastModified";
 
     /**
