@@ -92,7 +92,7 @@ final class OperatorScreen {
         Organization org = org(ctx);
         String email = Optional.ofNullable(ctx.formParam("email")).orElse("");
         try {
-            AdminUserService.Created created = admins.create(org.id(), email);
+            AdminUserService.Created created = admins.create(org.id(), email, s.actor());
             ShownOnce.redirect(ctx, cookies, ORGS + "/" + org.id() + "/one-time-password", "created", created.admin().email(), created.password());
         } catch (DomainException.Invalid | DomainException.Conflict e) {
             render(ctx, s, org, 400, Optional.empty(), Optional.of(sentence(e.getMessage())), email.length() > 300 ? "" : email);
@@ -103,7 +103,7 @@ final class OperatorScreen {
         Organization org = org(ctx);
         String email = Optional.ofNullable(ctx.formParam("email")).orElse("");
         try {
-            AdminUserService.Created reset = admins.resetPassword(org.id(), email);
+            AdminUserService.Created reset = admins.resetPassword(org.id(), email, s.actor());
             ShownOnce.redirect(ctx, cookies, ORGS + "/" + org.id() + "/one-time-password", "reset", reset.admin().email(), reset.password());
         } catch (DomainException.NotFound e) {
             render(ctx, s, org, 404, Optional.empty(), Optional.of(sentence(e.getMessage())), "");
