@@ -4,6 +4,8 @@ import dev.lanyard.account.AccountService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
+import dev.lanyard.directory.Directory;
+import dev.lanyard.directory.DirectoryRoutes;
 import dev.lanyard.group.GroupService;
 import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
@@ -58,12 +60,17 @@ public final class App {
                            AccountService accounts, GroupService groups, OperatorCredential operator, ServerSecrets secrets,
                            AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
                            PrometheusMeterRegistry metrics, SamlSettingsService saml, SsoService sso,
-                           ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc) implements AutoCloseable {
+                           ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc,
+                           Directory directory) implements AutoCloseable {
         public static Services on(Database database) {
             return on(database, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS));
         }
 
         public static Services on(Database database, java.time.Duration logRetention) {
+            return on(database, logRetention, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_EVENT_RETENTION_DAYS));
+        }
+
+        public static Services on(Database database, java.time.Duration logRetention, java.time.Duration eventRetention) {
             var tx = new Transactions(database.dataSource());
             var organizations = new OrganizationService(tx);
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -72,21 +79,24 @@ public final class App {
             var secrets = new ServerSecrets(tx);
             var saml = new SamlSettingsService(tx, MetadataFetcher.publicOnly());
             var clock = java.time.Clock.systemUTC();
-            var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), clock, OidcRoutes.RESUME);
+            var admins = new AdminUserService(tx);
+            var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), clock, OidcRoutes.RESUME, admins::isAdmin);
             var apps = new ClientService(tx);
             var signingKeys = new SigningKeys(tx, secrets.get("oidc-signing-key-seal"), clock);
             var tokens = new TokenService(tx);
             organizations.onProvisioningChanged(tokens::forgetOrganization);  // the token cache applies it at once (issue 16)
             return new Services(database, organizations, tokens, accounts, new GroupService(tx),
-                    operator, secrets, new AdminUserService(tx),
+                    operator, secrets, admins,
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso,
-                    apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock));
+                    apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock),
+                    new Directory(tx, eventRetention));
         }
 
         /** Stops the background work (the provisioning log's writer and retention); the database is closed by its owner. */
         @Override
         public void close() {
             provisioningLog.close();
+            directory.close();
         }
     }
 
@@ -122,6 +132,7 @@ public final class App {
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
                 memberSignIn(s.sso()), s.secrets().get("oidc-continuation-key"), baseUrl, java.time.Clock.systemUTC());
         var appRoutes = new AppRoutes(s.apps(), s.emailDomains(), s.signingKeys(), s.organizations());
+        var directoryRoutes = new DirectoryRoutes(s.directory(), s.apps(), s.organizations());
         var accessLog = new AccessLog(s.metrics());
         var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog(), s.metrics());
 
@@ -167,10 +178,12 @@ public final class App {
             samlRoutes.register(config.routes);
             ssoRoutes.register(config.routes);
             console.register(config.routes);
+            directoryRoutes.register(config.routes);
             Errors.register(config.routes, List.of(
                     new Errors.Area(path -> path.startsWith(ScimRoutes.PREFIX), ScimResponses::error),
                     new Errors.Area(SsoRoutes::owns, (ctx, status, type, detail) -> SsoRoutes.error(ctx, status, detail)),
                     new Errors.Area(OidcRoutes::owns, (ctx, status, type, detail) -> OidcRoutes.error(ctx, status, detail)),
+                    new Errors.Area(DirectoryRoutes::owns, (ctx, status, type, detail) -> DirectoryRoutes.error(ctx, status, detail)),
                     new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> ConsoleRoutes.error(ctx, status, detail))),
                     (ctx, status, type, detail) -> OperatorRoutes.error(ctx, status, detail));
         });

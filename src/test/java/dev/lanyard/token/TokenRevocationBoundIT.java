@@ -1,5 +1,6 @@
 package dev.lanyard.token;
 
+import dev.lanyard.domain.Actor;
 import dev.lanyard.testing.TestApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -46,11 +47,11 @@ class TokenRevocationBoundIT {
     void revoking_or_turning_provisioning_off_through_this_server_applies_to_the_next_request() {
         TestApp.Org org = app.newOrg("bound-now-" + UUID.randomUUID());
         assertThat(list(org)).isEqualTo(200);
-        app.services().organizations().setProvisioningEnabled(org.id(), false);
+        app.services().organizations().setProvisioningEnabled(org.id(), false, Actor.OPERATOR);
         assertThat(list(org)).isEqualTo(403);
-        app.services().organizations().setProvisioningEnabled(org.id(), true);
+        app.services().organizations().setProvisioningEnabled(org.id(), true, Actor.OPERATOR);
         assertThat(list(org)).isEqualTo(200);
-        app.services().tokens().revoke(UUID.fromString(org.id()), UUID.fromString(org.tokenId()));
+        app.services().tokens().revoke(UUID.fromString(org.id()), UUID.fromString(org.tokenId()), Actor.OPERATOR);
         assertThat(list(org)).isEqualTo(401);
     }
 
