@@ -84,7 +84,9 @@ public final class App {
             var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), clock, OidcRoutes.RESUME, admins::isAdmin);
             var apps = new ClientService(tx);
             var signingKeys = new SigningKeys(tx, secrets.get("oidc-signing-key-seal"), clock);
-            return new Services(database, organizations, new TokenService(tx), accounts, new GroupService(tx),
+            var tokens = new TokenService(tx);
+            organizations.onProvisioningChanged(tokens::forgetOrganization);  // the token cache applies it at once (issue 16)
+            return new Services(database, organizations, tokens, accounts, new GroupService(tx),
                     operator, secrets, admins,
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso,
                     apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock),

@@ -66,7 +66,7 @@ public final class GroupService {
         checkSize(d.members());
         try {
             return tx.inTransaction(c -> {
-                Instant now = now();
+        Instant now = now();
                 requireUsers(c, orgId, d.members());
                 var group = new Group(UUID.randomUUID(), orgId, d.displayName(), d.externalId(), 0, 1, now, now);
                 store.insert(c, group);
@@ -93,17 +93,21 @@ public final class GroupService {
     }
 
     /**
-     * PATCH /Groups/{id}: the changes in order, all or none. Members to add are checked (and
-     * locked against a concurrent DELETE /Users) before the group is locked, the order every
-     * writer of both takes.
+     * PATCH /Groups/{id}: the changes in order, all or none. Everything that can be worked out
+     * without the group is, before its row is locked: member lists without repeats and within the
+     * size limit, {@code members[...]} filters as SQL (a bad one is 400 without waiting for the
+     * lock), the Users named for adding checked to exist (and locked {@code for key share} against a
+     * concurrent DELETE /Users, which other groups' writers share). Only then is the group row
+     * locked, and under that lock runs the apply alone: the version check, the membership deltas,
+     * their events and the new count. Other groups and organizations never wait on it.
      */
     public Group change(UUID orgId, UUID id, Precondition condition, List<GroupChange> changes, String actor) {
+        List<Planned> plan = plan(changes);
         Set<UUID> named = new LinkedHashSet<>();
-        for (GroupChange ch : changes) {
-            switch (ch) {
+        for (Planned p : plan) {
+            switch (p.change()) {
                 case GroupChange.AddMembers a -> named.addAll(a.members());
                 case GroupChange.ReplaceMembers r -> named.addAll(r.members());
-                case GroupChange.RemoveMembers r -> checkSize(r.members());
                 default -> { }
             }
         }
@@ -112,55 +116,88 @@ public final class GroupService {
             return tx.inTransaction(c -> {
                 requireUsers(c, orgId, named);
                 Group current = store.lock(c, orgId, id).orElseThrow(() -> notFound(id));
-                check(condition, current.version());
-                Instant now = now();
-                Group g = current;
-                long joined = 0;
-                long left = 0;
-                boolean changed = false;
-                for (GroupChange ch : changes) {
-                    switch (ch) {
-                        case GroupChange.Rename r -> {
-                            if (!r.displayName().equals(g.displayName())) {
-                                store.event(c, orgId, id, "renamed", Map.of("from", g.displayName(), "to", r.displayName()), actor, now);
-                                g = new Group(id, orgId, r.displayName(), g.externalId(), 0, g.version(), g.createdAt(), now);
-                                changed = true;
-                            }
-                        }
-                        case GroupChange.SetExternalId e -> {
-                            if (!e.externalId().equals(g.externalId())) {
-                                store.event(c, orgId, id, "updated", Map.of("externalId", e.externalId().orElse("")), actor, now);
-                                g = new Group(id, orgId, g.displayName(), e.externalId(), 0, g.version(), g.createdAt(), now);
-                                changed = true;
-                            }
-                        }
-                        case GroupChange.AddMembers a -> joined += added(c, orgId, id, store.addMembers(c, id, a.members(), now), actor, now);
-                        case GroupChange.RemoveMembers r -> left += removed(c, orgId, id, store.removeMembers(c, id, r.members()), actor, now);
-                        case GroupChange.RemoveMembersWhere w -> left += removed(c, orgId, id,
-                                store.removeMembersWhere(c, id, memberWhere(w.filter())), actor, now);
-                        case GroupChange.ReplaceMembers r -> {
-                            left += removed(c, orgId, id, store.removeMembersExcept(c, id, r.members()), actor, now);
-                            joined += added(c, orgId, id, store.addMembers(c, id, r.members(), now), actor, now);
-                        }
-                        case GroupChange.RemoveAllMembers x -> left += removed(c, orgId, id,
-                                store.removeMembersExcept(c, id, List.of()), actor, now);
-                    }
-                }
-                // Nothing changed (Okta's rename push with the same name, a member added twice):
-                // no write, no new version.
-                if (!changed && joined == 0 && left == 0) {
-                    return current;
-                }
-                Group updated = new Group(id, orgId, g.displayName(), g.externalId(),
-                        current.memberCount() + joined - left, current.version() + 1,
-                        current.createdAt(), now);
-                store.update(c, updated);
-                return updated;
+                return apply(c, current, condition, plan, actor);
             });
         } catch (UniqueViolation e) {
             throw new DomainException.Conflict("another group in this organization already has this displayName "
                     + "(displayName is unique, in any letter case)");
         }
+    }
+
+    /** A change ready to apply: member lists without repeats, a {@code members[...]} filter already SQL. */
+    private record Planned(GroupChange change, Optional<SqlFilter.Where> where) {}
+
+    /** Computed before any lock; throws 400 for what no group state could make valid. */
+    private static List<Planned> plan(List<GroupChange> changes) {
+        List<Planned> out = new ArrayList<>(changes.size());
+        for (GroupChange ch : changes) {
+            out.add(switch (ch) {
+                case GroupChange.AddMembers a -> new Planned(new GroupChange.AddMembers(distinct(a.members())), Optional.empty());
+                case GroupChange.RemoveMembers r -> new Planned(new GroupChange.RemoveMembers(distinct(r.members())), Optional.empty());
+                case GroupChange.ReplaceMembers r -> new Planned(new GroupChange.ReplaceMembers(distinct(r.members())),
+                        Optional.empty());
+                case GroupChange.RemoveMembersWhere w -> new Planned(w, Optional.of(memberWhere(w.filter())));
+                default -> new Planned(ch, Optional.empty());
+            });
+            if (out.getLast().change() instanceof GroupChange.RemoveMembers r) checkSize(r.members());
+        }
+        return out;
+    }
+
+    private static List<UUID> distinct(List<UUID> ids) {
+        List<UUID> out = List.copyOf(new LinkedHashSet<>(ids));
+        checkSize(out);
+        return out;
+    }
+
+    /** The apply, under the group's row lock: deltas only, each statement touching the rows that change. */
+    private Group apply(Connection c, Group current, Precondition condition, List<Planned> plan, String actor) throws SQLException {
+        UUID id = current.id();
+        UUID orgId = current.orgId();
+        check(condition, current.version());
+        Instant now = now();
+        Group g = current;
+        long joined = 0;
+        long left = 0;
+        boolean changed = false;
+        for (Planned p : plan) {
+            switch (p.change()) {
+                case GroupChange.Rename r -> {
+                    if (!r.displayName().equals(g.displayName())) {
+                        store.event(c, orgId, id, "renamed", Map.of("from", g.displayName(), "to", r.displayName()), actor, now);
+                        g = new Group(id, orgId, r.displayName(), g.externalId(), 0, g.version(), g.createdAt(), now);
+                        changed = true;
+                    }
+                }
+                case GroupChange.SetExternalId e -> {
+                    if (!e.externalId().equals(g.externalId())) {
+                        store.event(c, orgId, id, "updated", Map.of("externalId", e.externalId().orElse("")), actor, now);
+                        g = new Group(id, orgId, g.displayName(), e.externalId(), 0, g.version(), g.createdAt(), now);
+                        changed = true;
+                    }
+                }
+                case GroupChange.AddMembers a -> joined += added(c, orgId, id, store.addMembers(c, id, a.members(), now), actor, now);
+                case GroupChange.RemoveMembers r -> left += removed(c, orgId, id, store.removeMembers(c, id, r.members()), actor, now);
+                case GroupChange.RemoveMembersWhere w -> left += removed(c, orgId, id,
+                        store.removeMembersWhere(c, id, p.where().orElseThrow()), actor, now);
+                case GroupChange.ReplaceMembers r -> {
+                    left += removed(c, orgId, id, store.removeMembersExcept(c, id, r.members()), actor, now);
+                    joined += added(c, orgId, id, store.addMembers(c, id, r.members(), now), actor, now);
+                }
+                case GroupChange.RemoveAllMembers x -> left += removed(c, orgId, id,
+                        store.removeMembersExcept(c, id, List.of()), actor, now);
+            }
+        }
+        // Nothing changed (Okta's rename push with the same name, a member added twice):
+        // no write, no new version.
+        if (!changed && joined == 0 && left == 0) {
+            return current;
+        }
+        Group updated = new Group(id, orgId, g.displayName(), g.externalId(),
+                current.memberCount() + joined - left, current.version() + 1,
+                current.createdAt(), now);
+        store.update(c, updated);
+        return updated;
     }
 
     /** DELETE /Groups/{id}: the group and its memberships go; its history stays. */
