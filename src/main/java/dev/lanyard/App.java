@@ -6,11 +6,13 @@ import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
 import dev.lanyard.directory.Directory;
+import dev.lanyard.directory.DirectoryRoutes;
 import dev.lanyard.group.GroupService;
 import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.BelowRouterErrors;
+import dev.lanyard.http.RequestStarts;
 import dev.lanyard.http.Errors;
 import dev.lanyard.http.Json;
 import dev.lanyard.http.QueryEncoding;
@@ -68,10 +70,16 @@ public final class App {
         }
 
         public static Services on(Database database, java.time.Duration logRetention) {
-            return on(database, logRetention, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_AUDIT_RETENTION_DAYS));
+            return on(database, logRetention, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_EVENT_RETENTION_DAYS));
         }
 
-        public static Services on(Database database, java.time.Duration logRetention, java.time.Duration auditRetention) {
+        public static Services on(Database database, java.time.Duration logRetention, java.time.Duration eventRetention) {
+            return on(database, logRetention, eventRetention,
+                    java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_AUDIT_RETENTION_DAYS));
+        }
+
+        public static Services on(Database database, java.time.Duration logRetention, java.time.Duration eventRetention,
+                                  java.time.Duration auditRetention) {
             var tx = new Transactions(database.dataSource());
             var organizations = new OrganizationService(tx);
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -84,12 +92,14 @@ public final class App {
             var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), clock, OidcRoutes.RESUME, admins::isAdmin);
             var apps = new ClientService(tx);
             var signingKeys = new SigningKeys(tx, secrets.get("oidc-signing-key-seal"), clock);
+            var tokens = new TokenService(tx);
+            organizations.onProvisioningChanged(tokens::forgetOrganization);  // the token cache applies it at once (issue 16)
             var auditTrail = new AuditTrailService(tx);
-            return new Services(database, organizations, new TokenService(tx), accounts, new GroupService(tx),
+            return new Services(database, organizations, tokens, accounts, new GroupService(tx),
                     operator, secrets, admins,
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso,
                     apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock),
-                    new Directory(tx), auditTrail,
+                    new Directory(tx, eventRetention), auditTrail,
                     new Housekeeping(auditTrail, saml, auditRetention, logRetention, clock).start());
         }
 
@@ -129,13 +139,13 @@ public final class App {
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
         var auditRoutes = new AuditRoutes(s.organizations(), s.auditTrail());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
-                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps(),
-                s.auditTrail());
+                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps(), s.admins(), s.auditTrail());
         var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, console::signInBySaml);
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
                 memberSignIn(s.sso()), s.secrets().get("oidc-continuation-key"), baseUrl, java.time.Clock.systemUTC());
         var appRoutes = new AppRoutes(s.apps(), s.emailDomains(), s.signingKeys(), s.organizations());
+        var directoryRoutes = new DirectoryRoutes(s.directory(), s.apps(), s.organizations());
         var accessLog = new AccessLog(s.metrics());
         var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog(), s.metrics());
 
@@ -156,7 +166,8 @@ public final class App {
                 graceful.setHandler(server.getHandler());
                 server.setHandler(graceful);
                 // 414, 431 and malformed requests that never reach the router answer in our shapes too.
-                server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns));
+                server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns, ConsoleRoutes::errorHtml));
+                RequestStarts.install(server);  // so that they can tell /console from /scim when Jetty could not read the URI
                 SlowClients.protect(server);
             });
 
@@ -182,11 +193,13 @@ public final class App {
             samlRoutes.register(config.routes);
             ssoRoutes.register(config.routes);
             console.register(config.routes);
+            directoryRoutes.register(config.routes);
             Errors.register(config.routes, List.of(
                     new Errors.Area(path -> path.startsWith(ScimRoutes.PREFIX), ScimResponses::error),
                     new Errors.Area(SsoRoutes::owns, (ctx, status, type, detail) -> SsoRoutes.error(ctx, status, detail)),
                     new Errors.Area(OidcRoutes::owns, (ctx, status, type, detail) -> OidcRoutes.error(ctx, status, detail)),
-                    new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> ConsoleRoutes.error(ctx, status, detail))),
+                    new Errors.Area(DirectoryRoutes::owns, (ctx, status, type, detail) -> DirectoryRoutes.error(ctx, status, detail)),
+                    new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> console.errorPage(ctx, status, detail))),
                     (ctx, status, type, detail) -> OperatorRoutes.error(ctx, status, detail));
         });
     }

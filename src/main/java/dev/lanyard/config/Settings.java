@@ -15,10 +15,11 @@ import java.util.Optional;
  * @param databaseUrl a JDBC URL of an external PostgreSQL server; empty means embedded PostgreSQL
  * @param logRetentionDays days the provisioning log keeps each request
  * @param dbPoolSize  database connections the server holds at most (HikariCP's maximumPoolSize)
+ * @param eventRetentionDays days the apps' event feed keeps each event (docs/events.md)
  * @param auditRetentionDays days the audit trail keeps each entry (LANYARD_AUDIT_RETENTION_DAYS)
  */
 public record Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
-                       int logRetentionDays, int dbPoolSize, int auditRetentionDays) {
+                       int logRetentionDays, int dbPoolSize, int eventRetentionDays, int auditRetentionDays) {
     /** How long an organization's audit trail keeps an entry: a little over a year, so a yearly review sees a whole year. */
     public static final int DEFAULT_AUDIT_RETENTION_DAYS = 400;
     public static final int MAX_AUDIT_RETENTION_DAYS = 3650;
@@ -29,6 +30,8 @@ public record Settings(String host, int port, Path dataDir, Optional<URI> public
     /** Connections to the database (LANYARD_DB_POOL_SIZE); requests run on virtual threads and wait for one. */
     public static final int DEFAULT_DB_POOL_SIZE = 16;
     public static final int MAX_DB_POOL_SIZE = 200;
+    /** How long the apps' event feed keeps each event (LANYARD_EVENT_RETENTION_DAYS). */
+    public static final int DEFAULT_EVENT_RETENTION_DAYS = 30;
 
     public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl) {
         this(host, port, dataDir, publicUrl, databaseUrl, DEFAULT_LOG_RETENTION_DAYS);
@@ -41,7 +44,13 @@ public record Settings(String host, int port, Path dataDir, Optional<URI> public
 
     public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
                     int logRetentionDays, int dbPoolSize) {
-        this(host, port, dataDir, publicUrl, databaseUrl, logRetentionDays, dbPoolSize, DEFAULT_AUDIT_RETENTION_DAYS);
+        this(host, port, dataDir, publicUrl, databaseUrl, logRetentionDays, dbPoolSize, DEFAULT_EVENT_RETENTION_DAYS,
+                DEFAULT_AUDIT_RETENTION_DAYS);
+    }
+
+    public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
+                    int logRetentionDays, int dbPoolSize, int eventRetentionDays) {
+        this(host, port, dataDir, publicUrl, databaseUrl, logRetentionDays, dbPoolSize, eventRetentionDays, DEFAULT_AUDIT_RETENTION_DAYS);
     }
 
     public Settings {
@@ -51,6 +60,9 @@ public record Settings(String host, int port, Path dataDir, Optional<URI> public
         }
         if (logRetentionDays < 1 || logRetentionDays > 3650) {
             throw new InvalidSettingException("LANYARD_LOG_RETENTION_DAYS", "must be between 1 and 3650 days, got " + logRetentionDays);
+        }
+        if (eventRetentionDays < 1 || eventRetentionDays > 3650) {
+            throw new InvalidSettingException("LANYARD_EVENT_RETENTION_DAYS", "must be between 1 and 3650 days, got " + eventRetentionDays);
         }
         if (dbPoolSize < 1 || dbPoolSize > MAX_DB_POOL_SIZE) {
             throw new InvalidSettingException("LANYARD_DB_POOL_SIZE", "must be between 1 and " + MAX_DB_POOL_SIZE
