@@ -23,12 +23,14 @@ import dev.lanyard.oidc.SigningKeys;
 import dev.lanyard.operator.AppRoutes;
 import dev.lanyard.operator.OperatorRoutes;
 import dev.lanyard.operator.ProvisioningLogRoutes;
+import dev.lanyard.operator.SafeguardRoutes;
 import dev.lanyard.orgadmin.AdminUserService;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.provisioning.ProvisioningLogCapture;
 import dev.lanyard.provisioning.ScimResponses;
 import dev.lanyard.provisioning.ScimRoutes;
+import dev.lanyard.safeguard.SafeguardService;
 import dev.lanyard.sso.MetadataFetcher;
 import dev.lanyard.sso.SamlRoutes;
 import dev.lanyard.sso.SamlSettingsService;
@@ -58,7 +60,8 @@ public final class App {
                            AccountService accounts, GroupService groups, OperatorCredential operator, ServerSecrets secrets,
                            AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
                            PrometheusMeterRegistry metrics, SamlSettingsService saml, SsoService sso,
-                           ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc) implements AutoCloseable {
+                           ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc,
+                           SafeguardService safeguard) implements AutoCloseable {
         public static Services on(Database database) {
             return on(database, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS));
         }
@@ -68,7 +71,7 @@ public final class App {
             var organizations = new OrganizationService(tx);
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             var operator = new OperatorCredential(tx);
-            var accounts = new AccountService(tx);
+            var accounts = new AccountService(tx, SafeguardService.guard());  // the mass-deprovisioning safeguard asked first
             var secrets = new ServerSecrets(tx);
             var saml = new SamlSettingsService(tx, MetadataFetcher.publicOnly());
             var clock = java.time.Clock.systemUTC();
@@ -78,7 +81,8 @@ public final class App {
             return new Services(database, organizations, new TokenService(tx), accounts, new GroupService(tx),
                     operator, secrets, new AdminUserService(tx),
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso,
-                    apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock));
+                    apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock),
+                    new SafeguardService(tx, accounts));
         }
 
         /** Stops the background work (the provisioning log's writer and retention); the database is closed by its owner. */
@@ -113,8 +117,9 @@ public final class App {
         var scim = new ScimRoutes(s.accounts(), s.groups(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
         var admin = new OperatorRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
+        var safeguardRoutes = new SafeguardRoutes(s.organizations(), s.safeguard());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
-                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps());
+                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps(), s.safeguard());
         var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, console::signInBySaml);
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
@@ -160,6 +165,7 @@ public final class App {
             scim.register(config.routes);
             admin.register(config.routes);
             provisioningLogRoutes.register(config.routes);
+            safeguardRoutes.register(config.routes);
             appRoutes.register(config.routes);
             oidcRoutes.register(config.routes);
             samlRoutes.register(config.routes);
