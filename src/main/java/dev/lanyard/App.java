@@ -4,6 +4,7 @@ import dev.lanyard.account.AccountService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
+import dev.lanyard.directory.Directory;
 import dev.lanyard.group.GroupService;
 import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
@@ -61,7 +62,7 @@ public final class App {
                            AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
                            PrometheusMeterRegistry metrics, SamlSettingsService saml, SsoService sso,
                            ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc,
-                           SafeguardService safeguard) implements AutoCloseable {
+                           Directory directory, SafeguardService safeguard) implements AutoCloseable {
         public static Services on(Database database) {
             return on(database, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS));
         }
@@ -75,20 +76,22 @@ public final class App {
             var secrets = new ServerSecrets(tx);
             var saml = new SamlSettingsService(tx, MetadataFetcher.publicOnly());
             var clock = java.time.Clock.systemUTC();
-            var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), clock, OidcRoutes.RESUME);
+            var admins = new AdminUserService(tx);
+            var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), clock, OidcRoutes.RESUME, admins::isAdmin);
             var apps = new ClientService(tx);
             var signingKeys = new SigningKeys(tx, secrets.get("oidc-signing-key-seal"), clock);
             return new Services(database, organizations, new TokenService(tx), accounts, new GroupService(tx),
-                    operator, secrets, new AdminUserService(tx),
+                    operator, secrets, admins,
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso,
                     apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock),
-                    new SafeguardService(tx, accounts));
+                    new Directory(tx), new SafeguardService(tx, accounts));
         }
 
         /** Stops the background work (the provisioning log's writer and retention); the database is closed by its owner. */
         @Override
         public void close() {
             provisioningLog.close();
+            directory.close();
         }
     }
 

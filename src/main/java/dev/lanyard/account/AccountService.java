@@ -1,5 +1,7 @@
 package dev.lanyard.account;
 
+import dev.lanyard.audit.AuditAction;
+import dev.lanyard.audit.AuditTrail;
 import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.filters.Filter;
 import dev.lanyard.domain.Actor;
@@ -312,8 +314,12 @@ public final class AccountService {
             store.forgetEmails(c, orgId, a.id());
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("previousStatus", a.status().dbValue());
+            detail.put("version", a.version() + 1);  // the deletion's version, for the apps' event (docs/events.md)
             a.scimId().ifPresent(id -> detail.put("scimId", id));  // the id the IdP may still send: now 404
             store.event(c, orgId, a.id(), AccountEvent.Kind.DELETED, detail, actor, now());
+            // No email or name: the deletion removes the person's data, and the trail keeps none of it either.
+            AuditTrail.record(c, orgId, actor, AuditAction.ACCOUNT_DELETED, AuditTrail.Target.of("account", a.id(), ""),
+                    AuditTrail.detail("previousStatus", a.status().dbValue()));
             return null;
         });
     }

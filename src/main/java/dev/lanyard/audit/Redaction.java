@@ -90,6 +90,48 @@ public final class Redaction {
         return excerpt;
     }
 
+    /** The JSON with every text value shaped like a Lanyard token replaced (the audit trail's details). */
+    public static JsonNode redactTokensIn(JsonNode node) {
+        String text = node.toString();
+        String clean = TOKEN_LIKE.matcher(text).replaceAll("[redacted]");
+        if (clean.equals(text)) return node;
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(clean);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A client address as the audit trail keeps it: the network, not the host (an IPv4 address to
+     * its /24, an IPv6 one to its /48), as web analytics anonymise addresses; enough to tell an
+     * office from another continent, not to single a person out. Anything else is "unknown".
+     */
+    public static String redactAddress(String address) {
+        if (address == null) return "unknown";
+        String a = address.strip();
+        if (a.startsWith("[") && a.endsWith("]")) a = a.substring(1, a.length() - 1);
+        if (a.matches("\\d{1,3}(\\.\\d{1,3}){3}")) return a.substring(0, a.lastIndexOf('.')) + ".0/24";
+        if (a.matches("[0-9A-Fa-f:.]{2,45}") && a.contains(":")) {
+            try {
+                byte[] b = java.net.InetAddress.getByName(a).getAddress();
+                if (b.length == 4) return (b[0] & 255) + "." + (b[1] & 255) + "." + (b[2] & 255) + ".0/24";
+                return String.format("%x:%x:%x::/48", ((b[0] & 255) << 8) | (b[1] & 255), ((b[2] & 255) << 8) | (b[3] & 255),
+                        ((b[4] & 255) << 8) | (b[5] & 255));
+            } catch (java.net.UnknownHostException e) {
+                return "unknown";
+            }
+        }
+        return "unknown";
+    }
+
+    /** A User-Agent as the audit trail keeps it: token-shaped text replaced, at most 256 characters, no control characters. */
+    public static String redactUserAgent(String userAgent) {
+        if (userAgent == null) return "";
+        String clean = redactText(userAgent).replaceAll("\\p{Cntrl}", "");
+        return clean.length() <= 256 ? clean : clean.substring(0, 256) + "…";
+    }
+
     static boolean isSecretName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return n.contains("password") || n.contains("secret") || n.contains("token");

@@ -40,6 +40,8 @@ public final class ActorNames {
                 case Actor.ScimToken t -> tokenNames.getOrDefault(t.tokenId(), actor.text());
                 case Actor.Admin a -> adminEmails.containsKey(a.adminId()) ? adminEmails.get(a.adminId()) + " (console)" : actor.text();
                 case Actor.Operator o -> "the operator";
+                case Actor.System s -> "Lanyard";
+                case Actor.Anonymous a -> "someone not signed in";
                 case Actor.Unrecognised u -> u.text();
             });
         }

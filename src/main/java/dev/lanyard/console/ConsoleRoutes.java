@@ -121,7 +121,7 @@ public final class ConsoleRoutes {
      * vouched for {@code email}; if it is an admin of the organization, a console session starts.
      */
     public Optional<String> signInBySaml(Context ctx, Organization org, String email) {
-        Optional<String> cookie = auth.signInBySaml(org.id(), email);
+        Optional<String> cookie = auth.signInBySaml(org.id(), email, ctx.ip(), Optional.ofNullable(ctx.userAgent()).orElse(""));
         if (cookie.isEmpty()) return Optional.empty();
         auth.signOut(ctx.cookie(ConsoleCookies.SESSION));
         cookies.set(ctx, ConsoleCookies.SESSION, cookie.get());

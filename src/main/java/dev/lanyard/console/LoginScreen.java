@@ -129,7 +129,7 @@ final class LoginScreen {
             return;
         }
 
-        switch (auth.signIn(org, email, password, ctx.ip())) {
+        switch (auth.signIn(org, email, password, ctx.ip(), Optional.ofNullable(ctx.userAgent()).orElse(""))) {
             case ConsoleAuth.Outcome.SignedIn in -> signedIn(ctx, in);
             case ConsoleAuth.Outcome.Refused refused -> Views.render(ctx, 401, "console/login.jte",
                     new LoginPage(org, email, Map.of(LoginPage.PASSWORD,

@@ -89,13 +89,13 @@ final class ProvisioningScreen {
             Views.render(ctx, 200, "console/provisioning_disable.jte", new ProvisioningPage.Manage(s, true));
             return;
         }
-        organizations.setProvisioningEnabled(s.orgId().toString(), enable);
+        organizations.setProvisioningEnabled(s.orgId().toString(), enable, s.actor());
         ctx.redirect(PATH + "?done=saved", HttpStatus.SEE_OTHER);
     }
 
     private void generate(Context ctx, ConsoleSession s) {
         String label = Optional.ofNullable(ctx.formParam("label")).orElse("").strip();
-        ProvisioningToken.Issued issued = tokens.issue(s.orgId(), label, s.email());
+        ProvisioningToken.Issued issued = tokens.issue(s.orgId(), label, s.email(), s.actor());
         // Post/Redirect/Get: the secret rides to the one-time view in a cookie for that path only,
         // so reloading or going Back never posts again (no second token) and never shows it twice.
         String view = PATH + "/tokens/" + issued.token().id();
@@ -136,7 +136,7 @@ final class ProvisioningScreen {
     }
 
     private void revoke(Context ctx, ConsoleSession s) {
-        tokens.revoke(s.orgId(), UUID.fromString(token(ctx, s).id()));
+        tokens.revoke(s.orgId(), UUID.fromString(token(ctx, s).id()), s.actor());
         ctx.redirect(PATH + "?done=revoked", HttpStatus.SEE_OTHER);
     }
 

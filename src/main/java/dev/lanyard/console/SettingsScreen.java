@@ -50,7 +50,7 @@ final class SettingsScreen {
     private void saveUsernamePolicy(Context ctx, ConsoleSession s) {
         // Only a crafted form lacks one of the two values: 400 with the choices, nothing saved.
         UsernameChangePolicy policy = UsernameChangePolicy.parse(ctx.formParam("policy"));
-        organizations.setUsernameChangePolicy(s.orgId().toString(), policy);
+        organizations.setUsernameChangePolicy(s.orgId().toString(), policy, s.actor());
         ctx.redirect(PATH + "?done=saved", HttpStatus.SEE_OTHER);
     }
 }

@@ -13,6 +13,8 @@ import java.util.UUID;
  * scim:token:9f1c...   {@link ScimToken}: the organization's IdP, through that SCIM token
  * console:4b2e...      {@link Admin}: an organization admin in the console
  * operator             {@link Operator}: the CLI, the operator's API, or the console with the operator credential
+ * system               {@link System}: Lanyard itself (a background check, such as a certificate's expiry)
+ * anonymous            {@link Anonymous}: someone not signed in (a failed console sign-in, in the audit trail)
  * </pre>
  */
 public sealed interface Actor {
@@ -31,7 +33,15 @@ public sealed interface Actor {
     /** Text this version does not recognise; shown as recorded, never written. */
     record Unrecognised(String text) implements Actor {}
 
+    /** Lanyard itself: what no person did (an IdP certificate about to expire). */
+    record System() implements Actor {}
+
+    /** Someone not signed in: only a failed sign-in is recorded with this actor. */
+    record Anonymous() implements Actor {}
+
     Actor OPERATOR = new Operator();
+    Actor SYSTEM = new System();
+    Actor ANONYMOUS = new Anonymous();
 
     /** The stored form (see the table above). */
     default String text() {
@@ -39,6 +49,8 @@ public sealed interface Actor {
             case ScimToken t -> SCIM_TOKEN + t.tokenId();
             case Admin a -> ADMIN + a.adminId();
             case Operator o -> "operator";
+            case System s -> "system";
+            case Anonymous a -> "anonymous";
             case Unrecognised u -> u.text();
         };
     }
@@ -47,6 +59,8 @@ public sealed interface Actor {
     static Actor parse(String text) {
         if (text == null) return new Unrecognised("");
         if (text.equals("operator")) return OPERATOR;
+        if (text.equals("system")) return SYSTEM;
+        if (text.equals("anonymous")) return ANONYMOUS;
         if (text.startsWith(SCIM_TOKEN)) {
             return uuid(text.substring(SCIM_TOKEN.length())).<Actor>map(ScimToken::new).orElse(new Unrecognised(text));
         }

@@ -170,9 +170,14 @@ public final class GroupService {
             check(condition, current.version());
             store.delete(c, id);
             store.event(c, orgId, id, "deleted", Map.of("displayName", current.displayName(),
-                    "memberCount", current.memberCount()), actor, now());
+                    "memberCount", current.memberCount(), "version", current.version() + 1), actor, now());
             return null;
         });
+    }
+
+    /** Whether Groups can be sorted by this sortBy path (RFC 7644 §3.4.2.3). */
+    public static boolean canSortBy(String path) {
+        return GroupColumns.sortKey(path.strip().toLowerCase(java.util.Locale.ROOT)).isPresent();
     }
 
     private static final String SORT_EXAMPLES = "displayName, externalId, id, meta.created or meta.lastModified";

@@ -1,5 +1,8 @@
 package dev.lanyard.oidc;
 
+import dev.lanyard.audit.AuditAction;
+import dev.lanyard.audit.AuditTrail;
+import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.storage.Transactions;
@@ -143,7 +146,11 @@ public final class ClientService {
         tx.inTransaction(c -> {
             OidcClient client = store.find(c, resolve(c, app)).orElseThrow();
             if (!client.allowsOrganization(orgId)) throw new DomainException.NotFound("the app " + client.name() + " is not offered to this organization");
+            boolean wasOff = store.turnedOffBy(c, orgId).contains(client.id());
+            if (wasOff == off) return null;
             store.setTurnedOff(c, client.id(), orgId, off, by);
+            AuditTrail.record(c, orgId, Actor.parse(by), off ? AuditAction.APP_TURNED_OFF : AuditAction.APP_TURNED_ON,
+                    AuditTrail.Target.of("app", client.clientId(), client.name()), AuditTrail.detail());
             return null;
         });
     }

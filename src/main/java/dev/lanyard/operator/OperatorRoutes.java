@@ -64,11 +64,15 @@ public final class OperatorRoutes {
         routes.get(PREFIX + "/orgs/{org}/tokens", ctx -> ok(ctx, Map.of("tokens",
                 tokens.listActive(orgId(ctx)).stream().map(OperatorRoutes::token).toList())));
         routes.delete(PREFIX + "/orgs/{org}/tokens/{id}", ctx -> {
-            tokens.revoke(orgId(ctx), uuid(ctx.pathParam("id"), "token"));
+            tokens.revoke(orgId(ctx), uuid(ctx.pathParam("id"), "token"), Actor.OPERATOR);
             ctx.status(204);
         });
         routes.post(PREFIX + "/orgs/{org}/admins", this::createAdmin);
         routes.post(PREFIX + "/orgs/{org}/admins/reset-password", this::resetAdminPassword);
+        routes.delete(PREFIX + "/orgs/{org}/admins/{admin}", ctx -> {
+            admins.remove(orgId(ctx), ctx.pathParam("admin"), Actor.OPERATOR);
+            ctx.status(204);
+        });
         routes.get(PREFIX + "/orgs/{org}/accounts", this::listAccounts);
         routes.get(PREFIX + "/orgs/{org}/accounts/{id}/history", ctx -> ok(ctx, Map.of("events",
                 accounts.history(orgId(ctx), uuid(ctx.pathParam("id"), "account")).stream().map(OperatorRoutes::event).toList())));
@@ -100,7 +104,7 @@ public final class OperatorRoutes {
         if (enabled == null || !enabled.isBoolean()) {
             throw new DomainException.Invalid("send {\"enabled\": true} or {\"enabled\": false}");
         }
-        ok(ctx, org(ctx, organizations.setProvisioningEnabled(ctx.pathParam("org"), enabled.booleanValue())));
+        ok(ctx, org(ctx, organizations.setProvisioningEnabled(ctx.pathParam("org"), enabled.booleanValue(), Actor.OPERATOR)));
     }
 
     /**
@@ -117,13 +121,13 @@ public final class OperatorRoutes {
         }
         if (!body.has("usernameChangePolicy")) throw new DomainException.Invalid(how);
         UsernameChangePolicy policy = UsernameChangePolicy.parse(text(body, "usernameChangePolicy"));
-        ok(ctx, org(ctx, organizations.setUsernameChangePolicy(ctx.pathParam("org"), policy)));
+        ok(ctx, org(ctx, organizations.setUsernameChangePolicy(ctx.pathParam("org"), policy, Actor.OPERATOR)));
     }
 
     private void issueToken(Context ctx) throws Exception {
         Organization org = organizations.get(ctx.pathParam("org"));
         String label = ctx.req().getContentLengthLong() > 0 ? text(body(ctx), "label") : "";
-        ProvisioningToken.Issued issued = tokens.issue(org.id(), label, ProvisioningToken.OPERATOR);
+        ProvisioningToken.Issued issued = tokens.issue(org.id(), label, ProvisioningToken.OPERATOR, Actor.OPERATOR);
         Map<String, Object> out = token(issued.token());
         out.put("token", issued.secret());
         out.put("scimUrl", scimUrl(ctx, org));
@@ -134,7 +138,7 @@ public final class OperatorRoutes {
     private void createAdmin(Context ctx) throws Exception {
         JsonNode body = body(ctx);
         Organization org = organizations.get(ctx.pathParam("org"));
-        ok(ctx, 201, oneTimePassword(ctx, admins.create(org.id(), text(body, "email"))));
+        ok(ctx, 201, oneTimePassword(ctx, admins.create(org.id(), text(body, "email"), Actor.OPERATOR)));
     }
 
     /**
@@ -144,7 +148,7 @@ public final class OperatorRoutes {
     private void resetAdminPassword(Context ctx) throws Exception {
         JsonNode body = body(ctx);
         Organization org = organizations.get(ctx.pathParam("org"));
-        ok(ctx, oneTimePassword(ctx, admins.resetPassword(org.id(), text(body, "email"))));
+        ok(ctx, oneTimePassword(ctx, admins.resetPassword(org.id(), text(body, "email"), Actor.OPERATOR)));
     }
 
     private Map<String, Object> oneTimePassword(Context ctx, AdminUserService.Created created) {

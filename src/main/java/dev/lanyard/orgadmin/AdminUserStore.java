@@ -51,6 +51,15 @@ final class AdminUserStore {
     }
 
     /** Served by the unique index on (org_id, lower(email)). */
+    /** Locks the organization's admins (so two removals cannot leave none); returns how many there are. */
+    int lockAll(Connection c, UUID orgId) throws SQLException {
+        return Sql.list(c, "select id from console_admins where org_id = ? for update", rs -> 1, orgId).size();
+    }
+
+    void delete(Connection c, UUID id) throws SQLException {
+        Sql.update(c, "delete from console_admins where id = ?", id);
+    }
+
     Optional<WithHash> findByEmail(Connection c, UUID orgId, String email) throws SQLException {
         return Sql.find(c, "select " + COLUMNS + " from console_admins where org_id = ? and lower(email) = lower(?)",
                 AdminUserStore::map, orgId, email);

@@ -1,5 +1,8 @@
 package dev.lanyard.organization;
 
+import dev.lanyard.audit.AuditAction;
+import dev.lanyard.audit.AuditTrail;
+import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
 import dev.lanyard.storage.Transactions;
 import dev.lanyard.storage.UniqueViolation;
@@ -38,6 +41,9 @@ public final class OrganizationService {
         try {
             tx.inTransaction(c -> {
                 store.insert(c, org);
+                // Only the operator creates organizations (admin API, CLI, the operator's console).
+                AuditTrail.record(c, org.id(), Actor.OPERATOR, AuditAction.ORGANIZATION_CREATED, AuditTrail.Target.NONE,
+                        AuditTrail.detail("name", trimmed));
                 return null;
             });
         } catch (UniqueViolation e) {
@@ -64,21 +70,37 @@ public final class OrganizationService {
         return tx.read(c -> store.findById(c, id));
     }
 
-    public Organization setProvisioningEnabled(String idOrName, boolean enabled) {
+    /** Recorded in the audit trail when it changes anything (saving the same state again records nothing). */
+    public Organization setProvisioningEnabled(String idOrName, boolean enabled, Actor actor) {
         return tx.inTransaction(c -> {
-            Organization org = get(c, idOrName);
+            Organization org = lock(c, idOrName);
+            if (org.provisioningEnabled() == enabled) return org;
             store.setProvisioningEnabled(c, org.id(), enabled);
+            AuditTrail.record(c, org.id(), actor, enabled ? AuditAction.PROVISIONING_ENABLED : AuditAction.PROVISIONING_DISABLED,
+                    AuditTrail.Target.NONE, AuditTrail.changes(java.util.Map.of("provisioningEnabled", !enabled),
+                            java.util.Map.of("provisioningEnabled", enabled)));
             return org.withProvisioningEnabled(enabled);
         });
     }
 
     /** Applies to the userName changes that arrive from now on; accounts already renamed stay as they are. */
-    public Organization setUsernameChangePolicy(String idOrName, UsernameChangePolicy policy) {
+    public Organization setUsernameChangePolicy(String idOrName, UsernameChangePolicy policy, Actor actor) {
         return tx.inTransaction(c -> {
-            Organization org = get(c, idOrName);
+            Organization org = lock(c, idOrName);
+            if (org.usernameChangePolicy() == policy) return org;
             store.setUsernameChangePolicy(c, org.id(), policy);
+            AuditTrail.record(c, org.id(), actor, AuditAction.SETTINGS_CHANGED, AuditTrail.Target.NONE,
+                    AuditTrail.changes(java.util.Map.of("usernameChangePolicy", org.usernameChangePolicy().dbValue()),
+                            java.util.Map.of("usernameChangePolicy", policy.dbValue())));
             return org.withUsernameChangePolicy(policy);
         });
+    }
+
+    /** The organization, its row locked: two admins saving at once record two true before/after pairs. */
+    private Organization lock(Connection c, String idOrName) throws SQLException {
+        Organization org = get(c, idOrName);
+        store.lock(c, org.id());
+        return store.findById(c, org.id()).orElseThrow();
     }
 
     private Organization get(Connection c, String idOrName) throws SQLException {

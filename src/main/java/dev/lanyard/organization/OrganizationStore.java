@@ -31,6 +31,10 @@ public final class OrganizationStore {
         return Sql.list(c, "select " + COLUMNS + " from organizations order by lower(name)", OrganizationStore::map);
     }
 
+    void lock(Connection c, UUID id) throws SQLException {
+        Sql.find(c, "select 1 from organizations where id = ? for no key update", rs -> 1, id);
+    }
+
     public void setProvisioningEnabled(Connection c, UUID id, boolean enabled) throws SQLException {
         Sql.update(c, "update organizations set provisioning_enabled = ?, updated_at = now() where id = ?", enabled, id);
     }

@@ -1,5 +1,8 @@
 package dev.lanyard.token;
 
+import dev.lanyard.audit.AuditAction;
+import dev.lanyard.audit.AuditTrail;
+import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
 import dev.lanyard.storage.Transactions;
 
@@ -26,8 +29,11 @@ public final class TokenService {
         this.tx = tx;
     }
 
-    /** @param createdBy {@link ProvisioningToken#OPERATOR} or the issuing console admin's email */
-    public ProvisioningToken.Issued issue(UUID orgId, String label, String createdBy) {
+    /**
+     * @param createdBy {@link ProvisioningToken#OPERATOR} or the issuing console admin's email
+     * @param actor     who issues it, for the audit trail
+     */
+    public ProvisioningToken.Issued issue(UUID orgId, String label, String createdBy, Actor actor) {
         String cleanLabel = label == null ? "" : label.strip();
         if (cleanLabel.length() > ProvisioningToken.MAX_LABEL_LENGTH) {
             throw new DomainException.Invalid("a token label has at most " + ProvisioningToken.MAX_LABEL_LENGTH + " characters");
@@ -38,6 +44,7 @@ public final class TokenService {
                 secret.substring(0, SCIM_PREFIX.length() + ProvisioningToken.PREFIX_RANDOM_CHARS));
         tx.inTransaction(c -> {
             store.insert(c, token, Secrets.hash(secret));
+            AuditTrail.record(c, orgId, actor, AuditAction.TOKEN_ISSUED, target(token), AuditTrail.detail());
             return null;
         });
         return new ProvisioningToken.Issued(token, secret);
@@ -73,9 +80,19 @@ public final class TokenService {
         return names;
     }
 
-    public void revoke(UUID orgId, UUID tokenId) {
-        boolean revoked = tx.inTransaction(c -> store.revoke(c, orgId, tokenId));
-        if (!revoked) throw new DomainException.NotFound("no active token " + tokenId + " in this organization");
+    public void revoke(UUID orgId, UUID tokenId, Actor actor) {
+        tx.inTransaction(c -> {
+            if (!store.revoke(c, orgId, tokenId)) throw new DomainException.NotFound("no active token " + tokenId + " in this organization");
+            for (ProvisioningToken t : store.findAll(c, orgId, List.of(tokenId))) {
+                AuditTrail.record(c, orgId, actor, AuditAction.TOKEN_REVOKED, target(t), AuditTrail.detail());
+            }
+            return null;
+        });
+    }
+
+    /** A token as the audit trail names it: its id, label and first characters (never the secret). */
+    private static AuditTrail.Target target(ProvisioningToken t) {
+        return AuditTrail.Target.of("token", t.id(), t.description());
     }
 
     /**

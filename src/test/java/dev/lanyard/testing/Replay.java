@@ -58,6 +58,17 @@ public final class Replay {
         return DynamicContainer.dynamicContainer(title, steps);
     }
 
+    /**
+     * Runs every step of a scenario on {@code org}, checking each as {@link #scenario} does, and
+     * returns the captured values (ids the steps named): for tests that look at what the replay left behind.
+     */
+    public static Map<String, String> play(TestApp app, TestApp.Org org, String resource, Map<String, String> headers) {
+        Map<String, String> vars = new HashMap<>();
+        vars.put("orgId", org.id());
+        for (JsonNode step : load(resource).get("steps")) run(app, org, step, vars, headers);
+        return vars;
+    }
+
     private static void run(TestApp app, TestApp.Org org, JsonNode step, Map<String, String> vars,
                             Map<String, String> idpHeaders) {
         JsonNode request = step.get("request");

@@ -47,7 +47,7 @@ class TokenLastUsedIT {
     void a_revoked_or_unknown_token_is_refused_and_records_nothing() {
         TestApp.Org org = app.newOrg("revoked-" + UUID.randomUUID());
         TokenService tokens = app.services().tokens();
-        tokens.revoke(UUID.fromString(org.id()), UUID.fromString(org.tokenId()));
+        tokens.revoke(UUID.fromString(org.id()), UUID.fromString(org.tokenId()), dev.lanyard.domain.Actor.OPERATOR);
         assertThat(tokens.authenticate(org.token(), atOwnUrl(org))).isEmpty();
         assertThat(tokens.authenticate(org.token() + "x", atOwnUrl(org))).isEmpty();
         assertThat(lastUsed(org)).isNull();
