@@ -47,8 +47,8 @@ final class SafeguardScreen {
 
     void register(ConsoleRouter routes) {
         routes.get(PATH, Access.CONSOLE_ORGANIZATION, this::list);
-        routes.post(PATH + "/release-all", Access.CONSOLE_ORGANIZATION, (ctx, s) -> done(ctx, safeguard.releaseAll(s.orgId())));
-        routes.post(PATH + "/reject-all", Access.CONSOLE_ORGANIZATION, (ctx, s) -> done(ctx, safeguard.rejectAll(s.orgId())));
+        routes.post(PATH + "/release-all", Access.CONSOLE_ORGANIZATION, (ctx, s) -> done(ctx, safeguard.releaseAll(s.orgId(), s.actor())));
+        routes.post(PATH + "/reject-all", Access.CONSOLE_ORGANIZATION, (ctx, s) -> done(ctx, safeguard.rejectAll(s.orgId(), s.actor())));
         routes.post(PATH + "/{id}/release", Access.CONSOLE_ORGANIZATION, this::releaseOne);
         routes.post(PATH + "/{id}/reject", Access.CONSOLE_ORGANIZATION, this::rejectOne);
         routes.post(SETTINGS, Access.CONSOLE_ORGANIZATION, this::saveSettings);
@@ -69,7 +69,7 @@ final class SafeguardScreen {
 
     private void releaseOne(Context ctx, ConsoleSession s) {
         Optional<UUID> id = OrganizationService.parseUuid(ctx.pathParam("id"));
-        SafeguardService.Outcome outcome = id.isEmpty() ? SafeguardService.Outcome.GONE : safeguard.release(s.orgId(), id.get());
+        SafeguardService.Outcome outcome = id.isEmpty() ? SafeguardService.Outcome.GONE : safeguard.release(s.orgId(), id.get(), s.actor());
         String result = switch (outcome) {
             case APPLIED -> "applied=1";
             case STALE -> "stale=1";
@@ -80,7 +80,7 @@ final class SafeguardScreen {
 
     private void rejectOne(Context ctx, ConsoleSession s) {
         Optional<UUID> id = OrganizationService.parseUuid(ctx.pathParam("id"));
-        boolean rejected = id.isPresent() && safeguard.reject(s.orgId(), id.get());
+        boolean rejected = id.isPresent() && safeguard.reject(s.orgId(), id.get(), s.actor());
         ctx.redirect(PATH + (rejected ? "?rejected=1" : "?gone=1"), HttpStatus.SEE_OTHER);
     }
 
@@ -128,7 +128,7 @@ final class SafeguardScreen {
         SafeguardSettings settings = new SafeguardSettings(ctx.formParam("enabled") != null,
                 whole(ctx, "max_percent", "Percent"), whole(ctx, "max_count", "Accounts"),
                 Duration.ofMinutes(whole(ctx, "window_minutes", "Window")));
-        safeguard.saveSettings(s.orgId(), settings);
+        safeguard.saveSettings(s.orgId(), settings, s.actor());
         ctx.redirect(SettingsScreen.PATH + "?done=saved#safeguard", HttpStatus.SEE_OTHER);
     }
 

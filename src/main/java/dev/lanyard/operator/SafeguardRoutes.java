@@ -1,6 +1,7 @@
 package dev.lanyard.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
 import dev.lanyard.http.Access;
 import dev.lanyard.organization.OrganizationService;
@@ -47,13 +48,13 @@ public final class SafeguardRoutes {
         routes.get(base, ctx -> OperatorRoutes.ok(ctx, state(safeguard.state(orgId(ctx)))), Access.OPERATOR);
         routes.put(base, this::save, Access.OPERATOR);
         routes.get(base + "/held", this::held, Access.OPERATOR);
-        routes.post(base + "/release-all", ctx -> OperatorRoutes.ok(ctx, summary(safeguard.releaseAll(orgId(ctx)))), Access.OPERATOR);
-        routes.post(base + "/reject-all", ctx -> OperatorRoutes.ok(ctx, summary(safeguard.rejectAll(orgId(ctx)))), Access.OPERATOR);
+        routes.post(base + "/release-all", ctx -> OperatorRoutes.ok(ctx, summary(safeguard.releaseAll(orgId(ctx), Actor.OPERATOR))), Access.OPERATOR);
+        routes.post(base + "/reject-all", ctx -> OperatorRoutes.ok(ctx, summary(safeguard.rejectAll(orgId(ctx), Actor.OPERATOR))), Access.OPERATOR);
         routes.post(base + "/held/{id}/release", ctx -> OperatorRoutes.ok(ctx, Map.of("outcome",
-                safeguard.release(orgId(ctx), OperatorRoutes.uuid(ctx.pathParam("id"), "held change"))
+                safeguard.release(orgId(ctx), OperatorRoutes.uuid(ctx.pathParam("id"), "held change"), Actor.OPERATOR)
                         .name().toLowerCase(java.util.Locale.ROOT))), Access.OPERATOR);
         routes.post(base + "/held/{id}/reject", ctx -> OperatorRoutes.ok(ctx, Map.of("outcome",
-                safeguard.reject(orgId(ctx), OperatorRoutes.uuid(ctx.pathParam("id"), "held change")) ? "rejected" : "gone")),
+                safeguard.reject(orgId(ctx), OperatorRoutes.uuid(ctx.pathParam("id"), "held change"), Actor.OPERATOR) ? "rejected" : "gone")),
                 Access.OPERATOR);
     }
 
@@ -71,7 +72,7 @@ public final class SafeguardRoutes {
         SafeguardSettings next = new SafeguardSettings(bool(body, "enabled", now.enabled()),
                 whole(body, "maxPercent", now.maxPercent()), whole(body, "maxCount", now.maxCount()),
                 Duration.ofMinutes(whole(body, "windowMinutes", (int) now.windowMinutes())));
-        OperatorRoutes.ok(ctx, state(safeguard.saveSettings(orgId, next)));
+        OperatorRoutes.ok(ctx, state(safeguard.saveSettings(orgId, next, Actor.OPERATOR)));
     }
 
     private void held(Context ctx) {

@@ -3,6 +3,7 @@ package dev.lanyard.safeguard;
 import dev.lanyard.account.AccountProfile;
 import dev.lanyard.account.DeprovisionGuard;
 import dev.lanyard.account.ManagedAccount;
+import dev.lanyard.audit.AuditTrail;
 import dev.lanyard.domain.Actor;
 
 import java.sql.Connection;
@@ -58,6 +59,8 @@ final class Safeguard implements DeprovisionGuard {
             return Optional.empty();
         }
         store.trip(c, orgId, tooMany.get());
+        AuditTrail.record(c, orgId, Actor.SYSTEM, SafeguardService.TRIPPED, AuditTrail.Target.NONE,
+                AuditTrail.detail("reason", tooMany.get()).put("by", actor.text()));
         return Optional.of(hold(c, current, removal, profile, actor, tooMany.get()));
     }
 

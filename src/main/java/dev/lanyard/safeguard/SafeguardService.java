@@ -2,6 +2,9 @@ package dev.lanyard.safeguard;
 
 import dev.lanyard.account.AccountService;
 import dev.lanyard.account.DeprovisionGuard;
+import dev.lanyard.audit.AuditAction;
+import dev.lanyard.audit.AuditTrail;
+import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
 import dev.lanyard.storage.Transactions;
 
@@ -27,6 +30,13 @@ public final class SafeguardService {
     /** At most this many held changes per release-all or reject-all click; the page says how many remain. */
     public static final int MAX_PER_ACTION = 1000;
     public static final int MAX_PAGE = 100;
+
+    /** Audit trail entries, in the provisioning area (docs/safeguard.md). */
+    static final AuditAction TRIPPED = AuditAction.of("provisioning.safeguard_tripped");
+    static final AuditAction RELEASED = AuditAction.of("provisioning.held_change_released");
+    static final AuditAction NOT_APPLIED = AuditAction.of("provisioning.held_change_not_applied");
+    static final AuditAction REJECTED = AuditAction.of("provisioning.held_change_rejected");
+    static final AuditAction RESUMED = AuditAction.of("provisioning.safeguard_resumed");
 
     private final Transactions tx;
     private final AccountService accounts;
@@ -57,13 +67,23 @@ public final class SafeguardService {
     }
 
     /** Saves the settings; turning the safeguard off ends a trip (held changes stay for the admin). */
-    public State saveSettings(UUID orgId, SafeguardSettings settings) {
+    public State saveSettings(UUID orgId, SafeguardSettings settings, Actor actor) {
         tx.inTransaction(c -> {
             store.lockOrganization(c, orgId);
+            SafeguardSettings before = store.row(c, orgId).settings();
             store.saveSettings(c, orgId, settings);
+            var changes = AuditTrail.changes(audited(before), audited(settings));
+            if (!AuditTrail.isEmpty(changes)) {
+                AuditTrail.record(c, orgId, actor, AuditAction.SETTINGS_CHANGED, AuditTrail.Target.NONE, changes);
+            }
             return null;
         });
         return state(orgId);
+    }
+
+    private static java.util.Map<String, Object> audited(SafeguardSettings s) {
+        return java.util.Map.of("safeguardEnabled", s.enabled(), "safeguardMaxPercent", s.maxPercent(),
+                "safeguardMaxCount", s.maxCount(), "safeguardWindowMinutes", s.windowMinutes());
     }
 
     /** A page of held changes, oldest first; {@code next} is where the following page starts. */
@@ -90,26 +110,44 @@ public final class SafeguardService {
     }
 
     /** Applies one held change (if still current) and forgets it; the trip stays until resumed. */
-    public Outcome release(UUID orgId, UUID heldId) {
+    public Outcome release(UUID orgId, UUID heldId, Actor actor) {
         Optional<HeldChange> found = tx.read(c -> store.find(c, orgId, heldId));
         if (found.isEmpty()) return Outcome.GONE;
         HeldChange h = found.get();
         try {
+            // The account's history names the IdP's token, whose change it is; the trail names who released it.
             accounts.applyReleased(orgId, h.scimId(), h.accountId(), h.version(), h.profile(), h.actor(), c -> {
                 if (!store.delete(c, orgId, heldId)) throw new DomainException.NotFound("released or rejected meanwhile");
+                AuditTrail.record(c, orgId, actor, RELEASED, target(h), about(h));
             });
             return Outcome.APPLIED;
-        } catch (DomainException.NotFound e) {
-            // Either the user is gone from the IdP's view, or another admin took the change first.
-            return tx.inTransaction(c -> store.delete(c, orgId, heldId)) ? Outcome.STALE : Outcome.GONE;
-        } catch (DomainException.Stale | DomainException.Conflict e) {
-            return tx.inTransaction(c -> store.delete(c, orgId, heldId)) ? Outcome.STALE : Outcome.GONE;
+        } catch (DomainException.NotFound | DomainException.Stale | DomainException.Conflict e) {
+            // The user changed or left the IdP's view since (or another admin took the change first): not applied.
+            return tx.inTransaction(c -> {
+                if (!store.delete(c, orgId, heldId)) return Outcome.GONE;
+                AuditTrail.record(c, orgId, actor, NOT_APPLIED, target(h), about(h).put("why", e.getMessage()));
+                return Outcome.STALE;
+            });
         }
     }
 
     /** Discards one held change: the account stays as it is. */
-    public boolean reject(UUID orgId, UUID heldId) {
-        return tx.inTransaction(c -> store.delete(c, orgId, heldId));
+    public boolean reject(UUID orgId, UUID heldId, Actor actor) {
+        return tx.inTransaction(c -> {
+            Optional<HeldChange> h = store.find(c, orgId, heldId);
+            if (h.isEmpty() || !store.delete(c, orgId, heldId)) return false;
+            AuditTrail.record(c, orgId, actor, REJECTED, target(h.get()), about(h.get()));
+            return true;
+        });
+    }
+
+    private static AuditTrail.Target target(HeldChange h) {
+        return AuditTrail.Target.of("account", h.accountId(), h.email());
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode about(HeldChange h) {
+        return AuditTrail.detail("change", h.kind().dbValue()).put("scimId", h.scimId().toString())
+                .put("heldAt", h.heldAt().toString()).put("sentBy", h.actor().text());
     }
 
     /**
@@ -121,7 +159,7 @@ public final class SafeguardService {
     public record Summary(int applied, int stale, int rejected, long remaining, boolean resumed) {}
 
     /** Releases the held changes oldest first, each in its own transaction; resumes when none remain. */
-    public Summary releaseAll(UUID orgId) {
+    public Summary releaseAll(UUID orgId, Actor actor) {
         int applied = 0;
         int stale = 0;
         int done = 0;
@@ -131,33 +169,36 @@ public final class SafeguardService {
             List<UUID> ids = new ArrayList<>(batch.stream().map(HeldChange::id).toList());
             for (UUID id : ids) {
                 if (done++ >= MAX_PER_ACTION) break;
-                switch (release(orgId, id)) {
+                switch (release(orgId, id, actor)) {
                     case APPLIED -> applied++;
                     case STALE -> stale++;
                     case GONE -> { }
                 }
             }
         }
-        return finish(orgId, new Summary(applied, stale, 0, 0, false));
+        return finish(orgId, new Summary(applied, stale, 0, 0, false), actor);
     }
 
     /** Discards every held change and resumes: the accounts stay as they are. */
-    public Summary rejectAll(UUID orgId) {
+    public Summary rejectAll(UUID orgId, Actor actor) {
         return tx.inTransaction(c -> {
             store.lockOrganization(c, orgId);
             int rejected = store.deleteAll(c, orgId);
             store.resume(c, orgId);
+            AuditTrail.record(c, orgId, actor, RESUMED, AuditTrail.Target.NONE, AuditTrail.detail("rejected", rejected));
             return new Summary(0, 0, rejected, 0, true);
         });
     }
 
     /** Resumes when nothing is held any more (under the organization's lock, so no hold slips in between). */
-    private Summary finish(UUID orgId, Summary s) {
+    private Summary finish(UUID orgId, Summary s, Actor actor) {
         return tx.inTransaction(c -> {
             store.lockOrganization(c, orgId);
             long remaining = store.countHeld(c, orgId);
             if (remaining > 0) return new Summary(s.applied(), s.stale(), s.rejected(), remaining, false);
             store.resume(c, orgId);
+            AuditTrail.record(c, orgId, actor, RESUMED, AuditTrail.Target.NONE,
+                    AuditTrail.detail("released", s.applied()).put("notApplied", s.stale()));
             return new Summary(s.applied(), s.stale(), s.rejected(), 0, true);
         });
     }

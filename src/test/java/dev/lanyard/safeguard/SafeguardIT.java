@@ -105,6 +105,8 @@ class SafeguardIT {
         assertThat(bulk.get(1).get("status").asText()).isEqualTo("503");
         assertThat(bulk.get(2).get("status").asText()).isEqualTo("200");
 
+        assertThat(app.count("select count(*) from directory_events where org_id = ?::uuid and type in "
+                + "('account.deactivated', 'account.disabled')", org.id())).isEqualTo(1);
         // Nothing held was applied: the users are active and linked; other changes go on.
         for (String id : ids.subList(1, 8)) {
             assertThat(app.scim(org, OKTA, "GET", "/Users/" + id, null).expect(200).json().get("active").asBoolean()).isTrue();
@@ -180,6 +182,13 @@ class SafeguardIT {
         assertThat(app.count("select count(*) from account_events e join managed_accounts a on a.id = e.account_id "
                 + "where a.org_id = ?::uuid and e.kind in ('deactivated', 'disabled') and e.actor = ?", org.id(),
                 "scim:token:" + org.tokenId())).isEqualTo(3);
+        // ... and their directory events, which a held change never had (apps hear of it when it is released).
+        assertThat(app.count("select count(*) from directory_events where org_id = ?::uuid and type in "
+                + "('account.deactivated', 'account.disabled')", org.id())).isEqualTo(3);
+        // The audit trail: the trip (by Lanyard), each release, the stale one, the rejection, the resume.
+        assertThat(audit(org)).containsExactly("provisioning.safeguard_tripped:system", "provisioning.held_change_rejected:operator",
+                "provisioning.held_change_released:operator", "provisioning.held_change_released:operator",
+                "provisioning.held_change_not_applied:operator", "provisioning.safeguard_resumed:operator");
         JsonNode state = state(org);
         assertThat(state.get("tripped").asBoolean()).isFalse();
         assertThat(state.get("held").asLong()).isZero();
@@ -268,6 +277,17 @@ class SafeguardIT {
     static JsonNode heldChanges(TestApp.Org org) {
         return app.http().send("GET", "/admin/api/orgs/" + org.id() + "/safeguard/held", app.operatorToken(), (String) null)
                 .expect(200).json().get("changes");
+    }
+
+    /** The organization's safeguard entries of the audit trail, oldest first, as action:actor. */
+    static List<String> audit(TestApp.Org org) {
+        List<String> out = new ArrayList<>();
+        long n = app.count("select count(*) from audit_trail where org_id = ?::uuid and action ~ '^provisioning[.](safeguard|held)'", org.id());
+        for (long i = 0; i < n; i++) {
+            out.add(app.queryString("select action || ':' || actor from audit_trail where org_id = ?::uuid "
+                    + "and action ~ '^provisioning[.](safeguard|held)' order by id offset ? limit 1", org.id(), i));
+        }
+        return out;
     }
 
     static String heldId(JsonNode held, String scimId) {
