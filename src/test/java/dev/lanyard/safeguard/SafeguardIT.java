@@ -282,7 +282,8 @@ class SafeguardIT {
     /** The organization's safeguard entries of the audit trail, oldest first, as action:actor. */
     static List<String> audit(TestApp.Org org) {
         List<String> out = new ArrayList<>();
-        long n = app.count("select count(*) from audit_trail where org_id = ?::uuid and action ~ '^provisioning[.](safeguard|held)'", org.id());
+        long n = app.count("select count(*) from audit_trail where org_id = ?::uuid "
+                + "and action ~ '^provisioning[.](safeguard|held)'", org.id());
         for (long i = 0; i < n; i++) {
             out.add(app.queryString("select action || ':' || actor from audit_trail where org_id = ?::uuid "
                     + "and action ~ '^provisioning[.](safeguard|held)' order by id offset ? limit 1", org.id(), i));
