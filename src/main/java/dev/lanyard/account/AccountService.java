@@ -6,6 +6,7 @@ import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.filters.Filter;
 import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
+import dev.lanyard.domain.FailureReason;
 import dev.lanyard.organization.OrganizationStore;
 import dev.lanyard.organization.UsernameChangePolicy;
 import dev.lanyard.scim.ScimJson;
@@ -180,7 +181,9 @@ public final class AccountService {
     /** The change applied, or held by the guard (committed without it): the IdP is told 503 with Retry-After. */
     private record Guarded(ManagedAccount applied, DeprovisionGuard.Hold held) {
         ManagedAccount appliedOrHeld() {
-            if (held != null) throw new DomainException.Busy(held.detail(), held.retryAfterSeconds());
+            if (held != null) {
+                throw new DomainException.Busy(FailureReason.HELD_BY_SAFEGUARD, held.detail(), held.retryAfterSeconds());
+            }
             return applied;
         }
     }

@@ -26,7 +26,7 @@ class SafeguardIT {
     static final String OKTA_DEACTIVATE = """
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
              "Operations":[{"op":"replace","value":{"active":false}}]}""";
-    // Entra sends the boolean as the string "False" (docs/idp-quirks.md).
+    // Entra sends the boolean as the string "False" (docs/idp-behaviour.md).
     static final String ENTRA_DEACTIVATE = """
             {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
              "Operations":[{"op":"Replace","path":"active","value":"False"}]}""";
@@ -143,6 +143,10 @@ class SafeguardIT {
         JsonNode held = heldChanges(org);
         assertThat(held).hasSize(1);
         assertThat(held.get(0).get("requests").asInt()).isEqualTo(3);
+        // The provisioning log tells the admin what happened, not "Lanyard failed on its side".
+        app.flushProvisioningLog();
+        assertThat(app.count("select count(*) from provisioning_log where org_id = ?::uuid and status = 503 "
+                + "and reason = 'held_by_safeguard'", org.id())).isEqualTo(3);
     }
 
     @Test
