@@ -5,6 +5,7 @@ import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
 import dev.lanyard.directory.Directory;
+import dev.lanyard.directory.DirectoryRoutes;
 import dev.lanyard.group.GroupService;
 import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
@@ -68,6 +69,10 @@ public final class App {
         }
 
         public static Services on(Database database, java.time.Duration logRetention) {
+            return on(database, logRetention, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_EVENT_RETENTION_DAYS));
+        }
+
+        public static Services on(Database database, java.time.Duration logRetention, java.time.Duration eventRetention) {
             var tx = new Transactions(database.dataSource());
             var organizations = new OrganizationService(tx);
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -80,11 +85,13 @@ public final class App {
             var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), clock, OidcRoutes.RESUME, admins::isAdmin);
             var apps = new ClientService(tx);
             var signingKeys = new SigningKeys(tx, secrets.get("oidc-signing-key-seal"), clock);
-            return new Services(database, organizations, new TokenService(tx), accounts, new GroupService(tx),
+            var tokens = new TokenService(tx);
+            organizations.onProvisioningChanged(tokens::forgetOrganization);  // the token cache applies it at once (issue 16)
+            return new Services(database, organizations, tokens, accounts, new GroupService(tx),
                     operator, secrets, admins,
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso,
                     apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock),
-                    new Directory(tx), new SafeguardService(tx, accounts));
+                    new Directory(tx, eventRetention), new SafeguardService(tx, accounts));
         }
 
         /** Stops the background work (the provisioning log's writer and retention); the database is closed by its owner. */
@@ -128,6 +135,7 @@ public final class App {
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
                 memberSignIn(s.sso()), s.secrets().get("oidc-continuation-key"), baseUrl, java.time.Clock.systemUTC());
         var appRoutes = new AppRoutes(s.apps(), s.emailDomains(), s.signingKeys(), s.organizations());
+        var directoryRoutes = new DirectoryRoutes(s.directory(), s.apps(), s.organizations());
         var accessLog = new AccessLog(s.metrics());
         var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog(), s.metrics());
 
@@ -174,10 +182,12 @@ public final class App {
             samlRoutes.register(config.routes);
             ssoRoutes.register(config.routes);
             console.register(config.routes);
+            directoryRoutes.register(config.routes);
             Errors.register(config.routes, List.of(
                     new Errors.Area(path -> path.startsWith(ScimRoutes.PREFIX), ScimResponses::error),
                     new Errors.Area(SsoRoutes::owns, (ctx, status, type, detail) -> SsoRoutes.error(ctx, status, detail)),
                     new Errors.Area(OidcRoutes::owns, (ctx, status, type, detail) -> OidcRoutes.error(ctx, status, detail)),
+                    new Errors.Area(DirectoryRoutes::owns, (ctx, status, type, detail) -> DirectoryRoutes.error(ctx, status, detail)),
                     new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> ConsoleRoutes.error(ctx, status, detail))),
                     (ctx, status, type, detail) -> OperatorRoutes.error(ctx, status, detail));
         });

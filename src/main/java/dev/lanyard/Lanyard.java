@@ -37,7 +37,8 @@ public final class Lanyard implements AutoCloseable {
                 ? Database.external(settings.databaseUrl().get(), settings.dbPoolSize())
                 : Database.embedded(settings.dataDir(), settings.dbPoolSize());
         try {
-            App.Services services = App.Services.on(database, java.time.Duration.ofDays(settings.logRetentionDays()));
+            App.Services services = App.Services.on(database, java.time.Duration.ofDays(settings.logRetentionDays()),
+                    java.time.Duration.ofDays(settings.eventRetentionDays()));
             Path tokenFile = services.operator().ensure(settings.dataDir());
             Javalin server = App.create(services, settings.publicUrl()).start(settings.host(), settings.port());
             log.info("Lanyard listening on {} (data {}, started in {} ms)", settings.baseUrl(server.port()),

@@ -78,6 +78,12 @@ public final class AccountService {
                 Instant now = now();
                 UUID scimId = UUID.randomUUID();
                 AccountStatus status = profile.active().orElse(true) ? AccountStatus.ACTIVE : AccountStatus.DEACTIVATED;
+                // The common case, a new user, is one statement; a disabled account to re-attach is the rare one.
+                ManagedAccount fresh = ManagedAccount.provisioned(orgId, profile, status, scimId, now);
+                if (store.insertUnlessDisabled(c, fresh, AccountEvent.Kind.CREATED,
+                        Map.of("scimId", scimId, "status", status.dbValue()), actor, now)) {
+                    return fresh;
+                }
                 Optional<ManagedAccount> disabled = store.lockDisabledByEmail(c, orgId, profile.email());
                 if (disabled.isPresent()) {
                     ManagedAccount d = disabled.get();
@@ -106,8 +112,9 @@ public final class AccountService {
     /**
      * SCIM PUT and PATCH. {@code change} computes the new profile from the current account
      * <em>before</em> any lock is taken and without holding a connection (a big PATCH costs CPU,
-     * and nobody else should wait for it, docs/security.md); then one transaction locks the row,
-     * checks that the version is still the one the change was computed from, and writes. If
+     * and nobody else should wait for it, docs/security.md); then one transaction writes it,
+     * only if the row still has the version the change was computed from (the conditional update
+     * takes the row lock and checks in one statement). If
      * another request changed the user in between, the change is computed again from the new
      * version, at most {@value #UPDATE_ATTEMPTS} times, then 503 with Retry-After.
      *
@@ -120,14 +127,20 @@ public final class AccountService {
             condition.check(seen.version());
             AccountProfile profile = change.apply(seen);
             try {
+                // No SELECT ... FOR UPDATE: the first write is conditional on the version the change
+                // was computed from (and the If-Match checked against), so it locks and checks at once.
+                // Only a change that takes access away locks first, to ask the guard (docs/safeguard.md).
                 Optional<Guarded> written = tx.inTransaction(c -> {
-                    ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
-                    condition.check(current.version());
-                    if (current.version() != seen.version() || !current.id().equals(seen.id())) return Optional.empty();
-                    Optional<DeprovisionGuard.Hold> hold = deactivates(current, profile)
-                            ? guard.check(c, current, DeprovisionGuard.Removal.DEACTIVATE, Optional.of(profile), actor) : Optional.empty();
-                    if (hold.isPresent()) return Optional.of(new Guarded(null, hold.get()));
-                    return Optional.of(new Guarded(applyProfile(c, current, profile, actor), null));
+                    if (deactivates(seen, profile)) {
+                        Optional<ManagedAccount> locked = store.lockLinked(c, orgId, scimId);
+                        if (locked.isEmpty() || locked.get().version() != seen.version() || !locked.get().id().equals(seen.id())) {
+                            return Optional.empty();
+                        }
+                        Optional<DeprovisionGuard.Hold> hold = guard.check(c, locked.get(), DeprovisionGuard.Removal.DEACTIVATE,
+                                Optional.of(profile), actor);
+                        if (hold.isPresent()) return Optional.of(new Guarded(null, hold.get()));
+                    }
+                    return applyProfile(c, seen, profile, actor).map(applied -> new Guarded(applied, null));
                 });
                 if (written.isPresent()) return written.get().appliedOrHeld();
             } catch (UniqueViolation e) {
@@ -169,7 +182,9 @@ public final class AccountService {
                     throw new DomainException.Stale("the user changed after the change was held (version " + version
                             + ", now " + current.version() + ")");
                 }
-                ManagedAccount result = profile.isPresent() ? applyProfile(c, current, profile.get(), actor) : disable(c, current, actor);
+                ManagedAccount result = profile.isPresent()
+                        ? applyProfile(c, current, profile.get(), actor).orElseThrow()  // locked at this version: the write holds
+                        : disable(c, current, actor);
                 also.run(c);
                 return result;
             });
@@ -240,6 +255,14 @@ public final class AccountService {
      */
     public SearchPage searchLinked(UUID orgId, AccountQuery.Criteria criteria, AccountQuery.Window window) {
         var query = new AccountQuery(criteria.where, criteria.sort, window);
+        // The first page of an Index window that comes back short holds every match, so its size is
+        // totalResults: one statement (one snapshot), no count. Okta's and Entra's pre-check
+        // (userName eq, startIndex=1) is always such a page (issue 16). Only with a filter: without
+        // one, the count is a few rows of org_account_counts and the page is usually full.
+        if (query.where().isPresent() && query.window() instanceof AccountQuery.Index(int offset, int n) && offset == 0 && n > 0) {
+            List<AccountStore.Keyed> rows = tx.read(c -> store.searchLinked(c, orgId, query));
+            if (rows.size() < n) return new SearchPage(rows.size(), rows.stream().map(AccountStore.Keyed::account).toList(), Optional.empty());
+        }
         return tx.readSnapshot(c -> {
             long total = store.countLinked(c, orgId, query.where());
             int count = query.window().count();
@@ -327,7 +350,11 @@ public final class AccountService {
         });
     }
 
-    private ManagedAccount applyProfile(Connection c, ManagedAccount current, AccountProfile profile, Actor actor)
+    /**
+     * Writes {@code profile} over {@code current} as read before this transaction; empty when the
+     * row no longer has that version (another request changed it: the caller computes again).
+     */
+    private Optional<ManagedAccount> applyProfile(Connection c, ManagedAccount current, AccountProfile profile, Actor actor)
             throws SQLException {
         Instant now = now();
         long version = current.version() + 1;
@@ -339,7 +366,7 @@ public final class AccountService {
         if (current.email().equals(profile.email()) && status == current.status()
                 && current.externalId().equals(profile.externalId()) && current.displayName().equals(profile.displayName())
                 && current.attributes().equals(profile.attributes())) {
-            return current;
+            return Optional.of(current);
         }
         // A change of letter case only is the same address. Otherwise the organization's policy
         // decides, read in this transaction (a policy saved meanwhile applies before or after this
@@ -349,18 +376,21 @@ public final class AccountService {
             // docs/product-rules.md rule 7: a new userName is a new account. Unlink the old one first: the
             // SCIM id and the userName index admit one linked account each.
             UUID successorId = UUID.randomUUID();
-            store.update(c, current.unlinked(AccountStatus.INVALIDATED, version, now).withSuccessor(successorId));
+            if (!store.updateIfUnchanged(c, current.unlinked(AccountStatus.INVALIDATED, version, now).withSuccessor(successorId),
+                    current.scimId().orElseThrow(), current.version())) {
+                return Optional.empty();
+            }
             ManagedAccount successor = current.successor(successorId, profile, status, version, now);
             store.insert(c, successor);
             store.event(c, current.orgId(), current.id(), AccountEvent.Kind.INVALIDATED, Map.of("successorId", successorId), actor, now);
             store.event(c, current.orgId(), successorId, AccountEvent.Kind.CREATED,
                     Map.of("predecessorId", current.id(), "status", status.dbValue()), actor, now);
-            return successor;
+            return Optional.of(successor);
         }
         // The same account (the rename_in_place policy, or no rename): the userName index still
         // decides whether the new email is free, so a taken one fails the update with a 409.
         ManagedAccount updated = current.updated(profile, status, version, now);
-        store.update(c, updated);
+        if (!store.updateIfUnchanged(c, updated, current.scimId().orElseThrow(), current.version())) return Optional.empty();
         if (renamed) {
             store.event(c, current.orgId(), current.id(), AccountEvent.Kind.RENAMED,
                     Map.of("from", current.email(), "to", profile.email()), actor, now);
@@ -370,7 +400,7 @@ public final class AccountService {
                     : status == AccountStatus.ACTIVE ? AccountEvent.Kind.REACTIVATED : AccountEvent.Kind.DEACTIVATED;
             store.event(c, current.orgId(), current.id(), kind, Map.of(), actor, now);
         }
-        return updated;
+        return Optional.of(updated);
     }
 
     private static DomainException.NotFound notFound(UUID scimId) {

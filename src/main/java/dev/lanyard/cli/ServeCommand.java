@@ -54,7 +54,17 @@ final class ServeCommand implements Callable<Integer> {
         // Env only: a JDBC URL may carry a password, which must not show up in `ps`.
         Optional<String> databaseUrl = context.env("LANYARD_DATABASE_URL");
         return new Settings(resolvedHost, resolvedPort, resolvedData, resolvedPublicUrl, databaseUrl, retentionFromEnv(),
-                poolSizeFromEnv());
+                poolSizeFromEnv(), eventRetentionFromEnv());
+    }
+
+    private int eventRetentionFromEnv() {
+        return context.env("LANYARD_EVENT_RETENTION_DAYS").map(value -> {
+            try {
+                return Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                throw new Settings.InvalidSettingException("LANYARD_EVENT_RETENTION_DAYS", "must be a number of days, got '" + value + "'");
+            }
+        }).orElse(Settings.DEFAULT_EVENT_RETENTION_DAYS);
     }
 
     private int poolSizeFromEnv() {

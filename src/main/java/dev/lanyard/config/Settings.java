@@ -15,9 +15,10 @@ import java.util.Optional;
  * @param databaseUrl a JDBC URL of an external PostgreSQL server; empty means embedded PostgreSQL
  * @param logRetentionDays days the provisioning log keeps each request
  * @param dbPoolSize  database connections the server holds at most (HikariCP's maximumPoolSize)
+ * @param eventRetentionDays days the apps' event feed keeps each event (docs/events.md)
  */
 public record Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
-                       int logRetentionDays, int dbPoolSize) {
+                       int logRetentionDays, int dbPoolSize, int eventRetentionDays) {
 
     public static final int DEFAULT_PORT = 8080;
     /** How long the provisioning log keeps what the IdP sent (LANYARD_LOG_RETENTION_DAYS). */
@@ -25,6 +26,8 @@ public record Settings(String host, int port, Path dataDir, Optional<URI> public
     /** Connections to the database (LANYARD_DB_POOL_SIZE); requests run on virtual threads and wait for one. */
     public static final int DEFAULT_DB_POOL_SIZE = 16;
     public static final int MAX_DB_POOL_SIZE = 200;
+    /** How long the apps' event feed keeps each event (LANYARD_EVENT_RETENTION_DAYS). */
+    public static final int DEFAULT_EVENT_RETENTION_DAYS = 30;
 
     public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl) {
         this(host, port, dataDir, publicUrl, databaseUrl, DEFAULT_LOG_RETENTION_DAYS);
@@ -35,9 +38,17 @@ public record Settings(String host, int port, Path dataDir, Optional<URI> public
         this(host, port, dataDir, publicUrl, databaseUrl, logRetentionDays, DEFAULT_DB_POOL_SIZE);
     }
 
+    public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
+                    int logRetentionDays, int dbPoolSize) {
+        this(host, port, dataDir, publicUrl, databaseUrl, logRetentionDays, dbPoolSize, DEFAULT_EVENT_RETENTION_DAYS);
+    }
+
     public Settings {
         if (logRetentionDays < 1 || logRetentionDays > 3650) {
             throw new InvalidSettingException("LANYARD_LOG_RETENTION_DAYS", "must be between 1 and 3650 days, got " + logRetentionDays);
+        }
+        if (eventRetentionDays < 1 || eventRetentionDays > 3650) {
+            throw new InvalidSettingException("LANYARD_EVENT_RETENTION_DAYS", "must be between 1 and 3650 days, got " + eventRetentionDays);
         }
         if (dbPoolSize < 1 || dbPoolSize > MAX_DB_POOL_SIZE) {
             throw new InvalidSettingException("LANYARD_DB_POOL_SIZE", "must be between 1 and " + MAX_DB_POOL_SIZE

@@ -58,7 +58,7 @@ final class SessionGuard {
             case CONSOLE_ORGANIZATION -> signedIn(ctx);
             case CONSOLE_ADMIN -> admin(ctx);
             case CONSOLE_OPERATOR -> operator(ctx);
-            case PUBLIC, SCIM_TOKEN, OPERATOR -> throw new IllegalArgumentException(access + " is not a console session rule");
+            case PUBLIC, SCIM_TOKEN, OPERATOR, APP -> throw new IllegalArgumentException(access + " is not a console session rule");
         };
     }
 

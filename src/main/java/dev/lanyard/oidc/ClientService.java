@@ -155,8 +155,17 @@ public final class ClientService {
         });
     }
 
+    /**
+     * The confidential app these client credentials belong to (the Directory API's HTTP Basic,
+     * RFC 6749 §2.3.1): its client id and one of its live secrets, compared as SHA-256 in the
+     * database (docs/oidc.md); empty for anything else, a public client included.
+     */
+    public Optional<OidcClient> authenticate(String clientId, String secret) {
+        return findByClientId(clientId).filter(client -> secretMatches(client, secret));
+    }
+
     /** Whether the organization's members may sign in to the app now: allowed by the operator and not turned off. */
-    boolean usableBy(OidcClient client, UUID orgId) {
+    public boolean usableBy(OidcClient client, UUID orgId) {
         return client.allowsOrganization(orgId) && !tx.read(c -> store.turnedOff(c, client.id(), orgId));
     }
 
