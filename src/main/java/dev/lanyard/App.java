@@ -11,6 +11,7 @@ import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.BelowRouterErrors;
+import dev.lanyard.http.RequestStarts;
 import dev.lanyard.http.Errors;
 import dev.lanyard.http.Json;
 import dev.lanyard.http.QueryEncoding;
@@ -129,7 +130,7 @@ public final class App {
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
         var safeguardRoutes = new SafeguardRoutes(s.organizations(), s.safeguard());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
-                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps(), s.safeguard());
+                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps(), s.admins(), s.safeguard());
         var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, console::signInBySaml);
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
@@ -156,7 +157,8 @@ public final class App {
                 graceful.setHandler(server.getHandler());
                 server.setHandler(graceful);
                 // 414, 431 and malformed requests that never reach the router answer in our shapes too.
-                server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns));
+                server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns, ConsoleRoutes::errorHtml));
+                RequestStarts.install(server);  // so that they can tell /console from /scim when Jetty could not read the URI
                 SlowClients.protect(server);
             });
 
@@ -188,7 +190,7 @@ public final class App {
                     new Errors.Area(SsoRoutes::owns, (ctx, status, type, detail) -> SsoRoutes.error(ctx, status, detail)),
                     new Errors.Area(OidcRoutes::owns, (ctx, status, type, detail) -> OidcRoutes.error(ctx, status, detail)),
                     new Errors.Area(DirectoryRoutes::owns, (ctx, status, type, detail) -> DirectoryRoutes.error(ctx, status, detail)),
-                    new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> ConsoleRoutes.error(ctx, status, detail))),
+                    new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> console.errorPage(ctx, status, detail))),
                     (ctx, status, type, detail) -> OperatorRoutes.error(ctx, status, detail));
         });
     }

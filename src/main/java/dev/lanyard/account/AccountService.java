@@ -284,27 +284,58 @@ public final class AccountService {
         return tx.read(c -> new Page(store.count(c, orgId, status), store.list(c, orgId, status, offset, limit)));
     }
 
+    /** Counts above this are shown as "more than 10,000": counting costs at most this many index entries. */
+    public static final int COUNT_CAP = 10_000;
+
     /**
      * A console page of accounts: {@code next} is the last account's id when more follow (the
-     * cursor of the next page); {@code linked} is how many the IdP manages, from org_account_counts.
+     * cursor of the next page), {@code previous} the first one's when accounts come before it;
+     * {@code matching} is how many match over all pages (at most {@link #COUNT_CAP} + 1, then "more
+     * than"), read in the same snapshot as the page, so the count and the list agree.
      */
-    public record BrowsePage(List<ManagedAccount> accounts, Optional<UUID> next, long linked) {}
+    public record BrowsePage(List<ManagedAccount> accounts, Optional<UUID> next, Optional<UUID> previous, long matching) {}
+
+    /** Where a console page starts: the first page, after an account (Next), or before one (Previous). */
+    public sealed interface Position {
+        record First() implements Position {}
+
+        record After(UUID id) implements Position {}
+
+        record Before(UUID id) implements Position {}
+    }
 
     /**
      * The console's list: every account of the organization (linked or not) by email, optionally
-     * of one status and with an email prefix (any letter case), {@code limit} after the account
-     * {@code after}. No count of the matches: its cost would grow with the organization.
+     * of one status and with an email prefix (any letter case), {@code limit} from {@code at}.
+     * Keyset pages both ways, so a page costs the same at any depth.
      */
-    public BrowsePage browse(UUID orgId, Optional<AccountStatus> status, String emailPrefix, Optional<UUID> after, int limit) {
-        return tx.read(c -> {
-            List<ManagedAccount> rows = store.browse(c, orgId, status, emailPrefix, after, limit + 1);
-            Optional<UUID> next = Optional.empty();
-            if (rows.size() > limit) {
-                rows = rows.subList(0, limit);
-                next = Optional.of(rows.getLast().id());
+    public BrowsePage browse(UUID orgId, Optional<AccountStatus> status, String emailPrefix, Position at, int limit) {
+        return tx.readSnapshot(c -> {
+            List<ManagedAccount> rows;
+            boolean more;
+            boolean earlier;
+            if (at instanceof Position.Before b) {
+                List<ManagedAccount> back = store.browseBefore(c, orgId, status, emailPrefix, b.id(), limit + 1);
+                earlier = back.size() > limit;
+                rows = new java.util.ArrayList<>(back.subList(0, Math.min(limit, back.size())));
+                java.util.Collections.reverse(rows);
+                more = true;
+            } else {
+                Optional<UUID> after = at instanceof Position.After a ? Optional.of(a.id()) : Optional.empty();
+                rows = store.browse(c, orgId, status, emailPrefix, after, limit + 1);
+                more = rows.size() > limit;
+                if (more) rows = rows.subList(0, limit);
+                earlier = after.isPresent();
             }
-            return new BrowsePage(rows, next, store.countLinked(c, orgId, Optional.empty()));
+            Optional<UUID> next = more && !rows.isEmpty() ? Optional.of(rows.getLast().id()) : Optional.empty();
+            Optional<UUID> previous = earlier && !rows.isEmpty() ? Optional.of(rows.getFirst().id()) : Optional.empty();
+            return new BrowsePage(rows, next, previous, store.countBrowse(c, orgId, status, emailPrefix, COUNT_CAP + 1));
         });
+    }
+
+    /** How many accounts of the organization have this status, counting at most {@link #COUNT_CAP} + 1. */
+    public long countUpToCap(UUID orgId, AccountStatus status) {
+        return tx.read(c -> store.countBrowse(c, orgId, Optional.of(status), "", COUNT_CAP + 1));
     }
 
     /** Any account of the organization by its id, linked or not (console detail page). */

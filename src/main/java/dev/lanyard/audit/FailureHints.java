@@ -17,7 +17,7 @@ final class FailureHints {
     static Optional<String> hint(FailureReason reason) {
         return Optional.ofNullable(switch (reason) {
             case TOKEN_INVALID -> "The IdP's token is wrong, revoked, or belongs to another organization: generate a new token "
-                    + "on the User provisioning page and paste it into the IdP (Okta: API Token; Entra: Secret Token).";
+                    + "on the User provisioning page and paste it into the IdP (Okta: Authentication Mode HTTP Header, Authorization; Entra: Secret Token).";
             case PROVISIONING_DISABLED ->
                     "User provisioning is off for this organization: Organization > User provisioning > Manage > Enable > Save.";
             case FORBIDDEN -> "Lanyard refused this request as the detail says; it is not a setting of the organization.";
