@@ -28,12 +28,14 @@ import dev.lanyard.operator.AppRoutes;
 import dev.lanyard.operator.AuditRoutes;
 import dev.lanyard.operator.OperatorRoutes;
 import dev.lanyard.operator.ProvisioningLogRoutes;
+import dev.lanyard.operator.SafeguardRoutes;
 import dev.lanyard.orgadmin.AdminUserService;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.provisioning.ProvisioningLogCapture;
 import dev.lanyard.provisioning.ScimResponses;
 import dev.lanyard.provisioning.ScimRoutes;
+import dev.lanyard.safeguard.SafeguardService;
 import dev.lanyard.sso.MetadataFetcher;
 import dev.lanyard.sso.SamlRoutes;
 import dev.lanyard.sso.SamlSettingsService;
@@ -64,7 +66,8 @@ public final class App {
                            AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
                            PrometheusMeterRegistry metrics, SamlSettingsService saml, SsoService sso,
                            ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc,
-                           Directory directory, AuditTrailService auditTrail, Housekeeping housekeeping) implements AutoCloseable {
+                           Directory directory, SafeguardService safeguard, AuditTrailService auditTrail,
+                           Housekeeping housekeeping) implements AutoCloseable {
         public static Services on(Database database) {
             return on(database, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS));
         }
@@ -84,7 +87,7 @@ public final class App {
             var organizations = new OrganizationService(tx);
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             var operator = new OperatorCredential(tx);
-            var accounts = new AccountService(tx);
+            var accounts = new AccountService(tx, SafeguardService.guard());  // the mass-deprovisioning safeguard asked first
             var secrets = new ServerSecrets(tx);
             var saml = new SamlSettingsService(tx, MetadataFetcher.publicOnly());
             var clock = java.time.Clock.systemUTC();
@@ -99,7 +102,7 @@ public final class App {
                     operator, secrets, admins,
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso,
                     apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock),
-                    new Directory(tx, eventRetention), auditTrail,
+                    new Directory(tx, eventRetention), new SafeguardService(tx, accounts), auditTrail,
                     new Housekeeping(auditTrail, saml, auditRetention, logRetention, clock).start());
         }
 
@@ -138,8 +141,9 @@ public final class App {
         var admin = new OperatorRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
         var auditRoutes = new AuditRoutes(s.organizations(), s.auditTrail());
+        var safeguardRoutes = new SafeguardRoutes(s.organizations(), s.safeguard());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
-                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps(), s.admins(), s.auditTrail());
+                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps(), s.admins(), s.safeguard(), s.auditTrail());
         var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, console::signInBySaml);
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
@@ -188,6 +192,7 @@ public final class App {
             admin.register(config.routes);
             provisioningLogRoutes.register(config.routes);
             auditRoutes.register(config.routes);
+            safeguardRoutes.register(config.routes);
             appRoutes.register(config.routes);
             oidcRoutes.register(config.routes);
             samlRoutes.register(config.routes);

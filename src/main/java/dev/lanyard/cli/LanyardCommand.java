@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
             ServeCommand.class,
             OrgCommand.class,
             ProvisioningCommand.class,
+            SafeguardCommand.class,
             TokenCommand.class,
             AccountCommand.class,
             AdminCommand.class,

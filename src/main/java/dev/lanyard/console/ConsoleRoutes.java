@@ -14,6 +14,7 @@ import dev.lanyard.orgadmin.AdminUserService;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
+import dev.lanyard.safeguard.SafeguardService;
 import dev.lanyard.token.TokenService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -35,6 +36,7 @@ import java.util.Optional;
  * GET  /console/groups    the groups the IdP pushed, with their members, read-only ({@link GroupsScreen})
  * GET  /console/provisioning  User provisioning: status, SCIM URL, tokens ({@link ProvisioningScreen})
  * GET  /console/provisioning/log  what the IdP sent, one request in full ({@link ProvisioningLogScreen})
+ * GET  /console/provisioning/held  changes the mass-deprovisioning safeguard held, release / reject ({@link SafeguardScreen})
  * GET  /console/saml      SAML single sign-on settings, Test sign-in, the sign-in log ({@link SamlScreen})
  * GET  /console/setup     setup guides for Okta and Entra ID ({@link SetupScreen})
  * GET  /console/settings  the organization's settings: username change policy ({@link SettingsScreen})
@@ -72,11 +74,12 @@ public final class ConsoleRoutes {
     private final AppsScreen apps;
     private final OperatorAppsScreen operatorApps;
     private final AuditScreen audit;
+    private final SafeguardScreen safeguard;
 
     public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, GroupService groupService, OrganizationService organizations,
                          TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl,
                          SamlSettingsService samlSettings, SsoService sso, ClientService apps, AdminUserService admins,
-                         AuditTrailService audit) {
+                         SafeguardService safeguard, AuditTrailService audit) {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
@@ -86,7 +89,7 @@ public final class ConsoleRoutes {
         this.groups = new GroupsScreen(groupService, actors);
         this.provisioning = new ProvisioningScreen(organizations, tokens, baseUrl, log, cookies);
         this.setup = new SetupScreen(provisioning);
-        this.settings = new SettingsScreen(organizations);
+        this.settings = new SettingsScreen(organizations, safeguard);
         this.password = new PasswordScreen(auth);
         this.operator = new OperatorScreen(auth, organizations, admins, cookies);
         this.provisioningLog = new ProvisioningLogScreen(log, tokens);
@@ -94,6 +97,7 @@ public final class ConsoleRoutes {
         this.apps = new AppsScreen(apps);
         this.audit = new AuditScreen(audit);
         this.operatorApps = new OperatorAppsScreen(apps, organizations, cookies);
+        this.safeguard = new SafeguardScreen(safeguard, actors);
     }
 
     /**
@@ -120,6 +124,7 @@ public final class ConsoleRoutes {
         apps.register(routes);
         audit.register(routes);
         operatorApps.register(routes);
+        safeguard.register(routes);
     }
 
     /**
