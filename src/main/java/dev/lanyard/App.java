@@ -1,15 +1,18 @@
 package dev.lanyard;
 
 import dev.lanyard.account.AccountService;
+import dev.lanyard.audit.AuditTrailService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
 import dev.lanyard.directory.Directory;
+import dev.lanyard.directory.DirectoryRoutes;
 import dev.lanyard.group.GroupService;
 import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.BelowRouterErrors;
+import dev.lanyard.http.RequestStarts;
 import dev.lanyard.http.Errors;
 import dev.lanyard.http.Json;
 import dev.lanyard.http.QueryEncoding;
@@ -22,8 +25,10 @@ import dev.lanyard.oidc.OidcRoutes;
 import dev.lanyard.oidc.OidcService;
 import dev.lanyard.oidc.SigningKeys;
 import dev.lanyard.operator.AppRoutes;
+import dev.lanyard.operator.AuditRoutes;
 import dev.lanyard.operator.OperatorRoutes;
 import dev.lanyard.operator.ProvisioningLogRoutes;
+import dev.lanyard.operator.SafeguardRoutes;
 import dev.lanyard.operator.WebhookRoutes;
 import dev.lanyard.orgadmin.AdminUserService;
 import dev.lanyard.orgadmin.ConsoleAuth;
@@ -31,6 +36,7 @@ import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.provisioning.ProvisioningLogCapture;
 import dev.lanyard.provisioning.ScimResponses;
 import dev.lanyard.provisioning.ScimRoutes;
+import dev.lanyard.safeguard.SafeguardService;
 import dev.lanyard.sso.MetadataFetcher;
 import dev.lanyard.sso.SamlRoutes;
 import dev.lanyard.sso.SamlSettingsService;
@@ -41,7 +47,6 @@ import dev.lanyard.storage.ServerSecrets;
 import dev.lanyard.storage.Transactions;
 import dev.lanyard.token.OperatorCredential;
 import dev.lanyard.token.TokenService;
-import dev.lanyard.directory.DirectoryEvent;
 import dev.lanyard.directory.EventCursor;
 import dev.lanyard.directory.EventStore;
 import dev.lanyard.webhook.EventFeed;
@@ -68,37 +73,54 @@ public final class App {
                            AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
                            PrometheusMeterRegistry metrics, SamlSettingsService saml, SsoService sso,
                            ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc,
-                           Directory directory, WebhookService webhooks, WebhookDispatcher webhookDispatcher) implements AutoCloseable {
+                           Directory directory, SafeguardService safeguard, AuditTrailService auditTrail,
+                           Housekeeping housekeeping, WebhookService webhooks, WebhookDispatcher webhookDispatcher) implements AutoCloseable {
         public static Services on(Database database) {
             return on(database, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS));
         }
 
         public static Services on(Database database, java.time.Duration logRetention) {
-            return on(database, logRetention, WebhookOptions.defaults(false));
+            return on(database, logRetention, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_EVENT_RETENTION_DAYS));
         }
 
-        public static Services on(Database database, java.time.Duration logRetention, WebhookOptions webhookOptions) {
+        public static Services on(Database database, java.time.Duration logRetention, java.time.Duration eventRetention) {
+            return on(database, logRetention, eventRetention,
+                    java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_AUDIT_RETENTION_DAYS));
+        }
+
+        public static Services on(Database database, java.time.Duration logRetention, java.time.Duration eventRetention,
+                                  java.time.Duration auditRetention) {
+            return on(database, logRetention, eventRetention, auditRetention, WebhookOptions.defaults(false));
+        }
+
+        public static Services on(Database database, java.time.Duration logRetention, java.time.Duration eventRetention,
+                                  java.time.Duration auditRetention, WebhookOptions webhookOptions) {
             var tx = new Transactions(database.dataSource());
             var organizations = new OrganizationService(tx);
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             var operator = new OperatorCredential(tx);
-            var accounts = new AccountService(tx);
+            var accounts = new AccountService(tx, SafeguardService.guard());  // the mass-deprovisioning safeguard asked first
             var secrets = new ServerSecrets(tx);
             var saml = new SamlSettingsService(tx, MetadataFetcher.publicOnly());
             var clock = java.time.Clock.systemUTC();
-            var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), clock, OidcRoutes.RESUME);
+            var admins = new AdminUserService(tx);
+            var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), clock, OidcRoutes.RESUME, admins::isAdmin);
             var apps = new ClientService(tx);
             var signingKeys = new SigningKeys(tx, secrets.get("oidc-signing-key-seal"), clock);
-            var directory = new Directory(tx);
+            var tokens = new TokenService(tx);
+            organizations.onProvisioningChanged(tokens::forgetOrganization);  // the token cache applies it at once (issue 16)
+            var auditTrail = new AuditTrailService(tx);
+            var directory = new Directory(tx, eventRetention);
             EventFeed feed = directoryFeed(directory.events());
             byte[] webhookSeal = secrets.get("webhook-secret-seal");
             var webhooks = new WebhookService(tx, apps, webhookSeal, feed, webhookOptions);
-            var dispatcher = new WebhookDispatcher(tx, feed, webhookSeal, webhookOptions).start();
-            return new Services(database, organizations, new TokenService(tx), accounts, new GroupService(tx),
-                    operator, secrets, new AdminUserService(tx),
+            return new Services(database, organizations, tokens, accounts, new GroupService(tx),
+                    operator, secrets, admins,
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso,
                     apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock),
-                    directory, webhooks, dispatcher);
+                    directory, new SafeguardService(tx, accounts), auditTrail,
+                    new Housekeeping(auditTrail, saml, auditRetention, logRetention, clock).start(),
+                    webhooks, new WebhookDispatcher(tx, feed, webhookSeal, webhookOptions).start());
         }
 
         /** Stops the background work (the provisioning log's writer and retention); the database is closed by its owner. */
@@ -107,6 +129,7 @@ public final class App {
             webhookDispatcher.close();
             provisioningLog.close();
             directory.close();
+            housekeeping.close();
         }
     }
 
@@ -123,7 +146,7 @@ public final class App {
             public java.util.List<EventFeed.Event> after(java.sql.Connection c, java.util.UUID orgId, String cursor, int limit)
                     throws java.sql.SQLException {
                 return EventStore.readAfter(c, orgId, EventCursor.parse(Optional.of(cursor)), limit).stream()
-                        .map(e -> new EventFeed.Event(e.cursor().encode(), e.id().toString(), e.type(), e.subjectId().toString(), eventJson(e)))
+                        .map(e -> new EventFeed.Event(e.cursor().encode(), e.id().toString(), e.type(), e.subjectId().toString(), e.toJson()))
                         .toList();
             }
 
@@ -132,19 +155,6 @@ public final class App {
                 return events.now().encode();
             }
         };
-    }
-
-    private static String eventJson(DirectoryEvent e) {
-        try {
-            var node = Json.MAPPER.createObjectNode().put("id", e.id().toString()).put("type", e.type())
-                    .put("organization_id", e.orgId().toString()).put("subject_id", e.subjectId().toString())
-                    .put("subject_version", e.subjectVersion()).put("occurred_at", e.occurredAt().toString())
-                    .put("cursor", e.cursor().encode());
-            node.set("data", Json.MAPPER.readTree(e.dataJson()));
-            return Json.MAPPER.writeValueAsString(node);
-        } catch (java.io.IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
-        }
     }
 
     /** The OpenID provider finds signed-in members through SAML sign-in's member sessions (neither package imports the other). */
@@ -170,13 +180,17 @@ public final class App {
         var scim = new ScimRoutes(s.accounts(), s.groups(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
         var admin = new OperatorRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
+        var auditRoutes = new AuditRoutes(s.organizations(), s.auditTrail());
+        var safeguardRoutes = new SafeguardRoutes(s.organizations(), s.safeguard());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
-                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps(), s.webhooks());
+                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps(), s.admins(), s.safeguard(), s.auditTrail(),
+                s.webhooks());
         var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, console::signInBySaml);
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
                 memberSignIn(s.sso()), s.secrets().get("oidc-continuation-key"), baseUrl, java.time.Clock.systemUTC());
         var appRoutes = new AppRoutes(s.apps(), s.emailDomains(), s.signingKeys(), s.organizations());
+        var directoryRoutes = new DirectoryRoutes(s.directory(), s.apps(), s.organizations());
         var accessLog = new AccessLog(s.metrics());
         var provisioningLogCapture = new ProvisioningLogCapture(s.provisioningLog(), s.metrics());
 
@@ -197,7 +211,8 @@ public final class App {
                 graceful.setHandler(server.getHandler());
                 server.setHandler(graceful);
                 // 414, 431 and malformed requests that never reach the router answer in our shapes too.
-                server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns));
+                server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns, ConsoleRoutes::errorHtml));
+                RequestStarts.install(server);  // so that they can tell /console from /scim when Jetty could not read the URI
                 SlowClients.protect(server);
             });
 
@@ -217,17 +232,21 @@ public final class App {
             scim.register(config.routes);
             admin.register(config.routes);
             provisioningLogRoutes.register(config.routes);
+            auditRoutes.register(config.routes);
+            safeguardRoutes.register(config.routes);
             appRoutes.register(config.routes);
             new WebhookRoutes(s.webhooks(), s.organizations()).register(config.routes);
             oidcRoutes.register(config.routes);
             samlRoutes.register(config.routes);
             ssoRoutes.register(config.routes);
             console.register(config.routes);
+            directoryRoutes.register(config.routes);
             Errors.register(config.routes, List.of(
                     new Errors.Area(path -> path.startsWith(ScimRoutes.PREFIX), ScimResponses::error),
                     new Errors.Area(SsoRoutes::owns, (ctx, status, type, detail) -> SsoRoutes.error(ctx, status, detail)),
                     new Errors.Area(OidcRoutes::owns, (ctx, status, type, detail) -> OidcRoutes.error(ctx, status, detail)),
-                    new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> ConsoleRoutes.error(ctx, status, detail))),
+                    new Errors.Area(DirectoryRoutes::owns, (ctx, status, type, detail) -> DirectoryRoutes.error(ctx, status, detail)),
+                    new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> console.errorPage(ctx, status, detail))),
                     (ctx, status, type, detail) -> OperatorRoutes.error(ctx, status, detail));
         });
     }

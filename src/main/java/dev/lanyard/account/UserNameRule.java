@@ -1,6 +1,7 @@
 package dev.lanyard.account;
 
 import dev.lanyard.domain.DomainException;
+import dev.lanyard.domain.FailureReason;
 
 /**
  * userName is the account's sign-in email (README, "What the IdP can do, and the rules"). Deliberately plain:
@@ -97,7 +98,7 @@ final class UserNameRule {
     }
 
     private static DomainException.Invalid notAnEmail(String email, String reason) {
-        return new DomainException.Invalid("userName must be an email address, because it becomes the account's "
+        return new DomainException.Invalid(FailureReason.USERNAME_NOT_EMAIL, "userName must be an email address, because it becomes the account's "
                 + "sign-in email; got \"" + abbreviate(email) + "\" (" + reason + ")" + HINT);
     }
 

@@ -92,6 +92,18 @@ public final class AuditTrail {
         return d;
     }
 
+    /**
+     * Where a sign-in came from, as the trail keeps it: {@code {"address": "203.0.113.0/24",
+     * "client": "Mozilla/5.0 ..."}}, the address cut to its network and the User-Agent redacted
+     * and bounded ({@link Redaction#redactAddress}, {@link Redaction#redactUserAgent}).
+     */
+    public static ObjectNode client(String address, String userAgent) {
+        ObjectNode d = detail();
+        d.put("address", Redaction.redactAddress(address));
+        d.put("client", Redaction.redactUserAgent(userAgent));
+        return d;
+    }
+
     public static boolean isEmpty(ObjectNode detail) {
         return detail.isEmpty();
     }

@@ -1,6 +1,7 @@
 package dev.lanyard.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanyard.domain.FailureReason;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -10,11 +11,14 @@ import java.util.UUID;
  * One SCIM request of an organization's IdP, as the provisioning log keeps it.
  *
  * @param requestBody the body with secrets redacted ({@link Redaction}); empty for GET and DELETE
+ * @param reason      for a failure, why ({@link FailureReason}, set where the failure was written); empty for
+ *                    a success and for entries written before V65
  * @param subject     with which token, and about which user, when known
  */
 public record ProvisioningLogEntry(UUID orgId, Instant at, String method, String path, Optional<String> query,
                                    String client, int status, double durationMs, Optional<String> scimType,
-                                   Optional<String> detail, Optional<JsonNode> requestBody, Subject subject) {
+                                   Optional<String> detail, Optional<FailureReason> reason, Optional<JsonNode> requestBody,
+                                   Subject subject) {
 
     /**
      * Who sent the request and whom it was about: the token that authenticated it, the userName
@@ -34,8 +38,13 @@ public record ProvisioningLogEntry(UUID orgId, Instant at, String method, String
         return status >= 400;
     }
 
+    /** For a failure, why: the stored reason, else (an entry from before V65) what its status and SCIM type say. */
+    public Optional<FailureReason> failureReason() {
+        return failed() ? Optional.of(reason.orElseGet(() -> FailureReason.of(status, scimType.orElse(null)))) : Optional.empty();
+    }
+
     /** For a failure: what to change, in plain words (computed when read, so hints improve over time). */
     public Optional<String> hint() {
-        return failed() ? FailureHints.hint(status, scimType, detail) : Optional.empty();
+        return failureReason().flatMap(FailureHints::hint);
     }
 }

@@ -1,6 +1,7 @@
 package dev.lanyard.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanyard.domain.FailureReason;
 import dev.lanyard.storage.Sql;
 
 import java.sql.Connection;
@@ -18,13 +19,13 @@ import java.util.UUID;
 final class ProvisioningLogStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SELECT = "select id, org_id, at, method, path, query, client, status, duration_ms, scim_type, "
-            + "detail, request_body::text as body, token_id, user_name, account_id from provisioning_log";
+            + "detail, reason, request_body::text as body, token_id, user_name, account_id from provisioning_log";
 
     void insert(Connection c, List<ProvisioningLogEntry> entries) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into provisioning_log (org_id, at, method, path, query, client, status, duration_ms, scim_type, detail,
-                                              request_body, token_id, user_name, account_id, stored_bytes)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                                              request_body, token_id, user_name, account_id, stored_bytes, reason)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             java.util.Map<UUID, Long> bytes = new java.util.TreeMap<>();
             for (ProvisioningLogEntry e : entries) {
                 Sql.bind(ps, 1, e.orgId());
@@ -42,6 +43,7 @@ final class ProvisioningLogStore {
                 Sql.bind(ps, 13, e.subject().userName());
                 Sql.bind(ps, 14, e.subject().accountId());
                 Sql.bind(ps, 15, e.approxBytes());
+                Sql.bind(ps, 16, e.reason().map(FailureReason::code));
                 bytes.merge(e.orgId(), (long) e.approxBytes(), Long::sum);
                 ps.addBatch();
             }
@@ -140,7 +142,8 @@ final class ProvisioningLogStore {
         return new Row(rs.getLong("id"), new ProvisioningLogEntry(rs.getObject("org_id", UUID.class), at.toInstant(),
                 rs.getString("method"), rs.getString("path"), Optional.ofNullable(rs.getString("query")), rs.getString("client"),
                 rs.getInt("status"), rs.getDouble("duration_ms"), Optional.ofNullable(rs.getString("scim_type")),
-                Optional.ofNullable(rs.getString("detail")), json,
+                Optional.ofNullable(rs.getString("detail")),
+                Optional.ofNullable(rs.getString("reason")).flatMap(FailureReason::fromCode), json,
                 new ProvisioningLogEntry.Subject(Optional.ofNullable(rs.getObject("token_id", UUID.class)),
                         Optional.ofNullable(rs.getString("user_name")), Optional.ofNullable(rs.getObject("account_id", UUID.class)))));
     }

@@ -15,12 +15,18 @@ import java.util.Optional;
  * @param databaseUrl a JDBC URL of an external PostgreSQL server; empty means embedded PostgreSQL
  * @param logRetentionDays days the provisioning log keeps each request
  * @param dbPoolSize  database connections the server holds at most (HikariCP's maximumPoolSize)
+ * @param eventRetentionDays days the apps' event feed keeps each event (docs/events.md)
+ * @param auditRetentionDays days the audit trail keeps each entry (LANYARD_AUDIT_RETENTION_DAYS)
  * @param webhooksAllowPrivate webhooks may go to private, loopback and link-local addresses (never the cloud
  *                    metadata service), and http:// to loopback (LANYARD_WEBHOOKS_ALLOW_PRIVATE; off by default:
  *                    docs/webhooks.md, SSRF)
  */
 public record Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
-                       int logRetentionDays, int dbPoolSize, boolean webhooksAllowPrivate) {
+                       int logRetentionDays, int dbPoolSize, int eventRetentionDays, int auditRetentionDays,
+                       boolean webhooksAllowPrivate) {
+    /** How long an organization's audit trail keeps an entry: a little over a year, so a yearly review sees a whole year. */
+    public static final int DEFAULT_AUDIT_RETENTION_DAYS = 400;
+    public static final int MAX_AUDIT_RETENTION_DAYS = 3650;
 
     public static final int DEFAULT_PORT = 8080;
     /** How long the provisioning log keeps what the IdP sent (LANYARD_LOG_RETENTION_DAYS). */
@@ -28,6 +34,8 @@ public record Settings(String host, int port, Path dataDir, Optional<URI> public
     /** Connections to the database (LANYARD_DB_POOL_SIZE); requests run on virtual threads and wait for one. */
     public static final int DEFAULT_DB_POOL_SIZE = 16;
     public static final int MAX_DB_POOL_SIZE = 200;
+    /** How long the apps' event feed keeps each event (LANYARD_EVENT_RETENTION_DAYS). */
+    public static final int DEFAULT_EVENT_RETENTION_DAYS = 30;
 
     public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl) {
         this(host, port, dataDir, publicUrl, databaseUrl, DEFAULT_LOG_RETENTION_DAYS);
@@ -40,12 +48,30 @@ public record Settings(String host, int port, Path dataDir, Optional<URI> public
 
     public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
                     int logRetentionDays, int dbPoolSize) {
-        this(host, port, dataDir, publicUrl, databaseUrl, logRetentionDays, dbPoolSize, false);
+        this(host, port, dataDir, publicUrl, databaseUrl, logRetentionDays, dbPoolSize, DEFAULT_EVENT_RETENTION_DAYS,
+                DEFAULT_AUDIT_RETENTION_DAYS);
+    }
+
+    public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
+                    int logRetentionDays, int dbPoolSize, int eventRetentionDays) {
+        this(host, port, dataDir, publicUrl, databaseUrl, logRetentionDays, dbPoolSize, eventRetentionDays, DEFAULT_AUDIT_RETENTION_DAYS);
+    }
+
+    public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
+                    int logRetentionDays, int dbPoolSize, int eventRetentionDays, int auditRetentionDays) {
+        this(host, port, dataDir, publicUrl, databaseUrl, logRetentionDays, dbPoolSize, eventRetentionDays, auditRetentionDays, false);
     }
 
     public Settings {
+        if (auditRetentionDays < 1 || auditRetentionDays > MAX_AUDIT_RETENTION_DAYS) {
+            throw new InvalidSettingException("LANYARD_AUDIT_RETENTION_DAYS", "must be between 1 and " + MAX_AUDIT_RETENTION_DAYS
+                    + " days, got " + auditRetentionDays);
+        }
         if (logRetentionDays < 1 || logRetentionDays > 3650) {
             throw new InvalidSettingException("LANYARD_LOG_RETENTION_DAYS", "must be between 1 and 3650 days, got " + logRetentionDays);
+        }
+        if (eventRetentionDays < 1 || eventRetentionDays > 3650) {
+            throw new InvalidSettingException("LANYARD_EVENT_RETENTION_DAYS", "must be between 1 and 3650 days, got " + eventRetentionDays);
         }
         if (dbPoolSize < 1 || dbPoolSize > MAX_DB_POOL_SIZE) {
             throw new InvalidSettingException("LANYARD_DB_POOL_SIZE", "must be between 1 and " + MAX_DB_POOL_SIZE

@@ -64,16 +64,17 @@ final class SamlScreen {
         Access org = Access.CONSOLE_ORGANIZATION;
         routes.get(PATH, org, (ctx, s) -> show(ctx, s, Optional.empty()));
         routes.post(PATH + "/idp", org, (ctx, session) -> act(ctx, session, s -> saml.change(s.orgId(), new SamlSettingsService.Change(Optional.empty(),
-                Optional.of(form(ctx, "idpEntityId")), Optional.of(form(ctx, "ssoUrl")), Optional.empty(), Optional.empty(), Optional.empty()))));
-        routes.post(PATH + "/metadata", org, (ctx, session) -> act(ctx, session, s -> saml.importMetadata(s.orgId(), metadata(ctx))));
-        routes.post(PATH + "/metadata-url", org, (ctx, session) -> act(ctx, session, s -> saml.importMetadataFrom(s.orgId(), form(ctx, "url"))));
-        routes.post(PATH + "/certificates", org, (ctx, session) -> act(ctx, session, s -> saml.addCertificate(s.orgId(), form(ctx, "pem"))));
+                Optional.of(form(ctx, "idpEntityId")), Optional.of(form(ctx, "ssoUrl")), Optional.empty(), Optional.empty(), Optional.empty()),
+                s.actor())));
+        routes.post(PATH + "/metadata", org, (ctx, session) -> act(ctx, session, s -> saml.importMetadata(s.orgId(), metadata(ctx), s.actor())));
+        routes.post(PATH + "/metadata-url", org, (ctx, session) -> act(ctx, session, s -> saml.importMetadataFrom(s.orgId(), form(ctx, "url"), s.actor())));
+        routes.post(PATH + "/certificates", org, (ctx, session) -> act(ctx, session, s -> saml.addCertificate(s.orgId(), form(ctx, "pem"), s.actor())));
         routes.post(PATH + "/certificates/{id}/remove", org, (ctx, session) -> act(ctx, session, s -> saml.removeCertificate(s.orgId(),
-                parseUuid(ctx.pathParam("id")))));
+                parseUuid(ctx.pathParam("id")), s.actor())));
         routes.post(PATH + "/options", org, (ctx, session) -> act(ctx, session, s -> saml.change(s.orgId(), new SamlSettingsService.Change(
                 Optional.of(ctx.formParam("enabled") != null), Optional.empty(), Optional.empty(),
                 Optional.of(ctx.formParam("allowSha1") != null), Optional.of(form(ctx, "matchAttribute")),
-                Optional.of(ctx.formParam("consoleAdminsBySaml") != null)))));
+                Optional.of(ctx.formParam("consoleAdminsBySaml") != null)), s.actor())));
         routes.post(PATH + "/test", org, this::test);
         routes.get(PATH + "/test/{id}", org, this::testResult);
         routes.get(PATH + "/log", org, this::log);

@@ -12,9 +12,11 @@ import java.time.Duration;
 public final class Directory implements AutoCloseable {
     private final EventStore events;
     private final EventRetention retention;
+    private final DirectoryService api;
 
     public Directory(Transactions tx, Duration eventRetention) {
         this.events = new EventStore(tx);
+        this.api = new DirectoryService(tx);
         this.retention = new EventRetention(events, eventRetention, Clock.systemUTC());
     }
 
@@ -25,6 +27,11 @@ public final class Directory implements AutoCloseable {
     /** The feed's reading side: the seam webhook delivery builds on. */
     public EventStore events() {
         return events;
+    }
+
+    /** The Directory API's reads. */
+    public DirectoryService api() {
+        return api;
     }
 
     /** Runs the retention sweep now (tests; the server runs it every hour); returns how many events went. */

@@ -7,7 +7,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -32,9 +34,20 @@ public final class EventStore {
         this.tx = tx;
     }
 
+    /** A page of one organization's feed: {@code next} is the last event's cursor, or the one asked with when none came. */
+    public record Page(List<DirectoryEvent> events, EventCursor next, boolean hasMore) {}
+
     /** One organization's events after {@code after}, at most {@code limit} (1 to {@value #MAX_LIMIT}). */
     public List<DirectoryEvent> readAfter(UUID orgId, EventCursor after, int limit) {
         return tx.read(c -> readAfter(c, orgId, after, limit));
+    }
+
+    /** {@link #readAfter(UUID, EventCursor, int)} with whether more events are visible after the page. */
+    public Page page(UUID orgId, EventCursor after, int limit) {
+        List<DirectoryEvent> rows = tx.read(c -> read(c, Optional.of(orgId), after, bounded(limit) + 1));
+        boolean more = rows.size() > limit;
+        if (more) rows = rows.subList(0, limit);
+        return new Page(rows, rows.isEmpty() ? after : rows.getLast().cursor(), more);
     }
 
     /** Every organization's events after {@code after}, in one order: what a delivery worker follows. */
@@ -44,20 +57,25 @@ public final class EventStore {
 
     /** {@link #readAfter(UUID, EventCursor, int)} on the caller's connection (inside its transaction). */
     public static List<DirectoryEvent> readAfter(Connection c, UUID orgId, EventCursor after, int limit) throws SQLException {
-        return Sql.list(c, "select " + COLUMNS + " from directory_events"
-                        + " where org_id = ? and (xid, seq) > (?::xid8, ?)"
-                        + " and xid < pg_snapshot_xmin(pg_current_snapshot())"
-                        + " order by xid, seq limit ?",
-                EventStore::map, orgId, Long.toUnsignedString(after.xid()), after.seq(), bounded(limit));
+        return read(c, Optional.of(orgId), after, bounded(limit));
     }
 
     /** {@link #readAllAfter(EventCursor, int)} on the caller's connection (inside its transaction). */
     public static List<DirectoryEvent> readAllAfter(Connection c, EventCursor after, int limit) throws SQLException {
-        return Sql.list(c, "select " + COLUMNS + " from directory_events"
-                        + " where (xid, seq) > (?::xid8, ?)"
-                        + " and xid < pg_snapshot_xmin(pg_current_snapshot())"
-                        + " order by xid, seq limit ?",
-                EventStore::map, Long.toUnsignedString(after.xid()), after.seq(), bounded(limit));
+        return read(c, Optional.empty(), after, bounded(limit));
+    }
+
+    /**
+     * The feed's one query: (org_id, xid, seq) or (xid, seq) as a range on an index, cut at the
+     * oldest transaction still running, so only events of ended transactions are returned.
+     */
+    private static List<DirectoryEvent> read(Connection c, Optional<UUID> orgId, EventCursor after, int rows) throws SQLException {
+        String org = orgId.isPresent() ? "org_id = ? and " : "";
+        List<Object> params = new ArrayList<>();
+        orgId.ifPresent(params::add);
+        params.addAll(List.of(Long.toUnsignedString(after.xid()), after.seq(), rows));
+        return Sql.list(c, "select " + COLUMNS + " from directory_events where " + org + "(xid, seq) > (?::xid8, ?)"
+                + " and xid < pg_snapshot_xmin(pg_current_snapshot()) order by xid, seq limit ?", params, EventStore::map);
     }
 
     /**

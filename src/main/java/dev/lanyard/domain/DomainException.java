@@ -6,13 +6,27 @@ package dev.lanyard.domain;
  * its JSON error.
  */
 public sealed class DomainException extends RuntimeException {
+    private final FailureReason reason;
+
     private DomainException(String message) {
+        this(message, null);
+    }
+
+    private DomainException(String message, FailureReason reason) {
         super(message);
+        this.reason = reason;
+    }
+
+    /** A more specific reason than the kind says, when the thrower knows one (for the provisioning log's hint). */
+    public java.util.Optional<FailureReason> reason() {
+        return java.util.Optional.ofNullable(reason);
     }
 
     /** The thing named does not exist (or belongs to another organization: same answer). */
     public static final class NotFound extends DomainException {
         public NotFound(String message) { super(message); }
+
+        public NotFound(FailureReason reason, String message) { super(message, reason); }
     }
 
     /** The request clashes with the current state (a duplicate name, deleting an active account). */
@@ -23,6 +37,8 @@ public sealed class DomainException extends RuntimeException {
     /** The request itself is wrong (a missing field, a value of the wrong shape). */
     public static final class Invalid extends DomainException {
         public Invalid(String message) { super(message); }
+
+        public Invalid(FailureReason reason, String message) { super(message, reason); }
     }
 
     /** The client's copy is out of date (If-Match named another version). */
@@ -44,6 +60,11 @@ public sealed class DomainException extends RuntimeException {
 
         public Busy(String message, int retryAfterSeconds) {
             super(message);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public Busy(FailureReason reason, String message, int retryAfterSeconds) {
+            super(message, reason);
             this.retryAfterSeconds = retryAfterSeconds;
         }
 

@@ -20,5 +20,7 @@ public enum Access implements RouteRole {
     /** The operator token as a bearer token (the admin API's check): /metrics. */
     OPERATOR,
     /** An organization's SCIM token at its own SCIM URL, with user provisioning enabled (else 401 / 403). */
-    SCIM_TOKEN
+    SCIM_TOKEN,
+    /** A registered app's client credentials (HTTP Basic) for an organization it may read (else 401 / 404): /api/v1. */
+    APP
 }

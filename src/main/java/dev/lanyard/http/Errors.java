@@ -3,6 +3,7 @@ package dev.lanyard.http;
 import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.exceptions.ScimException;
 import dev.lanyard.domain.DomainException;
+import dev.lanyard.domain.FailureReason;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -24,8 +25,18 @@ public final class Errors {
 
     private Errors() {}
 
-    /** What a refused request is told: status, SCIM error type (or null), and a detail to act on. */
-    public record Problem(int status, String scimType, String detail) {}
+    /** Where a failure's {@link FailureReason} is left on the request for the provisioning log. */
+    public static final String REASON_ATTRIBUTE = "lanyard.failureReason";
+
+    /**
+     * What a refused request is told: status, SCIM error type (or null), and a detail to act on;
+     * plus why, as a code the provisioning log stores (never read back from the detail's words).
+     */
+    public record Problem(int status, String scimType, String detail, FailureReason reason) {
+        Problem(int status, String scimType, String detail) {
+            this(status, scimType, detail, FailureReason.of(status, scimType));
+        }
+    }
 
     /** Writes an error in one part's own shape (a SCIM Error, a console page, the admin API's JSON). */
     @FunctionalInterface
@@ -42,7 +53,7 @@ public final class Errors {
      * operation of a /Bulk request alike.
      */
     public static Optional<Problem> describe(Exception e) {
-        return problem(e).map(p -> new Problem(p.status(), p.scimType(), clean(p.detail())));
+        return problem(e).map(p -> new Problem(p.status(), p.scimType(), clean(p.detail()), p.reason()));
     }
 
     private static final java.util.regex.Pattern CLASS_NAME =
@@ -63,12 +74,14 @@ public final class Errors {
             case ScimException s -> Optional.of(new Problem(s.getScimError().getStatus(), s.getScimError().getScimType(),
                     s.getScimError().getDetail()));
             case Json.BodyException b -> Optional.of(new Problem(b.status(), b.scimType(), b.getMessage()));
-            case DomainException.NotFound nf -> Optional.of(new Problem(404, null, nf.getMessage()));
+            case DomainException.NotFound nf -> Optional.of(new Problem(404, null, nf.getMessage(),
+                    nf.reason().orElse(FailureReason.RESOURCE_NOT_FOUND)));
             case DomainException.Conflict c -> Optional.of(new Problem(409, BadRequestException.UNIQUENESS, c.getMessage()));
-            case DomainException.Invalid i -> Optional.of(new Problem(400, BadRequestException.INVALID_VALUE, i.getMessage()));
+            case DomainException.Invalid i -> Optional.of(new Problem(400, BadRequestException.INVALID_VALUE, i.getMessage(),
+                    i.reason().orElse(FailureReason.INVALID_VALUE)));
             case DomainException.Stale s -> Optional.of(new Problem(412, null, s.getMessage()));
-            case DomainException.Disabled d -> Optional.of(new Problem(403, null, d.getMessage()));
-            case DomainException.Busy b -> Optional.of(new Problem(503, null, b.getMessage()));
+            case DomainException.Disabled d -> Optional.of(new Problem(403, null, d.getMessage(), FailureReason.PROVISIONING_DISABLED));
+            case DomainException.Busy b -> Optional.of(new Problem(503, null, b.getMessage(), b.reason().orElse(FailureReason.BUSY)));
             case DomainException.RateLimited r -> Optional.of(new Problem(429, null, r.getMessage()));
             case DomainException d -> Optional.of(new Problem(400, null, d.getMessage()));
             case HttpResponseException h -> Optional.of(new Problem(h.getStatus(), null, h.getMessage()));
@@ -89,10 +102,14 @@ public final class Errors {
         routes.exception(HttpResponseException.class, (e, ctx) -> handle(e, ctx, write));
         // Unknown paths and methods get the same shapes as everything else.
         routes.error(404, ctx -> {
-            if (ctx.result() == null) write.write(ctx, 404, null, "no such endpoint: " + ctx.method() + " " + ctx.path());
+            if (ctx.result() != null) return;
+            ctx.attribute(REASON_ATTRIBUTE, FailureReason.UNKNOWN_ENDPOINT);
+            write.write(ctx, 404, null, "no such endpoint: " + ctx.method() + " " + ctx.path());
         });
         routes.error(405, ctx -> {
-            if (ctx.result() == null) write.write(ctx, 405, null, ctx.method() + " is not allowed on " + ctx.path());
+            if (ctx.result() != null) return;
+            ctx.attribute(REASON_ATTRIBUTE, FailureReason.METHOD_NOT_ALLOWED);
+            write.write(ctx, 405, null, ctx.method() + " is not allowed on " + ctx.path());
         });
     }
 
@@ -102,9 +119,11 @@ public final class Errors {
             if (e instanceof DomainException.RetryLater later) {
                 ctx.header("Retry-After", String.valueOf(Math.max(1, later.retryAfterSeconds())));
             }
+            ctx.attribute(REASON_ATTRIBUTE, problem.get().reason());
             write.write(ctx, problem.get().status(), problem.get().scimType(), problem.get().detail());
             return;
         }
+        ctx.attribute(REASON_ATTRIBUTE, FailureReason.SERVER_ERROR);
         log.error("request {} {} failed (request id {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
         write.write(ctx, 500, null, "internal error; the server log has the details under request id " + RequestIds.of(ctx));
     }

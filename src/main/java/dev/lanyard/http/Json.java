@@ -30,6 +30,17 @@ public final class Json {
 
     /** The body parsed as JSON, or the exception says what is wrong with it. */
     public static JsonNode readBody(Context ctx, ObjectMapper mapper) throws BodyException {
+        return readBody(ctx, mapper, false);
+    }
+
+    /**
+     * As {@link #readBody(Context, ObjectMapper)}; with {@code keysIgnoreCase}, two keys of one
+     * object that differ only in letter case ({@code "userName"} and {@code "UserName"}) are refused
+     * too (400 invalidSyntax naming them). SCIM attribute names are case-insensitive (RFC 7643
+     * §2.1), so such a body names one attribute twice, and SCIM's case-insensitive JSON objects
+     * would keep one of the two values silently.
+     */
+    public static JsonNode readBody(Context ctx, ObjectMapper mapper, boolean keysIgnoreCase) throws BodyException {
         long declared = ctx.req().getContentLengthLong();
         if (declared > MAX_BODY_BYTES) throw BodyException.tooLarge();
         byte[] bytes;
@@ -51,6 +62,8 @@ public final class Json {
             if (node == null || node.isMissingNode()) throw new BodyException(400, "the request needs a JSON body");
             String unstorable = unstorableText(node, "");
             if (unstorable != null) throw new BodyException(400, BodyException.INVALID_VALUE, unstorable);
+            String clash = keysIgnoreCase ? caseClash(bytes) : null;
+            if (clash != null) throw new BodyException(400, BodyException.INVALID_SYNTAX, clash);
             ctx.attribute(BODY_ATTRIBUTE, node);
             return node;
         } catch (JsonProcessingException e) {
@@ -63,6 +76,35 @@ public final class Json {
         } catch (IOException e) {
             throw new BodyException(400, "the request body could not be read");
         }
+    }
+
+    /**
+     * The first object in the (already valid) JSON text with two keys equal but for letter case, as
+     * a sentence naming both and where; null when there is none. A streaming pass over the bytes:
+     * the tree a SCIM mapper builds has already merged such keys.
+     */
+    static String caseClash(byte[] json) throws IOException {
+        java.util.Deque<Map<String, String>> objects = new java.util.ArrayDeque<>();
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(json)) {
+            for (var t = p.nextToken(); t != null; t = p.nextToken()) {
+                switch (t) {
+                    case START_OBJECT -> objects.push(new java.util.HashMap<>());
+                    case END_OBJECT -> objects.pop();
+                    case FIELD_NAME -> {
+                        String key = p.currentName();
+                        String earlier = objects.peek().putIfAbsent(key.toLowerCase(java.util.Locale.ROOT), key);
+                        if (earlier != null) {
+                            String where = p.getParsingContext().getParent().pathAsPointer().toString();
+                            return "the body names the attribute \"" + earlier + "\" twice, as \"" + earlier + "\" and \""
+                                    + key + "\" (in " + shown(where) + "); SCIM attribute names ignore letter case "
+                                    + "(RFC 7643 §2.1), so send it once";
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        }
+        return null;
     }
 
     /**

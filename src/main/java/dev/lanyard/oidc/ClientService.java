@@ -1,5 +1,8 @@
 package dev.lanyard.oidc;
 
+import dev.lanyard.audit.AuditAction;
+import dev.lanyard.audit.AuditTrail;
+import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.storage.Transactions;
@@ -143,13 +146,26 @@ public final class ClientService {
         tx.inTransaction(c -> {
             OidcClient client = store.find(c, resolve(c, app)).orElseThrow();
             if (!client.allowsOrganization(orgId)) throw new DomainException.NotFound("the app " + client.name() + " is not offered to this organization");
+            boolean wasOff = store.turnedOffBy(c, orgId).contains(client.id());
+            if (wasOff == off) return null;
             store.setTurnedOff(c, client.id(), orgId, off, by);
+            AuditTrail.record(c, orgId, Actor.parse(by), off ? AuditAction.APP_TURNED_OFF : AuditAction.APP_TURNED_ON,
+                    AuditTrail.Target.of("app", client.clientId(), client.name()), AuditTrail.detail());
             return null;
         });
     }
 
+    /**
+     * The confidential app these client credentials belong to (the Directory API's HTTP Basic,
+     * RFC 6749 §2.3.1): its client id and one of its live secrets, compared as SHA-256 in the
+     * database (docs/oidc.md); empty for anything else, a public client included.
+     */
+    public Optional<OidcClient> authenticate(String clientId, String secret) {
+        return findByClientId(clientId).filter(client -> secretMatches(client, secret));
+    }
+
     /** Whether the organization's members may sign in to the app now: allowed by the operator and not turned off. */
-    boolean usableBy(OidcClient client, UUID orgId) {
+    public boolean usableBy(OidcClient client, UUID orgId) {
         return client.allowsOrganization(orgId) && !tx.read(c -> store.turnedOff(c, client.id(), orgId));
     }
 

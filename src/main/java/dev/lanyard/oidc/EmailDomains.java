@@ -1,5 +1,8 @@
 package dev.lanyard.oidc;
 
+import dev.lanyard.audit.AuditAction;
+import dev.lanyard.audit.AuditTrail;
+import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
 import dev.lanyard.storage.Sql;
 import dev.lanyard.storage.Transactions;
@@ -29,13 +32,19 @@ public final class EmailDomains {
     }
 
     /** Replaces the organization's domains; 409 when another organization has one of them. */
-    public List<String> set(UUID orgId, List<String> domains) {
+    public List<String> set(UUID orgId, List<String> domains, Actor actor) {
         List<String> clean = domains.stream().map(EmailDomains::domain).distinct().toList();
         if (clean.size() > MAX_PER_ORGANIZATION) throw new DomainException.Invalid("at most " + MAX_PER_ORGANIZATION + " domains");
         try {
             return tx.inTransaction(c -> {
+                List<String> before = Sql.list(c, "select domain from organization_email_domains where org_id = ? order by domain",
+                        rs -> rs.getString(1), orgId);
                 Sql.update(c, "delete from organization_email_domains where org_id = ?", orgId);
                 for (String d : clean) Sql.update(c, "insert into organization_email_domains (domain, org_id) values (?, ?)", d, orgId);
+                var detail = AuditTrail.changes(java.util.Map.of("domains", before), java.util.Map.of("domains", clean.stream().sorted().toList()));
+                if (!AuditTrail.isEmpty(detail)) {
+                    AuditTrail.record(c, orgId, actor, AuditAction.EMAIL_DOMAINS_CHANGED, AuditTrail.Target.NONE, detail);
+                }
                 return clean;
             });
         } catch (UniqueViolation e) {

@@ -97,7 +97,7 @@ public final class AppRoutes {
         routes.put(OperatorRoutes.PREFIX + "/orgs/{org}/email-domains", ctx -> {
             JsonNode list = body(ctx).path("domains");
             if (!list.isArray()) throw new DomainException.Invalid("domains must be an array of domain names");
-            ok(ctx, Map.of("domains", domains.set(orgId(ctx), strings(list, "domains"))));
+            ok(ctx, Map.of("domains", domains.set(orgId(ctx), strings(list, "domains"), dev.lanyard.domain.Actor.OPERATOR)));
         });
         routes.get(OperatorRoutes.PREFIX + "/oidc/keys", ctx -> ok(ctx, Map.of("keys", keys.list().stream().map(AppRoutes::key).toList())));
         routes.post(OperatorRoutes.PREFIX + "/oidc/keys/rotate", ctx -> {

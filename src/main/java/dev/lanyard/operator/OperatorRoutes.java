@@ -69,6 +69,10 @@ public final class OperatorRoutes {
         });
         routes.post(PREFIX + "/orgs/{org}/admins", this::createAdmin);
         routes.post(PREFIX + "/orgs/{org}/admins/reset-password", this::resetAdminPassword);
+        routes.delete(PREFIX + "/orgs/{org}/admins/{admin}", ctx -> {
+            admins.remove(orgId(ctx), ctx.pathParam("admin"), Actor.OPERATOR);
+            ctx.status(204);
+        });
         routes.get(PREFIX + "/orgs/{org}/accounts", this::listAccounts);
         routes.get(PREFIX + "/orgs/{org}/accounts/{id}/history", ctx -> ok(ctx, Map.of("events",
                 accounts.history(orgId(ctx), uuid(ctx.pathParam("id"), "account")).stream().map(OperatorRoutes::event).toList())));
@@ -134,7 +138,7 @@ public final class OperatorRoutes {
     private void createAdmin(Context ctx) throws Exception {
         JsonNode body = body(ctx);
         Organization org = organizations.get(ctx.pathParam("org"));
-        ok(ctx, 201, oneTimePassword(ctx, admins.create(org.id(), text(body, "email"))));
+        ok(ctx, 201, oneTimePassword(ctx, admins.create(org.id(), text(body, "email"), Actor.OPERATOR)));
     }
 
     /**
@@ -144,7 +148,7 @@ public final class OperatorRoutes {
     private void resetAdminPassword(Context ctx) throws Exception {
         JsonNode body = body(ctx);
         Organization org = organizations.get(ctx.pathParam("org"));
-        ok(ctx, oneTimePassword(ctx, admins.resetPassword(org.id(), text(body, "email"))));
+        ok(ctx, oneTimePassword(ctx, admins.resetPassword(org.id(), text(body, "email"), Actor.OPERATOR)));
     }
 
     private Map<String, Object> oneTimePassword(Context ctx, AdminUserService.Created created) {

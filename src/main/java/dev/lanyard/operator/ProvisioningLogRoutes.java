@@ -3,6 +3,7 @@ package dev.lanyard.operator;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.audit.ProvisioningLogEntry;
 import dev.lanyard.domain.DomainException;
+import dev.lanyard.domain.FailureReason;
 import dev.lanyard.http.Json;
 import dev.lanyard.organization.OrganizationService;
 import io.javalin.config.RoutesConfig;
@@ -63,6 +64,7 @@ public final class ProvisioningLogRoutes {
         m.put("durationMs", e.durationMs());
         m.put("scimType", e.scimType().orElse(null));
         m.put("detail", e.detail().orElse(null));
+        m.put("reason", e.failureReason().map(FailureReason::code).orElse(null));
         m.put("hint", e.hint().orElse(null));
         m.put("requestBody", e.requestBody().orElse(null));
         m.put("tokenId", e.subject().tokenId().orElse(null));

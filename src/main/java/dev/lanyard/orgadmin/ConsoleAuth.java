@@ -1,5 +1,9 @@
 package dev.lanyard.orgadmin;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanyard.audit.AuditAction;
+import dev.lanyard.audit.AuditTrail;
+import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.RateLimit;
 import dev.lanyard.organization.Organization;
 import dev.lanyard.organization.OrganizationService;
@@ -50,8 +54,23 @@ public final class ConsoleAuth {
         this.operator = operator;
     }
 
+    /**
+     * Failed sign-ins an organization's audit trail takes per hour. Anyone can fail a sign-in, so
+     * this bounds what people who are not signed in can write (beyond the rate limits and the
+     * lockout); the throttle counts every failure regardless.
+     */
+    public static final int FAILED_SIGN_INS_RECORDED_PER_HOUR = 100;
+
     /** {@code org} is the organization's name or id, as typed on the sign-in form. */
     public Outcome signIn(String org, String email, String password, String source) {
+        return signIn(org, email, password, source, "");
+    }
+
+    /**
+     * As {@link #signIn(String, String, String, String)}; a success, and a failure at a known
+     * organization, go to its audit trail with the client's network and User-Agent.
+     */
+    public Outcome signIn(String org, String email, String password, String source, String userAgent) {
         admitSignIn(source);
         Optional<Organization> organization = organizations.find(org);
         byte[] key = throttleKey(organization, org, email);
@@ -69,7 +88,22 @@ public final class ConsoleAuth {
             right = false;
         }
         if (!right) {
-            boolean lockedOut = tx.inTransaction(c -> throttle.failed(c, key));
+            String reason = admin.isEmpty() ? "unknown_email" : admin.get().passwordExpired() ? "one_time_password_expired" : "wrong_password";
+            boolean lockedOut = tx.inTransaction(c -> {
+                boolean locked = throttle.failed(c, key);
+                if (organization.isPresent()) {
+                    ObjectNode d = AuditTrail.client(source, userAgent);
+                    d.put("method", "password");
+                    d.put("email", email.length() <= 254 ? email : email.substring(0, 254) + "…");
+                    d.put("reason", reason);
+                    d.put("lockedOut", locked);
+                    AuditTrail.recordAtMost(c, organization.get().id(),
+                            admin.<Actor>map(a -> new Actor.Admin(a.admin().id())).orElse(Actor.ANONYMOUS),
+                            AuditAction.ADMIN_SIGN_IN_FAILED, admin.map(a -> AdminUserService.target(a.admin())).orElse(AuditTrail.Target.NONE),
+                            d, FAILED_SIGN_INS_RECORDED_PER_HOUR);
+                }
+                return locked;
+            });
             if (lockedOut) {
                 log.warn("console sign-in locked out for {} minutes after {} failures (organization {})",
                         LoginThrottle.LOCKOUT.toMinutes(), LoginThrottle.MAX_FAILURES,
@@ -84,6 +118,7 @@ public final class ConsoleAuth {
             throttle.succeeded(c, key);
             sessions.deleteExpired(c);
             sessions.insert(c, Secrets.hash(cookie), found.admin().id(), Secrets.generate(""), IDLE);
+            signedIn(c, found.admin(), "password", source, userAgent);
             return null;
         });
         log.info("console sign-in: admin {} of organization {}", found.admin().id(), found.admin().orgId());
@@ -96,13 +131,14 @@ public final class ConsoleAuth {
      * admin of the organization has that email. The password is untouched: local sign-in stays
      * available as the break-glass way in.
      */
-    public Optional<String> signInBySaml(UUID orgId, String email) {
+    public Optional<String> signInBySaml(UUID orgId, String email, String source, String userAgent) {
         Optional<AdminUserStore.WithHash> admin = tx.read(c -> admins.findByEmail(c, orgId, email));
         if (admin.isEmpty()) return Optional.empty();
         String cookie = Secrets.generate("");
         tx.inTransaction(c -> {
             sessions.deleteExpired(c);
             sessions.insert(c, Secrets.hash(cookie), admin.get().admin().id(), Secrets.generate(""), IDLE);
+            signedIn(c, admin.get().admin(), "saml", source, userAgent);
             return null;
         });
         log.info("console sign-in by SAML: admin {} of organization {}", admin.get().admin().id(), orgId);
@@ -158,10 +194,22 @@ public final class ConsoleAuth {
     private final RateLimit global = relaxed ? new RateLimit(1e6, 1e6, "")
             : new RateLimit(GLOBAL_PER_SECOND, 2 * GLOBAL_PER_SECOND, "sign-in attempts on this server");
 
-    /** An operator's session opens an organization: the console's pages act on it from now on. */
+    private static void signedIn(java.sql.Connection c, AdminUser admin, String method, String source, String userAgent)
+            throws java.sql.SQLException {
+        ObjectNode d = AuditTrail.client(source, userAgent);
+        d.put("method", method);
+        AuditTrail.record(c, admin.orgId(), new Actor.Admin(admin.id()), AuditAction.ADMIN_SIGNED_IN, AdminUserService.target(admin), d);
+    }
+
+    /**
+     * An operator's session opens an organization: the console's pages act on it from now on.
+     * The organization's audit trail records that the operator came in.
+     */
     public void openOrganization(String cookie, UUID orgId) {
         tx.inTransaction(c -> {
             sessions.openOrganization(c, Secrets.hash(cookie), orgId);
+            AuditTrail.record(c, orgId, Actor.OPERATOR, AuditAction.OPERATOR_OPENED, AuditTrail.Target.NONE,
+                    AuditTrail.detail("via", "console"));
             return null;
         });
     }
@@ -195,11 +243,53 @@ public final class ConsoleAuth {
         tx.inTransaction(c -> {
             throttle.succeeded(c, key);
             admins.setPasswordHash(c, admin.admin().id(), hash, false);
-            sessions.deleteOthers(c, admin.admin().id(), Secrets.hash(cookie));
+            sessions.endOthers(c, admin.admin().id(), Secrets.hash(cookie));
+            AuditTrail.record(c, admin.admin().orgId(), new Actor.Admin(admin.admin().id()), AuditAction.ADMIN_PASSWORD_CHANGED,
+                    AdminUserService.target(admin.admin()), AuditTrail.detail("otherSessionsEnded", true));
             return null;
         });
         log.info("console admin {} of organization {} changed their password", admin.admin().id(), session.orgId());
         return new Change.Changed();
+    }
+
+    /**
+     * The first sign-in's step: an admin who signed in with a one-time password a moment ago
+     * chooses their own without typing the one-time password again (the session proves they
+     * had it). Refused (false) once the admin has a password of their own: then the current
+     * password is asked, as {@link #changePassword} does. Every other session of the admin ends.
+     */
+    public boolean replaceOneTimePassword(ConsoleSession session, String cookie, String next) {
+        if (!session.mustChangePassword()) return false;
+        UUID adminId = session.adminId().orElseThrow();
+        String hash = Passwords.hash(next);  // slow on purpose: before the transaction, not inside it
+        boolean changed = tx.inTransaction(c -> {
+            // Read again inside the transaction: another tab may have chosen the password meanwhile.
+            if (!admins.mustChangePassword(c, adminId)) return false;
+            admins.setPasswordHash(c, adminId, hash, false);
+            sessions.endOthers(c, adminId, Secrets.hash(cookie));
+            AuditTrail.record(c, session.orgId(), new Actor.Admin(adminId), AuditAction.ADMIN_PASSWORD_CHANGED,
+                    AuditTrail.Target.of("admin", adminId, session.email()),
+                    AuditTrail.detail("oneTimePasswordReplaced", true));
+            return true;
+        });
+        if (changed) log.info("console admin {} of organization {} chose their own password", adminId, session.orgId());
+        return changed;
+    }
+
+    /** Why a console session ended before its time. */
+    public enum Ended { EXPIRED, PASSWORD_CHANGED, PASSWORD_RESET }
+
+    /**
+     * Why the session a browser's cookie names is no longer live: its admin's password changed in
+     * another browser, the operator reset it, or (anything else, an unknown value included) it expired.
+     */
+    public Ended whyEnded(String cookie) {
+        if (!Secrets.wellFormed(cookie)) return Ended.EXPIRED;
+        return tx.read(c -> sessions.endReason(c, Secrets.hash(cookie))).map(r -> switch (r) {
+            case "password_changed" -> Ended.PASSWORD_CHANGED;
+            case "password_reset" -> Ended.PASSWORD_RESET;
+            default -> Ended.EXPIRED;
+        }).orElse(Ended.EXPIRED);
     }
 
     /** The live session a cookie value stands for; keeps it alive while it is used. */

@@ -252,7 +252,7 @@ final class BulkRoutes {
     /** The body, with the payload limit named as §3.7.4 advertises it. */
     private static JsonNode body(Context ctx) throws Exception {
         try {
-            return Json.readBody(ctx, ScimJson.MAPPER);
+            return Json.readBody(ctx, ScimJson.MAPPER, true);
         } catch (Json.BodyException e) {
             if (e.status() != 413) throw e;
             throw new ScimException(413, null, "the bulk request is larger than maxPayloadSize ("

@@ -75,6 +75,15 @@ final class GroupRepresentation {
     /** A ListResponse whose Resources are these groups, each with its members streamed. */
     void writeList(Context ctx, ObjectNode envelope, List<Group> page, Projection projection, String groupsUrl, String usersUrl)
             throws IOException {
+        writeResources(ctx, envelope, List.copyOf(page), projection, groupsUrl, usersUrl);
+    }
+
+    /**
+     * A ListResponse whose Resources are resources of any type, in this order: a {@link Group} is
+     * written with its members streamed, anything else (a rendered User) as the JSON tree it is.
+     */
+    void writeResources(Context ctx, ObjectNode envelope, List<Object> page, Projection projection, String groupsUrl,
+                        String usersUrl) throws IOException {
         ctx.status(200).contentType(ScimJson.MEDIA_TYPE);
         try (JsonGenerator gen = generator(ctx)) {
             gen.writeStartObject();
@@ -85,7 +94,10 @@ final class GroupRepresentation {
                 gen.writeTree(f.getValue());
             }
             gen.writeArrayFieldStart("Resources");
-            for (Group g : page) write(gen, g, projection, groupsUrl, usersUrl);
+            for (Object r : page) {
+                if (r instanceof Group g) write(gen, g, projection, groupsUrl, usersUrl);
+                else gen.writeTree((JsonNode) r);
+            }
             gen.writeEndArray();
             gen.writeEndObject();
         }

@@ -126,7 +126,7 @@ final class GroupRoutes {
     }
 
     private static JsonNode body(Context ctx) throws Exception {
-        return Json.readBody(ctx, ScimJson.MAPPER);
+        return Json.readBody(ctx, ScimJson.MAPPER, true);
     }
 
     private static UUID id(Context ctx) throws ScimException {

@@ -5,8 +5,10 @@ import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.audit.ProvisioningLogEntry;
 import dev.lanyard.audit.Redaction;
 import dev.lanyard.account.ManagedAccount;
+import dev.lanyard.domain.FailureReason;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.Clients;
+import dev.lanyard.http.Errors;
 import dev.lanyard.http.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,8 +61,18 @@ public final class ProvisioningLogCapture {
                 path.length() <= MAX_PATH ? path : path.substring(0, MAX_PATH) + "…",
                 Optional.ofNullable(ctx.queryString()).map(Redaction::redactQuery), Redaction.redactText(Clients.name(ctx.header("User-Agent"))), ctx.statusCode(),
                 millis == null ? 0 : millis, Optional.ofNullable(ctx.attribute(ScimResponses.SCIM_TYPE_ATTRIBUTE)),
-                Optional.ofNullable(ctx.attribute(ScimResponses.DETAIL_ATTRIBUTE)),
+                Optional.ofNullable(ctx.attribute(ScimResponses.DETAIL_ATTRIBUTE)), reason(ctx),
                 Optional.ofNullable(body).map(b -> Redaction.forLog(b, bytes)), subject(ctx, body)));
+    }
+
+    /**
+     * Why a failure failed: {@code http.Errors} leaves the reason on the request wherever it writes an
+     * error; a failure written some other way still gets what its status and SCIM type say.
+     */
+    private static Optional<FailureReason> reason(Context ctx) {
+        if (ctx.statusCode() < 400) return Optional.empty();
+        FailureReason set = ctx.attribute(Errors.REASON_ATTRIBUTE);
+        return Optional.of(set != null ? set : FailureReason.of(ctx.statusCode(), ctx.attribute(ScimResponses.SCIM_TYPE_ATTRIBUTE)));
     }
 
     /** Marks the account a request read or changed, for its log entry. */

@@ -1,6 +1,6 @@
 package dev.lanyard.provisioning;
 
-import com.unboundid.scim2.common.exceptions.ForbiddenException;
+import dev.lanyard.domain.DomainException;
 import com.unboundid.scim2.common.exceptions.ScimException;
 import com.unboundid.scim2.common.exceptions.UnauthorizedException;
 import dev.lanyard.organization.OrganizationService;
@@ -63,7 +63,7 @@ final class ScimAuth {
         ctx.attribute(AUTHENTICATED_ATTRIBUTE, Boolean.TRUE);
         ctx.attribute(ProvisioningLogCapture.TOKEN_ATTRIBUTE, holder.get().tokenId());
         if (!holder.get().provisioningEnabled()) {
-            throw new ForbiddenException("user provisioning is disabled for this organization; an admin can enable it "
+            throw new DomainException.Disabled("user provisioning is disabled for this organization; an admin can enable it "
                     + "under Organization > User provisioning (or: bin/lanyard provisioning enable ORG)");
         }
         ctx.attribute(PERMIT_ATTRIBUTE, limits.enter(holder.get().orgId(), holder.get().tokenId()));

@@ -3,6 +3,8 @@ package dev.lanyard.provisioning;
 import com.unboundid.scim2.common.exceptions.NotImplementedException;
 import com.unboundid.scim2.common.exceptions.ScimException;
 import dev.lanyard.account.AccountService;
+import dev.lanyard.domain.DomainException;
+import dev.lanyard.domain.FailureReason;
 import dev.lanyard.domain.Workers;
 import dev.lanyard.group.GroupService;
 import dev.lanyard.http.Access;
@@ -29,6 +31,7 @@ public final class ScimRoutes {
 
     private final UserRoutes users;
     private final GroupRoutes groups;
+    private final RootSearch rootSearch;
     private final BulkRoutes bulk;
     private final DiscoveryRoutes discovery;
     private final ScimAuth auth;
@@ -43,6 +46,7 @@ public final class ScimRoutes {
         var cursors = new Cursors(cursorKey);
         this.users = new UserRoutes(accounts, operations, new UserGroups(groupService), baseUrl, cursors);
         this.groups = new GroupRoutes(groupService, groupOperations, baseUrl, cursors);
+        this.rootSearch = new RootSearch(accounts, new UserGroups(groupService), groupService, baseUrl);
         this.bulk = new BulkRoutes(auth, baseUrl, operations, groupOperations);
         this.discovery = new DiscoveryRoutes(baseUrl);
     }
@@ -65,7 +69,7 @@ public final class ScimRoutes {
         add(routes, HandlerType.GET, base + "/Users", users::list);
         add(routes, HandlerType.POST, base + "/Users", users::create);
         add(routes, HandlerType.POST, base + "/Users/.search", users::searchByPost);
-        add(routes, HandlerType.POST, base + "/.search", users::searchByPost);  // Users only; Groups have /Groups/.search (README)
+        add(routes, HandlerType.POST, base + "/.search", rootSearch::searchByPost);  // Users and Groups (RootSearch)
         add(routes, HandlerType.GET, base + "/Users/{id}", users::get);
         add(routes, HandlerType.PUT, base + "/Users/{id}", users::replace);
         add(routes, HandlerType.PATCH, base + "/Users/{id}", users::patch);
@@ -121,8 +125,8 @@ public final class ScimRoutes {
     private void addUnknownPaths(RoutesConfig routes, String base) {
         for (HandlerType method : SCIM_METHODS) {
             add(routes, method, base + "/*", (ctx, caller) -> {
-                throw new ScimException(404, null, "no such endpoint: " + ctx.method() + " " + ctx.path()
-                        + "; check the SCIM URL in the IdP");
+                throw new DomainException.NotFound(FailureReason.UNKNOWN_ENDPOINT, "no such endpoint: " + ctx.method() + " "
+                        + ctx.path() + "; check the SCIM URL in the IdP");
             });
         }
     }

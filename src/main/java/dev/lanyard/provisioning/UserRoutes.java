@@ -67,7 +67,7 @@ final class UserRoutes {
         search(ctx, caller, ListRequest.fromQuery(ctx));
     }
 
-    /** POST /Users/.search and POST /.search (RFC 7644 §3.4.3): the query in the body. */
+    /** POST /Users/.search (RFC 7644 §3.4.3): the query in the body. */
     void searchByPost(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         search(ctx, caller, ListRequest.fromSearchBody(body(ctx)));
     }
@@ -146,7 +146,7 @@ final class UserRoutes {
     }
 
     private static JsonNode body(Context ctx) throws Exception {
-        return Json.readBody(ctx, ScimJson.MAPPER);
+        return Json.readBody(ctx, ScimJson.MAPPER, true);
     }
 
     private static UUID scimId(Context ctx) throws ScimException {

@@ -2,6 +2,7 @@ package dev.lanyard.sso;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanyard.domain.DomainException;
+import dev.lanyard.domain.Actor;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Json;
 import dev.lanyard.organization.Organization;
@@ -50,12 +51,12 @@ public final class SamlRoutes {
         routes.patch(PREFIX, this::change);
         routes.post(PREFIX + "/certificates", ctx -> {
             Organization org = org(ctx);
-            IdpCertificate cert = saml.addCertificate(org.id(), text(body(ctx), "pem"));
+            IdpCertificate cert = saml.addCertificate(org.id(), text(body(ctx), "pem"), Actor.OPERATOR);
             json(ctx, 201, certificate(cert));
         });
         routes.delete(PREFIX + "/certificates/{id}", ctx -> {
             saml.removeCertificate(org(ctx).id(), OrganizationService.parseUuid(ctx.pathParam("id"))
-                    .orElseThrow(() -> new DomainException.NotFound("no IdP certificate \"" + ctx.pathParam("id") + "\"")));
+                    .orElseThrow(() -> new DomainException.NotFound("no IdP certificate \"" + ctx.pathParam("id") + "\"")), Actor.OPERATOR);
             ctx.status(204);
         });
         routes.post(PREFIX + "/metadata", this::importMetadata);
@@ -71,7 +72,7 @@ public final class SamlRoutes {
         }
         var change = new SamlSettingsService.Change(bool(body, "enabled"), optionalText(body, "idpEntityId"), optionalText(body, "ssoUrl"),
                 bool(body, "allowSha1"), optionalText(body, "matchAttribute"), bool(body, "consoleAdminsBySaml"));
-        saml.change(org.id(), change);
+        saml.change(org.id(), change, Actor.OPERATOR);
         show(ctx, org);
     }
 
@@ -80,8 +81,8 @@ public final class SamlRoutes {
         JsonNode body = body(ctx);
         boolean hasXml = body.hasNonNull("xml"), hasUrl = body.hasNonNull("url");
         if (hasXml == hasUrl) throw new DomainException.Invalid("send either {\"xml\": \"<EntityDescriptor ...>\"} or {\"url\": \"https://...\"}");
-        if (hasXml) saml.importMetadata(org.id(), text(body, "xml").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        else saml.importMetadataFrom(org.id(), text(body, "url"));
+        if (hasXml) saml.importMetadata(org.id(), text(body, "xml").getBytes(java.nio.charset.StandardCharsets.UTF_8), Actor.OPERATOR);
+        else saml.importMetadataFrom(org.id(), text(body, "url"), Actor.OPERATOR);
         show(ctx, org);
     }
 

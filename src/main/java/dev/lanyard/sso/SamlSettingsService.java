@@ -1,9 +1,20 @@
 package dev.lanyard.sso;
 
+import dev.lanyard.audit.AuditAction;
+import dev.lanyard.audit.AuditTrail;
+import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
 import dev.lanyard.storage.Transactions;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -37,7 +48,8 @@ public final class SamlSettingsService {
         return tx.read(c -> store.get(c, orgId));
     }
 
-    public SamlSettings change(UUID orgId, Change change) {
+    /** Recorded in the audit trail with the fields that changed, before and after; a change that changes nothing records nothing. */
+    public SamlSettings change(UUID orgId, Change change, Actor actor) {
         String entityId = change.idpEntityId().map(v -> checkText(v.strip(), "the IdP entity ID")).orElse(null);
         String ssoUrl = change.ssoUrl().map(v -> v.isBlank() ? "" : checkUrl(v.strip(), "the SSO URL")).orElse(null);
         Optional<String> attribute = change.matchAttribute().map(v -> checkText(v.strip(), "the attribute name"));
@@ -53,11 +65,15 @@ public final class SamlSettingsService {
                 throw new DomainException.Invalid("SAML sign-in cannot be turned on yet: it still needs " + String.join(", ", next.missing()));
             }
             store.save(c, next);
+            ObjectNode detail = AuditTrail.changes(fields(s), fields(next));
+            if (!AuditTrail.isEmpty(detail)) {
+                AuditTrail.record(c, orgId, actor, AuditAction.SAML_SETTINGS_CHANGED, AuditTrail.Target.NONE, detail);
+            }
             return next;
         });
     }
 
-    public IdpCertificate addCertificate(UUID orgId, String pem) {
+    public IdpCertificate addCertificate(UUID orgId, String pem, Actor actor) {
         IdpCertificate cert = IdpCertificate.parse(pem);
         return tx.inTransaction(c -> {
             store.lock(c, orgId);
@@ -68,14 +84,17 @@ public final class SamlSettingsService {
             if (!store.addCertificate(c, orgId, cert)) {
                 throw new DomainException.Conflict("this certificate (" + cert.fingerprint() + ") is already configured");
             }
+            AuditTrail.record(c, orgId, actor, AuditAction.SAML_CERTIFICATE_ADDED, target(cert), certificateDetail(cert));
             return cert;
         });
     }
 
-    public void removeCertificate(UUID orgId, UUID certId) {
+    public void removeCertificate(UUID orgId, UUID certId, Actor actor) {
         tx.inTransaction(c -> {
             store.lock(c, orgId);
-            if (!store.removeCertificate(c, orgId, certId)) throw new DomainException.NotFound("no IdP certificate " + certId);
+            Optional<IdpCertificate> gone = store.get(c, orgId).certificates().stream().filter(x -> x.id().equals(certId)).findFirst();
+            if (gone.isEmpty() || !store.removeCertificate(c, orgId, certId)) throw new DomainException.NotFound("no IdP certificate " + certId);
+            AuditTrail.record(c, orgId, actor, AuditAction.SAML_CERTIFICATE_REMOVED, target(gone.get()), certificateDetail(gone.get()));
             SamlSettings s = store.get(c, orgId);
             if (s.enabled() && s.certificates().isEmpty()) {
                 throw new DomainException.Conflict("this is the last IdP certificate and SAML sign-in is on; turn sign-in off "
@@ -86,7 +105,7 @@ public final class SamlSettingsService {
     }
 
     /** Takes the entity ID, SSO URL and every signing certificate from the metadata; certificates already there stay. */
-    public SamlSettings importMetadata(UUID orgId, byte[] xml) {
+    public SamlSettings importMetadata(UUID orgId, byte[] xml, Actor actor) {
         IdpMetadata m = IdpMetadata.parse(xml);
         return tx.inTransaction(c -> {
             store.lock(c, orgId);
@@ -95,16 +114,83 @@ public final class SamlSettingsService {
             if (s.certificates().size() + added > MAX_CERTIFICATES) {
                 throw new DomainException.Conflict("an organization has at most " + MAX_CERTIFICATES + " IdP certificates; remove old ones first");
             }
-            for (IdpCertificate cert : m.certificates()) store.addCertificate(c, orgId, cert);
-            store.save(c, new SamlSettings(orgId, s.enabled(), m.entityId(), m.ssoUrl(), s.allowSha1(), s.matchAttribute(),
-                    s.consoleAdminsBySaml(), s.certificates()));
+            var fingerprints = JsonNodeFactory.instance.arrayNode();
+            for (IdpCertificate cert : m.certificates()) {
+                if (store.addCertificate(c, orgId, cert)) fingerprints.add(cert.fingerprint());
+            }
+            var next = new SamlSettings(orgId, s.enabled(), m.entityId(), m.ssoUrl(), s.allowSha1(), s.matchAttribute(),
+                    s.consoleAdminsBySaml(), s.certificates());
+            store.save(c, next);
+            ObjectNode detail = AuditTrail.changes(fields(s), fields(next));
+            detail.set("certificatesAdded", fingerprints);
+            AuditTrail.record(c, orgId, actor, AuditAction.SAML_METADATA_IMPORTED, AuditTrail.Target.NONE, detail);
             return store.get(c, orgId);
         });
     }
 
     /** Fetches the metadata from its URL (only now, because the admin asked) and imports it. */
-    public SamlSettings importMetadataFrom(UUID orgId, String url) {
-        return importMetadata(orgId, fetcher.fetch(url));
+    public SamlSettings importMetadataFrom(UUID orgId, String url, Actor actor) {
+        return importMetadata(orgId, fetcher.fetch(url), actor);
+    }
+
+    /** The settings as the audit trail compares them (no certificates: those have their own entries). */
+    private static Map<String, Object> fields(SamlSettings s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", s.enabled());
+        m.put("idpEntityId", s.idpEntityId());
+        m.put("ssoUrl", s.ssoUrl());
+        m.put("allowSha1", s.allowSha1());
+        m.put("matchAttribute", s.matchAttribute().orElse(""));
+        m.put("consoleAdminsBySaml", s.consoleAdminsBySaml());
+        return m;
+    }
+
+    static AuditTrail.Target target(IdpCertificate cert) {
+        return AuditTrail.Target.of("certificate", cert.id(), cert.fingerprint());
+    }
+
+    static ObjectNode certificateDetail(IdpCertificate cert) {
+        ObjectNode d = AuditTrail.detail("subject", cert.subject());
+        d.put("notAfter", cert.notAfter().toString());
+        return d;
+    }
+
+    /** Days before expiry at which the audit trail gets a warning; 0 is "has expired". */
+    static final int[] WARNING_THRESHOLDS = {SamlSettings.EXPIRY_WARNING_DAYS, 7, 1, 0};
+    static final int MAX_WARNINGS_PER_RUN = 1000;
+
+    /**
+     * Writes a {@code saml.certificate_expiring} entry (actor {@code system}) for every configured
+     * IdP certificate that has come within 30, 7 or 1 days of its expiry, or has expired: once
+     * per certificate and threshold, on any number of servers (the primary key of
+     * saml_certificate_warnings decides), never on a page view. A certificate added with 5 days
+     * left is warned about once, at 7 days. Run by the server's hourly housekeeping.
+     *
+     * @return the entries written
+     */
+    public int warnExpiringCertificates(Instant now) {
+        List<IdpCertificateStore.Expiring> due = tx.read(c -> IdpCertificateStore.expiringBefore(c,
+                now.plus(Duration.ofDays(SamlSettings.EXPIRY_WARNING_DAYS)), MAX_WARNINGS_PER_RUN));
+        int written = 0;
+        for (IdpCertificateStore.Expiring e : due) {
+            long secondsLeft = Duration.between(now, e.notAfter()).toSeconds();
+            int threshold = 0;
+            for (int t : WARNING_THRESHOLDS) if (secondsLeft <= Duration.ofDays(t).toSeconds()) threshold = t;
+            int reached = threshold;
+            boolean wrote = tx.inTransaction(c -> {
+                if (!IdpCertificateStore.markWarned(c, e.orgId(), e.sha256(), reached)) return false;
+                ObjectNode detail = AuditTrail.detail("subject", e.subject());
+                detail.put("notAfter", e.notAfter().toString());
+                detail.put("daysLeft", Math.max(0, secondsLeft / 86_400));
+                detail.put("expired", secondsLeft <= 0);
+                detail.put("threshold", reached);
+                AuditTrail.record(c, e.orgId(), Actor.SYSTEM, AuditAction.SAML_CERTIFICATE_EXPIRING,
+                        AuditTrail.Target.of("certificate", e.id(), IdpCertificate.colons(e.sha256())), detail);
+                return true;
+            });
+            if (wrote) written++;
+        }
+        return written;
     }
 
     static String checkUrl(String url, String what) {

@@ -134,12 +134,15 @@ public final class SsoRoutes {
         String title = switch (r.reason()) {
             case UNKNOWN_ACCOUNT -> "Your account has not been provisioned yet";
             case ACCOUNT_INACTIVE -> "Your account may not sign in";
+            case NOT_A_CONSOLE_ADMIN -> "Not a console admin";
             default -> "Sign-in failed";
         };
         String message = switch (r.reason()) {
             case UNKNOWN_ACCOUNT -> "Your identity provider signed you in, but your organization has not provisioned an account "
                     + "for you in Lanyard yet. Ask your administrator to assign you to the application.";
             case ACCOUNT_INACTIVE -> "Your account is deactivated. Ask your administrator.";
+            case NOT_A_CONSOLE_ADMIN -> "Your identity provider signed you in, but " + r.detail().replaceFirst("^the IdP signed in [^,]*, but ", "")
+                    + ". Sign in with the console admin's own account at the identity provider, or with the admin's email and password.";
             default -> "Lanyard could not accept the answer of your identity provider: " + r.detail()
                     + ". Your administrator finds this attempt in the sign-in log.";
         };

@@ -39,9 +39,16 @@ public final class SsoService {
     private final String appLanding;
     private final SignInStore store = new SignInStore();
     private final SignInLogStore logStore = new SignInLogStore();
+    private final ConsoleAdmins consoleAdmins;
+
+    /** Whether an email is a console admin of the organization (the console's admins, wired in App). */
+    @FunctionalInterface
+    public interface ConsoleAdmins {
+        boolean isAdmin(UUID orgId, String email);
+    }
 
     public SsoService(Transactions tx, SamlSettingsService settings, AccountService accounts, byte[] relayStateKey, Clock clock) {
-        this(tx, settings, accounts, relayStateKey, clock, SsoRoutes.ME);
+        this(tx, settings, accounts, relayStateKey, clock, SsoRoutes.ME, (org, email) -> false);
     }
 
     /**
@@ -49,8 +56,9 @@ public final class SsoService {
      *                   the OpenID provider's continuation, a fixed local path (never taken from the request)
      */
     public SsoService(Transactions tx, SamlSettingsService settings, AccountService accounts, byte[] relayStateKey, Clock clock,
-                      String appLanding) {
+                      String appLanding, ConsoleAdmins consoleAdmins) {
         this.appLanding = appLanding;
+        this.consoleAdmins = consoleAdmins;
         this.tx = tx;
         this.settings = settings;
         this.accounts = accounts;
@@ -130,6 +138,12 @@ public final class SsoService {
             });
             if (used.isPresent()) throw used.get();
             if (purpose == Purpose.CONSOLE) {
+                // The log says what happened: only an email that is a console admin signs in.
+                if (!consoleAdmins.isAdmin(orgId, a.email())) {
+                    throw new Refusal(Reason.NOT_A_CONSOLE_ADMIN, "the IdP signed in " + a.email()
+                            + ", but no console admin of this organization has that email",
+                            "sign in with the IdP user whose email is a console admin's, or have the operator add this email as an admin");
+                }
                 long id = record(orgId, flow, true, "ok", "console sign-in by SAML as " + a.email(), Optional.empty(), a, Optional.empty());
                 return new Outcome.ConsoleAdmin(id, a.email());
             }

@@ -58,6 +58,50 @@ class ProvisioningLogIT {
         assertThat(secondPage.get("next").isNull()).isTrue();
     }
 
+    /** Issue 9 item 8: each failure records why, and the hint follows that reason, not the message's words. */
+    @Test
+    void every_failure_stores_its_reason_and_the_hint_is_keyed_by_it() throws Exception {
+        TestApp.Org org = app.newOrg("log-why-" + java.util.UUID.randomUUID());
+        scim(org, "POST", "/Users", "{\"userName\":\"jdoe\",\"active\":true}");
+        scim(org, "GET", "/Users/" + java.util.UUID.randomUUID(), null);
+        scim(org, "GET", "/Userz", null);
+        scim(org, "POST", "/Users", "{\"userName\": 5}");
+        app.http().send("PUT", "/admin/api/orgs/" + org.id() + "/provisioning", app.operatorToken(), "{\"enabled\": false}")
+                .expect(200);
+        scim(org, "GET", "/Users", null);
+        app.services().provisioningLog().flush(Duration.ofSeconds(5));
+        assertThat(app.queryString("select string_agg(coalesce(reason, '-'), ',' order by id) from provisioning_log "
+                + "where org_id = ?::uuid", org.id()))
+                .isEqualTo("username_not_email,resource_not_found,unknown_endpoint,invalid_value,provisioning_disabled");
+
+        JsonNode entries = log(org, "").get("entries");
+        assertThat(find(entries, "GET", 403).get("hint").asText()).contains("Manage > Enable > Save");
+        assertThat(find(entries, "GET", 403).get("reason").asText()).isEqualTo("provisioning_disabled");
+        String notFound = "";
+        String unknown = "";
+        for (JsonNode e : entries) {
+            if (e.get("path").asText().endsWith("/Userz")) unknown = e.get("hint").asText();
+            else if (e.get("status").asInt() == 404) notFound = e.get("hint").asText();
+        }
+        assertThat(unknown).contains("check the SCIM URL");
+        assertThat(notFound).contains("no longer exists");
+
+        // The reason decides, whatever the message says: a reworded detail keeps its hint, and the
+        // old wording without the reason no longer picks the Email hint by its text.
+        app.execute("delete from provisioning_log where org_id = ?::uuid", org.id());
+        app.execute("insert into provisioning_log (org_id, at, method, path, client, status, duration_ms, scim_type, detail, reason) "
+                + "values (?::uuid, now(), 'POST', '/Users', 'okta', 400, 1, 'invalidValue', 'reworded: not an address', "
+                + "'username_not_email')", org.id());
+        app.execute("insert into provisioning_log (org_id, at, method, path, client, status, duration_ms, scim_type, detail) "
+                + "values (?::uuid, now() - interval '1 minute', 'POST', '/Users', 'okta', 400, 1, 'invalidValue', "
+                + "'userName must be an email address (an entry from before reasons were stored)')", org.id());
+        JsonNode kept = log(org, "").get("entries");
+        assertThat(kept.get(0).get("reason").asText()).isEqualTo("username_not_email");
+        assertThat(kept.get(0).get("hint").asText()).contains("username format to Email");
+        assertThat(kept.get(1).get("reason").asText()).isEqualTo("invalid_value");
+        assertThat(kept.get(1).get("hint").asText()).contains("Check that attribute's mapping").doesNotContain("Email");
+    }
+
     @Test
     void an_organization_sees_only_its_own_log() throws Exception {
         TestApp.Org a = app.newOrg("log-a-" + java.util.UUID.randomUUID());

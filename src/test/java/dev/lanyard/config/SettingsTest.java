@@ -22,6 +22,16 @@ class SettingsTest {
         }
     }
 
+    @Test
+    void the_event_retention_defaults_to_30_days_and_is_bounded() {
+        assertThat(settings(16).eventRetentionDays()).isEqualTo(30);
+        for (int bad : new int[] {0, -1, 3651}) {
+            assertThatThrownBy(() -> new Settings("127.0.0.1", 8080, Path.of("data"), Optional.empty(), Optional.empty(), 30, 16, bad))
+                    .isInstanceOf(Settings.InvalidSettingException.class)
+                    .hasMessageStartingWith("LANYARD_EVENT_RETENTION_DAYS must be between 1 and 3650");
+        }
+    }
+
     private static Settings settings(int poolSize) {
         return new Settings("127.0.0.1", 8080, Path.of("data"), Optional.empty(), Optional.empty(), 30, poolSize);
     }

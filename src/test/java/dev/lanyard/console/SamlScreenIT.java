@@ -118,6 +118,27 @@ class SamlScreenIT {
         browser.post("/console/saml/certificates", Map.of("csrf", ConsoleBrowser.csrf(page), "pem", SamlIdp.Key.load("soon").pem())).expect(303);
         assertThat(browser.get("/console/saml").expect(200).body()).contains("class=\"error cert-warning\"")
                 .contains("CN=lanyard-test-soon").contains("expires soon");
+
+        // The audit trail gets the warning once per certificate and threshold, from the hourly check, never from a page view.
+        browser.get("/console/saml").expect(200);
+        assertThat(warnings(org)).isZero();
+        app.services().saml().warnExpiringCertificates(java.time.Instant.now());
+        app.services().saml().warnExpiringCertificates(java.time.Instant.now());
+        assertThat(warnings(org)).isEqualTo(1);
+        assertThat(app.queryString("select actor || ' ' || (detail->>'threshold') from audit_trail where org_id = ?::uuid "
+                + "and action = 'saml.certificate_expiring'", org.id())).isIn("system 30", "system 7", "system 1");
+        // Later, past a smaller threshold, once more.
+        app.services().saml().warnExpiringCertificates(java.time.Instant.now().plus(java.time.Duration.ofDays(400)));
+        app.services().saml().warnExpiringCertificates(java.time.Instant.now().plus(java.time.Duration.ofDays(400)));
+        assertThat(warnings(org)).isEqualTo(2);
+        assertThat(app.queryString("select detail->>'expired' from audit_trail where org_id = ?::uuid "
+                + "and action = 'saml.certificate_expiring' order by id desc limit 1", org.id())).isEqualTo("true");
+        assertThat(app.count("select count(*) from audit_trail where org_id = ?::uuid and action = 'saml.certificate_added' "
+                + "and actor like 'console:%'", org.id())).isEqualTo(1);
+    }
+
+    private static long warnings(TestApp.Org org) {
+        return app.count("select count(*) from audit_trail where org_id = ?::uuid and action = 'saml.certificate_expiring'", org.id());
     }
 
     @Test
@@ -151,6 +172,16 @@ class SamlScreenIT {
         assertThat(notAdmin.status()).isEqualTo(403);
         assertThat(notAdmin.body()).contains("no console admin");
         assertThat(notAdmin.header("Set-Cookie")).isNull();
+        // The sign-in log says what happened: the console flow failed for that email, it did not succeed.
+        assertThat(app.queryString("select outcome || ' ' || reason from saml_sign_in_log where org_id = ?::uuid and flow = 'console' "
+                + "and name_id = 'someone@example.com'", org.id())).isEqualTo("failure not_a_console_admin");
+        assertThat(app.queryString("select outcome || ' ' || reason from saml_sign_in_log where org_id = ?::uuid and flow = 'console' "
+                + "and name_id = 'OPS@example.com'", org.id())).isEqualTo("success ok");
+        // The audit trail: the SAML change (before/after) and the admin's sign-in by SAML.
+        assertThat(app.queryString("select detail->'after'->>'consoleAdminsBySaml' from audit_trail where org_id = ?::uuid "
+                + "and action = 'saml.settings_changed' order by id desc limit 1", org.id())).isEqualTo("true");
+        assertThat(app.count("select count(*) from audit_trail where org_id = ?::uuid and action = 'admin.signed_in' "
+                + "and detail->>'method' = 'saml' and actor_label = 'ops@example.com'", org.id())).isEqualTo(1);
         // The local password (break-glass) still signs in.
         other.signIn(org.name(), "ops@example.com", ConsoleBrowser.OWN_PASSWORD).expect(303);
     }

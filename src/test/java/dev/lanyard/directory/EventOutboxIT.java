@@ -30,7 +30,32 @@ class EventOutboxIT {
         app.close();
     }
 
+    /**
+     * Every event of the organization, read 3 at a time, once all of them are visible: a
+     * transaction of the server that began before the last change (the provisioning log's
+     * writer) may hold the feed's horizon back for a moment.
+     */
     static List<DirectoryEvent> all(UUID org) {
+        long stored = app.count("select count(*) from directory_events where org_id = ?", org);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        List<DirectoryEvent> out = read(org);
+        while (out.size() < stored && System.nanoTime() < deadline) {
+            sleep();
+            out = read(org);
+        }
+        return out;
+    }
+
+    static void sleep() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<DirectoryEvent> read(UUID org) {
         List<DirectoryEvent> out = new ArrayList<>();
         EventCursor cursor = EventCursor.START;
         while (true) {
@@ -115,5 +140,142 @@ class EventOutboxIT {
         long before = app.count("select count(*) from directory_events where org_id = ?::uuid", org.id());
         app.scim(org, "test", "POST", "/Users", body).expect(409);
         assertThat(app.count("select count(*) from directory_events where org_id = ?::uuid", org.id())).isEqualTo(before);
+    }
+    @Test
+    void okta_push_groups_writes_group_and_membership_events_named_by_account() {
+        TestApp.Org org = app.newOrg("events-groups-" + UUID.randomUUID());
+        Map<String, String> ids = Replay.play(app, org, "/idp/okta/push-groups.json", OKTA);
+        List<DirectoryEvent> events = all(UUID.fromString(org.id()));
+        assertThat(events).extracting(e -> e.type() + " v" + e.subjectVersion()).containsExactly(
+                "organization.updated v2",
+                "account.created v1", "account.created v1",
+                "group.created v1",
+                "group.member_added v2", "group.member_added v2",  // one transaction: each shows the group as it left it
+                "group.member_removed v3",
+                "group.renamed v4",
+                "account.deactivated v2",
+                "group.deleted v5");
+        String ann = accountIdOf(events.get(1));
+        String bo = accountIdOf(events.get(2));
+        assertThat(List.of(data(events.get(4)).get("account_id").asText(), data(events.get(5)).get("account_id").asText()))
+                .containsExactlyInAnyOrder(ann, bo);
+        assertThat(data(events.get(6)).get("account_id").asText()).isEqualTo(bo);
+        assertThat(data(events.get(6)).at("/group/member_count").asLong()).isEqualTo(1);
+        assertThat(data(events.get(7)).get("name").asText()).isEqualTo("Engineering Team");
+        assertThat(events.get(9).subjectId().toString()).isEqualTo(ids.get("groupId"));
+        assertThat(data(events.get(9)).get("status").asText()).isEqualTo("deleted");
+    }
+
+    @Test
+    void a_user_deleted_by_the_idp_leaves_its_groups_with_an_event_that_names_the_account() {
+        TestApp.Org org = app.newOrg("events-unlink-" + UUID.randomUUID());
+        String user = app.scim(org, "test", "POST", "/Users", "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
+                + "\"userName\":\"cy@example.com\"}").expect(201).json().get("id").asText();
+        app.scim(org, "test", "POST", "/Groups", "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:Group\"],"
+                + "\"displayName\":\"Ops\",\"members\":[{\"value\":\"" + user + "\"}]}").expect(201);
+        app.scim(org, "test", "DELETE", "/Users/" + user, null).expect(204);
+        List<DirectoryEvent> events = all(UUID.fromString(org.id()));
+        assertThat(events).extracting(DirectoryEvent::type).endsWith("group.member_removed", "account.disabled");
+        assertThat(data(events.get(events.size() - 2)).get("account_id").asText()).isEqualTo(accountIdOf(events.get(1)));
+    }
+
+    /**
+     * The cursor's promise (docs/events.md): transaction A writes its event first but commits
+     * last; B writes later and commits first. A reader between the two commits must not hand out a
+     * position past A's event, or A is lost. Ordering by seq alone would: B's event is visible
+     * with a higher seq while A's is not yet.
+     */
+    @Test
+    void a_transaction_that_wrote_first_and_commits_last_is_not_skipped() throws Exception {
+        TestApp.Org org = app.newOrg("events-late-" + UUID.randomUUID());
+        UUID orgId = UUID.fromString(org.id());
+        String x = account(org, "x@example.com");
+        String y = account(org, "y@example.com");
+        List<DirectoryEvent> before = all(orgId);
+        EventCursor cursor = before.getLast().cursor();
+        EventStore events = app.services().directory().events();
+        var ds = app.services().database().dataSource();
+        try (var a = ds.getConnection(); var b = ds.getConnection()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            history(a, orgId, x);
+            try (var s = a.createStatement()) {
+                s.execute("set constraints all immediate");  // A's event row now exists, with the lower xid and seq
+            }
+            history(b, orgId, y);
+            b.commit();
+
+            assertThat(events.readAfter(orgId, cursor, 100)).as("B is held back while A, older, may still commit").isEmpty();
+            assertThat(app.count("select count(*) from directory_events where org_id = ? and seq > ?", orgId, cursor.seq()))
+                    .as("what a seq-only cursor would have handed out: B alone, and then skipped A").isEqualTo(1);
+
+            a.commit();
+        }
+        List<DirectoryEvent> after = waitForEvents(orgId, cursor, 2);
+        assertThat(after).extracting(e -> e.subjectId().toString()).containsExactly(accountOfScimId(x), accountOfScimId(y));
+    }
+
+    @Test
+    void a_rolled_back_change_leaves_no_event_and_holds_nobody_back() throws Exception {
+        TestApp.Org org = app.newOrg("events-rollback-" + UUID.randomUUID());
+        UUID orgId = UUID.fromString(org.id());
+        String x = account(org, "r@example.com");
+        EventCursor cursor = all(orgId).getLast().cursor();
+        var ds = app.services().database().dataSource();
+        try (var a = ds.getConnection()) {
+            a.setAutoCommit(false);
+            history(a, orgId, x);
+            try (var s = a.createStatement()) {
+                s.execute("set constraints all immediate");
+            }
+            a.rollback();
+        }
+        account(org, "s@example.com");
+        assertThat(waitForEvents(orgId, cursor, 1)).extracting(DirectoryEvent::type).containsExactly("account.created");
+    }
+
+    @Test
+    void retention_deletes_old_events_in_batches_and_keeps_the_rest() {
+        TestApp.Org org = app.newOrg("events-retention-" + UUID.randomUUID());
+        UUID orgId = UUID.fromString(org.id());
+        account(org, "old@example.com");
+        account(org, "new@example.com");
+        List<DirectoryEvent> events = all(orgId);
+        app.execute("update directory_events set occurred_at = now() - interval '31 days' where id = any(?)",
+                (Object) events.subList(0, 2).stream().map(DirectoryEvent::id).toArray(UUID[]::new));
+        assertThat(app.services().directory().sweepExpiredEvents()).isGreaterThanOrEqualTo(2);
+        assertThat(all(orgId)).extracting(DirectoryEvent::id).containsExactly(events.get(2).id());
+    }
+
+    private static String account(TestApp.Org org, String email) {
+        return app.scim(org, "test", "POST", "/Users", "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
+                + "\"userName\":\"" + email + "\"}").expect(201).json().get("id").asText();
+    }
+
+    /** A history row for the account behind a SCIM id, as AccountService writes one (the outbox trigger does the rest). */
+    private static void history(java.sql.Connection c, UUID orgId, String scimId) throws java.sql.SQLException {
+        try (var ps = c.prepareStatement("insert into account_events (org_id, account_id, kind, detail, actor, at) "
+                + "select org_id, id, 'updated', '{}', 'operator', now() from managed_accounts where scim_id = ?::uuid")) {
+            ps.setString(1, scimId);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    private static String accountIdOf(DirectoryEvent e) {
+        return data(e).get("id").asText();
+    }
+
+    private static String accountOfScimId(String scimId) {
+        return app.queryString("select id::text from managed_accounts where scim_id = ?::uuid", scimId);
+    }
+
+    /** Another transaction of the server (the provisioning log's writer) may hold the horizon back for a moment. */
+    private static List<DirectoryEvent> waitForEvents(UUID orgId, EventCursor after, int n) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        List<DirectoryEvent> got;
+        while ((got = app.services().directory().events().readAfter(orgId, after, 100)).size() < n && System.nanoTime() < deadline) {
+            sleep();
+        }
+        return got;
     }
 }

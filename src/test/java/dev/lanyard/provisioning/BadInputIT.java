@@ -122,6 +122,24 @@ final class BadInputIT {
         }
         cases.add(new Case("a key twice", "PUT", "/Users/{id}",
                 "{\"userName\":\"ann@example.com\",\"title\":\"A\",\"title\":\"B\"}", 400, "invalidSyntax", "a key appears twice"));
+        // RFC 7643 §2.1: attribute names are case-insensitive, so these name one attribute twice
+        // (SCIM's case-insensitive objects used to keep the last one silently).
+        cases.add(new Case("userName and UserName", "PUT", "/Users/{id}",
+                "{\"userName\":\"ann@example.com\",\"UserName\":\"bob@example.com\"}", 400, "invalidSyntax",
+                "\"userName\" twice, as \"userName\" and \"UserName\""));
+        cases.add(new Case("userName and USERNAME on POST", "POST", "/Users",
+                "{\"userName\":\"new2@example.com\",\"USERNAME\":\"new3@example.com\"}", 400, "invalidSyntax", "\"USERNAME\""));
+        cases.add(new Case("name.givenName twice in case", "PUT", "/Users/{id}",
+                "{\"userName\":\"ann@example.com\",\"name\":{\"givenName\":\"A\",\"GivenName\":\"B\"}}", 400, "invalidSyntax",
+                "(in /name)"));
+        cases.add(new Case("PATCH value with title and Title", "PATCH", "/Users/{id}",
+                "{\"schemas\":[\"" + PATCH_OP + "\"],\"Operations\":[{\"op\":\"replace\",\"value\":{\"title\":\"X\","
+                        + "\"Title\":\"Y\"}}]}", 400, "invalidSyntax", "/Operations/0/value"));
+        cases.add(new Case("Operations and operations", "PATCH", "/Users/{id}",
+                "{\"schemas\":[\"" + PATCH_OP + "\"],\"Operations\":[],\"operations\":[{\"op\":\"replace\",\"path\":\"title\","
+                        + "\"value\":\"Z\"}]}", 400, "invalidSyntax", "\"operations\""));
+        cases.add(new Case("a Group's displayName and displayname", "POST", "/Groups",
+                "{\"displayName\":\"G1\",\"displayname\":\"G2\"}", 400, "invalidSyntax", "\"displayname\""));
     }
 
     /**

@@ -1,12 +1,15 @@
 package dev.lanyard.provisioning;
 
 import com.unboundid.scim2.client.ScimService;
+import com.unboundid.scim2.common.GenericScimResource;
+import com.unboundid.scim2.common.messages.SortOrder;
 import com.unboundid.scim2.common.exceptions.PreconditionFailedException;
 import com.unboundid.scim2.common.exceptions.ResourceNotFoundException;
 import com.unboundid.scim2.common.exceptions.UnauthorizedException;
 import com.unboundid.scim2.common.messages.ListResponse;
 import com.unboundid.scim2.common.types.AttributeDefinition;
 import com.unboundid.scim2.common.types.Email;
+import com.unboundid.scim2.common.types.GroupResource;
 import com.unboundid.scim2.common.types.EnterpriseUserExtension;
 import com.unboundid.scim2.common.types.Name;
 import com.unboundid.scim2.common.types.ResourceTypeResource;
@@ -133,6 +136,47 @@ final class ScimClientIT {
             assertThat(u.getId()).isEqualTo(created.getId());
             assertThat(u.getUserName()).isEqualTo(userName);
         });
+    }
+
+    /**
+     * RFC 7644 §3.4.3: a search at the root covers every resource type. The client's own
+     * {@code invokePost} sends the SearchRequest to {@code <base>/.search}.
+     */
+    @Test
+    void a_root_search_returns_users_and_groups_sorted_paged_and_narrowed_by_schemas() throws Exception {
+        String tag = "Root" + SEQ.incrementAndGet();
+        UserResource user = newUser(uniqueUserName("root"));
+        user.setDisplayName(tag + " b user");
+        UserResource created = scim.create("Users", user);
+        GroupResource a = scim.create("Groups", new GroupResource().setDisplayName(tag + " a group"));
+        GroupResource c = scim.create("Groups", new GroupResource().setDisplayName(tag + " c group"));
+        String filter = "displayName sw \"" + tag + "\"";
+
+        ListResponse<GenericScimResource> all = scim.searchRequest("")
+                .filter(filter).sort("displayName", SortOrder.ASCENDING).invokePost(GenericScimResource.class);
+        assertThat(all.getTotalResults()).isEqualTo(3);
+        assertThat(all.getResources()).extracting(GenericScimResource::getId)
+                .containsExactly(a.getId(), created.getId(), c.getId());
+        assertThat(all.getResources().get(1).getObjectNode().at("/meta/resourceType").asText()).isEqualTo("User");
+        assertThat(all.getResources().get(0).getObjectNode().at("/meta/resourceType").asText()).isEqualTo("Group");
+
+        ListResponse<GenericScimResource> second = scim.searchRequest("")
+                .filter(filter).sort("displayName", SortOrder.DESCENDING).page(2, 1).invokePost(GenericScimResource.class);
+        assertThat(second.getTotalResults()).isEqualTo(3);
+        assertThat(second.getResources()).extracting(GenericScimResource::getId).containsExactly(created.getId());
+
+        ListResponse<GenericScimResource> groupsOnly = scim.searchRequest("")
+                .filter(filter + " and schemas eq \"urn:ietf:params:scim:schemas:core:2.0:Group\"")
+                .invokePost(GenericScimResource.class);
+        assertThat(groupsOnly.getResources()).extracting(GenericScimResource::getId).containsExactly(a.getId(), c.getId());
+
+        // Unsorted: every matching User first, then the Groups; a filter only Users can match finds only them.
+        ListResponse<GenericScimResource> unsorted = scim.searchRequest("")
+                .filter(filter).page(1, 2).invokePost(GenericScimResource.class);
+        assertThat(unsorted.getResources()).extracting(GenericScimResource::getId).containsExactly(created.getId(), a.getId());
+        ListResponse<GenericScimResource> byUserName = scim.searchRequest("")
+                .filter("userName eq \"" + created.getUserName() + "\"").invokePost(GenericScimResource.class);
+        assertThat(byUserName.getResources()).extracting(GenericScimResource::getId).containsExactly(created.getId());
     }
 
     @Test

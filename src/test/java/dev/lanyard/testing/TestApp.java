@@ -41,7 +41,9 @@ public final class TestApp implements AutoCloseable {
         Database database = Database.external(databaseUrl);
         try {
             App.Services services = App.Services.on(database,
-                    java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS), webhooks);
+                    java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS),
+                    java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_EVENT_RETENTION_DAYS),
+                    java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_AUDIT_RETENTION_DAYS), webhooks);
             Path dataDir = Files.createTempDirectory("lanyard-it");
             Path tokenFile = services.operator().ensure(dataDir);
             String operatorToken = Files.readString(tokenFile).strip();
