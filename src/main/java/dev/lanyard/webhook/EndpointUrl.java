@@ -37,16 +37,19 @@ final class EndpointUrl {
         if (!uri.getScheme().equals(scheme)) {
             throw new DomainException.Invalid("url must start with " + scheme + ":// in lower case");
         }
+        if (scheme.equals("http") && !allowPrivate) throw httpRefused();
         InetAddress address;
         try {
             address = sender.resolve(uri.getHost());
         } catch (Sender.Refused e) {
             throw new DomainException.Invalid("url " + e.getMessage());
         }
-        if (scheme.equals("http") && !(allowPrivate && address.isLoopbackAddress())) {
-            throw new DomainException.Invalid("url must use https:// (http:// is accepted only for a loopback host, and only when "
-                    + "the operator allows private addresses with LANYARD_WEBHOOKS_ALLOW_PRIVATE)");
-        }
+        if (scheme.equals("http") && !address.isLoopbackAddress()) throw httpRefused();
         return uri.toString();
+    }
+
+    private static DomainException.Invalid httpRefused() {
+        return new DomainException.Invalid("url must use https:// (http:// is accepted only for a loopback host, and only when "
+                + "the operator allows private addresses with LANYARD_WEBHOOKS_ALLOW_PRIVATE)");
     }
 }

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A Lanyard server in its own process, killed with SIGKILL while it is delivering a webhook (the
  * receiver holds the request), then started again on the same database: every event still
- * arrives, and the only duplicate is the delivery that was under way (at least once).
+ * arrives, and the only duplicates are deliveries that were under way (at least once).
  */
 class WebhookCrashIT {
     final String databaseUrl = TestDb.createDatabase();
@@ -81,13 +81,17 @@ class WebhookCrashIT {
 
             start();
             List<String> feed = feed(orgId);
-            await(() -> receiver.accepted.stream().map(WebhookReceiver.Received::id).toList().containsAll(feed), Duration.ofSeconds(120));
+            // The killed server's lease (30 s) runs out, the new one sends the held delivery again and records it.
+            await(() -> receiver.accepted.stream().map(WebhookReceiver.Received::id).toList().containsAll(feed)
+                    && count("select count(*) from webhook_deliveries where state <> 'succeeded'") == 0, Duration.ofSeconds(120));
             List<String> accepted = receiver.accepted.stream().map(WebhookReceiver.Received::id).toList();
             assertThat(accepted).containsAll(feed);
             List<String> duplicates = accepted.stream().filter(id -> accepted.indexOf(id) != accepted.lastIndexOf(id)).distinct().toList();
-            assertThat(duplicates).as("only the delivery under way is sent twice").hasSizeLessThanOrEqualTo(1);
+            // Only deliveries under way at the kill (claimed, sent, not yet recorded: at most 4 per endpoint) are sent twice.
+            assertThat(duplicates).as("only deliveries under way are sent twice").hasSizeLessThanOrEqualTo(WebhookOptions.defaults(true).maxPerEndpoint());
+            assertThat(accepted.stream().filter(id -> java.util.Collections.frequency(accepted, id) > 2)).as("never more than twice").isEmpty();
             assertThat(receiver.accepted).allMatch(WebhookReceiver.Received::validSignature);
-            assertThat(query("select count(*) from webhook_attempts where error like 'no result: the server sending it stopped%'"))
+            assertThat(count("select count(*) from webhook_attempts where error like 'no result: the server sending it stopped%'"))
                     .isGreaterThanOrEqualTo(1);
         }
     }
@@ -104,10 +108,12 @@ class WebhookCrashIT {
         return ids;
     }
 
-    private long query(String sql) throws Exception {
+    private long count(String sql) {
         try (var c = DriverManager.getConnection(databaseUrl); var s = c.createStatement(); var rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
