@@ -271,27 +271,56 @@ public final class GroupService {
     }
 
     /** A console page of groups by name; {@code next} is the last group's id when more follow. */
-    public record BrowsePage(List<Group> groups, Optional<UUID> next) {}
+    /**
+     * A console page of groups: {@code next} the last one's id when more follow, {@code previous}
+     * the first one's when groups come before it, {@code total} how many the organization has
+     * (at most {@link #COUNT_CAP} + 1: then "more than").
+     */
+    public record BrowsePage(List<Group> groups, Optional<UUID> next, Optional<UUID> previous, long total) {}
 
-    public BrowsePage browse(UUID orgId, Optional<UUID> after, int limit) {
-        List<Group> rows = tx.read(c -> store.browse(c, orgId, after, limit + 1));
-        if (rows.size() <= limit) return new BrowsePage(rows, Optional.empty());
-        rows = rows.subList(0, limit);
-        return new BrowsePage(rows, Optional.of(rows.getLast().id()));
+    /** Counts above this are shown as "more than 10,000". */
+    public static final int COUNT_CAP = 10_000;
+
+    /** Groups by name from the start, after {@code after} (Next) or before {@code before} (Previous); keyset both ways. */
+    public BrowsePage browse(UUID orgId, Optional<UUID> after, Optional<UUID> before, int limit) {
+        return tx.readSnapshot(c -> {
+            long total = store.countUpTo(c, orgId, COUNT_CAP + 1);
+            if (before.isPresent() && after.isEmpty()) {
+                List<Group> back = store.browseBefore(c, orgId, before.get(), limit + 1);
+                List<Group> rows = new java.util.ArrayList<>(back.subList(0, Math.min(limit, back.size())));
+                java.util.Collections.reverse(rows);
+                return new BrowsePage(rows, rows.isEmpty() ? Optional.empty() : Optional.of(rows.getLast().id()),
+                        back.size() > limit ? Optional.of(rows.getFirst().id()) : Optional.empty(), total);
+            }
+            List<Group> rows = store.browse(c, orgId, after, limit + 1);
+            Optional<UUID> previous = after.isPresent() && !rows.isEmpty() ? Optional.of(rows.getFirst().id()) : Optional.empty();
+            if (rows.size() <= limit) return new BrowsePage(rows, Optional.empty(), previous, total);
+            rows = rows.subList(0, limit);
+            return new BrowsePage(rows, Optional.of(rows.getLast().id()), previous, total);
+        });
     }
 
     /** A member as the console shows it: the account behind the SCIM id. */
     public record Member(UUID scimId, UUID accountId, String email, String status) {}
 
-    /** A console page of a group's members (by SCIM id order), {@code next} the last one's SCIM id. */
-    public record MemberPage(List<Member> members, Optional<UUID> next) {}
+    /** A console page of a group's members (by SCIM id order): the last one's SCIM id for Next, the first one's for Previous. */
+    public record MemberPage(List<Member> members, Optional<UUID> next, Optional<UUID> previous) {}
 
-    public MemberPage memberAccounts(UUID orgId, UUID groupId, Optional<UUID> after, int limit) {
+    public MemberPage memberAccounts(UUID orgId, UUID groupId, Optional<UUID> after, Optional<UUID> before, int limit) {
+        if (before.isPresent() && after.isEmpty()) {
+            List<Member> back = tx.read(c -> store.memberAccountsBefore(c, orgId, groupId, before.get(), limit + 1)).stream()
+                    .map(r -> new Member(r.scimId(), r.accountId(), r.email(), r.status())).toList();
+            List<Member> rows = new java.util.ArrayList<>(back.subList(0, Math.min(limit, back.size())));
+            java.util.Collections.reverse(rows);
+            return new MemberPage(rows, rows.isEmpty() ? Optional.empty() : Optional.of(rows.getLast().scimId()),
+                    back.size() > limit ? Optional.of(rows.getFirst().scimId()) : Optional.empty());
+        }
         List<Member> rows = tx.read(c -> store.memberAccounts(c, orgId, groupId, after, limit + 1)).stream()
                 .map(r -> new Member(r.scimId(), r.accountId(), r.email(), r.status())).toList();
-        if (rows.size() <= limit) return new MemberPage(rows, Optional.empty());
+        Optional<UUID> previous = after.isPresent() && !rows.isEmpty() ? Optional.of(rows.getFirst().scimId()) : Optional.empty();
+        if (rows.size() <= limit) return new MemberPage(rows, Optional.empty(), previous);
         rows = rows.subList(0, limit);
-        return new MemberPage(rows, Optional.of(rows.getLast().scimId()));
+        return new MemberPage(rows, Optional.of(rows.getLast().scimId()), previous);
     }
 
     /** The newest {@code limit} entries of a group's history, newest first. */
