@@ -6,6 +6,7 @@ import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.filters.Filter;
 import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
+import dev.lanyard.domain.FailureReason;
 import dev.lanyard.organization.OrganizationStore;
 import dev.lanyard.organization.UsernameChangePolicy;
 import dev.lanyard.scim.ScimJson;
@@ -49,9 +50,16 @@ public final class AccountService {
     private final Transactions tx;
     private final AccountStore store = new AccountStore();
     private final OrganizationStore organizations = new OrganizationStore();
+    private final DeprovisionGuard guard;
 
     public AccountService(Transactions tx) {
+        this(tx, DeprovisionGuard.NONE);
+    }
+
+    /** With {@code guard} asked before each deactivation and SCIM DELETE (the mass-deprovisioning safeguard). */
+    public AccountService(Transactions tx, DeprovisionGuard guard) {
         this.tx = tx;
+        this.guard = guard;
     }
 
     /** A page of accounts and how many match in all. */
@@ -121,8 +129,20 @@ public final class AccountService {
             try {
                 // No SELECT ... FOR UPDATE: the first write is conditional on the version the change
                 // was computed from (and the If-Match checked against), so it locks and checks at once.
-                Optional<ManagedAccount> written = tx.inTransaction(c -> applyProfile(c, seen, profile, actor));
-                if (written.isPresent()) return written.get();
+                // Only a change that takes access away locks first, to ask the guard (docs/safeguard.md).
+                Optional<Guarded> written = tx.inTransaction(c -> {
+                    if (deactivates(seen, profile)) {
+                        Optional<ManagedAccount> locked = store.lockLinked(c, orgId, scimId);
+                        if (locked.isEmpty() || locked.get().version() != seen.version() || !locked.get().id().equals(seen.id())) {
+                            return Optional.empty();
+                        }
+                        Optional<DeprovisionGuard.Hold> hold = guard.check(c, locked.get(), DeprovisionGuard.Removal.DEACTIVATE,
+                                Optional.of(profile), actor);
+                        if (hold.isPresent()) return Optional.of(new Guarded(null, hold.get()));
+                    }
+                    return applyProfile(c, seen, profile, actor).map(applied -> new Guarded(applied, null));
+                });
+                if (written.isPresent()) return written.get().appliedOrHeld();
             } catch (UniqueViolation e) {
                 throw new DomainException.Conflict("another user in this organization already has this userName");
             }
@@ -135,12 +155,65 @@ public final class AccountService {
         return tx.inTransaction(c -> {
             ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
             condition.check(current.version());
-            Instant now = now();
-            ManagedAccount disabled = current.unlinked(AccountStatus.DISABLED, current.version() + 1, now);
-            store.update(c, disabled);
-            store.event(c, orgId, current.id(), AccountEvent.Kind.DISABLED, Map.of("scimId", scimId), actor, now);
-            return disabled;
-        });
+            Optional<DeprovisionGuard.Hold> hold = guard.check(c, current, DeprovisionGuard.Removal.DELETE, Optional.empty(), actor);
+            if (hold.isPresent()) return new Guarded(null, hold.get());
+            return new Guarded(disable(c, current, actor), null);
+        }).appliedOrHeld();
+    }
+
+    /** Work a release does in the transaction that applies the held change (forget the held row, record who released it). */
+    @FunctionalInterface
+    public interface AlsoInTransaction {
+        void run(Connection c) throws SQLException;
+    }
+
+    /**
+     * A change the guard held, released by an admin: applied by the same rules as the IdP's own
+     * request, without asking the guard again, and only if the account the IdP named is still at
+     * {@code version} (else {@link DomainException.Stale}; {@link DomainException.NotFound} when the
+     * IdP no longer holds it). {@code profile} empty is a DELETE.
+     */
+    public ManagedAccount applyReleased(UUID orgId, UUID scimId, UUID accountId, long version, Optional<AccountProfile> profile,
+                                        Actor actor, AlsoInTransaction also) {
+        try {
+            return tx.inTransaction(c -> {
+                ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
+                if (!current.id().equals(accountId) || current.version() != version) {
+                    throw new DomainException.Stale("the user changed after the change was held (version " + version
+                            + ", now " + current.version() + ")");
+                }
+                ManagedAccount result = profile.isPresent()
+                        ? applyProfile(c, current, profile.get(), actor).orElseThrow()  // locked at this version: the write holds
+                        : disable(c, current, actor);
+                also.run(c);
+                return result;
+            });
+        } catch (UniqueViolation e) {
+            throw new DomainException.Conflict("another user in this organization already has this userName");
+        }
+    }
+
+    /** The change applied, or held by the guard (committed without it): the IdP is told 503 with Retry-After. */
+    private record Guarded(ManagedAccount applied, DeprovisionGuard.Hold held) {
+        ManagedAccount appliedOrHeld() {
+            if (held != null) {
+                throw new DomainException.Busy(FailureReason.HELD_BY_SAFEGUARD, held.detail(), held.retryAfterSeconds());
+            }
+            return applied;
+        }
+    }
+
+    /** Whether the change takes an active account's access away (active false, whatever else it changes). */
+    private static boolean deactivates(ManagedAccount current, AccountProfile profile) {
+        return current.active() && profile.active().isPresent() && !profile.active().get();
+    }
+
+    private ManagedAccount disable(Connection c, ManagedAccount current, Actor actor) throws SQLException {
+        Instant now = now();
+        ManagedAccount disabled = current.unlinked(AccountStatus.DISABLED, current.version() + 1, now);
+        store.update(c, disabled);
+        store.event(c, current.orgId(), current.id(), AccountEvent.Kind.DISABLED, Map.of("scimId", current.scimId().orElseThrow()), actor, now);
+        return disabled;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.lanyard.console;
 
 import dev.lanyard.account.AccountService;
 import dev.lanyard.group.GroupService;
+import dev.lanyard.audit.AuditTrailService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.oidc.ClientService;
@@ -13,6 +14,7 @@ import dev.lanyard.orgadmin.AdminUserService;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
+import dev.lanyard.safeguard.SafeguardService;
 import dev.lanyard.token.TokenService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -34,9 +36,11 @@ import java.util.Optional;
  * GET  /console/groups    the groups the IdP pushed, with their members, read-only ({@link GroupsScreen})
  * GET  /console/provisioning  User provisioning: status, SCIM URL, tokens ({@link ProvisioningScreen})
  * GET  /console/provisioning/log  what the IdP sent, one request in full ({@link ProvisioningLogScreen})
+ * GET  /console/provisioning/held  changes the mass-deprovisioning safeguard held, release / reject ({@link SafeguardScreen})
  * GET  /console/saml      SAML single sign-on settings, Test sign-in, the sign-in log ({@link SamlScreen})
  * GET  /console/setup     setup guides for Okta and Entra ID ({@link SetupScreen})
  * GET  /console/settings  the organization's settings: username change policy ({@link SettingsScreen})
+ * GET  /console/audit     the organization's audit trail, its CSV and JSON export ({@link AuditScreen})
  * GET  /console/password  the admin's own password ({@link PasswordScreen})
  * GET  /console/login/operator, /console/organizations  the operator's way into every organization, its admins ({@link OperatorScreen})
  * GET  /console/operator/apps  the operator registers OpenID Connect apps ({@link OperatorAppsScreen})
@@ -69,10 +73,13 @@ public final class ConsoleRoutes {
     private final SamlScreen saml;
     private final AppsScreen apps;
     private final OperatorAppsScreen operatorApps;
+    private final AuditScreen audit;
+    private final SafeguardScreen safeguard;
 
     public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, GroupService groupService, OrganizationService organizations,
                          TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl,
-                         SamlSettingsService samlSettings, SsoService sso, ClientService apps, AdminUserService admins) {
+                         SamlSettingsService samlSettings, SsoService sso, ClientService apps, AdminUserService admins,
+                         SafeguardService safeguard, AuditTrailService audit) {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
@@ -82,13 +89,15 @@ public final class ConsoleRoutes {
         this.groups = new GroupsScreen(groupService, actors);
         this.provisioning = new ProvisioningScreen(organizations, tokens, baseUrl, log, cookies);
         this.setup = new SetupScreen(provisioning);
-        this.settings = new SettingsScreen(organizations);
+        this.settings = new SettingsScreen(organizations, safeguard);
         this.password = new PasswordScreen(auth);
         this.operator = new OperatorScreen(auth, organizations, admins, cookies);
         this.provisioningLog = new ProvisioningLogScreen(log, tokens);
         this.saml = new SamlScreen(samlSettings, sso, accountService, baseUrl);
         this.apps = new AppsScreen(apps);
+        this.audit = new AuditScreen(audit);
         this.operatorApps = new OperatorAppsScreen(apps, organizations, cookies);
+        this.safeguard = new SafeguardScreen(safeguard, actors);
     }
 
     /**
@@ -113,7 +122,9 @@ public final class ConsoleRoutes {
         provisioningLog.register(routes);
         saml.register(routes);
         apps.register(routes);
+        audit.register(routes);
         operatorApps.register(routes);
+        safeguard.register(routes);
     }
 
     /**

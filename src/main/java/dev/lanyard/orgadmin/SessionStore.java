@@ -31,14 +31,16 @@ final class SessionStore {
     Optional<ConsoleSession> find(Connection c, byte[] id) throws SQLException {
         return Sql.find(c, """
                 select s.admin_id, coalesce(a.email, 'operator') as email, o.id as org_id, o.name as org_name,
-                       s.csrf_token, coalesce(a.must_change_password, false) as must_change_password
+                       s.csrf_token, coalesce(a.must_change_password, false) as must_change_password,
+                       exists (select 1 from safeguard_settings g where g.org_id = o.id and g.tripped_at is not null)
+                           as safeguard_tripped
                   from console_sessions s
                   left join console_admins a on a.id = s.admin_id
                   left join organizations o on o.id = coalesce(a.org_id, s.org_id)
                  where s.id = ? and s.expires_at > now() and s.ended is null""",
                 rs -> new ConsoleSession(Sql.optionalUuid(rs, "admin_id"), rs.getString("email"),
                         rs.getObject("org_id", UUID.class), rs.getString("org_name"), rs.getString("csrf_token"),
-                        rs.getBoolean("must_change_password")),
+                        rs.getBoolean("must_change_password"), rs.getBoolean("safeguard_tripped")),
                 id);
     }
 
