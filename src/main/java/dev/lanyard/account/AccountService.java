@@ -6,6 +6,7 @@ import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.filters.Filter;
 import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
+import dev.lanyard.domain.FailureReason;
 import dev.lanyard.organization.OrganizationStore;
 import dev.lanyard.organization.UsernameChangePolicy;
 import dev.lanyard.scim.ScimJson;
@@ -49,9 +50,16 @@ public final class AccountService {
     private final Transactions tx;
     private final AccountStore store = new AccountStore();
     private final OrganizationStore organizations = new OrganizationStore();
+    private final DeprovisionGuard guard;
 
     public AccountService(Transactions tx) {
+        this(tx, DeprovisionGuard.NONE);
+    }
+
+    /** With {@code guard} asked before each deactivation and SCIM DELETE (the mass-deprovisioning safeguard). */
+    public AccountService(Transactions tx, DeprovisionGuard guard) {
         this.tx = tx;
+        this.guard = guard;
     }
 
     /** A page of accounts and how many match in all. */
@@ -121,8 +129,20 @@ public final class AccountService {
             try {
                 // No SELECT ... FOR UPDATE: the first write is conditional on the version the change
                 // was computed from (and the If-Match checked against), so it locks and checks at once.
-                Optional<ManagedAccount> written = tx.inTransaction(c -> applyProfile(c, seen, profile, actor));
-                if (written.isPresent()) return written.get();
+                // Only a change that takes access away locks first, to ask the guard (docs/safeguard.md).
+                Optional<Guarded> written = tx.inTransaction(c -> {
+                    if (deactivates(seen, profile)) {
+                        Optional<ManagedAccount> locked = store.lockLinked(c, orgId, scimId);
+                        if (locked.isEmpty() || locked.get().version() != seen.version() || !locked.get().id().equals(seen.id())) {
+                            return Optional.empty();
+                        }
+                        Optional<DeprovisionGuard.Hold> hold = guard.check(c, locked.get(), DeprovisionGuard.Removal.DEACTIVATE,
+                                Optional.of(profile), actor);
+                        if (hold.isPresent()) return Optional.of(new Guarded(null, hold.get()));
+                    }
+                    return applyProfile(c, seen, profile, actor).map(applied -> new Guarded(applied, null));
+                });
+                if (written.isPresent()) return written.get().appliedOrHeld();
             } catch (UniqueViolation e) {
                 throw new DomainException.Conflict("another user in this organization already has this userName");
             }
@@ -135,12 +155,65 @@ public final class AccountService {
         return tx.inTransaction(c -> {
             ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
             condition.check(current.version());
-            Instant now = now();
-            ManagedAccount disabled = current.unlinked(AccountStatus.DISABLED, current.version() + 1, now);
-            store.update(c, disabled);
-            store.event(c, orgId, current.id(), AccountEvent.Kind.DISABLED, Map.of("scimId", scimId), actor, now);
-            return disabled;
-        });
+            Optional<DeprovisionGuard.Hold> hold = guard.check(c, current, DeprovisionGuard.Removal.DELETE, Optional.empty(), actor);
+            if (hold.isPresent()) return new Guarded(null, hold.get());
+            return new Guarded(disable(c, current, actor), null);
+        }).appliedOrHeld();
+    }
+
+    /** Work a release does in the transaction that applies the held change (forget the held row, record who released it). */
+    @FunctionalInterface
+    public interface AlsoInTransaction {
+        void run(Connection c) throws SQLException;
+    }
+
+    /**
+     * A change the guard held, released by an admin: applied by the same rules as the IdP's own
+     * request, without asking the guard again, and only if the account the IdP named is still at
+     * {@code version} (else {@link DomainException.Stale}; {@link DomainException.NotFound} when the
+     * IdP no longer holds it). {@code profile} empty is a DELETE.
+     */
+    public ManagedAccount applyReleased(UUID orgId, UUID scimId, UUID accountId, long version, Optional<AccountProfile> profile,
+                                        Actor actor, AlsoInTransaction also) {
+        try {
+            return tx.inTransaction(c -> {
+                ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
+                if (!current.id().equals(accountId) || current.version() != version) {
+                    throw new DomainException.Stale("the user changed after the change was held (version " + version
+                            + ", now " + current.version() + ")");
+                }
+                ManagedAccount result = profile.isPresent()
+                        ? applyProfile(c, current, profile.get(), actor).orElseThrow()  // locked at this version: the write holds
+                        : disable(c, current, actor);
+                also.run(c);
+                return result;
+            });
+        } catch (UniqueViolation e) {
+            throw new DomainException.Conflict("another user in this organization already has this userName");
+        }
+    }
+
+    /** The change applied, or held by the guard (committed without it): the IdP is told 503 with Retry-After. */
+    private record Guarded(ManagedAccount applied, DeprovisionGuard.Hold held) {
+        ManagedAccount appliedOrHeld() {
+            if (held != null) {
+                throw new DomainException.Busy(FailureReason.HELD_BY_SAFEGUARD, held.detail(), held.retryAfterSeconds());
+            }
+            return applied;
+        }
+    }
+
+    /** Whether the change takes an active account's access away (active false, whatever else it changes). */
+    private static boolean deactivates(ManagedAccount current, AccountProfile profile) {
+        return current.active() && profile.active().isPresent() && !profile.active().get();
+    }
+
+    private ManagedAccount disable(Connection c, ManagedAccount current, Actor actor) throws SQLException {
+        Instant now = now();
+        ManagedAccount disabled = current.unlinked(AccountStatus.DISABLED, current.version() + 1, now);
+        store.update(c, disabled);
+        store.event(c, current.orgId(), current.id(), AccountEvent.Kind.DISABLED, Map.of("scimId", current.scimId().orElseThrow()), actor, now);
+        return disabled;
     }
 
     /**
@@ -211,27 +284,58 @@ public final class AccountService {
         return tx.read(c -> new Page(store.count(c, orgId, status), store.list(c, orgId, status, offset, limit)));
     }
 
+    /** Counts above this are shown as "more than 10,000": counting costs at most this many index entries. */
+    public static final int COUNT_CAP = 10_000;
+
     /**
      * A console page of accounts: {@code next} is the last account's id when more follow (the
-     * cursor of the next page); {@code linked} is how many the IdP manages, from org_account_counts.
+     * cursor of the next page), {@code previous} the first one's when accounts come before it;
+     * {@code matching} is how many match over all pages (at most {@link #COUNT_CAP} + 1, then "more
+     * than"), read in the same snapshot as the page, so the count and the list agree.
      */
-    public record BrowsePage(List<ManagedAccount> accounts, Optional<UUID> next, long linked) {}
+    public record BrowsePage(List<ManagedAccount> accounts, Optional<UUID> next, Optional<UUID> previous, long matching) {}
+
+    /** Where a console page starts: the first page, after an account (Next), or before one (Previous). */
+    public sealed interface Position {
+        record First() implements Position {}
+
+        record After(UUID id) implements Position {}
+
+        record Before(UUID id) implements Position {}
+    }
 
     /**
      * The console's list: every account of the organization (linked or not) by email, optionally
-     * of one status and with an email prefix (any letter case), {@code limit} after the account
-     * {@code after}. No count of the matches: its cost would grow with the organization.
+     * of one status and with an email prefix (any letter case), {@code limit} from {@code at}.
+     * Keyset pages both ways, so a page costs the same at any depth.
      */
-    public BrowsePage browse(UUID orgId, Optional<AccountStatus> status, String emailPrefix, Optional<UUID> after, int limit) {
-        return tx.read(c -> {
-            List<ManagedAccount> rows = store.browse(c, orgId, status, emailPrefix, after, limit + 1);
-            Optional<UUID> next = Optional.empty();
-            if (rows.size() > limit) {
-                rows = rows.subList(0, limit);
-                next = Optional.of(rows.getLast().id());
+    public BrowsePage browse(UUID orgId, Optional<AccountStatus> status, String emailPrefix, Position at, int limit) {
+        return tx.readSnapshot(c -> {
+            List<ManagedAccount> rows;
+            boolean more;
+            boolean earlier;
+            if (at instanceof Position.Before b) {
+                List<ManagedAccount> back = store.browseBefore(c, orgId, status, emailPrefix, b.id(), limit + 1);
+                earlier = back.size() > limit;
+                rows = new java.util.ArrayList<>(back.subList(0, Math.min(limit, back.size())));
+                java.util.Collections.reverse(rows);
+                more = true;
+            } else {
+                Optional<UUID> after = at instanceof Position.After a ? Optional.of(a.id()) : Optional.empty();
+                rows = store.browse(c, orgId, status, emailPrefix, after, limit + 1);
+                more = rows.size() > limit;
+                if (more) rows = rows.subList(0, limit);
+                earlier = after.isPresent();
             }
-            return new BrowsePage(rows, next, store.countLinked(c, orgId, Optional.empty()));
+            Optional<UUID> next = more && !rows.isEmpty() ? Optional.of(rows.getLast().id()) : Optional.empty();
+            Optional<UUID> previous = earlier && !rows.isEmpty() ? Optional.of(rows.getFirst().id()) : Optional.empty();
+            return new BrowsePage(rows, next, previous, store.countBrowse(c, orgId, status, emailPrefix, COUNT_CAP + 1));
         });
+    }
+
+    /** How many accounts of the organization have this status, counting at most {@link #COUNT_CAP} + 1. */
+    public long countUpToCap(UUID orgId, AccountStatus status) {
+        return tx.read(c -> store.countBrowse(c, orgId, Optional.of(status), "", COUNT_CAP + 1));
     }
 
     /** Any account of the organization by its id, linked or not (console detail page). */

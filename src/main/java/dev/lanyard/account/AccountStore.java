@@ -215,6 +215,52 @@ final class AccountStore {
      * (collate "C", as the V9 indexes), after the account {@code after} (keyset). The email prefix
      * is a range on that index; starts_with only rechecks. Returns up to {@code limit} rows.
      */
+    /**
+     * How many accounts {@link #browse} would list over all its pages, counting at most {@code cap}
+     * (then {@code cap}): the same index range as the list, so it costs at most {@code cap} index entries.
+     */
+    long countBrowse(Connection c, UUID orgId, Optional<AccountStatus> status, String emailPrefix, int cap) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("select count(*) from (select 1 from managed_accounts where org_id = ?");
+        params.add(orgId);
+        if (status.isPresent()) {
+            sql.append(" and status = ?");
+            params.add(status.get().dbValue());
+        }
+        if (!emailPrefix.isEmpty()) {
+            sql.append(" and lower(email) collate \"C\" >= lower(?) and lower(email) collate \"C\" < lower(?) || chr(1114111)"
+                    + " and starts_with(lower(email), lower(?))");
+            params.addAll(List.of(emailPrefix, emailPrefix, emailPrefix));
+        }
+        sql.append(" limit ?) counted");
+        params.add(cap);
+        return Sql.count(c, sql.toString(), params);
+    }
+
+    /** The page before {@code before} in {@link #browse}'s order, nearest first (the caller reverses it). */
+    List<ManagedAccount> browseBefore(Connection c, UUID orgId, Optional<AccountStatus> status, String emailPrefix,
+                                      UUID before, int limit) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from managed_accounts where org_id = ?");
+        params.add(orgId);
+        if (status.isPresent()) {
+            sql.append(" and status = ?");
+            params.add(status.get().dbValue());
+        }
+        if (!emailPrefix.isEmpty()) {
+            sql.append(" and lower(email) collate \"C\" >= lower(?) and lower(email) collate \"C\" < lower(?) || chr(1114111)"
+                    + " and starts_with(lower(email), lower(?))");
+            params.addAll(List.of(emailPrefix, emailPrefix, emailPrefix));
+        }
+        sql.append(" and (lower(email) collate \"C\", seq) < (select lower(a.email) collate \"C\", a.seq"
+                + " from managed_accounts a where a.org_id = ? and a.id = ?)");
+        params.add(orgId);
+        params.add(before);
+        sql.append(" order by lower(email) collate \"C\" desc, seq desc limit ?");
+        params.add(limit);
+        return Sql.list(c, sql.toString(), params, AccountStore::map);
+    }
+
     List<ManagedAccount> browse(Connection c, UUID orgId, Optional<AccountStatus> status, String emailPrefix,
                                 Optional<UUID> after, int limit) throws SQLException {
         List<Object> params = new ArrayList<>();
