@@ -81,6 +81,41 @@ class SafeguardIT {
         }
     }
 
+    /** Concurrent removals cannot pass the threshold together: the organization's lock decides, one at a time. */
+    @Test
+    void concurrent_deactivations_pass_exactly_max_count_and_hold_the_rest() throws Exception {
+        TestApp.Org org = app.newOrg("race-" + UUID.randomUUID());
+        settings(org, "{\"maxCount\":10,\"maxPercent\":100}");
+        List<String> ids = users(org, 40);
+        List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (String id : ids) {
+                answers.add(pool.submit(() -> app.scim(org, OKTA, "PATCH", "/Users/" + id, OKTA_DEACTIVATE).status()));
+            }
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (var a : answers) statuses.add(a.get());
+        assertThat(statuses).as(statuses.toString()).filteredOn(st -> st == 200).hasSize(10);
+        assertThat(statuses).filteredOn(st -> st == 503).hasSize(30);
+        assertThat(app.count("select count(*) from managed_accounts where org_id = ?::uuid and status = 'deactivated'", org.id()))
+                .isEqualTo(10);
+        assertThat(state(org).get("held").asLong()).isEqualTo(30);
+    }
+
+    /** Only removals within the window count: a burst two hours ago is forgotten, one half an hour ago is not. */
+    @Test
+    void removals_older_than_the_window_do_not_count() {
+        TestApp.Org org = app.newOrg("window-" + UUID.randomUUID());
+        settings(org, "{\"maxCount\":3,\"windowMinutes\":60}");
+        List<String> ids = users(org, 5);
+        app.execute("insert into safeguard_removals (org_id, minute, removed) "
+                + "values (?::uuid, date_trunc('minute', now()) - interval '2 hours', 100)", org.id());
+        app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(0), OKTA_DEACTIVATE).expect(200);
+        app.execute("insert into safeguard_removals (org_id, minute, removed) "
+                + "values (?::uuid, date_trunc('minute', now()) - interval '30 minutes', 2)", org.id());
+        assertHeld(app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(1), OKTA_DEACTIVATE));  // 1 + 2 + this one > 3
+    }
+
     @Test
     void while_tripped_every_way_of_taking_access_away_is_held_and_nothing_else_is() {
         TestApp.Org org = app.newOrg("paths-" + UUID.randomUUID());
