@@ -118,10 +118,9 @@ class SafeguardIT {
 
     @Test
     void while_tripped_every_way_of_taking_access_away_is_held_and_nothing_else_is() {
-        TestApp.Org org = app.newOrg("paths-" + UUID.randomUUID());
-        settings(org, "{\"maxCount\":1}");
-        List<String> ids = users(org, 8);
-        app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(0), OKTA_DEACTIVATE).expect(200);
+        OneAway setup = oneAway("paths-", 8);
+        TestApp.Org org = setup.org();
+        List<String> ids = setup.ids();
 
         assertHeld(app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(1), OKTA_DEACTIVATE));
         assertHeld(app.scim(org, ENTRA, "PATCH", "/Users/" + ids.get(2), ENTRA_DEACTIVATE));
@@ -170,10 +169,9 @@ class SafeguardIT {
 
     @Test
     void the_idp_retrying_a_held_change_refreshes_it_instead_of_piling_up() {
-        TestApp.Org org = app.newOrg("retry-" + UUID.randomUUID());
-        settings(org, "{\"maxCount\":1}");
-        List<String> ids = users(org, 2);
-        app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(0), OKTA_DEACTIVATE).expect(200);
+        OneAway setup = oneAway("retry-", 2);
+        TestApp.Org org = setup.org();
+        List<String> ids = setup.ids();
         for (int i = 0; i < 3; i++) assertHeld(app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(1), OKTA_DEACTIVATE));
         JsonNode held = heldChanges(org);
         assertThat(held).hasSize(1);
@@ -186,10 +184,9 @@ class SafeguardIT {
 
     @Test
     void release_applies_what_is_still_current_and_says_which_change_went_stale_reject_discards() {
-        TestApp.Org org = app.newOrg("release-" + UUID.randomUUID());
-        settings(org, "{\"maxCount\":1}");
-        List<String> ids = users(org, 5);
-        app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(0), OKTA_DEACTIVATE).expect(200);
+        OneAway setup = oneAway("release-", 5);
+        TestApp.Org org = setup.org();
+        List<String> ids = setup.ids();
         assertHeld(app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(1), OKTA_DEACTIVATE));
         assertHeld(app.scim(org, OKTA, "DELETE", "/Users/" + ids.get(2), null));
         assertHeld(app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(3), OKTA_DEACTIVATE));
@@ -257,10 +254,9 @@ class SafeguardIT {
 
     @Test
     void the_off_switch_lets_every_removal_through_and_ends_a_trip() {
-        TestApp.Org org = app.newOrg("off-" + UUID.randomUUID());
-        settings(org, "{\"maxCount\":1}");
-        List<String> ids = users(org, 4);
-        app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(0), OKTA_DEACTIVATE).expect(200);
+        OneAway setup = oneAway("off-", 4);
+        TestApp.Org org = setup.org();
+        List<String> ids = setup.ids();
         assertHeld(app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(1), OKTA_DEACTIVATE));
         JsonNode off = settings(org, "{\"enabled\":false}");
         assertThat(off.get("tripped").asBoolean()).isFalse();
@@ -303,6 +299,17 @@ class SafeguardIT {
                     .expect(201).json().get("id").asText());
         }
         return ids;
+    }
+
+    /** An organization with maxCount 1 whose first of {@code n} users the IdP just deactivated: the next removal trips it. */
+    record OneAway(TestApp.Org org, List<String> ids) {}
+
+    static OneAway oneAway(String prefix, int n) {
+        TestApp.Org org = app.newOrg(prefix + UUID.randomUUID());
+        settings(org, "{\"maxCount\":1}");
+        List<String> ids = users(org, n);
+        app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(0), OKTA_DEACTIVATE).expect(200);
+        return new OneAway(org, ids);
     }
 
     static JsonNode settings(TestApp.Org org, String body) {
