@@ -1,6 +1,7 @@
 package dev.lanyard;
 
 import dev.lanyard.account.AccountService;
+import dev.lanyard.audit.AuditTrailService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
@@ -24,6 +25,7 @@ import dev.lanyard.oidc.OidcRoutes;
 import dev.lanyard.oidc.OidcService;
 import dev.lanyard.oidc.SigningKeys;
 import dev.lanyard.operator.AppRoutes;
+import dev.lanyard.operator.AuditRoutes;
 import dev.lanyard.operator.OperatorRoutes;
 import dev.lanyard.operator.ProvisioningLogRoutes;
 import dev.lanyard.operator.SafeguardRoutes;
@@ -64,7 +66,8 @@ public final class App {
                            AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
                            PrometheusMeterRegistry metrics, SamlSettingsService saml, SsoService sso,
                            ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc,
-                           Directory directory, SafeguardService safeguard) implements AutoCloseable {
+                           Directory directory, SafeguardService safeguard, AuditTrailService auditTrail,
+                           Housekeeping housekeeping) implements AutoCloseable {
         public static Services on(Database database) {
             return on(database, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS));
         }
@@ -74,6 +77,12 @@ public final class App {
         }
 
         public static Services on(Database database, java.time.Duration logRetention, java.time.Duration eventRetention) {
+            return on(database, logRetention, eventRetention,
+                    java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_AUDIT_RETENTION_DAYS));
+        }
+
+        public static Services on(Database database, java.time.Duration logRetention, java.time.Duration eventRetention,
+                                  java.time.Duration auditRetention) {
             var tx = new Transactions(database.dataSource());
             var organizations = new OrganizationService(tx);
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -88,11 +97,13 @@ public final class App {
             var signingKeys = new SigningKeys(tx, secrets.get("oidc-signing-key-seal"), clock);
             var tokens = new TokenService(tx);
             organizations.onProvisioningChanged(tokens::forgetOrganization);  // the token cache applies it at once (issue 16)
+            var auditTrail = new AuditTrailService(tx);
             return new Services(database, organizations, tokens, accounts, new GroupService(tx),
                     operator, secrets, admins,
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso,
                     apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock),
-                    new Directory(tx, eventRetention), new SafeguardService(tx, accounts));
+                    new Directory(tx, eventRetention), new SafeguardService(tx, accounts), auditTrail,
+                    new Housekeeping(auditTrail, saml, auditRetention, logRetention, clock).start());
         }
 
         /** Stops the background work (the provisioning log's writer and retention); the database is closed by its owner. */
@@ -100,6 +111,7 @@ public final class App {
         public void close() {
             provisioningLog.close();
             directory.close();
+            housekeeping.close();
         }
     }
 
@@ -117,8 +129,8 @@ public final class App {
             }
 
             @Override
-            public String signInUrl(java.util.UUID orgId) {
-                return SsoRoutes.PREFIX + "/" + orgId + "/login?for=app";
+            public String signInUrl(java.util.UUID orgId, boolean reauthenticate) {
+                return SsoRoutes.PREFIX + "/" + orgId + "/login?for=app" + (reauthenticate ? "&" + SsoRoutes.FORCE + "=true" : "");
             }
         };
     }
@@ -128,9 +140,10 @@ public final class App {
         var scim = new ScimRoutes(s.accounts(), s.groups(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
         var admin = new OperatorRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
+        var auditRoutes = new AuditRoutes(s.organizations(), s.auditTrail());
         var safeguardRoutes = new SafeguardRoutes(s.organizations(), s.safeguard());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
-                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps(), s.admins(), s.safeguard());
+                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps(), s.admins(), s.safeguard(), s.auditTrail());
         var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, console::signInBySaml);
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
@@ -178,6 +191,7 @@ public final class App {
             scim.register(config.routes);
             admin.register(config.routes);
             provisioningLogRoutes.register(config.routes);
+            auditRoutes.register(config.routes);
             safeguardRoutes.register(config.routes);
             appRoutes.register(config.routes);
             oidcRoutes.register(config.routes);

@@ -25,7 +25,8 @@ import picocli.CommandLine.ScopeType;
             AccountCommand.class,
             AdminCommand.class,
             AppCommand.class,
-            SamlCommand.class
+            SamlCommand.class,
+            AuditCommand.class
         })
 public final class LanyardCommand {
 

@@ -2,6 +2,7 @@ package dev.lanyard.console;
 
 import dev.lanyard.account.AccountService;
 import dev.lanyard.group.GroupService;
+import dev.lanyard.audit.AuditTrailService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.oidc.ClientService;
@@ -39,6 +40,7 @@ import java.util.Optional;
  * GET  /console/saml      SAML single sign-on settings, Test sign-in, the sign-in log ({@link SamlScreen})
  * GET  /console/setup     setup guides for Okta and Entra ID ({@link SetupScreen})
  * GET  /console/settings  the organization's settings: username change policy ({@link SettingsScreen})
+ * GET  /console/audit     the organization's audit trail, its CSV and JSON export ({@link AuditScreen})
  * GET  /console/password  the admin's own password ({@link PasswordScreen})
  * GET  /console/login/operator, /console/organizations  the operator's way into every organization, its admins ({@link OperatorScreen})
  * GET  /console/operator/apps  the operator registers OpenID Connect apps ({@link OperatorAppsScreen})
@@ -71,12 +73,13 @@ public final class ConsoleRoutes {
     private final SamlScreen saml;
     private final AppsScreen apps;
     private final OperatorAppsScreen operatorApps;
+    private final AuditScreen audit;
     private final SafeguardScreen safeguard;
 
     public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, GroupService groupService, OrganizationService organizations,
                          TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl,
                          SamlSettingsService samlSettings, SsoService sso, ClientService apps, AdminUserService admins,
-                         SafeguardService safeguard) {
+                         SafeguardService safeguard, AuditTrailService audit) {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
@@ -92,6 +95,7 @@ public final class ConsoleRoutes {
         this.provisioningLog = new ProvisioningLogScreen(log, tokens);
         this.saml = new SamlScreen(samlSettings, sso, accountService, baseUrl);
         this.apps = new AppsScreen(apps);
+        this.audit = new AuditScreen(audit);
         this.operatorApps = new OperatorAppsScreen(apps, organizations, cookies);
         this.safeguard = new SafeguardScreen(safeguard, actors);
     }
@@ -118,6 +122,7 @@ public final class ConsoleRoutes {
         provisioningLog.register(routes);
         saml.register(routes);
         apps.register(routes);
+        audit.register(routes);
         operatorApps.register(routes);
         safeguard.register(routes);
     }

@@ -28,7 +28,7 @@ class RouteAccessIT {
     private static final Set<HandlerType> METHODS = Set.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
             HandlerType.PATCH, HandlerType.DELETE);
     private static final List<String> TABLES = List.of("organizations", "provisioning_tokens", "managed_accounts",
-            "account_events", "console_admins", "console_sessions", "org_groups", "group_members", "group_events");
+            "account_events", "console_admins", "console_sessions", "org_groups", "group_members", "group_events", "audit_trail");
 
     @AfterAll
     static void stop() {
