@@ -1,6 +1,7 @@
 package dev.lanyard;
 
 import dev.lanyard.account.AccountService;
+import dev.lanyard.audit.AuditTrailService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.console.ActorNames;
 import dev.lanyard.console.ConsoleRoutes;
@@ -11,6 +12,7 @@ import dev.lanyard.http.Access;
 import dev.lanyard.http.AccessLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.BelowRouterErrors;
+import dev.lanyard.http.RequestStarts;
 import dev.lanyard.http.Errors;
 import dev.lanyard.http.Json;
 import dev.lanyard.http.QueryEncoding;
@@ -23,14 +25,17 @@ import dev.lanyard.oidc.OidcRoutes;
 import dev.lanyard.oidc.OidcService;
 import dev.lanyard.oidc.SigningKeys;
 import dev.lanyard.operator.AppRoutes;
+import dev.lanyard.operator.AuditRoutes;
 import dev.lanyard.operator.OperatorRoutes;
 import dev.lanyard.operator.ProvisioningLogRoutes;
+import dev.lanyard.operator.SafeguardRoutes;
 import dev.lanyard.orgadmin.AdminUserService;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.provisioning.ProvisioningLogCapture;
 import dev.lanyard.provisioning.ScimResponses;
 import dev.lanyard.provisioning.ScimRoutes;
+import dev.lanyard.safeguard.SafeguardService;
 import dev.lanyard.sso.MetadataFetcher;
 import dev.lanyard.sso.SamlRoutes;
 import dev.lanyard.sso.SamlSettingsService;
@@ -61,7 +66,8 @@ public final class App {
                            AdminUserService admins, ConsoleAuth consoleAuth, ProvisioningLog provisioningLog,
                            PrometheusMeterRegistry metrics, SamlSettingsService saml, SsoService sso,
                            ClientService apps, EmailDomains emailDomains, SigningKeys signingKeys, OidcService oidc,
-                           Directory directory) implements AutoCloseable {
+                           Directory directory, SafeguardService safeguard, AuditTrailService auditTrail,
+                           Housekeeping housekeeping) implements AutoCloseable {
         public static Services on(Database database) {
             return on(database, java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_LOG_RETENTION_DAYS));
         }
@@ -71,11 +77,17 @@ public final class App {
         }
 
         public static Services on(Database database, java.time.Duration logRetention, java.time.Duration eventRetention) {
+            return on(database, logRetention, eventRetention,
+                    java.time.Duration.ofDays(dev.lanyard.config.Settings.DEFAULT_AUDIT_RETENTION_DAYS));
+        }
+
+        public static Services on(Database database, java.time.Duration logRetention, java.time.Duration eventRetention,
+                                  java.time.Duration auditRetention) {
             var tx = new Transactions(database.dataSource());
             var organizations = new OrganizationService(tx);
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             var operator = new OperatorCredential(tx);
-            var accounts = new AccountService(tx);
+            var accounts = new AccountService(tx, SafeguardService.guard());  // the mass-deprovisioning safeguard asked first
             var secrets = new ServerSecrets(tx);
             var saml = new SamlSettingsService(tx, MetadataFetcher.publicOnly());
             var clock = java.time.Clock.systemUTC();
@@ -83,11 +95,15 @@ public final class App {
             var sso = new SsoService(tx, saml, accounts, secrets.get("saml-relay-state-key"), clock, OidcRoutes.RESUME, admins::isAdmin);
             var apps = new ClientService(tx);
             var signingKeys = new SigningKeys(tx, secrets.get("oidc-signing-key-seal"), clock);
-            return new Services(database, organizations, new TokenService(tx), accounts, new GroupService(tx),
+            var tokens = new TokenService(tx);
+            organizations.onProvisioningChanged(tokens::forgetOrganization);  // the token cache applies it at once (issue 16)
+            var auditTrail = new AuditTrailService(tx);
+            return new Services(database, organizations, tokens, accounts, new GroupService(tx),
                     operator, secrets, admins,
                     new ConsoleAuth(tx, organizations, operator), new ProvisioningLog(tx, logRetention, metrics), metrics, saml, sso,
                     apps, new EmailDomains(tx), signingKeys, new OidcService(tx, apps, accounts, organizations, signingKeys, clock),
-                    new Directory(tx, eventRetention));
+                    new Directory(tx, eventRetention), new SafeguardService(tx, accounts), auditTrail,
+                    new Housekeeping(auditTrail, saml, auditRetention, logRetention, clock).start());
         }
 
         /** Stops the background work (the provisioning log's writer and retention); the database is closed by its owner. */
@@ -95,6 +111,7 @@ public final class App {
         public void close() {
             provisioningLog.close();
             directory.close();
+            housekeeping.close();
         }
     }
 
@@ -112,8 +129,8 @@ public final class App {
             }
 
             @Override
-            public String signInUrl(java.util.UUID orgId) {
-                return SsoRoutes.PREFIX + "/" + orgId + "/login?for=app";
+            public String signInUrl(java.util.UUID orgId, boolean reauthenticate) {
+                return SsoRoutes.PREFIX + "/" + orgId + "/login?for=app" + (reauthenticate ? "&" + SsoRoutes.FORCE + "=true" : "");
             }
         };
     }
@@ -123,8 +140,10 @@ public final class App {
         var scim = new ScimRoutes(s.accounts(), s.groups(), s.tokens(), baseUrl, s.secrets().get("scim-cursor-key"));
         var admin = new OperatorRoutes(s.organizations(), s.tokens(), s.accounts(), s.admins(), s.operator(), baseUrl);
         var provisioningLogRoutes = new ProvisioningLogRoutes(s.organizations(), s.provisioningLog());
+        var auditRoutes = new AuditRoutes(s.organizations(), s.auditTrail());
+        var safeguardRoutes = new SafeguardRoutes(s.organizations(), s.safeguard());
         var console = new ConsoleRoutes(s.consoleAuth(), s.accounts(), s.groups(), s.organizations(), s.tokens(), s.provisioningLog(),
-                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps());
+                new ActorNames(s.tokens(), s.admins()), baseUrl, s.saml(), s.sso(), s.apps(), s.admins(), s.safeguard(), s.auditTrail());
         var ssoRoutes = new SsoRoutes(s.sso(), s.organizations(), baseUrl, console::signInBySaml);
         var samlRoutes = new SamlRoutes(s.organizations(), s.saml(), s.sso(), baseUrl);
         var oidcRoutes = new OidcRoutes(s.apps(), s.oidc(), s.signingKeys(), s.organizations(), s.emailDomains(),
@@ -151,7 +170,8 @@ public final class App {
                 graceful.setHandler(server.getHandler());
                 server.setHandler(graceful);
                 // 414, 431 and malformed requests that never reach the router answer in our shapes too.
-                server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns));
+                server.setErrorHandler(new BelowRouterErrors(ConsoleRoutes::owns, ConsoleRoutes::errorHtml));
+                RequestStarts.install(server);  // so that they can tell /console from /scim when Jetty could not read the URI
                 SlowClients.protect(server);
             });
 
@@ -171,6 +191,8 @@ public final class App {
             scim.register(config.routes);
             admin.register(config.routes);
             provisioningLogRoutes.register(config.routes);
+            auditRoutes.register(config.routes);
+            safeguardRoutes.register(config.routes);
             appRoutes.register(config.routes);
             oidcRoutes.register(config.routes);
             samlRoutes.register(config.routes);
@@ -182,7 +204,7 @@ public final class App {
                     new Errors.Area(SsoRoutes::owns, (ctx, status, type, detail) -> SsoRoutes.error(ctx, status, detail)),
                     new Errors.Area(OidcRoutes::owns, (ctx, status, type, detail) -> OidcRoutes.error(ctx, status, detail)),
                     new Errors.Area(DirectoryRoutes::owns, (ctx, status, type, detail) -> DirectoryRoutes.error(ctx, status, detail)),
-                    new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> ConsoleRoutes.error(ctx, status, detail))),
+                    new Errors.Area(ConsoleRoutes::owns, (ctx, status, type, detail) -> console.errorPage(ctx, status, detail))),
                     (ctx, status, type, detail) -> OperatorRoutes.error(ctx, status, detail));
         });
     }

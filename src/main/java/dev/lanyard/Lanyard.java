@@ -38,7 +38,7 @@ public final class Lanyard implements AutoCloseable {
                 : Database.embedded(settings.dataDir(), settings.dbPoolSize());
         try {
             App.Services services = App.Services.on(database, java.time.Duration.ofDays(settings.logRetentionDays()),
-                    java.time.Duration.ofDays(settings.eventRetentionDays()));
+                    java.time.Duration.ofDays(settings.eventRetentionDays()), java.time.Duration.ofDays(settings.auditRetentionDays()));
             Path tokenFile = services.operator().ensure(settings.dataDir());
             Javalin server = App.create(services, settings.publicUrl()).start(settings.host(), settings.port());
             log.info("Lanyard listening on {} (data {}, started in {} ms)", settings.baseUrl(server.port()),

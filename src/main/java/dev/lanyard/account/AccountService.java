@@ -6,6 +6,7 @@ import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.filters.Filter;
 import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
+import dev.lanyard.domain.FailureReason;
 import dev.lanyard.organization.OrganizationStore;
 import dev.lanyard.organization.UsernameChangePolicy;
 import dev.lanyard.scim.ScimJson;
@@ -49,9 +50,16 @@ public final class AccountService {
     private final Transactions tx;
     private final AccountStore store = new AccountStore();
     private final OrganizationStore organizations = new OrganizationStore();
+    private final DeprovisionGuard guard;
 
     public AccountService(Transactions tx) {
+        this(tx, DeprovisionGuard.NONE);
+    }
+
+    /** With {@code guard} asked before each deactivation and SCIM DELETE (the mass-deprovisioning safeguard). */
+    public AccountService(Transactions tx, DeprovisionGuard guard) {
         this.tx = tx;
+        this.guard = guard;
     }
 
     /** A page of accounts and how many match in all. */
@@ -70,6 +78,12 @@ public final class AccountService {
                 Instant now = now();
                 UUID scimId = UUID.randomUUID();
                 AccountStatus status = profile.active().orElse(true) ? AccountStatus.ACTIVE : AccountStatus.DEACTIVATED;
+                // The common case, a new user, is one statement; a disabled account to re-attach is the rare one.
+                ManagedAccount fresh = ManagedAccount.provisioned(orgId, profile, status, scimId, now);
+                if (store.insertUnlessDisabled(c, fresh, AccountEvent.Kind.CREATED,
+                        Map.of("scimId", scimId, "status", status.dbValue()), actor, now)) {
+                    return fresh;
+                }
                 Optional<ManagedAccount> disabled = store.lockDisabledByEmail(c, orgId, profile.email());
                 if (disabled.isPresent()) {
                     ManagedAccount d = disabled.get();
@@ -98,8 +112,9 @@ public final class AccountService {
     /**
      * SCIM PUT and PATCH. {@code change} computes the new profile from the current account
      * <em>before</em> any lock is taken and without holding a connection (a big PATCH costs CPU,
-     * and nobody else should wait for it, docs/security.md); then one transaction locks the row,
-     * checks that the version is still the one the change was computed from, and writes. If
+     * and nobody else should wait for it, docs/security.md); then one transaction writes it,
+     * only if the row still has the version the change was computed from (the conditional update
+     * takes the row lock and checks in one statement). If
      * another request changed the user in between, the change is computed again from the new
      * version, at most {@value #UPDATE_ATTEMPTS} times, then 503 with Retry-After.
      *
@@ -112,13 +127,22 @@ public final class AccountService {
             condition.check(seen.version());
             AccountProfile profile = change.apply(seen);
             try {
-                Optional<ManagedAccount> written = tx.inTransaction(c -> {
-                    ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
-                    condition.check(current.version());
-                    if (current.version() != seen.version() || !current.id().equals(seen.id())) return Optional.empty();
-                    return Optional.of(applyProfile(c, current, profile, actor));
+                // No SELECT ... FOR UPDATE: the first write is conditional on the version the change
+                // was computed from (and the If-Match checked against), so it locks and checks at once.
+                // Only a change that takes access away locks first, to ask the guard (docs/safeguard.md).
+                Optional<Guarded> written = tx.inTransaction(c -> {
+                    if (deactivates(seen, profile)) {
+                        Optional<ManagedAccount> locked = store.lockLinked(c, orgId, scimId);
+                        if (locked.isEmpty() || locked.get().version() != seen.version() || !locked.get().id().equals(seen.id())) {
+                            return Optional.empty();
+                        }
+                        Optional<DeprovisionGuard.Hold> hold = guard.check(c, locked.get(), DeprovisionGuard.Removal.DEACTIVATE,
+                                Optional.of(profile), actor);
+                        if (hold.isPresent()) return Optional.of(new Guarded(null, hold.get()));
+                    }
+                    return applyProfile(c, seen, profile, actor).map(applied -> new Guarded(applied, null));
                 });
-                if (written.isPresent()) return written.get();
+                if (written.isPresent()) return written.get().appliedOrHeld();
             } catch (UniqueViolation e) {
                 throw new DomainException.Conflict("another user in this organization already has this userName");
             }
@@ -131,12 +155,65 @@ public final class AccountService {
         return tx.inTransaction(c -> {
             ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
             condition.check(current.version());
-            Instant now = now();
-            ManagedAccount disabled = current.unlinked(AccountStatus.DISABLED, current.version() + 1, now);
-            store.update(c, disabled);
-            store.event(c, orgId, current.id(), AccountEvent.Kind.DISABLED, Map.of("scimId", scimId), actor, now);
-            return disabled;
-        });
+            Optional<DeprovisionGuard.Hold> hold = guard.check(c, current, DeprovisionGuard.Removal.DELETE, Optional.empty(), actor);
+            if (hold.isPresent()) return new Guarded(null, hold.get());
+            return new Guarded(disable(c, current, actor), null);
+        }).appliedOrHeld();
+    }
+
+    /** Work a release does in the transaction that applies the held change (forget the held row, record who released it). */
+    @FunctionalInterface
+    public interface AlsoInTransaction {
+        void run(Connection c) throws SQLException;
+    }
+
+    /**
+     * A change the guard held, released by an admin: applied by the same rules as the IdP's own
+     * request, without asking the guard again, and only if the account the IdP named is still at
+     * {@code version} (else {@link DomainException.Stale}; {@link DomainException.NotFound} when the
+     * IdP no longer holds it). {@code profile} empty is a DELETE.
+     */
+    public ManagedAccount applyReleased(UUID orgId, UUID scimId, UUID accountId, long version, Optional<AccountProfile> profile,
+                                        Actor actor, AlsoInTransaction also) {
+        try {
+            return tx.inTransaction(c -> {
+                ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
+                if (!current.id().equals(accountId) || current.version() != version) {
+                    throw new DomainException.Stale("the user changed after the change was held (version " + version
+                            + ", now " + current.version() + ")");
+                }
+                ManagedAccount result = profile.isPresent()
+                        ? applyProfile(c, current, profile.get(), actor).orElseThrow()  // locked at this version: the write holds
+                        : disable(c, current, actor);
+                also.run(c);
+                return result;
+            });
+        } catch (UniqueViolation e) {
+            throw new DomainException.Conflict("another user in this organization already has this userName");
+        }
+    }
+
+    /** The change applied, or held by the guard (committed without it): the IdP is told 503 with Retry-After. */
+    private record Guarded(ManagedAccount applied, DeprovisionGuard.Hold held) {
+        ManagedAccount appliedOrHeld() {
+            if (held != null) {
+                throw new DomainException.Busy(FailureReason.HELD_BY_SAFEGUARD, held.detail(), held.retryAfterSeconds());
+            }
+            return applied;
+        }
+    }
+
+    /** Whether the change takes an active account's access away (active false, whatever else it changes). */
+    private static boolean deactivates(ManagedAccount current, AccountProfile profile) {
+        return current.active() && profile.active().isPresent() && !profile.active().get();
+    }
+
+    private ManagedAccount disable(Connection c, ManagedAccount current, Actor actor) throws SQLException {
+        Instant now = now();
+        ManagedAccount disabled = current.unlinked(AccountStatus.DISABLED, current.version() + 1, now);
+        store.update(c, disabled);
+        store.event(c, current.orgId(), current.id(), AccountEvent.Kind.DISABLED, Map.of("scimId", current.scimId().orElseThrow()), actor, now);
+        return disabled;
     }
 
     /**
@@ -178,6 +255,14 @@ public final class AccountService {
      */
     public SearchPage searchLinked(UUID orgId, AccountQuery.Criteria criteria, AccountQuery.Window window) {
         var query = new AccountQuery(criteria.where, criteria.sort, window);
+        // The first page of an Index window that comes back short holds every match, so its size is
+        // totalResults: one statement (one snapshot), no count. Okta's and Entra's pre-check
+        // (userName eq, startIndex=1) is always such a page (issue 16). Only with a filter: without
+        // one, the count is a few rows of org_account_counts and the page is usually full.
+        if (query.where().isPresent() && query.window() instanceof AccountQuery.Index(int offset, int n) && offset == 0 && n > 0) {
+            List<AccountStore.Keyed> rows = tx.read(c -> store.searchLinked(c, orgId, query));
+            if (rows.size() < n) return new SearchPage(rows.size(), rows.stream().map(AccountStore.Keyed::account).toList(), Optional.empty());
+        }
         return tx.readSnapshot(c -> {
             long total = store.countLinked(c, orgId, query.where());
             int count = query.window().count();
@@ -199,27 +284,58 @@ public final class AccountService {
         return tx.read(c -> new Page(store.count(c, orgId, status), store.list(c, orgId, status, offset, limit)));
     }
 
+    /** Counts above this are shown as "more than 10,000": counting costs at most this many index entries. */
+    public static final int COUNT_CAP = 10_000;
+
     /**
      * A console page of accounts: {@code next} is the last account's id when more follow (the
-     * cursor of the next page); {@code linked} is how many the IdP manages, from org_account_counts.
+     * cursor of the next page), {@code previous} the first one's when accounts come before it;
+     * {@code matching} is how many match over all pages (at most {@link #COUNT_CAP} + 1, then "more
+     * than"), read in the same snapshot as the page, so the count and the list agree.
      */
-    public record BrowsePage(List<ManagedAccount> accounts, Optional<UUID> next, long linked) {}
+    public record BrowsePage(List<ManagedAccount> accounts, Optional<UUID> next, Optional<UUID> previous, long matching) {}
+
+    /** Where a console page starts: the first page, after an account (Next), or before one (Previous). */
+    public sealed interface Position {
+        record First() implements Position {}
+
+        record After(UUID id) implements Position {}
+
+        record Before(UUID id) implements Position {}
+    }
 
     /**
      * The console's list: every account of the organization (linked or not) by email, optionally
-     * of one status and with an email prefix (any letter case), {@code limit} after the account
-     * {@code after}. No count of the matches: its cost would grow with the organization.
+     * of one status and with an email prefix (any letter case), {@code limit} from {@code at}.
+     * Keyset pages both ways, so a page costs the same at any depth.
      */
-    public BrowsePage browse(UUID orgId, Optional<AccountStatus> status, String emailPrefix, Optional<UUID> after, int limit) {
-        return tx.read(c -> {
-            List<ManagedAccount> rows = store.browse(c, orgId, status, emailPrefix, after, limit + 1);
-            Optional<UUID> next = Optional.empty();
-            if (rows.size() > limit) {
-                rows = rows.subList(0, limit);
-                next = Optional.of(rows.getLast().id());
+    public BrowsePage browse(UUID orgId, Optional<AccountStatus> status, String emailPrefix, Position at, int limit) {
+        return tx.readSnapshot(c -> {
+            List<ManagedAccount> rows;
+            boolean more;
+            boolean earlier;
+            if (at instanceof Position.Before b) {
+                List<ManagedAccount> back = store.browseBefore(c, orgId, status, emailPrefix, b.id(), limit + 1);
+                earlier = back.size() > limit;
+                rows = new java.util.ArrayList<>(back.subList(0, Math.min(limit, back.size())));
+                java.util.Collections.reverse(rows);
+                more = true;
+            } else {
+                Optional<UUID> after = at instanceof Position.After a ? Optional.of(a.id()) : Optional.empty();
+                rows = store.browse(c, orgId, status, emailPrefix, after, limit + 1);
+                more = rows.size() > limit;
+                if (more) rows = rows.subList(0, limit);
+                earlier = after.isPresent();
             }
-            return new BrowsePage(rows, next, store.countLinked(c, orgId, Optional.empty()));
+            Optional<UUID> next = more && !rows.isEmpty() ? Optional.of(rows.getLast().id()) : Optional.empty();
+            Optional<UUID> previous = earlier && !rows.isEmpty() ? Optional.of(rows.getFirst().id()) : Optional.empty();
+            return new BrowsePage(rows, next, previous, store.countBrowse(c, orgId, status, emailPrefix, COUNT_CAP + 1));
         });
+    }
+
+    /** How many accounts of the organization have this status, counting at most {@link #COUNT_CAP} + 1. */
+    public long countUpToCap(UUID orgId, AccountStatus status) {
+        return tx.read(c -> store.countBrowse(c, orgId, Optional.of(status), "", COUNT_CAP + 1));
     }
 
     /** Any account of the organization by its id, linked or not (console detail page). */
@@ -265,7 +381,11 @@ public final class AccountService {
         });
     }
 
-    private ManagedAccount applyProfile(Connection c, ManagedAccount current, AccountProfile profile, Actor actor)
+    /**
+     * Writes {@code profile} over {@code current} as read before this transaction; empty when the
+     * row no longer has that version (another request changed it: the caller computes again).
+     */
+    private Optional<ManagedAccount> applyProfile(Connection c, ManagedAccount current, AccountProfile profile, Actor actor)
             throws SQLException {
         Instant now = now();
         long version = current.version() + 1;
@@ -277,7 +397,7 @@ public final class AccountService {
         if (current.email().equals(profile.email()) && status == current.status()
                 && current.externalId().equals(profile.externalId()) && current.displayName().equals(profile.displayName())
                 && current.attributes().equals(profile.attributes())) {
-            return current;
+            return Optional.of(current);
         }
         // A change of letter case only is the same address. Otherwise the organization's policy
         // decides, read in this transaction (a policy saved meanwhile applies before or after this
@@ -287,18 +407,21 @@ public final class AccountService {
             // docs/product-rules.md rule 7: a new userName is a new account. Unlink the old one first: the
             // SCIM id and the userName index admit one linked account each.
             UUID successorId = UUID.randomUUID();
-            store.update(c, current.unlinked(AccountStatus.INVALIDATED, version, now).withSuccessor(successorId));
+            if (!store.updateIfUnchanged(c, current.unlinked(AccountStatus.INVALIDATED, version, now).withSuccessor(successorId),
+                    current.scimId().orElseThrow(), current.version())) {
+                return Optional.empty();
+            }
             ManagedAccount successor = current.successor(successorId, profile, status, version, now);
             store.insert(c, successor);
             store.event(c, current.orgId(), current.id(), AccountEvent.Kind.INVALIDATED, Map.of("successorId", successorId), actor, now);
             store.event(c, current.orgId(), successorId, AccountEvent.Kind.CREATED,
                     Map.of("predecessorId", current.id(), "status", status.dbValue()), actor, now);
-            return successor;
+            return Optional.of(successor);
         }
         // The same account (the rename_in_place policy, or no rename): the userName index still
         // decides whether the new email is free, so a taken one fails the update with a 409.
         ManagedAccount updated = current.updated(profile, status, version, now);
-        store.update(c, updated);
+        if (!store.updateIfUnchanged(c, updated, current.scimId().orElseThrow(), current.version())) return Optional.empty();
         if (renamed) {
             store.event(c, current.orgId(), current.id(), AccountEvent.Kind.RENAMED,
                     Map.of("from", current.email(), "to", profile.email()), actor, now);
@@ -308,7 +431,7 @@ public final class AccountService {
                     : status == AccountStatus.ACTIVE ? AccountEvent.Kind.REACTIVATED : AccountEvent.Kind.DEACTIVATED;
             store.event(c, current.orgId(), current.id(), kind, Map.of(), actor, now);
         }
-        return updated;
+        return Optional.of(updated);
     }
 
     private static DomainException.NotFound notFound(UUID scimId) {

@@ -32,6 +32,48 @@ final class AccountStore {
                 json(a.attributes()), a.version(), a.scimCreatedAt(), a.createdAt(), a.updatedAt(), a.updatedAt());
     }
 
+    /**
+     * A new account and its event in one statement (one round trip, issue 16), unless the
+     * organization has a disabled account with this email, which a create re-attaches instead:
+     * then nothing is written and this returns false.
+     */
+    boolean insertUnlessDisabled(Connection c, ManagedAccount a, AccountEvent.Kind kind, Map<String, ?> detail, Actor actor,
+                                 Instant at) throws SQLException {
+        return Sql.update(c, """
+                with created as (
+                    insert into managed_accounts (id, org_id, email, status, scim_id, external_id, display_name, attributes,
+                                                  version, scim_created_at, created_at, updated_at, status_changed_at)
+                    select ?::uuid, ?::uuid, ?::text, ?::text, ?::uuid, ?::text, ?::text, ?::jsonb, ?::bigint, ?::timestamptz,
+                           ?::timestamptz, ?::timestamptz, ?::timestamptz
+                     where not exists (select 1 from managed_accounts d
+                                        where d.org_id = ?::uuid and lower(d.email) = lower(?::text) and d.status = 'disabled')
+                    returning id, org_id)
+                insert into account_events (org_id, account_id, kind, detail, actor, at)
+                select org_id, id, ?, ?, ?, ? from created""",
+                a.id(), a.orgId(), a.email(), a.status().dbValue(), a.scimId(), a.externalId(), a.displayName(),
+                json(a.attributes()), a.version(), a.scimCreatedAt(), a.createdAt(), a.updatedAt(), a.updatedAt(),
+                a.orgId(), a.email(),
+                kind.dbValue(), new Sql.Json(JSON.valueToTree(detail).toString()), actor.text(), at) == 1;
+    }
+
+    /**
+     * Writes the account's new state only if its row still has {@code expectedVersion} and is
+     * still linked to the same SCIM id: the update takes the row lock and checks in one round trip
+     * what a SELECT ... FOR UPDATE followed by the update did in two (issue 16). False when another
+     * request changed it meanwhile (nothing is written).
+     */
+    boolean updateIfUnchanged(Connection c, ManagedAccount a, UUID scimId, long expectedVersion) throws SQLException {
+        return Sql.update(c, """
+                update managed_accounts
+                   set email = ?, status = ?, scim_id = ?, external_id = ?, display_name = ?, attributes = ?,
+                       version = ?, scim_created_at = ?, successor_id = ?, updated_at = ?,
+                       status_changed_at = case when status = ? then status_changed_at else ? end
+                 where id = ? and version = ? and scim_id = ?""",
+                a.email(), a.status().dbValue(), a.scimId(), a.externalId(), a.displayName(), json(a.attributes()),
+                a.version(), a.scimCreatedAt(), a.successorId(), a.updatedAt(),
+                a.status().dbValue(), a.updatedAt(), a.id(), expectedVersion, scimId) == 1;
+    }
+
     /** The IdP-managed account behind a SCIM id, locked for the rest of the transaction. */
     Optional<ManagedAccount> lockLinked(Connection c, UUID orgId, UUID scimId) throws SQLException {
         return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and scim_id = ? for update",
@@ -173,6 +215,52 @@ final class AccountStore {
      * (collate "C", as the V9 indexes), after the account {@code after} (keyset). The email prefix
      * is a range on that index; starts_with only rechecks. Returns up to {@code limit} rows.
      */
+    /**
+     * How many accounts {@link #browse} would list over all its pages, counting at most {@code cap}
+     * (then {@code cap}): the same index range as the list, so it costs at most {@code cap} index entries.
+     */
+    long countBrowse(Connection c, UUID orgId, Optional<AccountStatus> status, String emailPrefix, int cap) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("select count(*) from (select 1 from managed_accounts where org_id = ?");
+        params.add(orgId);
+        if (status.isPresent()) {
+            sql.append(" and status = ?");
+            params.add(status.get().dbValue());
+        }
+        if (!emailPrefix.isEmpty()) {
+            sql.append(" and lower(email) collate \"C\" >= lower(?) and lower(email) collate \"C\" < lower(?) || chr(1114111)"
+                    + " and starts_with(lower(email), lower(?))");
+            params.addAll(List.of(emailPrefix, emailPrefix, emailPrefix));
+        }
+        sql.append(" limit ?) counted");
+        params.add(cap);
+        return Sql.count(c, sql.toString(), params);
+    }
+
+    /** The page before {@code before} in {@link #browse}'s order, nearest first (the caller reverses it). */
+    List<ManagedAccount> browseBefore(Connection c, UUID orgId, Optional<AccountStatus> status, String emailPrefix,
+                                      UUID before, int limit) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from managed_accounts where org_id = ?");
+        params.add(orgId);
+        if (status.isPresent()) {
+            sql.append(" and status = ?");
+            params.add(status.get().dbValue());
+        }
+        if (!emailPrefix.isEmpty()) {
+            sql.append(" and lower(email) collate \"C\" >= lower(?) and lower(email) collate \"C\" < lower(?) || chr(1114111)"
+                    + " and starts_with(lower(email), lower(?))");
+            params.addAll(List.of(emailPrefix, emailPrefix, emailPrefix));
+        }
+        sql.append(" and (lower(email) collate \"C\", seq) < (select lower(a.email) collate \"C\", a.seq"
+                + " from managed_accounts a where a.org_id = ? and a.id = ?)");
+        params.add(orgId);
+        params.add(before);
+        sql.append(" order by lower(email) collate \"C\" desc, seq desc limit ?");
+        params.add(limit);
+        return Sql.list(c, sql.toString(), params, AccountStore::map);
+    }
+
     List<ManagedAccount> browse(Connection c, UUID orgId, Optional<AccountStatus> status, String emailPrefix,
                                 Optional<UUID> after, int limit) throws SQLException {
         List<Object> params = new ArrayList<>();

@@ -4,13 +4,121 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanyard.domain.Actor;
 import dev.lanyard.storage.Sql;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** SQL for audit_trail (V70). */
 final class AuditTrailStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SELECT = "select id, org_id, at, actor, actor_label, action, target_type, target_id, target_label, "
+            + "detail::text as detail from audit_trail";
+
     private AuditTrailStore() {}
+
+    /** A keyset position: the page order is (at, id), newest first. */
+    record Key(Instant at, long id) {}
+
+    static Optional<Key> key(Connection c, UUID orgId, long id) throws SQLException {
+        return Sql.find(c, "select at, id from audit_trail where org_id = ? and id = ?",
+                rs -> new Key(Sql.instant(rs, "at"), rs.getLong("id")), orgId, id);
+    }
+
+    static Optional<Long> newestId(Connection c, UUID orgId) throws SQLException {
+        return Sql.find(c, "select id from audit_trail where org_id = ? order by at desc, id desc limit 1", rs -> rs.getLong(1), orgId);
+    }
+
+    /**
+     * A page: newest first, or oldest first from {@code after} (the caller turns it around). The
+     * filters and the seek are ranges on audit_trail_org_at (or the action / area / actor index).
+     */
+    static List<AuditEntry> list(Connection c, UUID orgId, AuditTrailService.Query q, Optional<Key> before, Optional<Key> after, int limit)
+            throws SQLException {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder(SELECT).append(where(orgId, q, params));
+        before.ifPresent(k -> {
+            sql.append(" and (at, id) < (?, ?)");
+            params.add(k.at());
+            params.add(k.id());
+        });
+        after.ifPresent(k -> {
+            sql.append(" and (at, id) > (?, ?)");
+            params.add(k.at());
+            params.add(k.id());
+        });
+        sql.append(after.isPresent() ? " order by at, id limit ?" : " order by at desc, id desc limit ?");
+        params.add(limit);
+        return Sql.list(c, sql.toString(), params, AuditTrailStore::map);
+    }
+
+    static long count(Connection c, UUID orgId, AuditTrailService.Query q, int cap) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        String where = where(orgId, q, params);
+        params.add(cap);
+        return Sql.count(c, "select count(*) from (select 1 from audit_trail" + where + " limit ?) matching", params);
+    }
+
+    static Optional<AuditEntry> find(Connection c, UUID orgId, long id) throws SQLException {
+        return Sql.find(c, SELECT + " where org_id = ? and id = ?", AuditTrailStore::map, orgId, id);
+    }
+
+    /** Deletes up to {@code batch} of the oldest rows before {@code cutoff} of a table with (id, at); the table is ours, never input. */
+    static int deleteOlder(Connection c, String table, Instant cutoff, int batch) throws SQLException {
+        if (!table.equals("audit_trail") && !table.equals("saml_sign_in_log")) throw new IllegalArgumentException(table);
+        return Sql.update(c, "delete from " + table + " where id in (select id from " + table + " where at < ? order by at limit ?)",
+                cutoff, batch);
+    }
+
+    private static String where(UUID orgId, AuditTrailService.Query q, List<Object> params) {
+        StringBuilder sql = new StringBuilder(" where org_id = ?");
+        params.add(orgId);
+        q.action().ifPresent(a -> {
+            sql.append(a.contains(".") ? " and action = ?" : " and area = ?");
+            params.add(a);
+        });
+        q.actor().ifPresent(a -> {
+            sql.append(" and (actor = ? or lower(actor_label) like ? escape '\\')");
+            params.add(a);
+            params.add(a.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        });
+        q.since().ifPresent(t -> {
+            sql.append(" and at >= ?");
+            params.add(t);
+        });
+        q.until().ifPresent(t -> {
+            sql.append(" and at < ?");
+            params.add(t);
+        });
+        return sql.toString();
+    }
+
+    private static AuditEntry map(ResultSet rs) throws SQLException {
+        JsonNode detail;
+        try {
+            detail = JSON.readTree(rs.getString("detail"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            detail = JSON.createObjectNode();
+        }
+        Optional<AuditTrail.Target> target = Optional.ofNullable(rs.getString("target_type"))
+                .map(t -> new AuditTrail.Target(t, uncheckedString(rs, "target_id"), uncheckedString(rs, "target_label")));
+        return new AuditEntry(rs.getLong("id"), rs.getObject("org_id", UUID.class), Sql.instant(rs, "at"), Actor.parse(rs.getString("actor")),
+                rs.getString("actor_label"), rs.getString("action"), target, detail);
+    }
+
+    private static String uncheckedString(ResultSet rs, String column) {
+        try {
+            return java.util.Objects.requireNonNullElse(rs.getString(column), "");
+        } catch (SQLException e) {
+            throw new dev.lanyard.storage.StorageException(e);
+        }
+    }
 
     static long insert(Connection c, UUID orgId, Actor actor, String actorLabel, AuditAction action, AuditTrail.Target target,
                        JsonNode detail) throws SQLException {

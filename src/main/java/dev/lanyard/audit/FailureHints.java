@@ -17,7 +17,7 @@ final class FailureHints {
     static Optional<String> hint(FailureReason reason) {
         return Optional.ofNullable(switch (reason) {
             case TOKEN_INVALID -> "The IdP's token is wrong, revoked, or belongs to another organization: generate a new token "
-                    + "on the User provisioning page and paste it into the IdP (Okta: API Token; Entra: Secret Token).";
+                    + "on the User provisioning page and paste it into the IdP (Okta: Authentication Mode HTTP Header, Authorization; Entra: Secret Token).";
             case PROVISIONING_DISABLED ->
                     "User provisioning is off for this organization: Organization > User provisioning > Manage > Enable > Save.";
             case FORBIDDEN -> "Lanyard refused this request as the detail says; it is not a setting of the organization.";
@@ -46,6 +46,9 @@ final class FailureHints {
             case VERSION_MISMATCH -> "The user changed between the IdP's read and its write; the IdP retries on its next cycle.";
             case RATE_LIMITED -> "The IdP sent more requests at once than Lanyard allows one organization; it waits for the "
                     + "Retry-After the answer gave and carries on. Nothing to change unless it repeats for hours.";
+            case HELD_BY_SAFEGUARD -> "Lanyard's mass-deprovisioning safeguard held this deactivation or deletion: the IdP "
+                    + "removed more accounts than usual. Check the IdP's assignments and sync scope, then release or reject "
+                    + "the change under User provisioning > Held changes. Nothing was changed.";
             case BUSY, SERVER_ERROR -> "Lanyard failed on its side; the server log has the details under the request id. "
                     + "The IdP retries on its next cycle.";
             case BAD_REQUEST, NOT_IMPLEMENTED, OTHER -> null;

@@ -109,6 +109,37 @@ final class AdminClient {
         return send(method, "/orgs/" + segment(org) + "/saml" + subpath, body);
     }
 
+    /**
+     * A GET whose answer is copied to {@code out} as it arrives (the audit export): never held
+     * in memory whole. An error answer is read (it is small) and thrown as usual.
+     */
+    void download(String path, java.io.Writer out) {
+        URI uri = URI.create(connection.server() + "/admin/api" + path);
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(30))
+                .header("Authorization", "Bearer " + connection.operatorToken()).GET().build();
+        try {
+            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = response.body()) {
+                if (response.statusCode() / 100 != 2) {
+                    JsonNode json = parse(new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8));
+                    throw new CliException(AdminApi.optional(json, "detail").orElse("HTTP " + response.statusCode() + " from GET " + uri));
+                }
+                new java.io.InputStreamReader(in, StandardCharsets.UTF_8).transferTo(out);
+            }
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            throw new CliException("cannot reach the Lanyard server at " + connection.server() + ": is `bin/lanyard serve` running?");
+        } catch (IOException e) {
+            throw new CliException("GET " + uri + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted while waiting for " + connection.server());
+        }
+    }
+
+    void removeAdmin(String org, String email) {
+        send("DELETE", "/orgs/" + segment(org) + "/admins/" + segment(email), Optional.empty());
+    }
+
     /** The parsed body of a 2xx answer ({@link MissingNode} when empty, as for 204). */
     /** Any admin API call, for commands that print the answer as it comes (apps: {@link AppCommand}). */
     JsonNode call(String method, String path, Optional<JsonNode> body) {

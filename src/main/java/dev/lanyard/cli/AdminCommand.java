@@ -11,8 +11,28 @@ import picocli.CommandLine.Parameters;
  * the web console. Both print a one-time password, which the admin replaces at their next sign-in.
  */
 @Command(name = "admin", description = "Create organization admins for the web console, or reset their password.",
-        subcommands = {AdminCommand.Create.class, AdminCommand.ResetPassword.class})
+        subcommands = {AdminCommand.Create.class, AdminCommand.ResetPassword.class, AdminCommand.Remove.class})
 final class AdminCommand {
+
+    /** {@code lanyard admin remove ORG EMAIL}: the admin and their sessions go; the organization's last admin stays. */
+    @Command(name = "remove", description = "Remove a console admin (their sessions end). The last admin of an organization cannot be removed.")
+    static final class Remove extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ORG", description = "Organization name or id.")
+        String org;
+
+        @Parameters(index = "1", paramLabel = "EMAIL", description = "The admin's email address (or id).")
+        String email;
+
+        Remove(CliContext context) {
+            super(context);
+        }
+
+        @Override
+        void run(AdminClient admin, PrintWriter out) {
+            admin.removeAdmin(org, email);
+            out.println("Removed console admin " + email + ".");
+        }
+    }
 
     /** The arguments and output both subcommands share. */
     abstract static class OneTimePasswordCommand extends ClientCommand {

@@ -20,11 +20,13 @@ import picocli.CommandLine.ScopeType;
             ServeCommand.class,
             OrgCommand.class,
             ProvisioningCommand.class,
+            SafeguardCommand.class,
             TokenCommand.class,
             AccountCommand.class,
             AdminCommand.class,
             AppCommand.class,
-            SamlCommand.class
+            SamlCommand.class,
+            AuditCommand.class
         })
 public final class LanyardCommand {
 

@@ -54,7 +54,7 @@ final class ServeCommand implements Callable<Integer> {
         // Env only: a JDBC URL may carry a password, which must not show up in `ps`.
         Optional<String> databaseUrl = context.env("LANYARD_DATABASE_URL");
         return new Settings(resolvedHost, resolvedPort, resolvedData, resolvedPublicUrl, databaseUrl, retentionFromEnv(),
-                poolSizeFromEnv(), eventRetentionFromEnv());
+                poolSizeFromEnv(), eventRetentionFromEnv(), auditRetentionFromEnv());
     }
 
     private int eventRetentionFromEnv() {
@@ -69,6 +69,16 @@ final class ServeCommand implements Callable<Integer> {
                 throw new Settings.InvalidSettingException("LANYARD_DB_POOL_SIZE", "must be a number of connections, got '" + value + "'");
             }
         }).orElse(Settings.DEFAULT_DB_POOL_SIZE);
+    }
+
+    private int auditRetentionFromEnv() {
+        return context.env("LANYARD_AUDIT_RETENTION_DAYS").map(value -> {
+            try {
+                return Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                throw new Settings.InvalidSettingException("LANYARD_AUDIT_RETENTION_DAYS", "must be a number of days, got '" + value + "'");
+            }
+        }).orElse(Settings.DEFAULT_AUDIT_RETENTION_DAYS);
     }
 
     private int retentionFromEnv() {

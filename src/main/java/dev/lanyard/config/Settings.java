@@ -16,9 +16,13 @@ import java.util.Optional;
  * @param logRetentionDays days the provisioning log keeps each request
  * @param dbPoolSize  database connections the server holds at most (HikariCP's maximumPoolSize)
  * @param eventRetentionDays days the apps' event feed keeps each event (docs/events.md)
+ * @param auditRetentionDays days the audit trail keeps each entry (LANYARD_AUDIT_RETENTION_DAYS)
  */
 public record Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
-                       int logRetentionDays, int dbPoolSize, int eventRetentionDays) {
+                       int logRetentionDays, int dbPoolSize, int eventRetentionDays, int auditRetentionDays) {
+    /** How long an organization's audit trail keeps an entry: a little over a year, so a yearly review sees a whole year. */
+    public static final int DEFAULT_AUDIT_RETENTION_DAYS = 400;
+    public static final int MAX_AUDIT_RETENTION_DAYS = 3650;
 
     public static final int DEFAULT_PORT = 8080;
     /** How long the provisioning log keeps what the IdP sent (LANYARD_LOG_RETENTION_DAYS). */
@@ -40,10 +44,20 @@ public record Settings(String host, int port, Path dataDir, Optional<URI> public
 
     public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
                     int logRetentionDays, int dbPoolSize) {
-        this(host, port, dataDir, publicUrl, databaseUrl, logRetentionDays, dbPoolSize, DEFAULT_EVENT_RETENTION_DAYS);
+        this(host, port, dataDir, publicUrl, databaseUrl, logRetentionDays, dbPoolSize, DEFAULT_EVENT_RETENTION_DAYS,
+                DEFAULT_AUDIT_RETENTION_DAYS);
+    }
+
+    public Settings(String host, int port, Path dataDir, Optional<URI> publicUrl, Optional<String> databaseUrl,
+                    int logRetentionDays, int dbPoolSize, int eventRetentionDays) {
+        this(host, port, dataDir, publicUrl, databaseUrl, logRetentionDays, dbPoolSize, eventRetentionDays, DEFAULT_AUDIT_RETENTION_DAYS);
     }
 
     public Settings {
+        if (auditRetentionDays < 1 || auditRetentionDays > MAX_AUDIT_RETENTION_DAYS) {
+            throw new InvalidSettingException("LANYARD_AUDIT_RETENTION_DAYS", "must be between 1 and " + MAX_AUDIT_RETENTION_DAYS
+                    + " days, got " + auditRetentionDays);
+        }
         if (logRetentionDays < 1 || logRetentionDays > 3650) {
             throw new InvalidSettingException("LANYARD_LOG_RETENTION_DAYS", "must be between 1 and 3650 days, got " + logRetentionDays);
         }

@@ -12,12 +12,16 @@ import java.util.Optional;
  *
  * @param query    the search box (an email prefix), as typed
  * @param status   the status filter's value ("" for all)
+ * @param count     how many accounts match the search and filter, in words ("313 accounts")
+ * @param range     which of them this page shows ("51–100 of 313"), "" when none
  * @param nextHref  the next page's link, when more accounts follow
+ * @param previousHref the previous page's link, when this is a later page
  * @param firstHref the first page's link, when this is a later page
  * @param notice   a message after an action ("The account ... was deleted.")
  */
-public record AccountsPage(ConsoleSession session, List<Row> rows, String query, String status, long linked,
-                           Optional<String> nextHref, Optional<String> firstHref, Optional<String> notice) {
+public record AccountsPage(ConsoleSession session, List<Row> rows, String query, String status, String count, String range,
+                           Optional<String> nextHref, Optional<String> previousHref, Optional<String> firstHref,
+                           Optional<String> notice) {
 
     /** One line of the list. */
     public record Row(String href, String email, String name, String status, boolean scim, Instant updatedAt) {}
@@ -29,7 +33,7 @@ public record AccountsPage(ConsoleSession session, List<Row> rows, String query,
     /** One account: its SCIM data as pretty JSON, its status and history. */
     public record Detail(ConsoleSession session, String id, String email, String name, String status, boolean scim,
                          String attributesJson, Instant createdAt, Instant updatedAt, Optional<String> successorHref,
-                         boolean deletable, String whyNotDeletable, List<Event> history) {}
+                         String successorEmail, boolean deletable, String whyNotDeletable, List<Event> history) {}
 
     /**
      * One history entry; {@code note} completes the kind ("from a@x.com to b@x.com" after "renamed"),

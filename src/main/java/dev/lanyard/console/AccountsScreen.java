@@ -59,21 +59,42 @@ final class AccountsScreen {
 
     private void list(Context ctx, ConsoleSession s) {
         String query = Optional.ofNullable(ctx.queryParam("q")).orElse("").strip();
+        if (query.length() > 254) query = query.substring(0, 254);  // no email is longer
         String statusParam = Optional.ofNullable(ctx.queryParam("status")).orElse("");
         Optional<AccountStatus> status = parseStatus(statusParam);
         Optional<UUID> after = parseId(ctx.queryParam("after"));
-        var page = accounts.browse(s.orgId(), status, query, after, PAGE_SIZE);
+        Optional<UUID> before = parseId(ctx.queryParam("before"));
+        AccountService.Position at = after.<AccountService.Position>map(AccountService.Position.After::new)
+                .or(() -> before.map(AccountService.Position.Before::new)).orElse(new AccountService.Position.First());
+        var page = accounts.browse(s.orgId(), status, query, at, PAGE_SIZE);
         List<AccountsPage.Row> rows = page.accounts().stream()
                 .map(a -> new AccountsPage.Row(PATH + "/" + a.id(), a.email(), name(a), label(a.status()),
                         isScim(a), a.updatedAt()))
                 .toList();
         String filter = "q=" + enc(query) + "&status=" + enc(status.map(AccountStatus::dbValue).orElse(""));
-        Optional<String> next = page.next().map(id -> PATH + "?" + filter + "&after=" + id);
+        // Where this page starts, for "51–100 of 313": carried in the links, since a keyset page has no offset.
+        long start = at instanceof AccountService.Position.First ? 1 : Math.max(1, parseLong(ctx.queryParam("start")));
+        if (page.previous().isEmpty()) start = 1;
+        long end = start + rows.size() - 1;
+        final long first = start;
+        Optional<String> next = page.next().map(id -> PATH + "?" + filter + "&after=" + id + "&start=" + (first + PAGE_SIZE));
+        Optional<String> previous = page.previous().map(id -> PATH + "?" + filter + "&before=" + id
+                + "&start=" + Math.max(1, first - PAGE_SIZE));
         Optional<String> notice = ctx.queryParam("deleted") != null
                 ? Optional.of("The account was deleted. Its history is kept.") : Optional.empty();
         Views.render(ctx, 200, "console/accounts.jte", new AccountsPage(s, rows, query,
-                status.map(AccountStatus::dbValue).orElse(""), page.linked(), next,
-                after.isPresent() ? Optional.of(PATH + "?" + filter) : Optional.empty(), notice));
+                status.map(AccountStatus::dbValue).orElse(""), Paging.count(page.matching(), AccountService.COUNT_CAP, "account", "accounts"),
+                Paging.range(start, end, page.matching(), AccountService.COUNT_CAP), next, previous,
+                page.previous().isPresent() ? Optional.of(PATH + "?" + filter) : Optional.empty(), notice));
+    }
+
+    private static long parseLong(String text) {
+        if (text == null || text.isEmpty() || text.length() > 12) return 1;
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     private void detail(Context ctx, ConsoleSession s) {
@@ -92,7 +113,7 @@ final class AccountsScreen {
                 + "that is not active can then be deleted.";
         Views.render(ctx, 200, "console/accounts_detail.jte", new AccountsPage.Detail(s, a.id().toString(), a.email(),
                 name(a), label(a.status()), isScim(a), attributes, a.createdAt(), a.updatedAt(),
-                a.successorId().map(id -> PATH + "/" + id), deletable, why, history));
+                a.successorId().map(id -> PATH + "/" + id), a.successorId().map(id -> emailOf(s, id)).orElse(""), deletable, why, history));
     }
 
     /**
@@ -116,9 +137,21 @@ final class AccountsScreen {
 
     private List<AccountsPage.Event> history(ConsoleSession s, List<AccountEvent> events) {
         Map<Actor, String> who = actors.of(s.orgId(), events.stream().map(AccountEvent::actor).toList());
+        Map<String, String> emails = new java.util.HashMap<>();
         List<AccountsPage.Event> history = new ArrayList<>();
-        for (AccountEvent e : events) history.add(event(e, who.get(e.actor())));
+        for (AccountEvent e : events) {
+            history.add(event(e, who.get(e.actor()), id -> emails.size() < LINKED_NAMES || emails.containsKey(id)
+                    ? emails.computeIfAbsent(id, other -> parseId(other).map(u -> emailOf(s, u)).orElse("")) : ""));
+        }
         return history;
+    }
+
+    /** At most this many other accounts are looked up by name on one page (a history is short; this bounds it anyway). */
+    private static final int LINKED_NAMES = 20;
+
+    /** The other account's email, for "replaced by noah.renamed@acme.example"; "" once it was deleted. */
+    private String emailOf(ConsoleSession s, UUID accountId) {
+        return accounts.find(s.orgId(), accountId).map(ManagedAccount::email).orElse("");
     }
 
     private void confirm(Context ctx, ConsoleSession s) {
@@ -150,16 +183,24 @@ final class AccountsScreen {
                 .orElseThrow(NotFoundResponse::new);
     }
 
-    private static AccountsPage.Event event(AccountEvent e, String actor) {
+    /**
+     * One history entry; a username change names the other account by its email, both ways
+     * ("replaced by noah.renamed@acme.example", "replaces noah@acme.example"), or says it was deleted.
+     */
+    private static AccountsPage.Event event(AccountEvent e, String actor, java.util.function.Function<String, String> emailOf) {
         JsonNode detail = e.detail();
         Optional<String> href = Optional.empty();
         String label = "";
         if (detail.hasNonNull("successorId")) {
-            href = Optional.of(PATH + "/" + detail.get("successorId").asText());
-            label = "successor account";
+            String other = detail.get("successorId").asText();
+            href = Optional.of(PATH + "/" + other);
+            String email = emailOf.apply(other);
+            label = email.isEmpty() ? "replaced by a deleted account" : "replaced by " + email;
         } else if (detail.hasNonNull("predecessorId")) {
-            href = Optional.of(PATH + "/" + detail.get("predecessorId").asText());
-            label = "previous account";
+            String other = detail.get("predecessorId").asText();
+            href = Optional.of(PATH + "/" + other);
+            String email = emailOf.apply(other);
+            label = email.isEmpty() ? "replaces a deleted account" : "replaces " + email;
         }
         // A rename in place keeps one account: the history says which emails it had (gone after a deletion).
         String note = e.kind() == AccountEvent.Kind.RENAMED && detail.hasNonNull("from") && detail.hasNonNull("to")

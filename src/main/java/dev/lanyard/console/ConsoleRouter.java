@@ -33,6 +33,9 @@ final class ConsoleRouter {
         void handle(Context ctx, String csrfToken) throws Exception;
     }
 
+    /** The request attribute holding the session a route admitted (its error page keeps the signed-in header). */
+    static final String SESSION = "lanyard.console.session";
+
     private final RoutesConfig routes;
     private final SessionGuard guard;
 
@@ -45,7 +48,9 @@ final class ConsoleRouter {
     void get(String path, Access access, Page page) {
         routes.get(path, ctx -> {
             var session = guard.admit(ctx, access);
-            if (session.isPresent()) page.handle(ctx, session.get());
+            if (session.isEmpty()) return;
+            ctx.attribute(SESSION, session.get());
+            page.handle(ctx, session.get());
         }, access);
     }
 
@@ -54,6 +59,7 @@ final class ConsoleRouter {
         routes.post(path, ctx -> {
             var session = guard.admit(ctx, access);
             if (session.isEmpty()) return;
+            ctx.attribute(SESSION, session.get());
             SessionGuard.checkCsrf(ctx, session.get());
             form.handle(ctx, session.get());
         }, access);

@@ -2,6 +2,7 @@ package dev.lanyard.console;
 
 import dev.lanyard.account.AccountService;
 import dev.lanyard.group.GroupService;
+import dev.lanyard.audit.AuditTrailService;
 import dev.lanyard.audit.ProvisioningLog;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.oidc.ClientService;
@@ -9,9 +10,11 @@ import dev.lanyard.sso.SamlSettingsService;
 import dev.lanyard.sso.SsoRoutes;
 import dev.lanyard.sso.SsoService;
 import dev.lanyard.organization.Organization;
+import dev.lanyard.orgadmin.AdminUserService;
 import dev.lanyard.orgadmin.ConsoleAuth;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
+import dev.lanyard.safeguard.SafeguardService;
 import dev.lanyard.token.TokenService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -33,11 +36,14 @@ import java.util.Optional;
  * GET  /console/groups    the groups the IdP pushed, with their members, read-only ({@link GroupsScreen})
  * GET  /console/provisioning  User provisioning: status, SCIM URL, tokens ({@link ProvisioningScreen})
  * GET  /console/provisioning/log  what the IdP sent, one request in full ({@link ProvisioningLogScreen})
+ * GET  /console/provisioning/held  changes the mass-deprovisioning safeguard held, release / reject ({@link SafeguardScreen})
  * GET  /console/saml      SAML single sign-on settings, Test sign-in, the sign-in log ({@link SamlScreen})
  * GET  /console/setup     setup guides for Okta and Entra ID ({@link SetupScreen})
  * GET  /console/settings  the organization's settings: username change policy ({@link SettingsScreen})
+ * GET  /console/audit     the organization's audit trail, its CSV and JSON export ({@link AuditScreen})
  * GET  /console/password  the admin's own password ({@link PasswordScreen})
- * GET  /console/login/operator, /console/organizations  the operator's way into every organization ({@link OperatorScreen})
+ * GET  /console/login/operator, /console/organizations  the operator's way into every organization, its admins ({@link OperatorScreen})
+ * GET  /console/operator/apps  the operator registers OpenID Connect apps ({@link OperatorAppsScreen})
  * </pre>
  */
 public final class ConsoleRoutes {
@@ -66,25 +72,32 @@ public final class ConsoleRoutes {
     private final ProvisioningLogScreen provisioningLog;
     private final SamlScreen saml;
     private final AppsScreen apps;
+    private final OperatorAppsScreen operatorApps;
+    private final AuditScreen audit;
+    private final SafeguardScreen safeguard;
 
     public ConsoleRoutes(ConsoleAuth auth, AccountService accountService, GroupService groupService, OrganizationService organizations,
                          TokenService tokens, ProvisioningLog log, ActorNames actors, BaseUrl baseUrl,
-                         SamlSettingsService samlSettings, SsoService sso, ClientService apps) {
+                         SamlSettingsService samlSettings, SsoService sso, ClientService apps, AdminUserService admins,
+                         SafeguardService safeguard, AuditTrailService audit) {
         this.auth = auth;
         this.cookies = new ConsoleCookies(baseUrl);
         this.guard = new SessionGuard(auth);
         this.login = new LoginScreen(auth, guard, cookies, organizations, sso);
-        this.home = new HomeScreen();
+        this.home = new HomeScreen(organizations, tokens, log, samlSettings, accountService);
         this.accounts = new AccountsScreen(accountService, actors);
         this.groups = new GroupsScreen(groupService, actors);
         this.provisioning = new ProvisioningScreen(organizations, tokens, baseUrl, log, cookies);
         this.setup = new SetupScreen(provisioning);
-        this.settings = new SettingsScreen(organizations);
+        this.settings = new SettingsScreen(organizations, safeguard);
         this.password = new PasswordScreen(auth);
-        this.operator = new OperatorScreen(auth, organizations);
+        this.operator = new OperatorScreen(auth, organizations, admins, cookies);
         this.provisioningLog = new ProvisioningLogScreen(log, tokens);
         this.saml = new SamlScreen(samlSettings, sso, accountService, baseUrl);
         this.apps = new AppsScreen(apps);
+        this.audit = new AuditScreen(audit);
+        this.operatorApps = new OperatorAppsScreen(apps, organizations, cookies);
+        this.safeguard = new SafeguardScreen(safeguard, actors);
     }
 
     /**
@@ -109,6 +122,9 @@ public final class ConsoleRoutes {
         provisioningLog.register(routes);
         saml.register(routes);
         apps.register(routes);
+        audit.register(routes);
+        operatorApps.register(routes);
+        safeguard.register(routes);
     }
 
     /**
@@ -128,15 +144,47 @@ public final class ConsoleRoutes {
         return path.equals(PREFIX) || path.startsWith(PREFIX + "/");
     }
 
-    /** A console error as a page; {@code http/Errors} calls this for every path under /console. */
+    /** A console error as a page, with the signed-in header when the route had admitted a session. */
     public static void error(Context ctx, int status, String detail) {
-        Views.render(ctx, status, "console/error.jte", ErrorPage.forStatus(status, detail));
+        Optional<ConsoleSession> session = ctx.attribute(ConsoleRouter.SESSION) instanceof ConsoleSession s ? Optional.of(s) : Optional.empty();
+        Views.render(ctx, status, "console/error.jte", ErrorPage.forStatus(status, detail).with(session));
+    }
+
+    /**
+     * The console's error page for a request Jetty refused before any route saw it (a URI too
+     * long, a malformed percent-encoding): no session is looked up, since nothing of the request
+     * can be trusted; the page still looks like the console's and leads back to it.
+     */
+    public static String errorHtml(int status, String detail) {
+        String title = switch (status) {
+            case 400 -> "400 Bad Request";
+            case 414 -> "414 URI Too Long";
+            case 431 -> "431 Request Header Fields Too Large";
+            default -> ErrorPage.forStatus(status, detail).title();
+        };
+        return Views.html("console/error.jte", new ErrorPage(title, detail, PREFIX, "Back to the console"));
+    }
+
+    /**
+     * {@code http/Errors} calls this for every path under /console: the page keeps the signed-in
+     * header, also for a path no route has (404), where the session is looked up here.
+     */
+    public void errorPage(Context ctx, int status, String detail) {
+        if (ctx.attribute(ConsoleRouter.SESSION) == null && status < 500) {
+            try {
+                guard.current(ctx).filter(s -> !s.mustChangePassword()).ifPresent(s -> ctx.attribute(ConsoleRouter.SESSION, s));
+            } catch (RuntimeException e) {
+                // The page without the header is still an answer; the cause is logged where it happened.
+            }
+        }
+        error(ctx, status, detail);
     }
 
     private void logout(Context ctx, Optional<ConsoleSession> session) {
         if (session.isPresent()) auth.signOut(ctx.cookie(ConsoleCookies.SESSION));
         cookies.clear(ctx, ConsoleCookies.SESSION);
-        ctx.redirect(PREFIX + "/login", HttpStatus.SEE_OTHER);
+        // The sign-in form then says so: a signed-out admin knows the click worked.
+        ctx.redirect(PREFIX + "/login" + (session.isPresent() ? "?signed-out" : ""), HttpStatus.SEE_OTHER);
     }
 
     private static void headers(Context ctx) {

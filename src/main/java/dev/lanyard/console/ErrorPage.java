@@ -1,7 +1,23 @@
 package dev.lanyard.console;
 
-/** A console page that went wrong (console/error.jte): a title, what to do next, and where to go. */
-public record ErrorPage(String title, String message, String nextHref, String nextLabel) {
+import dev.lanyard.orgadmin.ConsoleSession;
+
+import java.util.Optional;
+
+/**
+ * A console page that went wrong (console/error.jte): a title, what to do next, and where to go;
+ * with the signed-in header (the sections, who is signed in, Sign out) when there is a session,
+ * so an error never looks like being thrown out.
+ */
+public record ErrorPage(String title, String message, String nextHref, String nextLabel, Optional<ConsoleSession> session) {
+
+    public ErrorPage(String title, String message, String nextHref, String nextLabel) {
+        this(title, message, nextHref, nextLabel, Optional.empty());
+    }
+
+    ErrorPage with(Optional<ConsoleSession> signedIn) {
+        return new ErrorPage(title, message, nextHref, nextLabel, signedIn);
+    }
 
     static ErrorPage forStatus(int status, String detail) {
         return switch (status) {

@@ -11,9 +11,13 @@ import java.util.Optional;
  * with a page of its members and its recent history. Everything is already text; jte escapes it.
  *
  * @param nextHref  the next page's link, when more groups follow
+ * @param previousHref the previous page's link, when this is a later page
  * @param firstHref the first page's link, when this is a later page
+ * @param count     how many groups in all, in words ("12 groups")
+ * @param range     which of them this page shows ("51–100 of 120"), "" when none
  */
-public record GroupsPage(ConsoleSession session, List<Row> rows, Optional<String> nextHref, Optional<String> firstHref) {
+public record GroupsPage(ConsoleSession session, List<Row> rows, Optional<String> nextHref, Optional<String> previousHref,
+                         Optional<String> firstHref, String count, String range) {
 
     /** One line of the list. */
     public record Row(String href, String name, String externalId, long members, Instant updatedAt) {}
@@ -21,7 +25,7 @@ public record GroupsPage(ConsoleSession session, List<Row> rows, Optional<String
     /** One group: its members (a page of them, by SCIM id) and its newest history entries. */
     public record Detail(ConsoleSession session, String name, String scimId, String externalId, long memberCount,
                          Instant createdAt, Instant updatedAt, List<Member> members, Optional<String> nextHref,
-                         Optional<String> firstHref, List<Event> history) {}
+                         Optional<String> previousHref, Optional<String> firstHref, String range, List<Event> history) {}
 
     /** A member: the account behind the SCIM id. */
     public record Member(String href, String email, String status) {}

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * GET and POST /console/login, and /console/login/operator for the operator; {@link ConsoleRouter#signInForm}
@@ -46,7 +45,8 @@ final class LoginScreen {
     static final String WRONG_OPERATOR = "This is not the operator credential of this installation.";
 
     void register(ConsoleRouter routes) {
-        routes.publicGet(ConsoleRoutes.PREFIX + "/login", ctx -> show(ctx, "console/login.jte", LoginPage::empty));
+        routes.publicGet(ConsoleRoutes.PREFIX + "/login", ctx -> show(ctx, "console/login.jte",
+                (token, next) -> new LoginPage("", "", Map.of(), token, next, notice(ctx))));
         routes.signInForm(ConsoleRoutes.PREFIX + "/login", this::submit);
         routes.publicGet(OPERATOR_PATH, ctx -> show(ctx, "console/login_operator.jte", OperatorLoginPage::empty));
         routes.signInForm(OPERATOR_PATH, this::submitOperator);
@@ -75,16 +75,42 @@ final class LoginScreen {
         }
     }
 
-    private void show(Context ctx, String template, Function<String, Object> emptyPage) {
+    static final String SIGNED_OUT = "You have signed out.";
+    static final String EXPIRED = "Your session expired (after an hour without use, or 12 hours after signing in). Sign in again.";
+    static final String PASSWORD_CHANGED = "You were signed out because your password was changed in another browser. "
+            + "Sign in with the new password.";
+    static final String PASSWORD_RESET = "You were signed out because the operator reset your password. "
+            + "Sign in with the one-time password they give you.";
+
+    /**
+     * Why the form is shown: the admin signed out (sign-out sends them here with {@code ?signed-out}),
+     * or the browser still holds a session cookie that opens nothing any more, and why.
+     */
+    private Optional<String> notice(Context ctx) {
+        String stale = ctx.cookie(ConsoleCookies.SESSION);
+        if (stale != null && !stale.isEmpty()) {
+            cookies.clear(ctx, ConsoleCookies.SESSION);  // the session is gone: say why once, then forget the cookie
+            return Optional.of(switch (auth.whyEnded(stale)) {
+                case PASSWORD_CHANGED -> PASSWORD_CHANGED;
+                case PASSWORD_RESET -> PASSWORD_RESET;
+                case EXPIRED -> EXPIRED;
+            });
+        }
+        if (ctx.queryParam("signed-out") != null) return Optional.of(SIGNED_OUT);
+        return Optional.empty();
+    }
+
+    private void show(Context ctx, String template, java.util.function.BiFunction<String, String, Object> emptyPage) {
+        Optional<String> next = ReturnTo.requested(ctx);
         if (guard.current(ctx).isPresent()) {
-            ctx.redirect(ConsoleRoutes.PREFIX, HttpStatus.SEE_OTHER);
+            ctx.redirect(next.orElse(ConsoleRoutes.PREFIX), HttpStatus.SEE_OTHER);
             return;
         }
         // Keep the token the browser already has, so two open sign-in tabs both work.
         String token = Optional.ofNullable(ctx.cookie(ConsoleCookies.LOGIN_CSRF)).filter(Csrf::wellFormed)
                 .orElseGet(Csrf::newToken);
         cookies.set(ctx, ConsoleCookies.LOGIN_CSRF, token);
-        Views.render(ctx, 200, template, emptyPage.apply(token));
+        Views.render(ctx, 200, template, emptyPage.apply(token, next.orElse("")));
     }
 
     /** The operator's sign-in: the credential from the data folder, as the CLI reads it. */
@@ -92,18 +118,22 @@ final class LoginScreen {
         String secret = field(ctx, OperatorLoginPage.CREDENTIAL);
         if (secret.isEmpty()) {
             Views.render(ctx, 400, "console/login_operator.jte", new OperatorLoginPage(
-                    Map.of(OperatorLoginPage.CREDENTIAL, "Paste the operator credential."), token));
+                    Map.of(OperatorLoginPage.CREDENTIAL, "Paste the operator credential."), token, next(ctx)));
             return;
         }
         switch (auth.signInOperator(secret, ctx.ip())) {
             case ConsoleAuth.Outcome.SignedIn in -> signedIn(ctx, in);
             case ConsoleAuth.Outcome.Refused refused -> Views.render(ctx, 401, "console/login_operator.jte",
                     new OperatorLoginPage(Map.of(OperatorLoginPage.CREDENTIAL, refused.lockedOut()
-                            ? WRONG_OPERATOR + " " + lockedOutMessage(LoginThrottle.LOCKOUT) : WRONG_OPERATOR), token));
+                            ? WRONG_OPERATOR + " " + lockedOutMessage(LoginThrottle.LOCKOUT) : WRONG_OPERATOR), token, next(ctx)));
             case ConsoleAuth.Outcome.LockedOut locked -> Views.render(ctx, 429, "console/login_operator.jte",
                     new OperatorLoginPage(Map.of(OperatorLoginPage.CREDENTIAL,
-                            lockedOutMessage(Duration.between(Instant.now(), locked.until()))), token));
+                            lockedOutMessage(Duration.between(Instant.now(), locked.until()))), token, next(ctx)));
         }
+    }
+
+    private static String next(Context ctx) {
+        return ReturnTo.requested(ctx).orElse("");
     }
 
     private void signedIn(Context ctx, ConsoleAuth.Outcome.SignedIn in) {
@@ -111,7 +141,8 @@ final class LoginScreen {
         auth.signOut(ctx.cookie(ConsoleCookies.SESSION));
         cookies.set(ctx, ConsoleCookies.SESSION, in.cookie());
         cookies.clear(ctx, ConsoleCookies.LOGIN_CSRF);
-        ctx.redirect(ConsoleRoutes.PREFIX, HttpStatus.SEE_OTHER);
+        // Back to the page that sent the browser here (checked again: the form's field is the client's).
+        ctx.redirect(ReturnTo.requested(ctx).orElse(ConsoleRoutes.PREFIX), HttpStatus.SEE_OTHER);
     }
 
     private void submit(Context ctx, String token) {
@@ -125,7 +156,7 @@ final class LoginScreen {
         else if (!AdminUser.isEmail(email)) errors.put(LoginPage.EMAIL, "Enter an email address, like ann@example.com.");
         if (password.isEmpty()) errors.put(LoginPage.PASSWORD, "Enter your password.");
         if (!errors.isEmpty()) {
-            Views.render(ctx, 400, "console/login.jte", new LoginPage(org, email, errors, token));
+            Views.render(ctx, 400, "console/login.jte", new LoginPage(org, email, errors, token, next(ctx), Optional.empty()));
             return;
         }
 
@@ -133,10 +164,11 @@ final class LoginScreen {
             case ConsoleAuth.Outcome.SignedIn in -> signedIn(ctx, in);
             case ConsoleAuth.Outcome.Refused refused -> Views.render(ctx, 401, "console/login.jte",
                     new LoginPage(org, email, Map.of(LoginPage.PASSWORD,
-                            refused.lockedOut() ? WRONG + " " + lockedOutMessage(LoginThrottle.LOCKOUT) : WRONG), token));
+                            refused.lockedOut() ? WRONG + " " + lockedOutMessage(LoginThrottle.LOCKOUT) : WRONG), token,
+                            next(ctx), Optional.empty()));
             case ConsoleAuth.Outcome.LockedOut locked -> Views.render(ctx, 429, "console/login.jte",
                     new LoginPage(org, email, Map.of(LoginPage.PASSWORD,
-                            lockedOutMessage(Duration.between(Instant.now(), locked.until()))), token));
+                            lockedOutMessage(Duration.between(Instant.now(), locked.until()))), token, next(ctx), Optional.empty()));
         }
     }
 

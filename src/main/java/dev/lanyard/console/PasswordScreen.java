@@ -39,7 +39,11 @@ final class PasswordScreen {
         Optional<String> notice = s.mustChangePassword()
                 ? Optional.of("Choose your own password: the one you were given was for this first sign-in only.")
                 : Optional.ofNullable(ctx.queryParam("done")).map(d -> "Your password was changed.");
-        Views.render(ctx, 200, TEMPLATE, new PasswordPage(s, Map.of(), notice));
+        Views.render(ctx, 200, TEMPLATE, new PasswordPage(s, Map.of(), notice, next(ctx)));
+    }
+
+    private static String next(Context ctx) {
+        return ReturnTo.requested(ctx).orElse("");
     }
 
     private void submit(Context ctx, ConsoleSession s) {
@@ -48,8 +52,9 @@ final class PasswordScreen {
         String next = Optional.ofNullable(ctx.formParam(PasswordPage.NEW)).orElse("");
         String confirm = Optional.ofNullable(ctx.formParam(PasswordPage.CONFIRM)).orElse("");
 
+        boolean first = s.mustChangePassword();
         Map<String, String> errors = new LinkedHashMap<>();
-        if (current.isEmpty()) errors.put(PasswordPage.CURRENT, "Enter your current password.");
+        if (current.isEmpty() && !first) errors.put(PasswordPage.CURRENT, "Enter your current password.");
         if (next.codePointCount(0, next.length()) < PasswordPage.MIN_LENGTH) {
             errors.put(PasswordPage.NEW, "Use at least " + PasswordPage.MIN_LENGTH + " characters.");
         } else if (next.getBytes(StandardCharsets.UTF_8).length > Passwords.MAX_BYTES) {
@@ -63,7 +68,17 @@ final class PasswordScreen {
             errors.put(PasswordPage.CONFIRM, "This is not the same as the new password above.");
         }
         if (!errors.isEmpty()) {
-            Views.render(ctx, 400, TEMPLATE, new PasswordPage(s, errors, Optional.empty()));
+            Views.render(ctx, 400, TEMPLATE, new PasswordPage(s, errors, Optional.empty(), next(ctx)));
+            return;
+        }
+        if (first) {
+            // The first sign-in: the one-time password was typed a moment ago on the sign-in form.
+            // Then on to the page the admin was going to (a deep link), else Home, which says it worked.
+            if (auth.replaceOneTimePassword(s, ctx.cookie(ConsoleCookies.SESSION), next)) {
+                ctx.redirect(ReturnTo.requested(ctx).orElse(ConsoleRoutes.PREFIX + "?" + HomeScreen.PASSWORD_SET), HttpStatus.SEE_OTHER);
+            } else {
+                ctx.redirect(PATH, HttpStatus.SEE_OTHER);  // chosen meanwhile in another tab: the form now asks for it
+            }
             return;
         }
         switch (auth.changePassword(s, ctx.cookie(ConsoleCookies.SESSION), current, next)) {

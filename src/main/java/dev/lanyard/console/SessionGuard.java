@@ -41,9 +41,9 @@ final class SessionGuard {
     private Optional<ConsoleSession> signedIn(Context ctx) {
         Optional<ConsoleSession> s = current(ctx);
         if (s.isEmpty()) {
-            ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
+            toSignIn(ctx);
         } else if (s.get().mustChangePassword()) {
-            ctx.redirect(PasswordScreen.PATH, HttpStatus.SEE_OTHER);
+            ctx.redirect(ReturnTo.append(PasswordScreen.PATH, deepLink(ctx)), HttpStatus.SEE_OTHER);
             return Optional.empty();
         } else if (!s.get().hasOrganization()) {
             ctx.redirect(OperatorScreen.ORGS, HttpStatus.SEE_OTHER);
@@ -66,7 +66,7 @@ final class SessionGuard {
     private Optional<ConsoleSession> admin(Context ctx) {
         Optional<ConsoleSession> s = current(ctx);
         if (s.isEmpty()) {
-            ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
+            toSignIn(ctx);
         } else if (s.get().operator()) {
             throw new NotFoundResponse("The operator signs in with the operator credential and has no console password.");
         }
@@ -77,11 +77,24 @@ final class SessionGuard {
     private Optional<ConsoleSession> operator(Context ctx) {
         Optional<ConsoleSession> s = current(ctx);
         if (s.isEmpty()) {
-            ctx.redirect(ConsoleRoutes.PREFIX + "/login", HttpStatus.SEE_OTHER);
+            toSignIn(ctx);
         } else if (!s.get().operator()) {
             throw new NotFoundResponse();
         }
         return s;
+    }
+
+    /**
+     * To the sign-in form, taking the page asked for along ({@link ReturnTo}) when it was a GET of
+     * a page other than Home: after sign-in the browser comes back to it.
+     */
+    private static void toSignIn(Context ctx) {
+        ctx.redirect(ReturnTo.append(ConsoleRoutes.PREFIX + "/login", deepLink(ctx)), HttpStatus.SEE_OTHER);
+    }
+
+    private static Optional<String> deepLink(Context ctx) {
+        if (ctx.method() != io.javalin.http.HandlerType.GET) return Optional.empty();
+        return ReturnTo.of(ctx).filter(next -> !next.equals(ConsoleRoutes.PREFIX));
     }
 
     /** 403 unless the form sent back this session's token. */

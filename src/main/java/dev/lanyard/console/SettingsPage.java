@@ -13,8 +13,10 @@ import java.util.Optional;
  *
  * @param usernameChangePolicy the organization's current choice
  * @param notice               a message after an action ("Settings saved.")
+ * @param safeguard            the mass-deprovisioning safeguard's settings and state (docs/safeguard.md)
  */
-public record SettingsPage(ConsoleSession session, UsernameChangePolicy usernameChangePolicy, Optional<String> notice) {
+public record SettingsPage(ConsoleSession session, UsernameChangePolicy usernameChangePolicy, Optional<String> notice,
+                           dev.lanyard.safeguard.SafeguardService.State safeguard) {
 
     /** A radio button of the username change policy: the value it posts, its label, one sentence on what it does. */
     public record Choice(String value, String label, String explanation) {}

@@ -4,6 +4,7 @@ import dev.lanyard.http.Access;
 import dev.lanyard.orgadmin.ConsoleSession;
 import dev.lanyard.organization.OrganizationService;
 import dev.lanyard.organization.UsernameChangePolicy;
+import dev.lanyard.safeguard.SafeguardService;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
@@ -17,6 +18,7 @@ import java.util.Optional;
  * <pre>
  * GET  /console/settings                   every setting, with a message after a save
  * POST /console/settings/username-policy   saves the username change policy (CSRF), 303 back
+ * POST /console/settings/safeguard         the mass-deprovisioning safeguard ({@link SafeguardScreen})
  * </pre>
  *
  * Acts on the session's organization only: nothing in the form names an organization.
@@ -26,9 +28,11 @@ final class SettingsScreen {
     static final String USERNAME_POLICY = PATH + "/username-policy";
 
     private final OrganizationService organizations;
+    private final SafeguardService safeguard;
 
-    SettingsScreen(OrganizationService organizations) {
+    SettingsScreen(OrganizationService organizations, SafeguardService safeguard) {
         this.organizations = organizations;
+        this.safeguard = safeguard;
     }
 
     void register(ConsoleRouter routes) {
@@ -40,7 +44,7 @@ final class SettingsScreen {
         UsernameChangePolicy policy = organizations.findById(s.orgId())
                 .orElseThrow(NotFoundResponse::new).usernameChangePolicy();
         Optional<String> notice = "saved".equals(ctx.queryParam("done")) ? Optional.of("Settings saved.") : Optional.empty();
-        Views.render(ctx, 200, "console/settings.jte", new SettingsPage(s, policy, notice));
+        Views.render(ctx, 200, "console/settings.jte", new SettingsPage(s, policy, notice, safeguard.state(s.orgId())));
     }
 
     private void saveUsernamePolicy(Context ctx, ConsoleSession s) {

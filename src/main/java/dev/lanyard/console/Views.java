@@ -17,8 +17,13 @@ final class Views {
 
     /** {@code template} is a path under src/main/jte, e.g. {@code console/login.jte}; {@code page} its one parameter. */
     static void render(Context ctx, int status, String template, Object page) {
+        ctx.status(status).contentType("text/html; charset=utf-8").result(html(template, page));
+    }
+
+    /** The page as text, for an answer written below Javalin (Jetty's error handler). */
+    static String html(String template, Object page) {
         StringOutput out = new StringOutput();
         ENGINE.render(template, page, out);
-        ctx.status(status).contentType("text/html; charset=utf-8").result(out.toString());
+        return out.toString();
     }
 }

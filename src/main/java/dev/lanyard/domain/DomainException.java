@@ -63,6 +63,11 @@ public sealed class DomainException extends RuntimeException {
             this.retryAfterSeconds = retryAfterSeconds;
         }
 
+        public Busy(FailureReason reason, String message, int retryAfterSeconds) {
+            super(message, reason);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
         @Override
         public int retryAfterSeconds() { return retryAfterSeconds; }
     }

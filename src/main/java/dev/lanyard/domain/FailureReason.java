@@ -42,6 +42,8 @@ public enum FailureReason {
     RATE_LIMITED,
     /** 503: the database was busy (lock or statement timeout, no free connection). */
     BUSY,
+    /** 503: the mass-deprovisioning safeguard held a deactivation or deletion for an admin (docs/safeguard.md). */
+    HELD_BY_SAFEGUARD,
     /** 501: a feature Lanyard does not offer (/Me). */
     NOT_IMPLEMENTED,
     /** 500: a bug or a lost database. */

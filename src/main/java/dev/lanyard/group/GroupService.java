@@ -66,7 +66,7 @@ public final class GroupService {
         checkSize(d.members());
         try {
             return tx.inTransaction(c -> {
-                Instant now = now();
+        Instant now = now();
                 requireUsers(c, orgId, d.members());
                 var group = new Group(UUID.randomUUID(), orgId, d.displayName(), d.externalId(), 0, 1, now, now);
                 store.insert(c, group);
@@ -94,17 +94,21 @@ public final class GroupService {
     }
 
     /**
-     * PATCH /Groups/{id}: the changes in order, all or none. Members to add are checked (and
-     * locked against a concurrent DELETE /Users) before the group is locked, the order every
-     * writer of both takes.
+     * PATCH /Groups/{id}: the changes in order, all or none. Everything that can be worked out
+     * without the group is, before its row is locked: member lists without repeats and within the
+     * size limit, {@code members[...]} filters as SQL (a bad one is 400 without waiting for the
+     * lock), the Users named for adding checked to exist (and locked {@code for key share} against a
+     * concurrent DELETE /Users, which other groups' writers share). Only then is the group row
+     * locked, and under that lock runs the apply alone: the version check, the membership deltas,
+     * their events and the new count. Other groups and organizations never wait on it.
      */
     public Group change(UUID orgId, UUID id, Precondition condition, List<GroupChange> changes, String actor) {
+        List<Planned> plan = plan(changes);
         Set<UUID> named = new LinkedHashSet<>();
-        for (GroupChange ch : changes) {
-            switch (ch) {
+        for (Planned p : plan) {
+            switch (p.change()) {
                 case GroupChange.AddMembers a -> named.addAll(a.members());
                 case GroupChange.ReplaceMembers r -> named.addAll(r.members());
-                case GroupChange.RemoveMembers r -> checkSize(r.members());
                 default -> { }
             }
         }
@@ -113,59 +117,92 @@ public final class GroupService {
             return tx.inTransaction(c -> {
                 requireUsers(c, orgId, named);
                 Group current = store.lock(c, orgId, id).orElseThrow(() -> notFound(id));
-                check(condition, current.version());
-                Instant now = now();
-                Group g = current;
-                long joined = 0;
-                long left = 0;
-                boolean changed = false;
-                // Written after the group's row, so the apps' events (V82) show the group as this change leaves it.
-                List<History> history = new ArrayList<>();
-                for (GroupChange ch : changes) {
-                    switch (ch) {
-                        case GroupChange.Rename r -> {
-                            if (!r.displayName().equals(g.displayName())) {
-                                String from = g.displayName();
-                                history.add(cx -> store.event(cx, orgId, id, "renamed", Map.of("from", from, "to", r.displayName()), actor, now));
-                                g = new Group(id, orgId, r.displayName(), g.externalId(), 0, g.version(), g.createdAt(), now);
-                                changed = true;
-                            }
-                        }
-                        case GroupChange.SetExternalId e -> {
-                            if (!e.externalId().equals(g.externalId())) {
-                                history.add(cx -> store.event(cx, orgId, id, "updated", Map.of("externalId", e.externalId().orElse("")), actor, now));
-                                g = new Group(id, orgId, g.displayName(), e.externalId(), 0, g.version(), g.createdAt(), now);
-                                changed = true;
-                            }
-                        }
-                        case GroupChange.AddMembers a -> joined += added(history, orgId, id, store.addMembers(c, id, a.members(), now), actor, now);
-                        case GroupChange.RemoveMembers r -> left += removed(history, orgId, id, store.removeMembers(c, id, r.members()), actor, now);
-                        case GroupChange.RemoveMembersWhere w -> left += removed(history, orgId, id,
-                                store.removeMembersWhere(c, id, memberWhere(w.filter())), actor, now);
-                        case GroupChange.ReplaceMembers r -> {
-                            left += removed(history, orgId, id, store.removeMembersExcept(c, id, r.members()), actor, now);
-                            joined += added(history, orgId, id, store.addMembers(c, id, r.members(), now), actor, now);
-                        }
-                        case GroupChange.RemoveAllMembers x -> left += removed(history, orgId, id,
-                                store.removeMembersExcept(c, id, List.of()), actor, now);
-                    }
-                }
-                // Nothing changed (Okta's rename push with the same name, a member added twice):
-                // no write, no new version.
-                if (!changed && joined == 0 && left == 0) {
-                    return current;
-                }
-                Group updated = new Group(id, orgId, g.displayName(), g.externalId(),
-                        current.memberCount() + joined - left, current.version() + 1,
-                        current.createdAt(), now);
-                store.update(c, updated);
-                for (History h : history) h.write(c);
-                return updated;
+                return apply(c, current, condition, plan, actor);
             });
         } catch (UniqueViolation e) {
             throw new DomainException.Conflict("another group in this organization already has this displayName "
                     + "(displayName is unique, in any letter case)");
         }
+    }
+
+    /** A change ready to apply: member lists without repeats, a {@code members[...]} filter already SQL. */
+    private record Planned(GroupChange change, Optional<SqlFilter.Where> where) {}
+
+    /** Computed before any lock; throws 400 for what no group state could make valid. */
+    private static List<Planned> plan(List<GroupChange> changes) {
+        List<Planned> out = new ArrayList<>(changes.size());
+        for (GroupChange ch : changes) {
+            out.add(switch (ch) {
+                case GroupChange.AddMembers a -> new Planned(new GroupChange.AddMembers(distinct(a.members())), Optional.empty());
+                case GroupChange.RemoveMembers r -> new Planned(new GroupChange.RemoveMembers(distinct(r.members())), Optional.empty());
+                case GroupChange.ReplaceMembers r -> new Planned(new GroupChange.ReplaceMembers(distinct(r.members())),
+                        Optional.empty());
+                case GroupChange.RemoveMembersWhere w -> new Planned(w, Optional.of(memberWhere(w.filter())));
+                default -> new Planned(ch, Optional.empty());
+            });
+            if (out.getLast().change() instanceof GroupChange.RemoveMembers r) checkSize(r.members());
+        }
+        return out;
+    }
+
+    private static List<UUID> distinct(List<UUID> ids) {
+        List<UUID> out = List.copyOf(new LinkedHashSet<>(ids));
+        checkSize(out);
+        return out;
+    }
+
+    /** The apply, under the group's row lock: deltas only, each statement touching the rows that change. */
+    private Group apply(Connection c, Group current, Precondition condition, List<Planned> plan, String actor) throws SQLException {
+        UUID id = current.id();
+        UUID orgId = current.orgId();
+        check(condition, current.version());
+        Instant now = now();
+        Group g = current;
+        long joined = 0;
+        long left = 0;
+        boolean changed = false;
+        // Written after the group's row, so the apps' events (V82) show the group as this change leaves it.
+        List<History> history = new ArrayList<>();
+        for (Planned p : plan) {
+            switch (p.change()) {
+                case GroupChange.Rename r -> {
+                    if (!r.displayName().equals(g.displayName())) {
+                        String from = g.displayName();
+                        history.add(cx -> store.event(cx, orgId, id, "renamed", Map.of("from", from, "to", r.displayName()), actor, now));
+                        g = new Group(id, orgId, r.displayName(), g.externalId(), 0, g.version(), g.createdAt(), now);
+                        changed = true;
+                    }
+                }
+                case GroupChange.SetExternalId e -> {
+                    if (!e.externalId().equals(g.externalId())) {
+                        history.add(cx -> store.event(cx, orgId, id, "updated", Map.of("externalId", e.externalId().orElse("")), actor, now));
+                        g = new Group(id, orgId, g.displayName(), e.externalId(), 0, g.version(), g.createdAt(), now);
+                        changed = true;
+                    }
+                }
+                case GroupChange.AddMembers a -> joined += added(history, orgId, id, store.addMembers(c, id, a.members(), now), actor, now);
+                case GroupChange.RemoveMembers r -> left += removed(history, orgId, id, store.removeMembers(c, id, r.members()), actor, now);
+                case GroupChange.RemoveMembersWhere w -> left += removed(history, orgId, id,
+                        store.removeMembersWhere(c, id, p.where().orElseThrow()), actor, now);
+                case GroupChange.ReplaceMembers r -> {
+                    left += removed(history, orgId, id, store.removeMembersExcept(c, id, r.members()), actor, now);
+                    joined += added(history, orgId, id, store.addMembers(c, id, r.members(), now), actor, now);
+                }
+                case GroupChange.RemoveAllMembers x -> left += removed(history, orgId, id,
+                        store.removeMembersExcept(c, id, List.of()), actor, now);
+            }
+        }
+        // Nothing changed (Okta's rename push with the same name, a member added twice):
+        // no write, no new version.
+        if (!changed && joined == 0 && left == 0) {
+            return current;
+        }
+        Group updated = new Group(id, orgId, g.displayName(), g.externalId(),
+                current.memberCount() + joined - left, current.version() + 1,
+                current.createdAt(), now);
+        store.update(c, updated);
+        for (History h : history) h.write(c);
+        return updated;
     }
 
     /** DELETE /Groups/{id}: the group and its memberships go; its history stays. */
@@ -239,27 +276,56 @@ public final class GroupService {
     }
 
     /** A console page of groups by name; {@code next} is the last group's id when more follow. */
-    public record BrowsePage(List<Group> groups, Optional<UUID> next) {}
+    /**
+     * A console page of groups: {@code next} the last one's id when more follow, {@code previous}
+     * the first one's when groups come before it, {@code total} how many the organization has
+     * (at most {@link #COUNT_CAP} + 1: then "more than").
+     */
+    public record BrowsePage(List<Group> groups, Optional<UUID> next, Optional<UUID> previous, long total) {}
 
-    public BrowsePage browse(UUID orgId, Optional<UUID> after, int limit) {
-        List<Group> rows = tx.read(c -> store.browse(c, orgId, after, limit + 1));
-        if (rows.size() <= limit) return new BrowsePage(rows, Optional.empty());
-        rows = rows.subList(0, limit);
-        return new BrowsePage(rows, Optional.of(rows.getLast().id()));
+    /** Counts above this are shown as "more than 10,000". */
+    public static final int COUNT_CAP = 10_000;
+
+    /** Groups by name from the start, after {@code after} (Next) or before {@code before} (Previous); keyset both ways. */
+    public BrowsePage browse(UUID orgId, Optional<UUID> after, Optional<UUID> before, int limit) {
+        return tx.readSnapshot(c -> {
+            long total = store.countUpTo(c, orgId, COUNT_CAP + 1);
+            if (before.isPresent() && after.isEmpty()) {
+                List<Group> back = store.browseBefore(c, orgId, before.get(), limit + 1);
+                List<Group> rows = new java.util.ArrayList<>(back.subList(0, Math.min(limit, back.size())));
+                java.util.Collections.reverse(rows);
+                return new BrowsePage(rows, rows.isEmpty() ? Optional.empty() : Optional.of(rows.getLast().id()),
+                        back.size() > limit ? Optional.of(rows.getFirst().id()) : Optional.empty(), total);
+            }
+            List<Group> rows = store.browse(c, orgId, after, limit + 1);
+            Optional<UUID> previous = after.isPresent() && !rows.isEmpty() ? Optional.of(rows.getFirst().id()) : Optional.empty();
+            if (rows.size() <= limit) return new BrowsePage(rows, Optional.empty(), previous, total);
+            rows = rows.subList(0, limit);
+            return new BrowsePage(rows, Optional.of(rows.getLast().id()), previous, total);
+        });
     }
 
     /** A member as the console shows it: the account behind the SCIM id. */
     public record Member(UUID scimId, UUID accountId, String email, String status) {}
 
-    /** A console page of a group's members (by SCIM id order), {@code next} the last one's SCIM id. */
-    public record MemberPage(List<Member> members, Optional<UUID> next) {}
+    /** A console page of a group's members (by SCIM id order): the last one's SCIM id for Next, the first one's for Previous. */
+    public record MemberPage(List<Member> members, Optional<UUID> next, Optional<UUID> previous) {}
 
-    public MemberPage memberAccounts(UUID orgId, UUID groupId, Optional<UUID> after, int limit) {
+    public MemberPage memberAccounts(UUID orgId, UUID groupId, Optional<UUID> after, Optional<UUID> before, int limit) {
+        if (before.isPresent() && after.isEmpty()) {
+            List<Member> back = tx.read(c -> store.memberAccountsBefore(c, orgId, groupId, before.get(), limit + 1)).stream()
+                    .map(r -> new Member(r.scimId(), r.accountId(), r.email(), r.status())).toList();
+            List<Member> rows = new java.util.ArrayList<>(back.subList(0, Math.min(limit, back.size())));
+            java.util.Collections.reverse(rows);
+            return new MemberPage(rows, rows.isEmpty() ? Optional.empty() : Optional.of(rows.getLast().scimId()),
+                    back.size() > limit ? Optional.of(rows.getFirst().scimId()) : Optional.empty());
+        }
         List<Member> rows = tx.read(c -> store.memberAccounts(c, orgId, groupId, after, limit + 1)).stream()
                 .map(r -> new Member(r.scimId(), r.accountId(), r.email(), r.status())).toList();
-        if (rows.size() <= limit) return new MemberPage(rows, Optional.empty());
+        Optional<UUID> previous = after.isPresent() && !rows.isEmpty() ? Optional.of(rows.getFirst().scimId()) : Optional.empty();
+        if (rows.size() <= limit) return new MemberPage(rows, Optional.empty(), previous);
         rows = rows.subList(0, limit);
-        return new MemberPage(rows, Optional.of(rows.getLast().scimId()));
+        return new MemberPage(rows, Optional.of(rows.getLast().scimId()), previous);
     }
 
     /** The newest {@code limit} entries of a group's history, newest first. */

@@ -116,6 +116,15 @@ final class GroupStore {
                 orgId, groupId, after.orElse(null), limit);
     }
 
+    /** The members before {@code before} (a SCIM id) in {@link #memberAccounts}' order, nearest first. */
+    List<MemberRow> memberAccountsBefore(Connection c, UUID orgId, UUID groupId, UUID before, int limit) throws SQLException {
+        return Sql.list(c, "select m.member_id, a.id, a.email, a.status from group_members m "
+                        + "join managed_accounts a on a.org_id = ? and a.scim_id = m.member_id "
+                        + "where m.group_id = ? and m.member_id < ? order by m.member_id desc limit ?",
+                rs -> new MemberRow(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4)),
+                orgId, groupId, before, limit);
+    }
+
     /** The groups of each of these users (SCIM ids), for their read-only {@code groups} attribute. */
     List<GroupService.Membership> groupsOf(Connection c, UUID orgId, Collection<UUID> scimIds) throws SQLException {
         if (scimIds.isEmpty()) return List.of();
@@ -199,6 +208,19 @@ final class GroupStore {
         }
         return Sql.list(c, "select " + COLUMNS + " from org_groups where org_id = ? order by lower(display_name) collate \"C\", seq limit ?",
                 GroupStore::map, orgId, limit);
+    }
+
+    /** The page before {@code before} in {@link #browse}'s order, nearest first. */
+    List<Group> browseBefore(Connection c, UUID orgId, UUID before, int limit) throws SQLException {
+        return Sql.list(c, "select " + COLUMNS + " from org_groups where org_id = ? and (lower(display_name) collate \"C\", seq) < "
+                        + "(select lower(g.display_name) collate \"C\", g.seq from org_groups g where g.org_id = ? and g.id = ?) "
+                        + "order by lower(display_name) collate \"C\" desc, seq desc limit ?",
+                GroupStore::map, orgId, orgId, before, limit);
+    }
+
+    /** How many groups the organization has, counting at most {@code cap}. */
+    long countUpTo(Connection c, UUID orgId, int cap) throws SQLException {
+        return Sql.count(c, "select count(*) from (select 1 from org_groups where org_id = ? limit ?) counted", List.of(orgId, cap));
     }
 
     void event(Connection c, UUID orgId, UUID groupId, String kind, Map<String, ?> detail, String actor, Instant at)

@@ -17,17 +17,29 @@ import java.util.function.Predicate;
  * the shapes of the rest of the server instead of Jetty's HTML page: a console page under
  * /console, else a SCIM Error (RFC 7644 §3.12), whose {@code status} and {@code detail} the
  * admin API's errors share. When Jetty could not read the path at all (a URI too long, a bad
- * encoding: it then reports "/badMessage"), the answer is the SCIM Error, since the clients that
- * send such requests are API clients: a filter too long for a URL belongs in POST /.search.
+ * encoding: it then reports "/badMessage" or "/badURI"), the start of the target as the client
+ * sent it ({@link RequestStarts}) decides: a console page under /console, else the SCIM Error,
+ * since the other clients that send such requests are API clients (a filter too long for a URL
+ * belongs in POST /.search).
  */
 public final class BelowRouterErrors extends ErrorHandler {
     private static final String SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error";
 
     private final Predicate<String> console;
+    private final java.util.function.BiFunction<Integer, String, String> page;
 
     /** @param console which paths the console owns (its errors are pages) */
     public BelowRouterErrors(Predicate<String> console) {
+        this(console, BelowRouterErrors::html);
+    }
+
+    /**
+     * @param console which paths the console owns (its errors are pages)
+     * @param page    the console's error page for a status and a detail, as HTML
+     */
+    public BelowRouterErrors(Predicate<String> console, java.util.function.BiFunction<Integer, String, String> page) {
         this.console = console;
+        this.page = page;
     }
 
     @Override
@@ -35,14 +47,18 @@ public final class BelowRouterErrors extends ErrorHandler {
         int status = request.getAttribute(ERROR_STATUS) instanceof Integer s ? s : response.getStatus();
         String reason = request.getAttribute(ERROR_MESSAGE) instanceof String m ? m : null;
         String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
+        if (path == null || path.equals("/badMessage") || path.equals("/badURI")) {
+            // Jetty could not parse the target: judge by how it began (its path part, up to any query).
+            path = RequestStarts.of(request).map(t -> t.split("[?#]", 2)[0]).filter(t -> t.startsWith("/")).orElse(path);
+        }
         boolean page = path != null && console.test(path);
         String detail = detail(status, reason);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, page ? "text/html; charset=utf-8"
-                : path != null && !path.startsWith("/scim/") && !path.equals("/badMessage") ? "application/json"
-                : "application/scim+json");
-        byte[] body = page ? html(status, detail) : json(status, detail);
+                : path != null && !path.startsWith("/scim/") && !path.equals("/badMessage") && !path.equals("/badURI")
+                ? "application/json" : "application/scim+json");
+        byte[] body = page ? this.page.apply(status, detail).getBytes(StandardCharsets.UTF_8) : json(status, detail);
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;
     }
@@ -64,12 +80,12 @@ public final class BelowRouterErrors extends ErrorHandler {
         return body.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] html(int status, String detail) {
+    private static String html(int status, String detail) {
         String title = status + " " + HttpStatus.getMessage(status);
         String body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escapeHtml(title)
                 + " - Lanyard</title></head><body><main><h1>" + escapeHtml(title) + "</h1><p>" + escapeHtml(detail)
                 + "</p><p><a href=\"/console\">Back to the console</a></p></main></body></html>";
-        return body.getBytes(StandardCharsets.UTF_8);
+        return body;
     }
 
     private static String escapeJson(String s) {

@@ -81,7 +81,7 @@ public final class Errors {
                     i.reason().orElse(FailureReason.INVALID_VALUE)));
             case DomainException.Stale s -> Optional.of(new Problem(412, null, s.getMessage()));
             case DomainException.Disabled d -> Optional.of(new Problem(403, null, d.getMessage(), FailureReason.PROVISIONING_DISABLED));
-            case DomainException.Busy b -> Optional.of(new Problem(503, null, b.getMessage()));
+            case DomainException.Busy b -> Optional.of(new Problem(503, null, b.getMessage(), b.reason().orElse(FailureReason.BUSY)));
             case DomainException.RateLimited r -> Optional.of(new Problem(429, null, r.getMessage()));
             case DomainException d -> Optional.of(new Problem(400, null, d.getMessage()));
             case HttpResponseException h -> Optional.of(new Problem(h.getStatus(), null, h.getMessage()));

@@ -10,6 +10,7 @@ import dev.lanyard.storage.UniqueViolation;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -46,6 +47,14 @@ public final class AdminUserService {
         return new Created(admin, password);
     }
 
+    /** An admin as the operator's console lists them: still holding a one-time password, or one of their own. */
+    public record Listed(AdminUser admin, boolean oneTimePassword) {}
+
+    /** The organization's admins by email, at most {@code limit}. */
+    public List<Listed> list(UUID orgId, int limit) {
+        return tx.read(c -> store.list(c, orgId, limit));
+    }
+
     /** The emails of the organization's admins among {@code ids}; one query, none for no ids. */
     public Map<UUID, String> emails(UUID orgId, Collection<UUID> ids) {
         return ids.isEmpty() ? Map.of() : tx.read(c -> store.emails(c, orgId, ids));
@@ -63,7 +72,7 @@ public final class AdminUserService {
             AdminUser admin = store.findByEmail(c, orgId, clean).map(AdminUserStore.WithHash::admin)
                     .orElseThrow(() -> new DomainException.NotFound("no console admin \"" + clean + "\" in this organization"));
             store.setPasswordHash(c, admin.id(), hash, true);
-            sessions.deleteAll(c, admin.id());
+            sessions.endAll(c, admin.id());
             AuditTrail.record(c, orgId, actor, AuditAction.ADMIN_PASSWORD_RESET, target(admin), AuditTrail.detail("sessionsEnded", true));
             return new Created(admin, password);
         });

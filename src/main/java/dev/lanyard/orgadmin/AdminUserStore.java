@@ -28,9 +28,23 @@ final class AdminUserStore {
                 a.id(), a.orgId(), a.email(), passwordHash, a.createdAt(), ONE_TIME_VALIDITY.toSeconds());
     }
 
+    /** The organization's admins by email, at most {@code limit}; whether each still has a one-time password. */
+    java.util.List<AdminUserService.Listed> list(Connection c, UUID orgId, int limit) throws SQLException {
+        return Sql.list(c, "select id, org_id, email, created_at, must_change_password from console_admins where org_id = ? "
+                + "order by lower(email), id limit ?", rs -> new AdminUserService.Listed(new AdminUser(rs.getObject("id", UUID.class),
+                rs.getObject("org_id", UUID.class), rs.getString("email"), rs.getTimestamp("created_at").toInstant()),
+                rs.getBoolean("must_change_password")), orgId, limit);
+    }
+
     /** Served by the primary key. */
     Optional<WithHash> findById(Connection c, UUID id) throws SQLException {
         return Sql.find(c, "select " + COLUMNS + " from console_admins where id = ?", AdminUserStore::map, id);
+    }
+
+    /** Whether the admin still has to replace a one-time password; locks the row until the transaction ends. */
+    boolean mustChangePassword(Connection c, UUID id) throws SQLException {
+        return Sql.find(c, "select must_change_password from console_admins where id = ? for update",
+                rs -> rs.getBoolean(1), id).orElse(false);
     }
 
     /** @param oneTime a password the operator handed out: the admin must choose their own at the next sign-in */

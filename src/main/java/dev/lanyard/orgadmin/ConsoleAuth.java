@@ -243,13 +243,53 @@ public final class ConsoleAuth {
         tx.inTransaction(c -> {
             throttle.succeeded(c, key);
             admins.setPasswordHash(c, admin.admin().id(), hash, false);
-            sessions.deleteOthers(c, admin.admin().id(), Secrets.hash(cookie));
+            sessions.endOthers(c, admin.admin().id(), Secrets.hash(cookie));
             AuditTrail.record(c, admin.admin().orgId(), new Actor.Admin(admin.admin().id()), AuditAction.ADMIN_PASSWORD_CHANGED,
                     AdminUserService.target(admin.admin()), AuditTrail.detail("otherSessionsEnded", true));
             return null;
         });
         log.info("console admin {} of organization {} changed their password", admin.admin().id(), session.orgId());
         return new Change.Changed();
+    }
+
+    /**
+     * The first sign-in's step: an admin who signed in with a one-time password a moment ago
+     * chooses their own without typing the one-time password again (the session proves they
+     * had it). Refused (false) once the admin has a password of their own: then the current
+     * password is asked, as {@link #changePassword} does. Every other session of the admin ends.
+     */
+    public boolean replaceOneTimePassword(ConsoleSession session, String cookie, String next) {
+        if (!session.mustChangePassword()) return false;
+        UUID adminId = session.adminId().orElseThrow();
+        String hash = Passwords.hash(next);  // slow on purpose: before the transaction, not inside it
+        boolean changed = tx.inTransaction(c -> {
+            // Read again inside the transaction: another tab may have chosen the password meanwhile.
+            if (!admins.mustChangePassword(c, adminId)) return false;
+            admins.setPasswordHash(c, adminId, hash, false);
+            sessions.endOthers(c, adminId, Secrets.hash(cookie));
+            AuditTrail.record(c, session.orgId(), new Actor.Admin(adminId), AuditAction.ADMIN_PASSWORD_CHANGED,
+                    AuditTrail.Target.of("admin", adminId, session.email()),
+                    AuditTrail.detail("oneTimePasswordReplaced", true));
+            return true;
+        });
+        if (changed) log.info("console admin {} of organization {} chose their own password", adminId, session.orgId());
+        return changed;
+    }
+
+    /** Why a console session ended before its time. */
+    public enum Ended { EXPIRED, PASSWORD_CHANGED, PASSWORD_RESET }
+
+    /**
+     * Why the session a browser's cookie names is no longer live: its admin's password changed in
+     * another browser, the operator reset it, or (anything else, an unknown value included) it expired.
+     */
+    public Ended whyEnded(String cookie) {
+        if (!Secrets.wellFormed(cookie)) return Ended.EXPIRED;
+        return tx.read(c -> sessions.endReason(c, Secrets.hash(cookie))).map(r -> switch (r) {
+            case "password_changed" -> Ended.PASSWORD_CHANGED;
+            case "password_reset" -> Ended.PASSWORD_RESET;
+            default -> Ended.EXPIRED;
+        }).orElse(Ended.EXPIRED);
     }
 
     /** The live session a cookie value stands for; keeps it alive while it is used. */

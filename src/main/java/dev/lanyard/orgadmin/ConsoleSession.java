@@ -14,10 +14,17 @@ import java.util.UUID;
  * @param email              the admin's email; "operator" for the operator
  * @param orgId              the organization the pages act on; null only for an operator who has not opened one yet
  * @param mustChangePassword the admin signed in with a one-time password and has not chosen their own yet
+ * @param safeguardTripped   the organization's mass-deprovisioning safeguard holds the IdP's deactivations
+ *                           (docs/safeguard.md): every page shows a banner
  */
 public record ConsoleSession(Optional<UUID> adminId, String email, UUID orgId, String orgName, String csrfToken,
-                             boolean mustChangePassword) {
+                             boolean mustChangePassword, boolean safeguardTripped) {
     public static final String OPERATOR = "operator";
+
+    public ConsoleSession(Optional<UUID> adminId, String email, UUID orgId, String orgName, String csrfToken,
+                          boolean mustChangePassword) {
+        this(adminId, email, orgId, orgName, csrfToken, mustChangePassword, false);
+    }
 
     public boolean operator() {
         return adminId.isEmpty();

@@ -31,14 +31,16 @@ final class SessionStore {
     Optional<ConsoleSession> find(Connection c, byte[] id) throws SQLException {
         return Sql.find(c, """
                 select s.admin_id, coalesce(a.email, 'operator') as email, o.id as org_id, o.name as org_name,
-                       s.csrf_token, coalesce(a.must_change_password, false) as must_change_password
+                       s.csrf_token, coalesce(a.must_change_password, false) as must_change_password,
+                       exists (select 1 from safeguard_settings g where g.org_id = o.id and g.tripped_at is not null)
+                           as safeguard_tripped
                   from console_sessions s
                   left join console_admins a on a.id = s.admin_id
                   left join organizations o on o.id = coalesce(a.org_id, s.org_id)
-                 where s.id = ? and s.expires_at > now()""",
+                 where s.id = ? and s.expires_at > now() and s.ended is null""",
                 rs -> new ConsoleSession(Sql.optionalUuid(rs, "admin_id"), rs.getString("email"),
                         rs.getObject("org_id", UUID.class), rs.getString("org_name"), rs.getString("csrf_token"),
-                        rs.getBoolean("must_change_password")),
+                        rs.getBoolean("must_change_password"), rs.getBoolean("safeguard_tripped")),
                 id);
     }
 
@@ -60,13 +62,24 @@ final class SessionStore {
         Sql.update(c, "delete from console_sessions where id = ?", id);
     }
 
-    /** Every session of the admin but the one with id {@code keep}. */
-    void deleteOthers(Connection c, UUID adminId, byte[] keep) throws SQLException {
-        Sql.update(c, "delete from console_sessions where admin_id = ? and id <> ?", adminId, keep);
+    /**
+     * Ends every session of the admin but the one with id {@code keep}: they open nothing any more,
+     * and the row stays (until its expiry) only to tell that browser why ({@link #endReason}).
+     */
+    void endOthers(Connection c, UUID adminId, byte[] keep) throws SQLException {
+        Sql.update(c, "update console_sessions set ended = 'password_changed' where admin_id = ? and id <> ? and ended is null",
+                adminId, keep);
     }
 
-    void deleteAll(Connection c, UUID adminId) throws SQLException {
-        Sql.update(c, "delete from console_sessions where admin_id = ?", adminId);
+    /** Ends every session of the admin (the operator reset the password), keeping the reason as above. */
+    void endAll(Connection c, UUID adminId) throws SQLException {
+        Sql.update(c, "update console_sessions set ended = 'password_reset' where admin_id = ? and ended is null", adminId);
+    }
+
+    /** Why the session with this id ended early, if it did and has not expired since. */
+    Optional<String> endReason(Connection c, byte[] id) throws SQLException {
+        return Sql.find(c, "select ended from console_sessions where id = ? and expires_at > now() and ended is not null",
+                rs -> rs.getString("ended"), id);
     }
 
     void deleteExpired(Connection c) throws SQLException {

@@ -21,6 +21,7 @@ import java.util.UUID;
  */
 public final class OrganizationService {
     private final Transactions tx;
+    private final java.util.List<java.util.function.Consumer<UUID>> provisioningListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final OrganizationStore store = new OrganizationStore();
 
     public OrganizationService(Transactions tx) {
@@ -72,7 +73,7 @@ public final class OrganizationService {
 
     /** Recorded in the audit trail when it changes anything (saving the same state again records nothing). */
     public Organization setProvisioningEnabled(String idOrName, boolean enabled, Actor actor) {
-        return tx.inTransaction(c -> {
+        Organization changed = tx.inTransaction(c -> {
             Organization org = lock(c, idOrName);
             if (org.provisioningEnabled() == enabled) return org;
             store.setProvisioningEnabled(c, org.id(), enabled);
@@ -81,6 +82,16 @@ public final class OrganizationService {
                             java.util.Map.of("provisioningEnabled", enabled)));
             return org.withProvisioningEnabled(enabled);
         });
+        provisioningListeners.forEach(l -> l.accept(changed.id()));
+        return changed;
+    }
+
+    /**
+     * Runs {@code listener} with the organization's id after its provisioning was turned on or off
+     * here (the SCIM token cache forgets its tokens, so the change applies to the next request).
+     */
+    public void onProvisioningChanged(java.util.function.Consumer<UUID> listener) {
+        provisioningListeners.add(listener);
     }
 
     /** Applies to the userName changes that arrive from now on; accounts already renamed stay as they are. */

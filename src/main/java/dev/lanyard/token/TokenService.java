@@ -24,6 +24,7 @@ public final class TokenService {
 
     private final Transactions tx;
     private final TokenStore store = new TokenStore();
+    private final TokenCache cache = new TokenCache(System::nanoTime);
 
     public TokenService(Transactions tx) {
         this.tx = tx;
@@ -88,6 +89,7 @@ public final class TokenService {
             }
             return null;
         });
+        cache.forget(tokenId);
     }
 
     /** A token as the audit trail names it: its id, label and first characters (never the secret). */
@@ -100,11 +102,24 @@ public final class TokenService {
      * the same statement, but only when the token belongs to {@code usedAt}, the organization
      * whose URL it was sent to: a token tried at another organization's URL is refused there and
      * must not look used to its own admin.
+     *
+     * <p>A token the database confirmed less than {@link TokenCache#TTL} ago is answered from
+     * memory, without a transaction; revoking it (or turning provisioning off) through another
+     * server takes effect within that bound, through this one at once ({@link TokenCache}).
      */
     public Optional<ProvisioningToken.Holder> authenticate(String secret, Optional<UUID> usedAt) {
         if (secret == null || !secret.startsWith(SCIM_PREFIX)) return Optional.empty();
         byte[] hash = Secrets.hash(secret);
-        return tx.inTransaction(c -> store.findHolderAndTouch(c, hash, usedAt.orElse(null)));
+        Optional<ProvisioningToken.Holder> cached = cache.find(hash, usedAt);
+        if (cached.isPresent()) return cached;
+        Optional<ProvisioningToken.Holder> holder = tx.inTransaction(c -> store.findHolderAndTouch(c, hash, usedAt.orElse(null)));
+        cache.put(hash, holder, usedAt);
+        return holder;
+    }
+
+    /** Forgets the organization's verified tokens at once: its provisioning was turned on or off. */
+    public void forgetOrganization(UUID orgId) {
+        cache.forgetOrganization(orgId);
     }
 
     /** Whether the token is still live and its organization still has provisioning enabled (a long /Bulk re-checks). */

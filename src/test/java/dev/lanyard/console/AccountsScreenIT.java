@@ -34,7 +34,7 @@ class AccountsScreenIT {
         assertThat(browser.get("/console").expect(200).body()).contains("href=\"/console/accounts\"", "Managed accounts");
         String list = browser.get("/console/accounts").expect(200).body();
         assertThat(list).contains("ann@list.example", "Ann Smith", "bob@list.example", "Bob Jones", "Active",
-                "Deactivated", "SCIM", "2 accounts are managed");
+                "Deactivated", "SCIM", "2 accounts</p>");
         assertThat(list.indexOf("ann@list.example")).isLessThan(list.indexOf("bob@list.example"));
     }
 
@@ -69,7 +69,14 @@ class AccountsScreenIT {
         String second = browser.get(next.group(1).replace("&amp;", "&")).expect(200).body();
         assertThat(links(second)).containsExactly("u50@pages.example", "u51@pages.example", "u52@pages.example",
                 "u53@pages.example", "u54@pages.example");
-        assertThat(second).doesNotContain("rel=\"next\"").contains("First page");
+        assertThat(second).doesNotContain("rel=\"next\"").contains("First page", "51–55 of 55", "rel=\"prev\"");
+        assertThat(first).contains("1–50 of 55", "55 accounts match").doesNotContain("rel=\"prev\"");
+        // Previous leads back to exactly the first page, and it still says where it is.
+        Matcher prev = Pattern.compile("href=\"([^\"]+)\" rel=\"prev\"").matcher(second);
+        assertThat(prev.find()).isTrue();
+        String back = browser.get(prev.group(1).replace("&amp;", "&")).expect(200).body();
+        assertThat(links(back)).isEqualTo(links(first));
+        assertThat(back).contains("1–50 of 55").doesNotContain("rel=\"prev\"");
     }
 
     @Test
@@ -98,19 +105,21 @@ class AccountsScreenIT {
         String newId = accountId(list, "erin.new@detail.example");
         String old = browser.get("/console/accounts/" + oldId).expect(200).body();
         assertThat(old).contains("Invalidated", "created", "invalidated", "href=\"/console/accounts/" + newId + "\"",
-                "successor account", "<pre class=\"wrap\">", "Erin Old");
+                "replaced by erin.new@detail.example", "<pre class=\"wrap\">", "Erin Old");
+        assertThat(old).containsPattern("id=\"successor\"><bdi>erin.new@detail.example</bdi></a>");
         // who acted, by the token's label rather than its id; times to the second, in UTC
         assertThat(old).containsPattern("<td class=\"value\"><bdi>SCIM token \"test\" \\(lanyard_scim_[A-Za-z0-9_-]{8}\u2026\\)</bdi></td>").doesNotContain("scim:token:")
                 .containsPattern("<time datetime=\"[^\"]+\">\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC</time>");
         assertThat(old).contains("href=\"/console/accounts/" + oldId + "/delete\"");
         String successor = browser.get("/console/accounts/" + newId).expect(200).body();
-        assertThat(successor).contains("Active", "href=\"/console/accounts/" + oldId + "\"", "previous account");
+        assertThat(successor).contains("Active", "href=\"/console/accounts/" + oldId + "\"", "replaces erin@detail.example");
         // once the invalidated account is deleted, the successor's "previous account" link reaches its tombstone
         app.http().send("DELETE", "/admin/api/orgs/" + org.id() + "/accounts/" + oldId, app.operatorToken(), (String) null)
                 .expect(204);
-        assertThat(browser.get("/console/accounts/" + newId).expect(200).body()).contains("href=\"/console/accounts/" + oldId + "\"");
+        assertThat(browser.get("/console/accounts/" + newId).expect(200).body()).contains("href=\"/console/accounts/" + oldId + "\"",
+                "replaces a deleted account");
         assertThat(browser.get("/console/accounts/" + oldId).expect(200).body())
-                .contains("A deleted account", "the operator", "(it was invalidated)", "successor account");
+                .contains("A deleted account", "the operator", "(it was invalidated)", "replaced by erin.new@detail.example");
     }
 
     @Test
@@ -222,7 +231,7 @@ class AccountsScreenIT {
         for (String path : List.of("/console/accounts", "/console/accounts/" + id, "/console/accounts/" + id + "/delete")) {
             Http.Response r = anonymous.get(path);
             assertThat(r.status()).as(path).isEqualTo(303);
-            assertThat(r.header("Location")).isEqualTo("/console/login");
+            assertThat(r.header("Location")).isEqualTo("/console/login?next=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8));
         }
         assertThat(anonymous.post("/console/accounts/" + id + "/delete", Map.of()).status()).isEqualTo(303);
     }

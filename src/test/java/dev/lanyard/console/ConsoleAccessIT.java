@@ -53,6 +53,8 @@ class ConsoleAccessIT {
         assertThat(browser.get(changed.header("Location")).expect(200).body()).contains("Your password was changed.");
         browser.get("/console").expect(200);                                                    // this browser stays in
         assertThat(elsewhere.get("/console").header("Location")).isEqualTo("/console/login");   // the other one is out
+        assertThat(elsewhere.get("/console/login").expect(200).body()).contains(LoginScreen.PASSWORD_CHANGED)  // and told why
+                .doesNotContain(LoginScreen.EXPIRED);
         assertThat(passwordWorks(org, "pat@example.com", ConsoleBrowser.OWN_PASSWORD)).isFalse();
         assertThat(passwordWorks(org, "pat@example.com", "a long new passphrase")).isTrue();
     }
@@ -67,6 +69,7 @@ class ConsoleAccessIT {
         String oneTime = reset.json().get("password").asText();
 
         assertThat(browser.get("/console").header("Location")).isEqualTo("/console/login");
+        assertThat(browser.get("/console/login").expect(200).body()).contains(LoginScreen.PASSWORD_RESET);
         assertThat(passwordWorks(org, "lee@example.com", ConsoleBrowser.OWN_PASSWORD)).isFalse();
         ConsoleBrowser again = new ConsoleBrowser(app.http());
         again.signIn(org.name(), "lee@example.com", oneTime).expect(303);

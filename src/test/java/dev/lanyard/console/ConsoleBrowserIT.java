@@ -72,15 +72,15 @@ class ConsoleBrowserIT {
         type("email", "admin@example.com");
         type("password", password);
         button("Sign in").click();
-        // The one-time password opens one page: the admin chooses their own first.
-        chromium.waitForText(By.tagName("h1"), "Change your password");
-        type("current_password", password);
+        // The one-time password opens one page: the admin chooses their own first, without typing the one-time one again.
+        chromium.waitForText(By.tagName("h1"), "Choose your own password");
+        assertThat(browser.findElements(By.id("current_password"))).isEmpty();
         type("new_password", "a passphrase of my own");
         type("confirm_password", "a passphrase of my own");
-        button("Change password").click();
-        chromium.waitForText(By.cssSelector("[role=status].notice"), "Your password was changed.");
-        link("Lanyard").click();
-        chromium.waitForText(By.tagName("h1"), "Example Co");  // the organization's landing page
+        button("Set password and continue").click();
+        chromium.waitForText(By.tagName("h1"), "Example Co");  // on to the organization's landing page, which says it worked
+        chromium.waitForText(By.cssSelector("[role=status].notice"), "Your password is set.");
+        assertThat(text("glance-provisioning")).startsWith("Off");
 
         link("User provisioning").click();
         chromium.waitForText(By.id("provisioning-status"), "disabled");
@@ -156,6 +156,92 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    void a_link_to_a_console_page_opened_while_signed_out_lands_on_that_page_after_sign_in() {
+        TestApp.Org org = app.newOrg("Deep Link Co", false);
+        String password = ConsoleBrowser.createAdmin(app, org, "deep@example.com");
+        browser.get(app.baseUrl() + "/console/provisioning/log?status=failures");
+        chromium.waitForText(By.tagName("h1"), "Sign in to your organization");
+        type("org", org.name());
+        type("email", "deep@example.com");
+        type("password", password);
+        button("Sign in").click();
+        chromium.waitForText(By.tagName("h1"), "Choose your own password");
+        type("new_password", "a passphrase of my own");
+        type("confirm_password", "a passphrase of my own");
+        button("Set password and continue").click();
+        chromium.waitForPath("/console/provisioning/log?status=failures");
+        chromium.waitForText(By.tagName("h1"), "Provisioning log");
+
+        // Signing out says so; the link works again after the next sign-in, straight from the form.
+        button("Sign out").click();
+        chromium.waitForText(By.id("signed-out"), "You have signed out.");
+        browser.get(app.baseUrl() + "/console/accounts?status=active");
+        type("org", org.name());
+        type("email", "deep@example.com");
+        type("password", "a passphrase of my own");
+        button("Sign in").click();
+        chromium.waitForPath("/console/accounts?status=active");
+    }
+
+    @Test
+    void the_operator_creates_an_organization_and_its_admin_and_registers_an_app_in_the_browser() {
+        browser.get(app.baseUrl() + "/console/login/operator");
+        type("credential", app.operatorToken());
+        button("Sign in").click();
+        chromium.waitForText(By.tagName("h1"), "Organizations");
+        String name = "Browser Made " + java.util.UUID.randomUUID().toString().substring(0, 8);
+        type("name", name);
+        button("Create organization").click();
+        chromium.waitForText(By.cssSelector("[role=status].notice"), "was created");
+        type("email", "first.admin@example.com");
+        button("Add admin").click();
+        chromium.waitForText(By.tagName("h1"), "One-time password for first.admin@example.com");
+        String oneTime = value("one-time-password");
+        assertThat(oneTime).isNotEmpty();
+        chromium.screenshot("8-operator-one-time-password");
+        browser.navigate().refresh();
+        chromium.waitForText(By.tagName("h1"), "This password was already shown");
+        link("Done").click();
+        chromium.waitForText(By.id("admins"), "first.admin@example.com");
+        button("Reset password").click();
+        chromium.waitForText(By.tagName("h1"), "New one-time password for first.admin@example.com");
+        String reset = value("one-time-password");
+        assertThat(reset).isNotEqualTo(oneTime);
+
+        link("Apps (OpenID Connect)").click();
+        chromium.waitForText(By.tagName("h1"), "Apps (OpenID Connect)");
+        type("app-name", "Browser CRM");
+        type("redirect-uris", "https://crm.example/callback");
+        type("organizations", name);
+        button("Register app").click();
+        chromium.waitForText(By.tagName("h1"), "Browser CRM is registered");
+        chromium.allowClipboard();
+        copy("client-secret");
+        assertThat(chromium.clipboard()).startsWith("lanyard_oidc_").isEqualTo(value("client-secret"));
+        chromium.screenshot("9-operator-app-secret");
+        link("Done").click();
+        chromium.waitForText(By.id("app-organizations"), name);
+        button("Generate a new secret").click();
+        chromium.waitForText(By.tagName("h1"), "A new client secret for Browser CRM");
+        link("Done").click();
+        chromium.waitForText(By.id("secrets"), "live");
+        chromium.visible(By.cssSelector("#secrets button.danger")).click();
+        chromium.waitForText(By.cssSelector("[role=status].notice"), "The secret was revoked");
+        link("Delete this app").click();
+        button("Delete the app").click();
+        chromium.waitForText(By.cssSelector("[role=status].notice"), "The app was deleted");
+
+        // The new admin signs in with the password the operator handed over.
+        browser.manage().deleteAllCookies();
+        browser.get(app.baseUrl() + "/console/login");
+        type("org", name);
+        type("email", "first.admin@example.com");
+        type("password", reset);
+        button("Sign in").click();
+        chromium.waitForText(By.tagName("h1"), "Choose your own password");
+    }
+
+    @Test
     void the_keyboard_alone_reaches_every_sign_in_field_and_the_button_with_a_visible_focus_and_signs_in() {
         TestApp.Org org = app.newOrg("Keyboard Co", false);
         String password = ConsoleBrowser.createAdmin(app, org, "keys@example.com");
@@ -175,8 +261,8 @@ class ConsoleBrowserIT {
         }
         assertThat(reached).containsExactly("#org", "#email", "#password", "button Sign in");
         browser.switchTo().activeElement().sendKeys(Keys.ENTER);
-        chromium.waitForText(By.tagName("h1"), "Change your password");  // signed in, with a one-time password
-        assertThat(browser.switchTo().activeElement().getDomProperty("id")).isEqualTo("current_password");
+        chromium.waitForText(By.tagName("h1"), "Choose your own password");  // signed in, with a one-time password
+        assertThat(browser.switchTo().activeElement().getDomProperty("id")).isEqualTo("new_password");
     }
 
     @Test

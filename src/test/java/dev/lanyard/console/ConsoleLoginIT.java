@@ -49,7 +49,8 @@ class ConsoleLoginIT {
 
         // The one-time password opens one page: the one where the admin chooses their own.
         for (String page : List.of("/console", "/console/accounts", "/console/provisioning")) {
-            assertThat(browser.get(page).expect(303).header("Location")).isEqualTo("/console/password");
+            assertThat(browser.get(page).expect(303).header("Location"))
+                    .isEqualTo(page.equals("/console") ? "/console/password" : "/console/password?next=%2Fconsole%2F" + page.substring(9));
         }
         assertThat(browser.get("/console/password").expect(200).body()).contains("was for this first sign-in only");
         browser.changePassword(password, ConsoleBrowser.OWN_PASSWORD).expect(303);
@@ -60,6 +61,56 @@ class ConsoleLoginIT {
                 .contains("<h1>Acme &amp; &lt;Sons&gt;</h1>")  // escaped, never markup
                 .contains(org.id(), "ann@example.com", "User provisioning", "Sign out");
         assertThat(home.body()).doesNotContain("<Sons>");
+    }
+
+    @Test
+    void a_deep_link_survives_sign_in_and_the_first_password_which_asks_for_the_one_time_password_only_once() {
+        TestApp.Org org = app.newOrg("deep-link");
+        String password = createAdmin(org, "deep@example.com");
+        ConsoleBrowser browser = new ConsoleBrowser(app.http());
+
+        String wanted = "/console/accounts?q=ann&status=active";
+        Http.Response bounced = browser.get(wanted).expect(303);
+        assertThat(bounced.header("Location")).isEqualTo("/console/login?next=%2Fconsole%2Faccounts%3Fq%3Dann%26status%3Dactive");
+        Http.Response form = browser.get(bounced.header("Location")).expect(200);
+        assertThat(form.body()).contains("name=\"next\" value=\"/console/accounts?q=ann&amp;status=active\"");
+        Http.Response in = browser.post("/console/login", Map.of("csrf", ConsoleBrowser.csrf(form), "org", org.name(),
+                "email", "deep@example.com", "password", password, "next", wanted)).expect(303);
+        assertThat(in.header("Location")).isEqualTo(wanted);
+
+        // A one-time password first: the password page keeps the link, and does not ask for the one-time password again.
+        Http.Response toPassword = browser.get(wanted).expect(303);
+        assertThat(toPassword.header("Location")).startsWith("/console/password?next=");
+        String page = browser.get(toPassword.header("Location")).expect(200).body();
+        assertThat(page).contains("Choose your own password", "name=\"next\"").doesNotContain("id=\"current_password\"");
+        Http.Response set = browser.post("/console/password", Map.of("csrf", ConsoleBrowser.csrf(browser.get("/console/password")),
+                "new_password", ConsoleBrowser.OWN_PASSWORD, "confirm_password", ConsoleBrowser.OWN_PASSWORD, "next", wanted)).expect(303);
+        assertThat(set.header("Location")).isEqualTo(wanted);
+        browser.get(wanted).expect(200);
+        assertThat(new ConsoleBrowser(app.http()).signIn(org.name(), "deep@example.com", ConsoleBrowser.OWN_PASSWORD).status()).isEqualTo(303);
+        // Now that the password is the admin's own, changing it asks for it again.
+        assertThat(browser.get("/console/password").expect(200).body()).contains("id=\"current_password\"");
+    }
+
+    @Test
+    void after_sign_in_only_a_page_of_this_console_is_followed_never_another_site() {
+        TestApp.Org org = app.newOrg("no-open-redirect");
+        String password = createAdmin(org, "nor@example.com");
+        new ConsoleBrowser(app.http()).signIn(org.name(), "nor@example.com", password).expect(303);
+        ConsoleBrowser first = new ConsoleBrowser(app.http());
+        first.signIn(org.name(), "nor@example.com", password).expect(303);
+        first.changePassword(password, ConsoleBrowser.OWN_PASSWORD).expect(303);
+        for (String next : List.of("https://evil.example/console", "//evil.example/console", "/\\evil.example", "/console//evil.example",
+                "/console/../admin/api/orgs", "/consolex", "/console/%2e%2e/x", "javascript:alert(1)", "/console/accounts\r\nX: y",
+                "/console/login?next=https://evil.example", "/console/" + "a".repeat(3000))) {
+            ConsoleBrowser browser = new ConsoleBrowser(app.http());
+            String csrf = ConsoleBrowser.csrf(browser.get("/console/login?next=" + java.net.URLEncoder.encode(next,
+                    java.nio.charset.StandardCharsets.UTF_8)).expect(200));
+            Http.Response in = browser.post("/console/login", Map.of("csrf", csrf, "org", org.name(), "email", "nor@example.com",
+                    "password", ConsoleBrowser.OWN_PASSWORD, "next", next));
+            assertThat(in.status()).as(next).isEqualTo(303);
+            assertThat(in.header("Location")).as(next).isEqualTo("/console");
+        }
     }
 
     @Test
@@ -172,7 +223,8 @@ class ConsoleLoginIT {
         Http.Response out = browser.post("/console/logout", Map.of("csrf", token));
 
         assertThat(out.status()).isEqualTo(303);
-        assertThat(out.header("Location")).isEqualTo("/console/login");
+        assertThat(out.header("Location")).isEqualTo("/console/login?signed-out");
+        assertThat(browser.get(out.header("Location")).expect(200).body()).contains("You have signed out.");
         assertThat(ConsoleBrowser.setCookie(out, "lanyard_session")).startsWith("lanyard_session=;")
                 .contains("Expires=Thu, 01 Jan 1970", "Path=/console", "HttpOnly");
         assertThat(browser.cookies).doesNotContainKey("lanyard_session");
@@ -183,6 +235,10 @@ class ConsoleLoginIT {
         Http.Response home = replay.get("/console");
         assertThat(home.status()).isEqualTo(303);
         assertThat(home.header("Location")).isEqualTo("/console/login");
+        // A cookie the server no longer knows: the sign-in form says the session expired, and forgets the cookie.
+        Http.Response form = replay.get("/console/login").expect(200);
+        assertThat(form.body()).contains(LoginScreen.EXPIRED);
+        assertThat(ConsoleBrowser.setCookie(form, "lanyard_session")).startsWith("lanyard_session=;");
         assertThat(app.count("select count(*) from console_sessions s join console_admins a on a.id = s.admin_id "
                 + "where a.email = 'gil@example.com'")).isZero();
     }

@@ -210,7 +210,7 @@ class ProvisioningLogScreenIT {
         for (String path : List.of("/console/provisioning/log", "/console/provisioning/log/" + id)) {
             Http.Response r = anonymous.get(path);
             assertThat(r.status()).as(path).isEqualTo(303);
-            assertThat(r.header("Location")).isEqualTo("/console/login");
+            assertThat(r.header("Location")).isEqualTo("/console/login?next=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 

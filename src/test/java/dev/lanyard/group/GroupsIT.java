@@ -323,6 +323,52 @@ class GroupsIT {
         }
     }
 
+    /**
+     * Issue 8: a group PATCH computes its change (parse, member filters to SQL, the Users named
+     * checked) before it takes the group's row lock, and holds that lock for the apply alone. While a
+     * test transaction holds group A's row: a PATCH of A that cannot apply is refused at once instead
+     * of waiting for the lock; a good one waits, and meanwhile group B of the same organization (adding
+     * the very same user) and another organization's group are read and changed without waiting.
+     */
+    @Test
+    void a_patch_waiting_for_its_group_holds_up_no_other_group_or_organization_and_a_bad_one_does_not_wait() throws Exception {
+        String u = user("u@example.com");
+        String groupA = scim("POST", "/Groups", group("A")).expect(201).json().get("id").asText();
+        String groupB = scim("POST", "/Groups", group("B")).expect(201).json().get("id").asText();
+        TestApp.Org other = app.newOrg("groups-other-" + UUID.randomUUID());
+        Map<String, String> otherAuth = Map.of("Authorization", "Bearer " + other.token(), "Content-Type", "application/scim+json");
+        String otherUser = app.http().send("POST", other.scimPath() + "/Users", userBody("o@example.com"), otherAuth)
+                .expect(201).json().get("id").asText();
+        String otherGroup = app.http().send("POST", other.scimPath() + "/Groups", group("C"), otherAuth)
+                .expect(201).json().get("id").asText();
+        try (Connection holder = app.services().database().dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (var ps = holder.prepareStatement("select 1 from org_groups where id = ?::uuid for update")) {
+                ps.setString(1, groupA);
+                ps.executeQuery();
+            }
+            long t = System.nanoTime();
+            Http.Response bad = scim("PATCH", "/Groups/" + groupA, patch("{\"op\":\"remove\",\"path\":\"members[display eq \\\"x\\\"]\"}"));
+            long badMillis = (System.nanoTime() - t) / 1_000_000;
+            assertThat(bad.status()).as(bad.toString()).isEqualTo(400);
+            assertThat(badMillis).as("a PATCH that cannot apply does not wait for the lock (3 s)").isLessThan(1500);
+
+            CompletableFuture<Http.Response> waiting = CompletableFuture.supplyAsync(() -> scim("PATCH", "/Groups/" + groupA, patch(add(u))));
+            Thread.sleep(200);  // it is now waiting on A's row, holding u for key share
+            t = System.nanoTime();
+            scim("PATCH", "/Groups/" + groupB, patch(add(u))).expect(204);
+            assertThat(members(get(groupB))).containsExactly(u);
+            app.http().send("PATCH", other.scimPath() + "/Groups/" + otherGroup, patch(add(otherUser)), otherAuth).expect(204);
+            app.http().send("GET", other.scimPath() + "/Groups/" + otherGroup, null, otherAuth).expect(200);
+            long othersMillis = (System.nanoTime() - t) / 1_000_000;
+            assertThat(othersMillis).as("other groups and organizations while A is locked").isLessThan(1500);
+            assertThat(waiting.isDone()).as("the PATCH of A waits for A's lock").isFalse();
+            holder.rollback();
+            assertThat(waiting.get(10, TimeUnit.SECONDS).status()).isEqualTo(204);
+        }
+        assertThat(members(get(groupA))).containsExactly(u);
+    }
+
     @Test
     void lists_filter_sort_page_by_index_and_by_cursor() {
         String a = user("a@example.com");

@@ -73,6 +73,32 @@ class BelowRouterErrorsIT {
         }
     }
 
+    @Test
+    void a_console_url_with_a_bad_percent_encoding_or_too_long_is_a_console_page_and_scim_stays_json() throws Exception {
+        for (String bad : List.of("/console/accounts%zz", "/console/accounts/%")) {
+            Answer a = raw("GET " + bad + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(a.status()).as(bad).isEqualTo(400);
+            assertThat(a.header("Content-Type")).as(bad).startsWith("text/html");
+            // The console's own page (its stylesheet, its header), not Jetty's and not a SCIM Error.
+            assertThat(a.body()).as(bad).contains("<h1>400 Bad Request</h1>", "Lanyard console", "class=\"bar\"",
+                    "percent-encoding", "href=\"/console\"").doesNotContain("urn:ietf:params:scim");
+        }
+        Answer longUrl = raw("GET /console/accounts?q=" + "a".repeat(2 << 20) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(longUrl.status()).isEqualTo(414);
+        assertThat(longUrl.header("Content-Type")).startsWith("text/html");
+        assertThat(longUrl.body()).contains("<h1>414 URI Too Long</h1>", "Lanyard console");
+
+        // The same mistakes under /scim stay SCIM Errors, on the same server.
+        Answer scim = raw("GET " + org.scimPath() + "/Users%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(scim.status()).isEqualTo(400);
+        assertThat(scim.header("Content-Type")).startsWith("application/scim+json");
+        assertThat(scim.body()).contains("urn:ietf:params:scim:api:messages:2.0:Error");
+        Answer scimLong = raw("GET " + org.scimPath() + "/Users?filter=" + "a".repeat(2 << 20) + " HTTP/1.1\r\nHost: x\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(scimLong.status()).isEqualTo(414);
+        assertThat(scimLong.header("Content-Type")).startsWith("application/scim+json");
+    }
+
     /** A raw HTTP/1.1 answer. */
     record Answer(int status, Map<String, String> headers, String body) {
         String header(String name) {

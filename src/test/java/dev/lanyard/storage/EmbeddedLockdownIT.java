@@ -43,6 +43,16 @@ class EmbeddedLockdownIT {
         }
     }
 
+    /** Issue 8: the tests' own cluster signs in as production's does: no password, no connection. */
+    @Test
+    void the_test_cluster_asks_for_a_password_too() {
+        String address = TestDb.embeddedAddress().orElseThrow();
+        assertThatThrownBy(() -> connect("jdbc:postgresql://" + address + "/postgres", "postgres", null))
+                .isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> connect("jdbc:postgresql://" + address + "/postgres", "postgres", "guess"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
+    }
+
     @Test
     void a_local_user_without_the_secret_is_refused_and_the_application_role_cannot_run_programs() throws Exception {
         try (Database db = Database.embedded(data)) {

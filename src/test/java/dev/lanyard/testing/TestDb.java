@@ -4,6 +4,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -16,6 +18,7 @@ import java.util.UUID;
  */
 public final class TestDb {
     private static EmbeddedPostgres embedded;
+    private static String password;
 
     private TestDb() {}
 
@@ -47,6 +50,13 @@ public final class TestDb {
         }
     }
 
+    /** Where the embedded test cluster listens, as host:port (no credentials); empty for an external server. */
+    public static java.util.Optional<String> embeddedAddress() {
+        if (external()) return java.util.Optional.empty();
+        adminUrl();
+        return java.util.Optional.of("localhost:" + embedded.getPort());
+    }
+
     public static String describe() {
         return external() ? "LANYARD_TEST_DATABASE_URL" : "embedded PostgreSQL";
     }
@@ -61,8 +71,25 @@ public final class TestDb {
         }
         if (embedded == null) {
             try {
-                // Test databases are throwaway: the library's fast, non-durable defaults are right here.
-                embedded = EmbeddedPostgres.builder().start();
+                // Test databases are throwaway: the library's fast, non-durable defaults are right
+                // here. Sign-in is as in production (EmbeddedServer): SCRAM passwords over loopback,
+                // no trust and no Unix socket, so a test cannot pass only because PostgreSQL let it in.
+                password = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(24));
+                Path pwfile = Files.createTempFile("lanyard-test-pg", ".pw");
+                try {
+                    Files.writeString(pwfile, password);
+                    embedded = EmbeddedPostgres.builder()
+                            .setLocaleConfig("auth-local", "scram-sha-256")
+                            .setLocaleConfig("auth-host", "scram-sha-256")
+                            .setLocaleConfig("pwfile", pwfile.toString())
+                            .setConnectConfig("password", password)
+                            .setServerConfig("password_encryption", "scram-sha-256")
+                            .setServerConfig("listen_addresses", "localhost")
+                            .setServerConfig("unix_socket_directories", "''")
+                            .start();
+                } finally {
+                    Files.deleteIfExists(pwfile);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -74,7 +101,7 @@ public final class TestDb {
                 }
             }));
         }
-        return embedded.getJdbcUrl("postgres", "postgres");
+        return "jdbc:postgresql://localhost:" + embedded.getPort() + "/postgres?user=postgres&password=" + password;
     }
 
     /** jdbc:postgresql://host:port/db?params with db replaced. */

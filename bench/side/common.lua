@@ -1,0 +1,36 @@
+-- Shared by the wrk scripts of bench/side/run: the SCIM base path, the token (from the
+-- environment, never the command line), per-thread numbering and the RESULT line.
+local M = {}
+M.base = os.getenv("SCIM_PATH")           -- /scim/v2/<org id>
+M.token = os.getenv("SCIM_TOKEN")
+M.run = os.getenv("RUN_ID") or "r"
+M.headers = {["Authorization"] = "Bearer " .. (M.token or ""), ["Content-Type"] = "application/scim+json",
+             ["Accept"] = "application/scim+json"}
+
+local threads = {}
+local counter = 0
+function M.setup(thread)
+  thread:set("thread_index", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+
+function M.lines(path)
+  local t = {}
+  for line in io.lines(path) do if #line > 0 then table.insert(t, line) end end
+  return t
+end
+
+-- RESULT <name> <requests> <seconds> <per second> <p50 ms> <p99 ms> <errors>
+function M.done(name)
+  return function(summary, latency, requests)
+    local secs = summary.duration / 1e6
+    local errors = summary.errors.status + summary.errors.connect + summary.errors.read
+        + summary.errors.write + summary.errors.timeout
+    local wrong = 0
+    for _, t in ipairs(threads) do wrong = wrong + (tonumber(t:get("wrong")) or 0) end
+    io.write(string.format("RESULT %s %d %.1f %.1f %.2f %.2f %d\n", name, summary.requests, secs,
+      summary.requests / secs, latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors + wrong))
+  end
+end
+return M
