@@ -423,7 +423,7 @@ class ConsoleBrowserIT {
             return out.slice(-6);""";
 
     /** Text nodes holding U+202E whose ancestors do not isolate them (unicode-bidi isolate or plaintext). */
-    private static final String ISOLATION_CHECK = """
+    static final String ISOLATION_CHECK = """
             const bad = [];
             const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
             for (let n = walker.nextNode(); n; n = walker.nextNode()) {
