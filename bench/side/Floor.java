@@ -9,7 +9,8 @@
 //         which has a unique index on (org_id, lower(email)), for SECONDS seconds.
 // select: point selects of random existing users by (org_id, lower(email)) (Okta's pre-check).
 // update: one autocommitted UPDATE of a random user's active flag by primary key.
-// Prints one line: RESULT <name> <requests> <seconds> <per second> <p50 ms> <p99 ms> <errors>.
+// Prints one line: RESULT <name> <requests> <seconds> <per second> <p50 ms> <p99 ms> <errors> <CPU ms per request>,
+// the CPU being this process's plus its PostgreSQL backends' (read from /proc: same machine).
 // dump:   writes COUNT of the organization's SCIM users to FILE_PREFIX.emails and FILE_PREFIX.ids
 //         (one a line) for the lookup and PATCH phases of the Lanyard side.
 //
@@ -88,6 +89,9 @@ public class Floor {
         String run = Long.toString(System.nanoTime(), 36);
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         AtomicLong errors = new AtomicLong();
+        AtomicLong backendTicks = new AtomicLong();
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
         long[][] samples = new long[threads][];
         int[] counts = new int[threads];
         List<Thread> workers = new ArrayList<>();
@@ -103,6 +107,12 @@ public class Floor {
                         default -> c.prepareStatement("update bench_floor_users set active = not active where id = ?");
                     };
                     ThreadLocalRandom random = ThreadLocalRandom.current();
+                    long backend;
+                    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select pg_backend_pid()")) {
+                        rs.next();
+                        backend = rs.getLong(1);
+                    }
+                    long ticksBefore = ticks(backend);
                     long i = 0;
                     while (System.nanoTime() < end) {
                         long start = System.nanoTime();
@@ -135,6 +145,7 @@ public class Floor {
                         if (n == lat.length) lat = Arrays.copyOf(lat, n * 2);
                         lat[n++] = System.nanoTime() - start;
                     }
+                    backendTicks.addAndGet(ticks(backend) - ticksBefore);
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
@@ -143,6 +154,7 @@ public class Floor {
             }));
         }
         for (Thread w : workers) w.join();
+        double cpuMs = (os.getProcessCpuTime() - cpuStart) / 1e6 + backendTicks.get() * 1000.0 / TICKS_PER_SECOND;
         int total = Arrays.stream(counts).sum();
         long[] all = new long[total];
         int at = 0;
@@ -151,8 +163,22 @@ public class Floor {
             at += counts[t];
         }
         Arrays.sort(all);
-        System.out.printf(java.util.Locale.ROOT, "RESULT floor_%s %d %d %.1f %.2f %.2f %d%n", phase, total, seconds,
-                total / (double) seconds, pct(all, 50), pct(all, 99), errors.get());
+        System.out.printf(java.util.Locale.ROOT, "RESULT floor_%s %d %d %.1f %.2f %.2f %d %.3f%n", phase, total, seconds,
+                total / (double) seconds, pct(all, 50), pct(all, 99), errors.get(), total == 0 ? 0 : cpuMs / total);
+    }
+
+    /** USER_HZ: /proc/PID/stat counts CPU time in these ticks (100 a second on Linux). */
+    static final int TICKS_PER_SECOND = 100;
+
+    /** utime + stime of a process, in ticks (0 when it is gone or not readable). */
+    static long ticks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     static double pct(long[] sorted, int p) {

@@ -169,8 +169,8 @@ public final class App {
             }
 
             @Override
-            public String signInUrl(java.util.UUID orgId) {
-                return SsoRoutes.PREFIX + "/" + orgId + "/login?for=app";
+            public String signInUrl(java.util.UUID orgId, boolean reauthenticate) {
+                return SsoRoutes.PREFIX + "/" + orgId + "/login?for=app" + (reauthenticate ? "&" + SsoRoutes.FORCE + "=true" : "");
             }
         };
     }

@@ -145,7 +145,9 @@ final class AuthorizationEndpoint {
                 Optional<String> cookie = continuations.issue(carried, now);
                 if (cookie.isEmpty()) throw new OAuthError(OAuth2Error.INVALID_REQUEST, "the authorization request is too long");
                 ctx.cookie(cookie(ctx, cookie.get(), (int) Continuation.LIFETIME.toSeconds()));
-                ctx.redirect(signIn.signInUrl(org.get().id()), HttpStatus.FOUND);
+                // prompt=login and a max_age exceeded need the person authenticated again, not the
+                // IdP's own session reused: ForceAuthn (SAML core §3.4.1; OIDC Core §3.1.2.1).
+                ctx.redirect(signIn.signInUrl(org.get().id(), forced || tooOld), HttpStatus.FOUND);
                 return;
             }
             String code = oidc.issueCode(client, org.get().id(), member.get().accountId(), member.get().authTime(),

@@ -19,6 +19,11 @@ public interface MemberSignIn {
     /** The active member of {@code orgId} signed in in this browser, if any. */
     Optional<SignedIn> current(Context ctx, UUID orgId);
 
-    /** A local URL that starts the organization's sign-in and ends at {@link OidcRoutes#RESUME}. */
-    String signInUrl(UUID orgId);
+    /**
+     * A local URL that starts the organization's sign-in and ends at {@link OidcRoutes#RESUME};
+     * with {@code reauthenticate} the IdP is asked to authenticate the person again even if it has
+     * a session (SAML {@code ForceAuthn="true"}), for {@code prompt=login} and an exceeded
+     * {@code max_age} (OpenID Connect Core 1.0 §3.1.2.1).
+     */
+    String signInUrl(UUID orgId, boolean reauthenticate);
 }

@@ -3,6 +3,7 @@ package dev.lanyard.oidc;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationGrant;
+import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
@@ -32,6 +33,8 @@ import com.nimbusds.openid.connect.sdk.UserInfoRequest;
 import com.nimbusds.openid.connect.sdk.UserInfoSuccessResponse;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
+import dev.lanyard.domain.DomainException;
+import dev.lanyard.domain.RateLimit;
 import dev.lanyard.http.Access;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.organization.OrganizationService;
@@ -78,6 +81,29 @@ public final class OidcRoutes {
     private final SigningKeys keys;
     private final BaseUrl baseUrl;
     private final AuthorizationEndpoint authorization;
+
+    /**
+     * The token endpoint's limits (docs/oidc.md): per source address, before anything is read (a
+     * flood of guesses costs nothing), and per client once it has authenticated (so nobody can
+     * spend another app's share by naming its client_id). In memory, per server. The numbers can be
+     * lowered by system properties, for the test that proves the limits on a machine too slow to
+     * outrun them.
+     */
+    static final int PER_ADDRESS_PER_SECOND = 50;
+    static final int PER_ADDRESS_BURST = 200;
+    static final int PER_CLIENT_PER_SECOND = 20;
+    static final int PER_CLIENT_BURST = 100;
+    private final RateLimit perAddress = relaxed() ? new RateLimit(1e6, 1e6, "")
+            : new RateLimit(Integer.getInteger("lanyard.oidc.tokenPerAddressPerSecond", PER_ADDRESS_PER_SECOND),
+                    Integer.getInteger("lanyard.oidc.tokenPerAddressBurst", PER_ADDRESS_BURST), "token requests from this address");
+    private final RateLimit perClient = relaxed() ? new RateLimit(1e6, 1e6, "")
+            : new RateLimit(Integer.getInteger("lanyard.oidc.tokenPerClientPerSecond", PER_CLIENT_PER_SECOND),
+                    Integer.getInteger("lanyard.oidc.tokenPerClientBurst", PER_CLIENT_BURST), "token requests from this client");
+
+    /** The test suite's switch (as for SCIM and console sign-in limits): tests of the limits turn it off. */
+    private static boolean relaxed() {
+        return Boolean.getBoolean("lanyard.limits.relaxed");
+    }
 
     public OidcRoutes(ClientService clients, OidcService oidc, SigningKeys keys, OrganizationService organizations, EmailDomains domains,
                       MemberSignIn signIn, byte[] continuationKey, BaseUrl baseUrl, Clock clock) {
@@ -153,8 +179,10 @@ public final class OidcRoutes {
     private void token(Context ctx) {
         String issuer = baseUrl.of(ctx);
         try {
+            admit(ctx, perAddress, ctx.ip());
             TokenRequest request = TokenRequest.parse(http(ctx));
             OidcClient client = authenticate(request.getClientAuthentication(), request.getClientID());
+            admit(ctx, perClient, client.id());
             AuthorizationGrant grant = request.getAuthorizationGrant();
             OidcService.Tokens tokens = switch (grant) {
                 case AuthorizationCodeGrant code -> oidc.exchangeCode(client, code.getAuthorizationCode().getValue(),
@@ -175,6 +203,22 @@ public final class OidcRoutes {
             if (e.error().getHTTPStatusCode() == 401 && ctx.header("Authorization") != null) {
                 ctx.header("WWW-Authenticate", "Basic realm=\"lanyard\"");
             }
+        }
+    }
+
+    /**
+     * Over a limit: 429 (RFC 6585 §4) with Retry-After in whole seconds (RFC 9110 §10.2.3) and an
+     * RFC 6749 §5.2 error body. The code is {@code invalid_request}: RFC 6749 registers no code for
+     * "too many requests", and {@code slow_down} (RFC 8628 §3.5) tells a device-flow client to poll
+     * more slowly, a grant Lanyard does not offer; authorization_code and refresh_token clients do
+     * not know it. The status and Retry-After say what to do.
+     */
+    private static void admit(Context ctx, RateLimit limit, Object key) throws OAuthError {
+        try {
+            limit.take(key);
+        } catch (DomainException.RateLimited e) {
+            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+            throw new OAuthError(new ErrorObject(OAuth2Error.INVALID_REQUEST_CODE, null, 429), e.getMessage());
         }
     }
 

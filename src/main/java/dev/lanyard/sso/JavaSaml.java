@@ -45,9 +45,11 @@ final class JavaSaml {
     /** An AuthnRequest for the HTTP-Redirect binding: its ID and the deflated, base64 SAMLRequest value. */
     record Request(String id, String encoded) {}
 
-    static Request authnRequest(SamlSettings s, SpValues sp) {
-        // No ForceAuthn, not passive, NameIDPolicy email with AllowCreate.
-        var request = new AuthnRequest(settings(s, sp, true), new AuthnRequestParams(false, false, true, true));
+    static Request authnRequest(SamlSettings s, SpValues sp, boolean forceAuthn) {
+        // ForceAuthn="true" only when an app asked for a fresh authentication (SAML core §3.4.1:
+        // the IdP "MUST authenticate the presenter directly rather than rely on a previous security
+        // context"); not passive; NameIDPolicy email with AllowCreate.
+        var request = new AuthnRequest(settings(s, sp, true), new AuthnRequestParams(forceAuthn, false, true, true));
         try {
             return new Request(request.getId(), request.getEncodedAuthnRequest(true));
         } catch (IOException e) {

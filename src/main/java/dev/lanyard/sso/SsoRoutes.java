@@ -31,6 +31,8 @@ public final class SsoRoutes {
     public static final String PREFIX = "/sso";
     public static final String ME = "/me";
     /** The member session cookie (also read by the OpenID provider, through App, to find who is signed in). */
+    /** The login URL's parameter asking the IdP to authenticate the person again (SAML ForceAuthn). */
+    public static final String FORCE = "force";
     public static final String COOKIE = "lanyard_member";
     private static final TemplateEngine VIEWS = TemplateEngine.createPrecompiled(ContentType.Html);
     private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -98,8 +100,10 @@ public final class SsoRoutes {
         try {
             // ?for=app: an app's sign-in (OpenID Connect); the member then lands on its continuation, not /me.
             boolean forApp = "app".equals(ctx.queryParam("for"));
+            // &force=true: the app asked for a fresh authentication (prompt=login, max_age): ForceAuthn.
+            boolean force = forApp && "true".equals(ctx.queryParam(FORCE));
             SpValues sp = spValues(ctx, org.get());
-            ctx.redirect(forApp ? sso.startForApp(org.get().id(), sp) : sso.startMember(org.get().id(), sp), HttpStatus.FOUND);
+            ctx.redirect(forApp ? sso.startForApp(org.get().id(), sp, force) : sso.startMember(org.get().id(), sp), HttpStatus.FOUND);
         } catch (Refusal r) {
             render(ctx, 409, "sso/message.jte", new MessagePage("Single sign-on is not available", r.detail() + ". Ask your administrator.", Optional.empty()));
         }

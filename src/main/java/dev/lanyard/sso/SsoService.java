@@ -68,6 +68,11 @@ public final class SsoService {
 
     /** The URL that sends the browser to the IdP with an AuthnRequest (HTTP-Redirect binding, bindings §3.4). */
     public String start(UUID orgId, SpValues sp, Purpose purpose) throws Refusal {
+        return start(orgId, sp, purpose, false);
+    }
+
+    /** As {@link #start(UUID, SpValues, Purpose)}; {@code forceAuthn}: the IdP must authenticate the person anew. */
+    String start(UUID orgId, SpValues sp, Purpose purpose, boolean forceAuthn) throws Refusal {
         SamlSettings s = settings.get(orgId);
         if (!s.complete()) {
             throw new Refusal(Reason.NOT_CONFIGURED, "SAML single sign-on is not set up for this organization yet");
@@ -78,7 +83,7 @@ public final class SsoService {
         if (purpose == Purpose.CONSOLE && !(s.enabled() && s.consoleAdminsBySaml())) {
             throw new Refusal(Reason.DISABLED, "this organization does not let its console admins sign in by SAML");
         }
-        JavaSaml.Request request = JavaSaml.authnRequest(s, sp);
+        JavaSaml.Request request = JavaSaml.authnRequest(s, sp, forceAuthn);
         String relay = relayStates.issue(orgId, request.id(), purpose, clock.instant().plus(REQUEST_LIFETIME));
         String sep = s.ssoUrl().contains("?") ? "&" : "?";
         return s.ssoUrl() + sep + "SAMLRequest=" + URLEncoder.encode(request.encoded(), StandardCharsets.UTF_8)
@@ -273,8 +278,8 @@ public final class SsoService {
     }
 
     /** A member sign-in an app asked for (OpenID Connect): the member lands on the app landing afterwards. */
-    public String startForApp(UUID orgId, SpValues sp) throws Refusal {
-        return start(orgId, sp, Purpose.APP);
+    public String startForApp(UUID orgId, SpValues sp, boolean forceAuthn) throws Refusal {
+        return start(orgId, sp, Purpose.APP, forceAuthn);
     }
 
     public String spMetadata(UUID orgId, SpValues sp) {

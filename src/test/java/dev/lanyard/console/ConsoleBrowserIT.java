@@ -352,6 +352,39 @@ class ConsoleBrowserIT {
         screens.put("setup-entra", "/console/setup/entra");
         screens.put("not-found", MISSING_PAGE);
         List<String> tooWide = new ArrayList<>();
+        layout(screens, tooWide);
+
+        assertThat(tooWide).isEmpty();
+
+        // The HTML stayed text; the Arabic and Japanese names render as written.
+        browser.get(app.baseUrl() + "/console/accounts");
+        String list = chromium.visible(By.tagName("table")).getText();
+        assertThat(list).contains(arabic, japanese, "<script>alert(1)</script><b>bold</b>");
+        assertThat(browser.findElements(By.cssSelector("main b, main img"))).isEmpty();
+        // the whole long name is one hover away
+        assertThat(chromium.visible(By.cssSelector("td bdi.clip[title^='Wolfe']")).getDomAttribute("title")).isEqualTo(longWord);
+
+        // The operator's screens, with an app whose name and redirect URI are long, and this organization's admins.
+        app.http().send("POST", "/admin/api/apps", app.operatorToken(), "{\"name\":" + json("App " + "Long".repeat(49))
+                + ",\"redirectUris\":[" + json("https://app.example/" + "callback/".repeat(150)) + "]}").expect(201);
+        ConsoleBrowser operator = new ConsoleBrowser(app.http());
+        operator.post("/console/login/operator", java.util.Map.of("csrf", ConsoleBrowser.csrf(operator.get("/console/login/operator")),
+                "credential", app.operatorToken())).expect(303);
+        browser.manage().deleteAllCookies();
+        browser.get(app.baseUrl() + "/console/login");
+        browser.manage().addCookie(new Cookie(ConsoleCookies.SESSION, operator.cookies.get(ConsoleCookies.SESSION), "/console"));
+        String appId = app.queryString("select id::text from oidc_clients order by created_at desc limit 1");
+        java.util.Map<String, String> operatorScreens = new java.util.LinkedHashMap<>();
+        operatorScreens.put("operator-organizations", "/console/organizations");
+        operatorScreens.put("operator-organization", "/console/organizations/" + org.id());
+        operatorScreens.put("operator-apps", "/console/operator/apps");
+        operatorScreens.put("operator-app", "/console/operator/apps/" + appId);
+        layout(operatorScreens, tooWide);
+        assertThat(tooWide).isEmpty();
+    }
+
+    /** Opens each screen at 1366 and 390 px: notes any wider than the viewport, checks isolation, takes screenshots. */
+    private static void layout(java.util.Map<String, String> screens, List<String> tooWide) {
         try {
             for (int[] size : VIEWPORTS) {
                 viewport(size[0], size[1]);
@@ -374,15 +407,6 @@ class ConsoleBrowserIT {
         } finally {
             chromium.driver().executeCdpCommand("Emulation.clearDeviceMetricsOverride", java.util.Map.of());
         }
-        assertThat(tooWide).isEmpty();
-
-        // The HTML stayed text; the Arabic and Japanese names render as written.
-        browser.get(app.baseUrl() + "/console/accounts");
-        String list = chromium.visible(By.tagName("table")).getText();
-        assertThat(list).contains(arabic, japanese, "<script>alert(1)</script><b>bold</b>");
-        assertThat(browser.findElements(By.cssSelector("main b, main img"))).isEmpty();
-        // the whole long name is one hover away
-        assertThat(chromium.visible(By.cssSelector("td bdi.clip[title^='Wolfe']")).getDomAttribute("title")).isEqualTo(longWord);
     }
 
     /** The innermost elements that reach past the viewport's right edge, for the failure message. */
@@ -399,7 +423,7 @@ class ConsoleBrowserIT {
             return out.slice(-6);""";
 
     /** Text nodes holding U+202E whose ancestors do not isolate them (unicode-bidi isolate or plaintext). */
-    private static final String ISOLATION_CHECK = """
+    static final String ISOLATION_CHECK = """
             const bad = [];
             const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
             for (let n = walker.nextNode(); n; n = walker.nextNode()) {

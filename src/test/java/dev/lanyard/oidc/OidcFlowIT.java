@@ -178,6 +178,7 @@ class OidcFlowIT {
         assertThat(login.status()).isEqualTo(302);
         Map<String, String> saml = OidcFixture.query(login.header("Location"));
         String requestId = SamlIdp.requestId(saml.get("SAMLRequest"));
+        assertThat(SamlIdp.requestXml(saml.get("SAMLRequest"))).doesNotContain("ForceAuthn=\"true\"");
         String form = "SAMLResponse=" + URLEncoder.encode(f.signedResponse("bob@sp.example", requestId), StandardCharsets.UTF_8)
                 + "&RelayState=" + URLEncoder.encode(saml.get("RelayState"), StandardCharsets.UTF_8);
         Http.Response acs = app.http().send("POST", "/sso/" + f.org.id() + "/acs", form, Map.of("Content-Type", "application/x-www-form-urlencoded"));
@@ -201,10 +202,34 @@ class OidcFlowIT {
         Http.Response forced = app.http().send("GET", request(rp, f.org.id()).prompt(new Prompt(Prompt.Type.LOGIN)).build().toURI().toString()
                 .substring(app.baseUrl().length()), (String) null, Map.of("Cookie", member));
         assertThat(forced.status()).isEqualTo(302);
-        assertThat(forced.header("Location")).startsWith("/sso/");
+        assertThat(forced.header("Location")).isEqualTo("/sso/" + f.org.id() + "/login?for=app&force=true");
+        // ... and asks the IdP to authenticate the person again, not to reuse its session (SAML ForceAuthn).
+        Http.Response forcedLogin = f.get(forced.header("Location"), null);
+        assertThat(SamlIdp.requestXml(OidcFixture.query(forcedLogin.header("Location")).get("SAMLRequest")))
+                .contains("ForceAuthn=\"true\"");
         // prompt=none without a session: login_required to the app.
         assertThat(redirectError(request(rp, f.org.id()).prompt(new Prompt(Prompt.Type.NONE)).build(), null))
                 .containsEntry("error", "login_required").containsEntry("state", "st-1");
+    }
+
+    /** OIDC Core §3.1.2.1: a sign-in older than max_age seconds is authenticated again (ForceAuthn); a newer one is not. */
+    @Test
+    void max_age_sends_a_sign_in_older_than_it_back_to_the_idp_with_ForceAuthn() throws Exception {
+        var f = new OidcFixture(app, "maxage-" + UUID.randomUUID());
+        f.provision("mo@maxage.example", "Mo");
+        Rp rp = Rp.of(f.confidentialApp());
+        String cookie = f.memberCookie("mo@maxage.example");
+
+        Http.Response recent = f.get(request(rp, f.org.id()).maxAge(3600).build().toURI().toString().substring(app.baseUrl().length()), cookie);
+        assertThat(recent.status()).isEqualTo(302);
+        assertThat(OidcFixture.query(recent.header("Location"))).containsKey("code");
+
+        Thread.sleep(2100);
+        Http.Response old = f.get(request(rp, f.org.id()).maxAge(1).build().toURI().toString().substring(app.baseUrl().length()), cookie);
+        assertThat(old.status()).isEqualTo(302);
+        assertThat(old.header("Location")).isEqualTo("/sso/" + f.org.id() + "/login?for=app&force=true");
+        Http.Response login = f.get(old.header("Location"), null);
+        assertThat(SamlIdp.requestXml(OidcFixture.query(login.header("Location")).get("SAMLRequest"))).contains("ForceAuthn=\"true\"");
     }
 
     @Test

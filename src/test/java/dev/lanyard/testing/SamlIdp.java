@@ -154,16 +154,21 @@ public final class SamlIdp {
 
     /** The ID of an AuthnRequest sent by HTTP-Redirect: its SAMLRequest is deflated and base64 (bindings §3.4.4.1). */
     public static String requestId(String samlRequest) {
+        String xml = requestXml(samlRequest);
+        var m = java.util.regex.Pattern.compile(" ID=\"([^\"]+)\"").matcher(xml);
+        if (!m.find()) throw new IllegalStateException("no ID in " + xml);
+        return m.group(1);
+    }
+
+    /** The AuthnRequest XML of an HTTP-Redirect SAMLRequest value. */
+    public static String requestXml(String samlRequest) {
         try {
             byte[] deflated = Base64.getDecoder().decode(samlRequest);
             Inflater inflater = new Inflater(true);
             inflater.setInput(deflated);
             byte[] buffer = new byte[64 * 1024];
             int n = inflater.inflate(buffer);
-            String xml = new String(buffer, 0, n, StandardCharsets.UTF_8);
-            var m = java.util.regex.Pattern.compile(" ID=\"([^\"]+)\"").matcher(xml);
-            if (!m.find()) throw new IllegalStateException("no ID in " + xml);
-            return m.group(1);
+            return new String(buffer, 0, n, StandardCharsets.UTF_8);
         } catch (java.util.zip.DataFormatException e) {
             throw new IllegalStateException(e);
         }
