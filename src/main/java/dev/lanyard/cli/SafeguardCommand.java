@@ -82,27 +82,32 @@ final class SafeguardCommand {
         }
     }
 
-    @Command(name = "release-all", description = "Apply every held change whose user has not changed since, then resume.")
-    static final class ReleaseAll extends ForOrg {
-        ReleaseAll(CliContext context) {
+    /** release-all and reject-all differ only in the path they post to. */
+    abstract static class All extends ForOrg {
+        private final String action;
+
+        All(CliContext context, String action) {
             super(context);
+            this.action = action;
         }
 
         @Override
         void run(AdminClient admin, PrintWriter out) {
-            summary(admin.call("POST", path("/release-all"), Optional.empty()), out);
+            summary(admin.call("POST", path("/" + action), Optional.empty()), out);
+        }
+    }
+
+    @Command(name = "release-all", description = "Apply every held change whose user has not changed since, then resume.")
+    static final class ReleaseAll extends All {
+        ReleaseAll(CliContext context) {
+            super(context, "release-all");
         }
     }
 
     @Command(name = "reject-all", description = "Discard every held change (the accounts stay as they are), then resume.")
-    static final class RejectAll extends ForOrg {
+    static final class RejectAll extends All {
         RejectAll(CliContext context) {
-            super(context);
-        }
-
-        @Override
-        void run(AdminClient admin, PrintWriter out) {
-            summary(admin.call("POST", path("/reject-all"), Optional.empty()), out);
+            super(context, "reject-all");
         }
     }
 

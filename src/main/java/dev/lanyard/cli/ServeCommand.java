@@ -58,13 +58,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private int eventRetentionFromEnv() {
-        return context.env("LANYARD_EVENT_RETENTION_DAYS").map(value -> {
-            try {
-                return Integer.parseInt(value.strip());
-            } catch (NumberFormatException e) {
-                throw new Settings.InvalidSettingException("LANYARD_EVENT_RETENTION_DAYS", "must be a number of days, got '" + value + "'");
-            }
-        }).orElse(Settings.DEFAULT_EVENT_RETENTION_DAYS);
+        return daysFromEnv("LANYARD_EVENT_RETENTION_DAYS", Settings.DEFAULT_EVENT_RETENTION_DAYS);
     }
 
     private int poolSizeFromEnv() {
@@ -88,13 +82,17 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private int retentionFromEnv() {
-        return context.env("LANYARD_LOG_RETENTION_DAYS").map(value -> {
+        return daysFromEnv("LANYARD_LOG_RETENTION_DAYS", Settings.DEFAULT_LOG_RETENTION_DAYS);
+    }
+
+    private int daysFromEnv(String key, int fallback) {
+        return context.env(key).map(value -> {
             try {
                 return Integer.parseInt(value.strip());
             } catch (NumberFormatException e) {
-                throw new Settings.InvalidSettingException("LANYARD_LOG_RETENTION_DAYS", "must be a number of days, got '" + value + "'");
+                throw new Settings.InvalidSettingException(key, "must be a number of days, got '" + value + "'");
             }
-        }).orElse(Settings.DEFAULT_LOG_RETENTION_DAYS);
+        }).orElse(fallback);
     }
 
     private int portFromEnv() {

@@ -68,10 +68,18 @@ public final class DirectoryRoutes {
         routes.addHttpHandler(HandlerType.HEAD, path, checked, Access.APP);
     }
 
-    /** GET /events?after=&limit=: {"data": [event ...], "next_cursor": "...", "has_more": false}. */
+    /**
+     * GET /events?after=&limit=: {"data": [event ...], "next_cursor": "...", "has_more": false}.
+     * {@code after=now} answers no events and the position after everything committed so far:
+     * where an app starts following before it reads the accounts list for its first sync.
+     */
     private void events(Context ctx, AppAuth.Caller caller) throws IOException {
         known(ctx, PAGE);
-        EventStore.Page page = directory.events().page(caller.orgId(), EventCursor.parse(after(ctx)), limit(ctx));
+        int limit = limit(ctx);
+        Optional<String> after = after(ctx);
+        EventStore.Page page = after.equals(Optional.of("now"))
+                ? new EventStore.Page(List.of(), directory.events().now(), false)
+                : directory.events().page(caller.orgId(), EventCursor.parse(after), limit);
         write(ctx, g -> {
             g.writeArrayFieldStart("data");
             for (DirectoryEvent e : page.events()) e.write(g);

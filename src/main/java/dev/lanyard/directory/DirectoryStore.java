@@ -36,18 +36,7 @@ final class DirectoryStore {
             sql.append(" and lower(a.email) = lower(?)");
             params.add(e);
         });
-        f.updatedSince().ifPresent(t -> {
-            sql.append(" and a.updated_at >= ?");
-            params.add(t);
-        });
-        after.ifPresent(p -> {
-            sql.append(" and (a.updated_at, a.seq) > (?, ?)");
-            params.add(fromMicros(p[0]));
-            params.add(p[1]);
-        });
-        sql.append(" order by a.updated_at, a.seq limit ?");
-        params.add(limit + 1);
-        return Sql.list(c, sql.toString(), params, rs -> new Row(rs.getString("json"), rs.getLong("micros"), rs.getLong("seq")));
+        return byUpdate(c, sql, params, "a", f.updatedSince(), after, limit);
     }
 
     Optional<String> account(Connection c, UUID orgId, UUID id) throws SQLException {
@@ -60,18 +49,7 @@ final class DirectoryStore {
         List<Object> params = new ArrayList<>(List.of(orgId));
         StringBuilder sql = new StringBuilder("select directory_group_json(g)::text as json, "
                 + "(extract(epoch from g.updated_at) * 1000000)::bigint as micros, g.seq from org_groups g where g.org_id = ?");
-        updatedSince.ifPresent(t -> {
-            sql.append(" and g.updated_at >= ?");
-            params.add(t);
-        });
-        after.ifPresent(p -> {
-            sql.append(" and (g.updated_at, g.seq) > (?, ?)");
-            params.add(fromMicros(p[0]));
-            params.add(p[1]);
-        });
-        sql.append(" order by g.updated_at, g.seq limit ?");
-        params.add(limit + 1);
-        return Sql.list(c, sql.toString(), params, rs -> new Row(rs.getString("json"), rs.getLong("micros"), rs.getLong("seq")));
+        return byUpdate(c, sql, params, "g", updatedSince, after, limit);
     }
 
     Optional<String> group(Connection c, UUID orgId, UUID id) throws SQLException {
@@ -97,6 +75,26 @@ final class DirectoryStore {
             UUID member = rs.getObject("member_id", UUID.class);
             return new Row(rs.getString("json"), member.getMostSignificantBits(), member.getLeastSignificantBits());
         });
+    }
+
+    /**
+     * The rest of a list by (updated_at, seq) over the table aliased {@code t}: changed since, after
+     * the cursor's (updated_at in microseconds, seq), {@code limit + 1} rows.
+     */
+    private static List<Row> byUpdate(Connection c, StringBuilder sql, List<Object> params, String t, Optional<Instant> since,
+                                      Optional<long[]> after, int limit) throws SQLException {
+        since.ifPresent(at -> {
+            sql.append(" and ").append(t).append(".updated_at >= ?");
+            params.add(at);
+        });
+        after.ifPresent(p -> {
+            sql.append(" and (").append(t).append(".updated_at, ").append(t).append(".seq) > (?, ?)");
+            params.add(fromMicros(p[0]));
+            params.add(p[1]);
+        });
+        sql.append(" order by ").append(t).append(".updated_at, ").append(t).append(".seq limit ?");
+        params.add(limit + 1);
+        return Sql.list(c, sql.toString(), params, rs -> new Row(rs.getString("json"), rs.getLong("micros"), rs.getLong("seq")));
     }
 
     private static Instant fromMicros(long micros) {

@@ -70,11 +70,12 @@ public final class GroupService {
                 requireUsers(c, orgId, d.members());
                 var group = new Group(UUID.randomUUID(), orgId, d.displayName(), d.externalId(), 0, 1, now, now);
                 store.insert(c, group);
-                store.event(c, orgId, group.id(), "created", Map.of("displayName", d.displayName()), actor, now);
                 List<UUID> added = store.addMembers(c, group.id(), d.members(), now);
-                store.memberEvents(c, orgId, group.id(), "member_added", added, actor, now);
                 Group created = withCount(group, added.size());
                 store.update(c, created);
+                // The history after the group's last write: the apps' events (V82) show the group as it is now.
+                store.event(c, orgId, group.id(), "created", Map.of("displayName", d.displayName()), actor, now);
+                store.memberEvents(c, orgId, group.id(), "member_added", added, actor, now);
                 return created;
             });
         } catch (UniqueViolation e) {
@@ -160,31 +161,34 @@ public final class GroupService {
         long joined = 0;
         long left = 0;
         boolean changed = false;
+        // Written after the group's row, so the apps' events (V82) show the group as this change leaves it.
+        List<History> history = new ArrayList<>();
         for (Planned p : plan) {
             switch (p.change()) {
                 case GroupChange.Rename r -> {
                     if (!r.displayName().equals(g.displayName())) {
-                        store.event(c, orgId, id, "renamed", Map.of("from", g.displayName(), "to", r.displayName()), actor, now);
+                        String from = g.displayName();
+                        history.add(cx -> store.event(cx, orgId, id, "renamed", Map.of("from", from, "to", r.displayName()), actor, now));
                         g = new Group(id, orgId, r.displayName(), g.externalId(), 0, g.version(), g.createdAt(), now);
                         changed = true;
                     }
                 }
                 case GroupChange.SetExternalId e -> {
                     if (!e.externalId().equals(g.externalId())) {
-                        store.event(c, orgId, id, "updated", Map.of("externalId", e.externalId().orElse("")), actor, now);
+                        history.add(cx -> store.event(cx, orgId, id, "updated", Map.of("externalId", e.externalId().orElse("")), actor, now));
                         g = new Group(id, orgId, g.displayName(), e.externalId(), 0, g.version(), g.createdAt(), now);
                         changed = true;
                     }
                 }
-                case GroupChange.AddMembers a -> joined += added(c, orgId, id, store.addMembers(c, id, a.members(), now), actor, now);
-                case GroupChange.RemoveMembers r -> left += removed(c, orgId, id, store.removeMembers(c, id, r.members()), actor, now);
-                case GroupChange.RemoveMembersWhere w -> left += removed(c, orgId, id,
+                case GroupChange.AddMembers a -> joined += added(history, orgId, id, store.addMembers(c, id, a.members(), now), actor, now);
+                case GroupChange.RemoveMembers r -> left += removed(history, orgId, id, store.removeMembers(c, id, r.members()), actor, now);
+                case GroupChange.RemoveMembersWhere w -> left += removed(history, orgId, id,
                         store.removeMembersWhere(c, id, p.where().orElseThrow()), actor, now);
                 case GroupChange.ReplaceMembers r -> {
-                    left += removed(c, orgId, id, store.removeMembersExcept(c, id, r.members()), actor, now);
-                    joined += added(c, orgId, id, store.addMembers(c, id, r.members(), now), actor, now);
+                    left += removed(history, orgId, id, store.removeMembersExcept(c, id, r.members()), actor, now);
+                    joined += added(history, orgId, id, store.addMembers(c, id, r.members(), now), actor, now);
                 }
-                case GroupChange.RemoveAllMembers x -> left += removed(c, orgId, id,
+                case GroupChange.RemoveAllMembers x -> left += removed(history, orgId, id,
                         store.removeMembersExcept(c, id, List.of()), actor, now);
             }
         }
@@ -197,6 +201,7 @@ public final class GroupService {
                 current.memberCount() + joined - left, current.version() + 1,
                 current.createdAt(), now);
         store.update(c, updated);
+        for (History h : history) h.write(c);
         return updated;
     }
 
@@ -328,13 +333,19 @@ public final class GroupService {
         return tx.read(c -> store.events(c, orgId, groupId, limit));
     }
 
-    private int added(Connection c, UUID orgId, UUID id, List<UUID> added, String actor, Instant now) throws SQLException {
-        store.memberEvents(c, orgId, id, "member_added", added, actor, now);
+    /** A group_events write held until the group's row has its new state. */
+    @FunctionalInterface
+    private interface History {
+        void write(Connection c) throws SQLException;
+    }
+
+    private int added(List<History> history, UUID orgId, UUID id, List<UUID> added, String actor, Instant now) {
+        history.add(c -> store.memberEvents(c, orgId, id, "member_added", added, actor, now));
         return added.size();
     }
 
-    private int removed(Connection c, UUID orgId, UUID id, List<UUID> removed, String actor, Instant now) throws SQLException {
-        store.memberEvents(c, orgId, id, "member_removed", removed, actor, now);
+    private int removed(List<History> history, UUID orgId, UUID id, List<UUID> removed, String actor, Instant now) {
+        history.add(c -> store.memberEvents(c, orgId, id, "member_removed", removed, actor, now));
         return removed.size();
     }
 

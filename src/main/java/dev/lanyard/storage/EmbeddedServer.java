@@ -200,7 +200,13 @@ final class EmbeddedServer {
         log.info("embedded PostgreSQL ready: password sign-in only, no Unix socket, the application connects as role {}", APP_ROLE);
     }
 
-    /** Every table, view, sequence, function and type in public that no extension owns, to the application role. */
+    /**
+     * Every table, view, sequence, function and type in public that no extension owns, to the
+     * application role. Skipped: what an extension owns and what belongs to another object (an
+     * identity or serial sequence, an index), which changes hands with it. Only whole-object
+     * dependencies count ({@code objsubid = 0}): a generated column depends on its table's other
+     * columns ('a', with the column's number), which must not hide the table itself.
+     */
     private static final String REASSIGN = """
             do $$
             declare r record;
@@ -208,7 +214,8 @@ final class EmbeddedServer {
               for r in select c.oid::regclass as name, c.relkind from pg_class c
                         where c.relnamespace = 'public'::regnamespace and c.relkind in ('r','p','v','m','f','S')
                           and pg_get_userbyid(c.relowner) <> '%1$s'
-                          and not exists (select from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype in ('e','a','i'))
+                          and not exists (select from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = c.oid
+                                                                and d.objsubid = 0 and d.deptype in ('e','a','i'))
               loop
                 execute format('alter %%s %%s owner to %1$s', case when r.relkind = 'S' then 'sequence' else 'table' end, r.name);
               end loop;

@@ -105,6 +105,21 @@ class DirectoryApiIT {
     }
 
     @Test
+    void after_now_gives_a_cursor_that_sees_only_later_changes() {
+        TestApp.Org org = app.newOrg("api-now-" + UUID.randomUUID());
+        String auth = newApp(Optional.empty());
+        String first = app.scim(org, "test", "POST", "/Users", user("early@example.com")).expect(201).json().get("id").asText();
+        settle(UUID.fromString(org.id()));
+        JsonNode now = get(auth, orgPath(org) + "/events?after=now").expect(200).json();
+        assertThat(now.get("data")).isEmpty();
+        assertThat(now.get("has_more").asBoolean()).isFalse();
+        app.scim(org, "test", "POST", "/Users", user("late@example.com")).expect(201);
+        List<JsonNode> later = walk(auth, org, now.get("next_cursor").asText(), 100, new String[1]);
+        assertThat(later).extracting(e -> e.at("/data/email").asText()).containsExactly("late@example.com");
+        assertThat(first).isNotBlank();
+    }
+
+    @Test
     void an_app_sees_only_the_organizations_it_may_read_and_the_rest_is_404() {
         TestApp.Org allowed = app.newOrg("api-allowed-" + UUID.randomUUID());
         TestApp.Org other = app.newOrg("api-other-" + UUID.randomUUID());

@@ -247,6 +247,38 @@ class EventOutboxIT {
         assertThat(all(orgId)).extracting(DirectoryEvent::id).containsExactly(events.get(2).id());
     }
 
+    @Test
+    void a_rename_in_place_a_deletion_by_the_idp_and_a_reattach_write_their_events() {
+        TestApp.Org org = app.newOrg("events-rename-" + UUID.randomUUID());
+        Map<String, String> ids = Replay.play(app, org, "/idp/okta/rename-in-place.json", OKTA);
+        app.scim(org, "test", "DELETE", "/Users/" + ids.get("userId"), null).expect(204);
+        app.scim(org, "test", "POST", "/Users", "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
+                + "\"userName\":\"test.renamed@okta.local\"}").expect(201);
+        List<DirectoryEvent> events = all(UUID.fromString(org.id()));
+        assertThat(events).extracting(e -> e.type() + " v" + e.subjectVersion()).containsExactly(
+                "organization.updated v2", "organization.updated v3",  // provisioning on, then the username change policy
+                "account.created v1", "account.renamed v2", "account.disabled v3", "account.reattached v4");
+        assertThat(events.subList(2, 6)).extracting(DirectoryEvent::subjectId).containsOnly(UUID.fromString(ids.get("accountId")));
+        assertThat(data(events.get(1)).get("username_change_policy").asText()).isEqualTo("rename_in_place");
+        assertThat(data(events.get(3)).get("email").asText()).isEqualTo("test.renamed@okta.local");
+        assertThat(data(events.get(4)).get("status").asText()).isEqualTo("disabled");
+        assertThat(data(events.get(5)).get("status").asText()).isEqualTo("active");
+    }
+
+    @Test
+    void the_feed_and_the_account_lists_read_a_range_of_an_index_that_starts_with_the_organization() {
+        UUID org = UUID.randomUUID();
+        assertThat(app.planWithoutSeqScan("select id from directory_events where org_id = ? and (xid, seq) > ('5'::xid8, ?)"
+                + " and xid < pg_snapshot_xmin(pg_current_snapshot()) order by xid, seq limit 101", List.of(org, 7L)))
+                .contains("directory_events_org").doesNotContain("Sort");
+        assertThat(app.planWithoutSeqScan("select a.id from managed_accounts a where a.org_id = ? and (a.updated_at, a.seq) > "
+                + "('2026-12-01T00:00:00Z'::timestamptz, ?) order by a.updated_at, a.seq limit 101", List.of(org, 7L)))
+                .contains("managed_accounts_directory").doesNotContain("Sort");
+        assertThat(app.planWithoutSeqScan("select a.id from managed_accounts a where a.org_id = ? and a.status = ? "
+                + "order by a.updated_at, a.seq limit 101", List.of(org, "disabled")))
+                .contains("managed_accounts_directory_status").doesNotContain("Sort");
+    }
+
     private static String account(TestApp.Org org, String email) {
         return app.scim(org, "test", "POST", "/Users", "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
                 + "\"userName\":\"" + email + "\"}").expect(201).json().get("id").asText();

@@ -81,12 +81,46 @@ class SafeguardIT {
         }
     }
 
+    /** Concurrent removals cannot pass the threshold together: the organization's lock decides, one at a time. */
+    @Test
+    void concurrent_deactivations_pass_exactly_max_count_and_hold_the_rest() throws Exception {
+        TestApp.Org org = app.newOrg("race-" + UUID.randomUUID());
+        settings(org, "{\"maxCount\":10,\"maxPercent\":100}");
+        List<String> ids = users(org, 40);
+        List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (String id : ids) {
+                answers.add(pool.submit(() -> app.scim(org, OKTA, "PATCH", "/Users/" + id, OKTA_DEACTIVATE).status()));
+            }
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (var a : answers) statuses.add(a.get());
+        assertThat(statuses).as(statuses.toString()).filteredOn(st -> st == 200).hasSize(10);
+        assertThat(statuses).filteredOn(st -> st == 503).hasSize(30);
+        assertThat(app.count("select count(*) from managed_accounts where org_id = ?::uuid and status = 'deactivated'", org.id()))
+                .isEqualTo(10);
+        assertThat(state(org).get("held").asLong()).isEqualTo(30);
+    }
+
+    /** Only removals within the window count: a burst two hours ago is forgotten, one half an hour ago is not. */
+    @Test
+    void removals_older_than_the_window_do_not_count() {
+        TestApp.Org org = app.newOrg("window-" + UUID.randomUUID());
+        settings(org, "{\"maxCount\":3,\"windowMinutes\":60}");
+        List<String> ids = users(org, 5);
+        app.execute("insert into safeguard_removals (org_id, minute, removed) "
+                + "values (?::uuid, date_trunc('minute', now()) - interval '2 hours', 100)", org.id());
+        app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(0), OKTA_DEACTIVATE).expect(200);
+        app.execute("insert into safeguard_removals (org_id, minute, removed) "
+                + "values (?::uuid, date_trunc('minute', now()) - interval '30 minutes', 2)", org.id());
+        assertHeld(app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(1), OKTA_DEACTIVATE));  // 1 + 2 + this one > 3
+    }
+
     @Test
     void while_tripped_every_way_of_taking_access_away_is_held_and_nothing_else_is() {
-        TestApp.Org org = app.newOrg("paths-" + UUID.randomUUID());
-        settings(org, "{\"maxCount\":1}");
-        List<String> ids = users(org, 8);
-        app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(0), OKTA_DEACTIVATE).expect(200);
+        OneAway setup = oneAway("paths-", 8);
+        TestApp.Org org = setup.org();
+        List<String> ids = setup.ids();
 
         assertHeld(app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(1), OKTA_DEACTIVATE));
         assertHeld(app.scim(org, ENTRA, "PATCH", "/Users/" + ids.get(2), ENTRA_DEACTIVATE));
@@ -135,10 +169,9 @@ class SafeguardIT {
 
     @Test
     void the_idp_retrying_a_held_change_refreshes_it_instead_of_piling_up() {
-        TestApp.Org org = app.newOrg("retry-" + UUID.randomUUID());
-        settings(org, "{\"maxCount\":1}");
-        List<String> ids = users(org, 2);
-        app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(0), OKTA_DEACTIVATE).expect(200);
+        OneAway setup = oneAway("retry-", 2);
+        TestApp.Org org = setup.org();
+        List<String> ids = setup.ids();
         for (int i = 0; i < 3; i++) assertHeld(app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(1), OKTA_DEACTIVATE));
         JsonNode held = heldChanges(org);
         assertThat(held).hasSize(1);
@@ -151,10 +184,9 @@ class SafeguardIT {
 
     @Test
     void release_applies_what_is_still_current_and_says_which_change_went_stale_reject_discards() {
-        TestApp.Org org = app.newOrg("release-" + UUID.randomUUID());
-        settings(org, "{\"maxCount\":1}");
-        List<String> ids = users(org, 5);
-        app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(0), OKTA_DEACTIVATE).expect(200);
+        OneAway setup = oneAway("release-", 5);
+        TestApp.Org org = setup.org();
+        List<String> ids = setup.ids();
         assertHeld(app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(1), OKTA_DEACTIVATE));
         assertHeld(app.scim(org, OKTA, "DELETE", "/Users/" + ids.get(2), null));
         assertHeld(app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(3), OKTA_DEACTIVATE));
@@ -222,10 +254,9 @@ class SafeguardIT {
 
     @Test
     void the_off_switch_lets_every_removal_through_and_ends_a_trip() {
-        TestApp.Org org = app.newOrg("off-" + UUID.randomUUID());
-        settings(org, "{\"maxCount\":1}");
-        List<String> ids = users(org, 4);
-        app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(0), OKTA_DEACTIVATE).expect(200);
+        OneAway setup = oneAway("off-", 4);
+        TestApp.Org org = setup.org();
+        List<String> ids = setup.ids();
         assertHeld(app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(1), OKTA_DEACTIVATE));
         JsonNode off = settings(org, "{\"enabled\":false}");
         assertThat(off.get("tripped").asBoolean()).isFalse();
@@ -268,6 +299,17 @@ class SafeguardIT {
                     .expect(201).json().get("id").asText());
         }
         return ids;
+    }
+
+    /** An organization with maxCount 1 whose first of {@code n} users the IdP just deactivated: the next removal trips it. */
+    record OneAway(TestApp.Org org, List<String> ids) {}
+
+    static OneAway oneAway(String prefix, int n) {
+        TestApp.Org org = app.newOrg(prefix + UUID.randomUUID());
+        settings(org, "{\"maxCount\":1}");
+        List<String> ids = users(org, n);
+        app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(0), OKTA_DEACTIVATE).expect(200);
+        return new OneAway(org, ids);
     }
 
     static JsonNode settings(TestApp.Org org, String body) {
