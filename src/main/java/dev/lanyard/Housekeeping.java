@@ -40,9 +40,12 @@ final class Housekeeping implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** First run a minute after start (not in the way of starting), then every hour. */
+    /** The first run this long after start: never in the way of starting (nor of a test class, which calls the chores itself). */
+    static final Duration FIRST_RUN = Duration.ofMinutes(10);
+
+    /** First run {@link #FIRST_RUN} after start, then every hour. */
     Housekeeping start() {
-        timer.scheduleWithFixedDelay(this::runQuietly, 60, EVERY.toSeconds(), TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::runQuietly, FIRST_RUN.toSeconds(), EVERY.toSeconds(), TimeUnit.SECONDS);
         return this;
     }
 
