@@ -276,6 +276,9 @@ class GroupsIT {
     void users_who_share_groups_deleted_by_the_idp_at_the_same_time_all_leave_them() throws Exception {
         List<String> users = new ArrayList<>();
         for (int i = 0; i < 12; i++) users.add(user("gone" + i + "@example.com"));
+        // Deleting every user at once is exactly what the deprovisioning safeguard holds (docs/safeguard.md);
+        // this test is about group membership under concurrent deletes, so the organization turns it off.
+        app.http().send("PUT", "/admin/api/orgs/" + org.id() + "/safeguard", app.operatorToken(), "{\"enabled\":false}").expect(200);
         List<String> groups = new ArrayList<>();
         for (String name : List.of("G1", "G2", "G3")) groups.add(scim("POST", "/Groups", group(name, users.toArray(String[]::new)))
                 .expect(201).json().get("id").asText());
