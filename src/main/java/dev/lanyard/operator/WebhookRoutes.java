@@ -135,6 +135,7 @@ public final class WebhookRoutes {
         m.put("url", e.url());
         m.put("secretEndsWith", e.secretHint());
         m.put("status", e.paused() ? "paused" : "active");
+        m.put("held", e.held());  // the app may not read the organization now: nothing is sent until it may again
         m.put("pauseReason", e.pauseReason().orElse(null));
         m.put("pausedAt", e.pausedAt().orElse(null));
         m.put("consecutiveFailures", e.consecutiveFailures());

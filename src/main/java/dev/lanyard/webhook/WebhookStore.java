@@ -14,7 +14,8 @@ import java.util.UUID;
 
 /** SQL for endpoints, deliveries and attempts (V90__webhooks.sql). Times come from the database's clock, one for every server. */
 final class WebhookStore {
-    private static final String ENDPOINT = "select e.*, c.client_id, c.name as app_name from webhook_endpoints e "
+    private static final String ENDPOINT = "select e.*, c.client_id, c.name as app_name, "
+            + dev.lanyard.oidc.ClientService.usableBySql("c", "e.org_id") + " as app_may_read from webhook_endpoints e "
             + "join oidc_clients c on c.id = e.client ";
     /**
      * The endpoint's app may still use its organization (the Directory API's rule, one statement of
@@ -198,8 +199,14 @@ final class WebhookStore {
                 d.id(), d.attempt() - 1, "no result: the server sending it stopped before it could record one (sent again)");
     }
 
-    /** Still holding the lease? A server that lost it (it ran out) leaves the row to the one that took it over. */
+    /**
+     * Still holding the lease? A server that lost it (it ran out) leaves the row to the one that took
+     * it over. Locks the endpoint's row first, then the delivery's: the order in which deleting the
+     * endpoint, or its app (cascade), takes them, so recording an attempt and a deletion never
+     * deadlock; after a deletion there is nothing left to hold.
+     */
     boolean holdsLease(Connection c, Claimed d) throws SQLException {
+        if (Sql.find(c, "select 1 from webhook_endpoints where id = ? for no key update", rs -> true, d.endpointId()).isEmpty()) return false;
         return Sql.find(c, "select 1 from webhook_deliveries where id = ? and lease_id = ? for update", rs -> true, d.id(), d.leaseId()).isPresent();
     }
 
@@ -259,7 +266,8 @@ final class WebhookStore {
                 rs.getString("app_name"), rs.getObject("org_id", UUID.class), rs.getString("url"), rs.getString("secret_hint"),
                 "paused".equals(rs.getString("status")), rs.getInt("consecutive_failures"), Sql.optionalInstant(rs, "failing_since"),
                 Sql.optionalInstant(rs, "last_success_at"), Sql.optionalInstant(rs, "last_failure_at"), Sql.optionalInstant(rs, "paused_at"),
-                Optional.ofNullable(rs.getString("pause_reason")), rs.getString("created_by"), Sql.instant(rs, "created_at"));
+                Optional.ofNullable(rs.getString("pause_reason")), rs.getString("created_by"), Sql.instant(rs, "created_at"),
+                !rs.getBoolean("app_may_read"));
     }
 
     private static WebhookDelivery delivery(ResultSet rs) throws SQLException {

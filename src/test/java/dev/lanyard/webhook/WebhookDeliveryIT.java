@@ -199,6 +199,8 @@ class WebhookDeliveryIT {
         assertThat(receiver.received(offPath)).hasSize(triedBefore);
         assertThat(app.queryString("select string_agg(state, ',') from webhook_deliveries d join webhook_endpoints e "
                 + "on e.id = d.endpoint_id where e.org_id = ?::uuid and d.event_type = 'account.created'", off.id())).isEqualTo("pending");  // the later event waits in the feed
+        assertThat(held(off)).isTrue();
+        assertThat(held(other)).isFalse();
         // No new endpoint either, as the Directory API answers 404.
         assertThat(app.http().send("POST", webhooks(off), app.operatorToken(), "{\"app\":\"" + appId + "\",\"url\":\""
                 + receiver.url(offPath + "/2") + "\"}").expect(400).body()).contains("may not read this organization");
@@ -206,6 +208,7 @@ class WebhookDeliveryIT {
         // Turned on again: what was held arrives, nothing lost, each once.
         receiver.answer = r -> WebhookReceiver.Answer.ok();
         enabled(off, appId, true);
+        assertThat(held(off)).isFalse();
         await(() -> users(offPath).size() == 2, Duration.ofSeconds(10), "the held events");
         // Two accounts: no order between them (the order rule is per account).
         assertThat(users(offPath)).extracting(r -> r.json().get("data").get("email").asText())
@@ -217,6 +220,7 @@ class WebhookDeliveryIT {
         createUser(off, "removed@off.example");
         createUser(other, "still@other.example");
         await(() -> users(otherPath).size() == 2, Duration.ofSeconds(10), "the allowed organization's event");
+        assertThat(held(off)).isTrue();
         sleep(1000);
         assertThat(receiver.received(offPath)).noneMatch(r -> r.body().contains("removed@off.example"));
         app.http().send("PATCH", "/admin/api/apps/" + appId, app.operatorToken(), "{\"organizations\":null}").expect(200);
@@ -233,6 +237,11 @@ class WebhookDeliveryIT {
     /** The account.created events an endpoint accepted, in arrival order. */
     static List<WebhookReceiver.Received> users(String path) {
         return receiver.accepted(path).stream().filter(r -> r.type().equals("account.created")).toList();
+    }
+
+    static boolean held(TestApp.Org org) {
+        return app.http().send("GET", webhooks(org), app.operatorToken(), (String) null).expect(200).json().get("webhooks").get(0)
+                .get("held").asBoolean();
     }
 
     static void enabled(TestApp.Org org, String clientId, boolean on) {
