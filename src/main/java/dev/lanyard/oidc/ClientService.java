@@ -164,9 +164,28 @@ public final class ClientService {
         return findByClientId(clientId).filter(client -> secretMatches(client, secret));
     }
 
-    /** Whether the organization's members may sign in to the app now: allowed by the operator and not turned off. */
+    /**
+     * Whether the app may use the organization now: sign its members in, read its directory (the
+     * Directory API and the event feed) and receive its webhooks. Allowed by the operator and not
+     * turned off by the organization's admins; the rule is {@link #usableBySql}, nowhere else.
+     */
     public boolean usableBy(OidcClient client, UUID orgId) {
-        return client.allowsOrganization(orgId) && !tx.read(c -> store.turnedOff(c, client.id(), orgId));
+        return tx.read(c -> store.usable(c, client.id(), orgId));
+    }
+
+    /**
+     * The one statement of who may use an organization, as a SQL condition over an
+     * {@code oidc_clients} row aliased {@code app} and an organization id expression {@code orgId}
+     * (both SQL names written in code, never values): the operator allows the app for every
+     * organization or lists this one ({@code oidc_client_organizations}), and the organization's
+     * admins have not turned it off ({@code oidc_client_turned_off}). {@link #usableBy} asks it for
+     * one app; the webhook dispatcher joins it into its queries, so a webhook follows the same rule
+     * as the Directory API's 404.
+     */
+    public static String usableBySql(String app, String orgId) {
+        return "((" + app + ".all_organizations or exists (select 1 from oidc_client_organizations uo where uo.client = " + app
+                + ".id and uo.org_id = " + orgId + ")) and not exists (select 1 from oidc_client_turned_off ut where ut.client = "
+                + app + ".id and ut.org_id = " + orgId + "))";
     }
 
     private IssuedSecret newSecret(java.sql.Connection c, UUID client) throws java.sql.SQLException {

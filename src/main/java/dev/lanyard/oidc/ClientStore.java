@@ -80,8 +80,13 @@ final class ClientStore {
                 rs -> true, client, hash).isPresent();
     }
 
-    boolean turnedOff(Connection c, UUID client, UUID orgId) throws SQLException {
-        return Sql.find(c, "select 1 from oidc_client_turned_off where client = ? and org_id = ?", rs -> true, client, orgId).isPresent();
+    /**
+     * Whether the app may use the organization now, by {@link ClientService#usableBySql}: read from the
+     * database, so a change by the operator or the organization's admin counts at once.
+     */
+    boolean usable(Connection c, UUID client, UUID orgId) throws SQLException {
+        return Sql.find(c, "select 1 from oidc_clients a cross join (select ?::uuid as org_id) o where a.id = ? and "
+                + ClientService.usableBySql("a", "o.org_id"), rs -> true, orgId, client).isPresent();
     }
 
     List<UUID> turnedOffBy(Connection c, UUID orgId) throws SQLException {

@@ -192,8 +192,10 @@ public final class WebhookService {
     private OidcClient appFor(UUID orgId, String app) {
         if (app == null || app.isBlank()) throw new DomainException.Invalid("app is required: the app (client id) that receives the webhooks");
         OidcClient client = apps.get(app);
-        if (!client.allowsOrganization(orgId)) {
-            throw new DomainException.Invalid("the app " + client.name() + " is not offered to this organization");
+        // The Directory API's rule: no endpoint for an organization the app may not read.
+        if (!apps.usableBy(client, orgId)) {
+            throw new DomainException.Invalid("the app " + client.name() + " may not read this organization: the operator does not "
+                    + "offer it to this organization, or the organization's admins turned it off");
         }
         return client;
     }

@@ -16,6 +16,12 @@ import java.util.UUID;
 final class WebhookStore {
     private static final String ENDPOINT = "select e.*, c.client_id, c.name as app_name from webhook_endpoints e "
             + "join oidc_clients c on c.id = e.client ";
+    /**
+     * The endpoint's app may still use its organization (the Directory API's rule, one statement of
+     * it): over {@code e} (webhook_endpoints) joined with its app as {@code a}. The dispatcher
+     * neither takes new events for nor sends to an endpoint that fails it: its deliveries are held.
+     */
+    private static final String APP_MAY_READ = dev.lanyard.oidc.ClientService.usableBySql("a", "e.org_id");
     private static final String DELIVERY = "select d.*, d.lease_until is not null and d.lease_until > now() as in_flight "
             + "from webhook_deliveries d ";
 
@@ -117,9 +123,13 @@ final class WebhookStore {
     /** An endpoint whose new events are taken, locked so that one server does it. */
     record Cursor(UUID endpointId, UUID orgId, String cursor) {}
 
-    /** Active endpoints with fewer than {@code maxBacklog} pending deliveries, after {@code afterId}, locked (skip the locked ones). */
+    /**
+     * Active endpoints whose app may read their organization, with fewer than {@code maxBacklog}
+     * pending deliveries, after {@code afterId}, locked (skip the locked ones).
+     */
     List<Cursor> lockCursors(Connection c, UUID afterId, int limit, int maxBacklog) throws SQLException {
-        return Sql.list(c, "select e.id, e.org_id, e.feed_cursor from webhook_endpoints e where e.status = 'active' and e.id > ? "
+        return Sql.list(c, "select e.id, e.org_id, e.feed_cursor from webhook_endpoints e join oidc_clients a on a.id = e.client "
+                + "where e.status = 'active' and e.id > ? and " + APP_MAY_READ + " "
                 + "and (select count(*) from (select 1 from webhook_deliveries d where d.endpoint_id = e.id and d.state = 'pending' limit ?) b) < ? "
                 + "order by e.id limit ? for update of e skip locked",
                 rs -> new Cursor(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3)), afterId, maxBacklog, maxBacklog, limit);
@@ -146,7 +156,8 @@ final class WebhookStore {
     record Due(UUID endpointId, UUID orgId) {}
 
     List<Due> endpointsWithDueWork(Connection c, int limit) throws SQLException {
-        return Sql.list(c, "select e.id, e.org_id from webhook_endpoints e where e.status = 'active' and exists ("
+        return Sql.list(c, "select e.id, e.org_id from webhook_endpoints e join oidc_clients a on a.id = e.client "
+                + "where e.status = 'active' and " + APP_MAY_READ + " and exists ("
                 + "select 1 from webhook_deliveries d where d.endpoint_id = e.id and d.state = 'pending' and d.next_attempt_at <= now() "
                 + "and (d.lease_until is null or d.lease_until < now())) order by e.last_success_at nulls first limit ?",
                 rs -> new Due(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)), limit);
@@ -173,7 +184,8 @@ final class WebhookStore {
                 + "order by d.next_attempt_at, d.seq limit ? for update of d skip locked) "
                 + "update webhook_deliveries d set lease_until = now() + ? * interval '1 millisecond', lease_id = ?, attempts = d.attempts + 1, "
                 + "retry_from = coalesce(d.retry_from, now()), last_attempt_at = now() "
-                + "from due, webhook_endpoints e where d.id = due.id and e.id = d.endpoint_id and e.status = 'active' "
+                + "from due, webhook_endpoints e, oidc_clients a where d.id = due.id and e.id = d.endpoint_id and e.status = 'active' "
+                + "and a.id = e.client and " + APP_MAY_READ + " "
                 + "returning d.id, d.endpoint_id, e.org_id, e.url, e.sealed_secret, d.event_id, d.payload, d.attempts, due.abandoned",
                 rs -> new Claimed(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class), rs.getString(4),
                         rs.getBytes(5), rs.getString(6), rs.getString(7), rs.getInt(8), leaseId, rs.getBoolean(9)),

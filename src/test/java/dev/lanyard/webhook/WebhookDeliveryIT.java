@@ -174,7 +174,79 @@ class WebhookDeliveryIT {
         receiver.answer = r -> WebhookReceiver.Answer.ok();
     }
 
+    @Test
+    void an_app_turned_off_or_no_longer_allowed_for_an_organization_gets_nothing_from_it_until_it_may_read_it_again() {
+        TestApp.Org off = app.newOrg("off-" + UUID.randomUUID());
+        TestApp.Org other = app.newOrg("other-" + UUID.randomUUID());
+        String offPath = "/off/" + off.id();
+        String otherPath = "/other/" + other.id();
+        String appId = registerApp();
+        endpoint(off, appId, offPath);
+        endpoint(other, appId, otherPath);
+
+        // A delivery under retry when the organization's admin turns the app off: held, not sent, not dead-lettered.
+        receiver.answer = failing(offPath, r -> true);
+        createUser(off, "held@off.example");
+        await(() -> receiver.received(offPath).stream().anyMatch(r -> r.body().contains("held@off.example")), Duration.ofSeconds(10),
+                "the first, failing attempt");
+        enabled(off, appId, false);
+        sleep(300);  // an attempt claimed just before the switch may still be under way
+        int triedBefore = receiver.received(offPath).size();
+        createUser(off, "later@off.example");
+        createUser(other, "free@other.example");
+        await(() -> users(otherPath).size() == 1, Duration.ofSeconds(10), "the other organization's event");
+        sleep(3500);  // past the 3 s retry period and many poll intervals (100 ms)
+        assertThat(receiver.received(offPath)).hasSize(triedBefore);
+        assertThat(app.queryString("select string_agg(state, ',') from webhook_deliveries d join webhook_endpoints e "
+                + "on e.id = d.endpoint_id where e.org_id = ?::uuid and d.event_type = 'account.created'", off.id())).isEqualTo("pending");  // the later event waits in the feed
+        // No new endpoint either, as the Directory API answers 404.
+        assertThat(app.http().send("POST", webhooks(off), app.operatorToken(), "{\"app\":\"" + appId + "\",\"url\":\""
+                + receiver.url(offPath + "/2") + "\"}").expect(400).body()).contains("may not read this organization");
+
+        // Turned on again: what was held arrives, nothing lost, each once.
+        receiver.answer = r -> WebhookReceiver.Answer.ok();
+        enabled(off, appId, true);
+        await(() -> users(offPath).size() == 2, Duration.ofSeconds(10), "the held events");
+        // Two accounts: no order between them (the order rule is per account).
+        assertThat(users(offPath)).extracting(r -> r.json().get("data").get("email").asText())
+                .containsExactlyInAnyOrder("held@off.example", "later@off.example");
+        assertThat(users(offPath)).allMatch(WebhookReceiver.Received::validSignature);
+
+        // The operator no longer allows the app for the organization: the same hold, lifted when allowed again.
+        app.http().send("PATCH", "/admin/api/apps/" + appId, app.operatorToken(), "{\"organizations\":[\"" + other.id() + "\"]}").expect(200);
+        createUser(off, "removed@off.example");
+        createUser(other, "still@other.example");
+        await(() -> users(otherPath).size() == 2, Duration.ofSeconds(10), "the allowed organization's event");
+        sleep(1000);
+        assertThat(receiver.received(offPath)).noneMatch(r -> r.body().contains("removed@off.example"));
+        app.http().send("PATCH", "/admin/api/apps/" + appId, app.operatorToken(), "{\"organizations\":null}").expect(200);
+        await(() -> receiver.accepted(offPath).stream().anyMatch(r -> r.body().contains("removed@off.example")), Duration.ofSeconds(10),
+                "the event held while not allowed");
+
+        // The app deleted: its endpoints and their deliveries go with it.
+        app.http().send("DELETE", "/admin/api/apps/" + appId, app.operatorToken(), (String) null).expect(204);
+        assertThat(app.http().send("GET", webhooks(off), app.operatorToken(), (String) null).expect(200).json().get("webhooks")).isEmpty();
+    }
+
     // --- helpers ---
+
+    /** The account.created events an endpoint accepted, in arrival order. */
+    static List<WebhookReceiver.Received> users(String path) {
+        return receiver.accepted(path).stream().filter(r -> r.type().equals("account.created")).toList();
+    }
+
+    static void enabled(TestApp.Org org, String clientId, boolean on) {
+        app.http().send("PUT", "/admin/api/orgs/" + org.id() + "/apps/" + clientId, app.operatorToken(), "{\"enabled\":" + on + "}").expect(204);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
 
     static java.util.function.Function<WebhookReceiver.Received, WebhookReceiver.Answer> failing(
             String path, java.util.function.Predicate<WebhookReceiver.Received> fail) {
