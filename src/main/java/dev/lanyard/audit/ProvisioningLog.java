@@ -51,12 +51,17 @@ public final class ProvisioningLog implements AutoCloseable {
 
     /**
      * A page of the log: newest first, optionally only failures, within a time range, about one
-     * account, before an id.
+     * account, before an id (older) or after one (the newer page, for Previous).
      */
     public record Query(Outcome outcome, Optional<Instant> since, Optional<Instant> until, Optional<Long> beforeId, int limit,
-                        Optional<UUID> accountId) {
+                        Optional<UUID> accountId, Optional<Long> afterId) {
         public Query {
             limit = Math.max(1, Math.min(MAX_PAGE, limit));
+        }
+
+        public Query(Outcome outcome, Optional<Instant> since, Optional<Instant> until, Optional<Long> beforeId, int limit,
+                     Optional<UUID> accountId) {
+            this(outcome, since, until, beforeId, limit, accountId, Optional.empty());
         }
 
         public Query(Outcome outcome, Optional<Instant> since, Optional<Instant> until, Optional<Long> beforeId, int limit) {
@@ -113,6 +118,18 @@ public final class ProvisioningLog implements AutoCloseable {
     public List<Stored> list(UUID orgId, Query query) {
         return tx.read(c -> store.list(c, orgId, query)).stream()
                 .map(r -> new Stored(r.id(), r.entry())).toList();
+    }
+
+    /** Counts stop here: beyond it the console says "more than 10,000". */
+    public static final int COUNT_CAP = 10_000;
+
+    /** A page of the log and how many entries match its filters over all pages (at most {@link #COUNT_CAP} + 1). */
+    public record Page(List<Stored> entries, long matching) {}
+
+    /** {@link #list} and the count of everything its filters match, read in one snapshot so they agree. */
+    public Page page(UUID orgId, Query query) {
+        return tx.readSnapshot(c -> new Page(store.list(c, orgId, query).stream().map(r -> new Stored(r.id(), r.entry())).toList(),
+                store.countUpTo(c, orgId, query, COUNT_CAP + 1)));
     }
 
     /** One entry of the organization, e.g. for its detail page; another organization's id finds nothing. */

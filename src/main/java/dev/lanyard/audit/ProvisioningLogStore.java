@@ -2,6 +2,7 @@ package dev.lanyard.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanyard.domain.FailureReason;
+import dev.lanyard.storage.NewestFirst;
 import dev.lanyard.storage.Sql;
 
 import java.sql.Connection;
@@ -79,15 +80,33 @@ final class ProvisioningLogStore {
     }
 
     /**
-     * Newest first; {@code beforeId} pages back. The page order is (at, id), so the seek is too:
-     * the entries after that one in this order, {@code (at, id) < (its at, its id)}, a range on
+     * Newest first; {@code beforeId} pages back, {@code afterId} forward (the page of newer
+     * entries). The page order is (at, id), so the seek is too: the entries after that one in this order, {@code (at, id) < (its at, its id)}, a range on
      * provisioning_log_org_at, so a deep page costs what the first does. ({@code id < ?} alone is
      * not that: ids follow the writer's queue, not the request times, and PostgreSQL would scan
      * every newer entry to skip it.) An id of another organization finds no "at", hence no rows.
      */
     List<Row> list(Connection c, UUID orgId, ProvisioningLog.Query q) throws SQLException {
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder(SELECT + " where org_id = ?");
+        StringBuilder sql = new StringBuilder(SELECT);
+        where(sql, params, orgId, q);
+        return NewestFirst.page(c, "provisioning_log", sql, params, orgId, q.beforeId(), q.afterId(), q.limit(), ProvisioningLogStore::map);
+    }
+
+    /**
+     * How many entries match the filters (paging ignored), counting at most {@code cap}: a
+     * bounded read of the same index range the page comes from, so the number above the list
+     * is the list's and never costs a scan of a large log.
+     */
+    long countUpTo(Connection c, UUID orgId, ProvisioningLog.Query q, long cap) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        StringBuilder where = new StringBuilder();
+        where(where, params, orgId, q);
+        return NewestFirst.countUpTo(c, "provisioning_log", where, params, cap);
+    }
+
+    private static void where(StringBuilder sql, List<Object> params, UUID orgId, ProvisioningLog.Query q) {
+        sql.append(" where org_id = ?");
         params.add(orgId);
         switch (q.outcome()) {
             case FAILURES -> sql.append(" and status >= 400");
@@ -97,13 +116,6 @@ final class ProvisioningLogStore {
         q.accountId().ifPresent(a -> { sql.append(" and account_id = ?"); params.add(a); });
         q.since().ifPresent(t -> { sql.append(" and at >= ?"); params.add(t); });
         q.until().ifPresent(t -> { sql.append(" and at < ?"); params.add(t); });
-        q.beforeId().ifPresent(id -> {
-            sql.append(" and (at, id) < ((select b.at from provisioning_log b where b.id = ? and b.org_id = ?), ?)");
-            params.addAll(List.of(id, orgId, id));
-        });
-        sql.append(" order by at desc, id desc limit ?");
-        params.add(q.limit());
-        return Sql.list(c, sql.toString(), params, ProvisioningLogStore::map);
     }
 
     /** One entry of the organization; another organization's id finds nothing. */

@@ -46,8 +46,13 @@ final class ConsoleCookies {
 
     /** A cookie for one path only, SameSite=Strict, for {@code maxAge} seconds (0 clears it). */
     void setForPath(Context ctx, String name, String value, String path, int maxAge) {
+        setForPath(ctx, name, value, path, maxAge, SameSite.STRICT);
+    }
+
+    /** As above with another SameSite (Lax for a value that must survive a redirect another site's form post began). */
+    void setForPath(Context ctx, String name, String value, String path, int maxAge, SameSite sameSite) {
         boolean secure = baseUrl.of(ctx).startsWith("https:");
-        ctx.cookie(new Cookie(name, value, path, maxAge, secure, true, null, SameSite.STRICT));
+        ctx.cookie(new Cookie(name, value, path, maxAge, secure, true, null, sameSite));
     }
 
     private Cookie cookie(Context ctx, String name, String value, int maxAge) {

@@ -137,12 +137,14 @@ public final class ConsoleRoutes {
      * The console half of "console admins by SAML" ({@link SsoRoutes.ConsoleSignIn}): the IdP
      * vouched for {@code email}; if it is an admin of the organization, a console session starts.
      */
-    public Optional<String> signInBySaml(Context ctx, Organization org, String email) {
+    public Optional<String> signInBySaml(Context ctx, Organization org, String email, String requestId) {
         Optional<String> cookie = auth.signInBySaml(org.id(), email, ctx.ip(), Optional.ofNullable(ctx.userAgent()).orElse(""));
         if (cookie.isEmpty()) return Optional.empty();
         auth.signOut(ctx.cookie(ConsoleCookies.SESSION));
         cookies.set(ctx, ConsoleCookies.SESSION, cookie.get());
-        return Optional.of(PREFIX);
+        // The IdP's form post is cross-site, so it carries no console cookie: the page to return
+        // to is read one step later, on the console's own path (LoginScreen#continueAfterSaml).
+        return Optional.of(LoginScreen.samlContinue(requestId));
     }
 
     /** Whether a path belongs to the console (its errors are pages, not JSON). */

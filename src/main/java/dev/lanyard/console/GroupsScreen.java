@@ -56,7 +56,7 @@ final class GroupsScreen {
                 .map(g -> new GroupsPage.Row(PATH + "/" + g.id(), g.displayName(), g.externalId().orElse(""), g.memberCount(),
                         g.updatedAt()))
                 .toList();
-        long start = page.previous().isEmpty() ? 1 : start(ctx);
+        long start = page.previous().isEmpty() ? 1 : Paging.start(ctx.queryParam("start"));
         Views.render(ctx, 200, "console/groups.jte", new GroupsPage(s, rows,
                 page.next().map(id -> PATH + "?after=" + id + "&start=" + (start + PAGE_SIZE)),
                 page.previous().map(id -> PATH + "?before=" + id + "&start=" + Math.max(1, start - PAGE_SIZE)),
@@ -80,7 +80,7 @@ final class GroupsScreen {
         List<GroupsPage.Event> history = new ArrayList<>();
         for (GroupEvent e : events) history.add(new GroupsPage.Event(e.kind(), note(e), e.at(), who.getOrDefault(e.actor(), e.actor())));
         String self = PATH + "/" + g.id();
-        long start = members.previous().isEmpty() ? 1 : start(ctx);
+        long start = members.previous().isEmpty() ? 1 : Paging.start(ctx.queryParam("start"));
         // The member count is kept on the group row: "51–100 of 100,000" costs nothing.
         Views.render(ctx, 200, "console/groups_detail.jte", new GroupsPage.Detail(s, g.displayName(), g.id().toString(),
                 g.externalId().orElse(""), g.memberCount(), g.createdAt(), g.updatedAt(), rows,
@@ -88,17 +88,6 @@ final class GroupsScreen {
                 members.previous().map(id -> self + "?before=" + id + "&start=" + Math.max(1, start - PAGE_SIZE)),
                 members.previous().isPresent() ? Optional.of(self) : Optional.empty(),
                 Paging.range(start, start + rows.size() - 1, g.memberCount(), Long.MAX_VALUE), history));
-    }
-
-    /** Where a later page starts ("51–100"), carried in the links: a keyset page has no offset of its own. */
-    private static long start(Context ctx) {
-        String text = ctx.queryParam("start");
-        if (text == null || text.isEmpty() || text.length() > 12) return 1;
-        try {
-            return Math.max(1, Long.parseLong(text));
-        } catch (NumberFormatException e) {
-            return 1;
-        }
     }
 
     /** The detail of an entry in words: the member's SCIM id, the names of a rename, a reason. */

@@ -8,8 +8,15 @@ import dev.lanyard.sso.Refusal;
 import dev.lanyard.sso.SpValues;
 import dev.lanyard.sso.SsoService;
 import dev.lanyard.orgadmin.LoginThrottle;
+import dev.lanyard.http.Access;
+import dev.lanyard.orgadmin.ConsoleSession;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.SameSite;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +58,7 @@ final class LoginScreen {
         routes.publicGet(OPERATOR_PATH, ctx -> show(ctx, "console/login_operator.jte", OperatorLoginPage::empty));
         routes.signInForm(OPERATOR_PATH, this::submitOperator);
         routes.publicGet(SAML_PATH, this::samlSignIn);
+        routes.get(SAML_CONTINUE_PATH, Access.CONSOLE_ORGANIZATION, this::continueAfterSaml);
     }
 
     static final String SAML_PATH = ConsoleRoutes.PREFIX + "/login/saml";
@@ -68,11 +76,61 @@ final class LoginScreen {
             return;
         }
         try {
-            ctx.redirect(sso.startConsole(found.get().id(), SpValues.of(cookies.baseUrl().of(ctx), found.get().id())), HttpStatus.SEE_OTHER);
+            SsoService.Started started = sso.startConsoleSignIn(found.get().id(), SpValues.of(cookies.baseUrl().of(ctx), found.get().id()));
+            Optional<String> next = ReturnTo.requested(ctx);
+            if (next.isPresent()) {
+                cookies.setForPath(ctx, SAML_NEXT, bind(started.requestId(), next.get()), SAML_PATH, SAML_NEXT_SECONDS, SameSite.LAX);
+            } else if (ctx.cookie(SAML_NEXT) != null) {
+                cookies.setForPath(ctx, SAML_NEXT, "", SAML_PATH, 0, SameSite.LAX);
+            }
+            ctx.redirect(started.url(), HttpStatus.SEE_OTHER);
         } catch (Refusal r) {
             ConsoleRoutes.error(ctx, 409, "Signing in through your identity provider is not available for " + found.get().name()
                     + ": " + r.detail() + ". Sign in with your email and password.");
         }
+    }
+
+    static final String SAML_CONTINUE_PATH = SAML_PATH + "/continue";
+    /**
+     * The deep link of a SAML sign-in, between the start and the return: set on the start's path
+     * only (the continue step is under it), HttpOnly, SameSite=Lax (the way back is a top-level
+     * navigation that a cross-site form post began; Strict would not be sent), as long as the
+     * AuthnRequest lives, and bound to that request's id. Nothing is written on the server for an
+     * anonymous request; the value is checked again as a console path when it comes back.
+     */
+    static final String SAML_NEXT = "lanyard_saml_next";
+    static final int SAML_NEXT_SECONDS = 15 * 60;
+
+    /** Where the ACS sends a console admin it signed in: the continue step, naming the request the Response answered. */
+    static String samlContinue(String requestId) {
+        return SAML_CONTINUE_PATH + "?request=" + URLEncoder.encode(requestId, StandardCharsets.UTF_8);
+    }
+
+    /** {request id}.{next, base64url}: the request id is XML's ID (no '.' is needed to split, the last one is ours). */
+    static String bind(String requestId, String next) {
+        return requestId + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(next.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The deep link bound to {@code requestId}, if the cookie holds one for that request and it is still a console page. */
+    static Optional<String> unbind(String cookie, String requestId) {
+        if (cookie == null || requestId == null || cookie.length() > 4 * ReturnTo.MAX_LENGTH) return Optional.empty();
+        int dot = cookie.lastIndexOf('.');
+        if (dot < 0 || !cookie.substring(0, dot).equals(requestId)) return Optional.empty();
+        try {
+            return ReturnTo.parse(new String(Base64.getUrlDecoder().decode(cookie.substring(dot + 1)), StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * After the ACS signed the admin in: the page asked for before sign-in, when the cookie holds
+     * one for the request that was just answered, else Home. The cookie is used once.
+     */
+    private void continueAfterSaml(Context ctx, ConsoleSession s) {
+        String bound = ctx.cookie(SAML_NEXT);
+        if (bound != null) cookies.setForPath(ctx, SAML_NEXT, "", SAML_PATH, 0, SameSite.LAX);
+        ctx.redirect(unbind(bound, ctx.queryParam("request")).orElse(ConsoleRoutes.PREFIX), HttpStatus.SEE_OTHER);
     }
 
     static final String SIGNED_OUT = "You have signed out.";

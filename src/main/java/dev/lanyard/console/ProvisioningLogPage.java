@@ -17,9 +17,12 @@ import java.util.Optional;
  * @param nothingYet no filter and no request at all: the page explains how to connect the IdP instead
  * @param olderHref  the next page back, when older requests match
  * @param newestHref the first page, when this is a later one
+ * @param previousHref the page of newer requests, when this is a later one
+ * @param range      which of the matching requests this page shows ("51–100 of 313"), "" when none
  */
 public record ProvisioningLogPage(ConsoleSession session, Filter filter, List<Entry> entries, Map<String, String> errors,
-                                  String result, boolean nothingYet, Optional<String> olderHref, Optional<String> newestHref) {
+                                  String result, boolean nothingYet, Optional<String> olderHref, Optional<String> newestHref,
+                                  Optional<String> previousHref, String range) {
 
     /** The filter form's choices: value, label. The period values are also the chart's ({@link ActivityChart.Range}). */
     public static final List<List<String>> STATUSES = List.of(List.of("", "All requests"),

@@ -31,13 +31,15 @@ import java.util.stream.Stream;
  * and for a failure what went wrong and what to change (the same hints as the admin API's log).
  *
  * <pre>
- * GET /console/provisioning/log?status=failures&amp;period=24h&amp;from=&amp;until=&amp;account={id}&amp;before={id}
+ * GET /console/provisioning/log?status=failures&amp;period=24h&amp;from=&amp;until=&amp;account={id}&amp;before={id}&amp;start=51
  * GET /console/provisioning/log/{id}       one request: full path, error, the redacted body
  * </pre>
  *
  * A plain GET form, so filters and pages are links. {@code period} (1h, 24h, 7d, 30d), {@code from}
  * and {@code until} (UTC, as a datetime-local field sends them) all narrow the range together.
- * Pages go back by keyset from the last entry shown ({@code before}), never by offset. Everything
+ * Pages go back by keyset from the last entry shown ({@code before}) and forward from the first
+ * ({@code after}, Previous), never by offset; {@code start} only numbers the page ("51–100 of 313",
+ * the count bounded at 10,000 and taken with the same filters). Everything
  * reads the session's organization only: another organization's entry id is a 404.
  */
 final class ProvisioningLogScreen {
@@ -73,35 +75,30 @@ final class ProvisioningLogScreen {
         }
         if (!errors.isEmpty()) {
             Views.render(ctx, 400, "console/provisioning_log.jte", new ProvisioningLogPage(s, filter, List.of(), errors,
-                    "Correct the dates to see the requests.", false, Optional.empty(), Optional.empty()));
+                    "Correct the dates to see the requests.", false, Optional.empty(), Optional.empty(), Optional.empty(), ""));
             return;
         }
         Optional<Instant> periodStart = Optional.ofNullable(PERIODS.get(filter.period())).map(d -> Instant.now().minus(d));
         Optional<Instant> since = Stream.of(periodStart, from).flatMap(Optional::stream).max(Instant::compareTo);
         Optional<Long> before = id(ctx.queryParam("before"));
-        // One more than a page: whether an "Older" link leads anywhere.
-        List<ProvisioningLog.Stored> found = log.list(s.orgId(), new ProvisioningLog.Query(outcome(filter.status()),
-                since, until, before, PAGE_SIZE + 1, OrganizationService.parseUuid(filter.account())));
-        List<ProvisioningLog.Stored> shown = found.subList(0, Math.min(PAGE_SIZE, found.size()));
+        Optional<Long> after = before.isPresent() ? Optional.empty() : id(ctx.queryParam("after"));
+        // One more than a page: whether an "Older" (or, going back, a "Previous") link leads anywhere.
+        ProvisioningLog.Page page = log.page(s.orgId(), new ProvisioningLog.Query(outcome(filter.status()),
+                since, until, before, PAGE_SIZE + 1, OrganizationService.parseUuid(filter.account()), after));
+        Paging.Log<ProvisioningLog.Stored> pages = Paging.Log.of(page.entries(), PAGE_SIZE, before.isPresent(), after.isPresent(),
+                ctx.queryParam("start"), PATH + "?" + query(filter), ProvisioningLog.Stored::id);
+        List<ProvisioningLog.Stored> shown = pages.shown();
         Map<UUID, String> tokenNames = tokenNames(s.orgId(), shown);
         List<ProvisioningLogPage.Entry> entries = shown.stream().map(e -> entry(e, s.orgId(), tokenNames)).toList();
-
-        String query = query(filter);
-        Optional<String> older = found.size() > PAGE_SIZE
-                ? Optional.of(PATH + "?" + query + "&before=" + shown.getLast().id()) : Optional.empty();
-        Optional<String> newest = before.isPresent() ? Optional.of(PATH + "?" + query) : Optional.empty();
-        boolean nothingYet = entries.isEmpty() && filter.isDefault() && before.isEmpty();
-        // A page size is not a count: say which requests these are, not how many there are in all.
+        boolean later = before.isPresent() || after.isPresent();
+        boolean nothingYet = entries.isEmpty() && filter.isDefault() && !later;
         String result = entries.isEmpty()
                 ? (nothingYet ? "No requests yet." : "No requests match these filters.")
-                : before.isPresent()
-                        ? "Older requests, " + entries.size() + " on this page, newest first."
-                        : (older.isPresent() ? "The newest " + entries.size() + " requests"
-                                : entries.size() == 1 ? "The only request" : "All " + entries.size() + " requests")
-                          + (filter.isDefault() ? "" : entries.size() == 1 && older.isEmpty() ? " that matches" : " that match")
-                          + ", newest first.";
-        Views.render(ctx, 200, "console/provisioning_log.jte",
-                new ProvisioningLogPage(s, filter, entries, errors, result, nothingYet, older, newest));
+                : Paging.count(page.matching(), ProvisioningLog.COUNT_CAP, "request", "requests")
+                  + (filter.isDefault() ? "" : page.matching() == 1 ? " matches these filters" : " match these filters")
+                  + ", newest first.";
+        Views.render(ctx, 200, "console/provisioning_log.jte", new ProvisioningLogPage(s, filter, entries, errors, result, nothingYet,
+                pages.older(), pages.newest(), pages.previous(), pages.range(page.matching(), ProvisioningLog.COUNT_CAP)));
     }
 
     private void detail(Context ctx, ConsoleSession s) {
@@ -217,8 +214,9 @@ final class ProvisioningLogScreen {
         return v == null ? "" : v.strip();
     }
 
-    private static Optional<Long> id(String value) {
-        if (value == null || value.isBlank()) return Optional.empty();
+    /** A log entry id from a link ({@code before=}, {@code after=}, the path), empty when it is none. */
+    static Optional<Long> id(String value) {
+        if (value == null || value.isBlank() || value.length() > 30) return Optional.empty();
         try {
             return Optional.of(Long.parseLong(value.strip()));
         } catch (NumberFormatException e) {

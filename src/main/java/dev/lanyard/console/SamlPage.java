@@ -41,7 +41,8 @@ public record SamlPage(ConsoleSession session, SamlSettings settings, SpValues s
 
     /** The sign-in log (console/saml_log.jte), filtered like the provisioning log. */
     public record Log(ConsoleSession session, List<Entry> entries, String outcome, String period, String q,
-                      Optional<String> olderHref) {
+                      Optional<String> olderHref, Optional<String> previousHref, Optional<String> newestHref, String count,
+                      String range) {
         public static final List<List<String>> OUTCOMES = List.of(List.of("all", "All attempts"), List.of("failure", "Failures only"),
                 List.of("success", "Successes only"));
         public static final List<List<String>> PERIODS = List.of(List.of("all", "Any time"), List.of("24h", "Last 24 hours"),

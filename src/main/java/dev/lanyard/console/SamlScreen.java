@@ -38,7 +38,8 @@ import java.util.UUID;
  * POST /console/saml/options               SHA-1, the attribute to match, the switch
  * POST /console/saml/test                  "Test sign-in": 303 to the IdP; the ACS comes back to /console/saml/test/{log id}
  * GET  /console/saml/test/{id}             what the test sign-in brought back
- * GET  /console/saml/log                   every sign-in attempt, filtered by outcome, period, email or reason
+ * GET  /console/saml/log                   every sign-in attempt, filtered by outcome, period, email or reason;
+ *                                          keyset pages (before= older, after= Previous), "51–100 of 313"
  * GET  /console/setup/okta-saml, /console/setup/entra-saml   setup guides with the SP values
  * </pre>
  *
@@ -140,18 +141,20 @@ final class SamlScreen {
             case "30d" -> Optional.of(Instant.now().minus(Duration.ofDays(30)));
             default -> Optional.empty();
         };
-        Optional<Long> before;
-        try {
-            before = Optional.ofNullable(ctx.queryParam("before")).filter(b -> !b.isBlank()).map(Long::parseLong);
-        } catch (NumberFormatException e) {
-            before = Optional.empty();
-        }
-        List<SignInLogEntry> rows = sso.log(s.orgId(), success, Optional.of(q), since, before, PAGE_SIZE + 1);
-        List<SamlPage.Entry> entries = rows.stream().limit(PAGE_SIZE).map(e -> new SamlPage.Entry(String.valueOf(e.id()),
+        Optional<Long> before = ProvisioningLogScreen.id(ctx.queryParam("before"));
+        Optional<Long> after = before.isPresent() ? Optional.empty() : ProvisioningLogScreen.id(ctx.queryParam("after"));
+        // One more than a page: whether an "Older" (or, going back, a "Previous") link leads anywhere.
+        SsoService.LogPage page = sso.logPage(s.orgId(), success, Optional.of(q), since, before, after, PAGE_SIZE + 1);
+        Paging.Log<SignInLogEntry> pages = Paging.Log.of(page.entries(), PAGE_SIZE, before.isPresent(), after.isPresent(),
+                ctx.queryParam("start"), PATH + "/log?outcome=" + enc(outcome) + "&period=" + enc(period) + "&q=" + enc(q),
+                SignInLogEntry::id);
+        List<SamlPage.Entry> entries = pages.shown().stream().map(e -> new SamlPage.Entry(String.valueOf(e.id()),
                 Times.text(e.at()), e.flow(), e.success(), e.reason(), e.detail(), e.hint(), e.nameId())).toList();
-        Optional<String> older = rows.size() > PAGE_SIZE ? Optional.of(PATH + "/log?outcome=" + enc(outcome) + "&period=" + enc(period)
-                + "&q=" + enc(q) + "&before=" + rows.get(PAGE_SIZE - 1).id()) : Optional.empty();
-        Views.render(ctx, 200, "console/saml_log.jte", new SamlPage.Log(s, entries, outcome, period, q, older));
+        Views.render(ctx, 200, "console/saml_log.jte", new SamlPage.Log(s, entries, outcome, period, q, pages.older(), pages.previous(), pages.newest(),
+                Paging.count(page.matching(), SsoService.LOG_COUNT_CAP, "attempt", "attempts")
+                        + (q.isEmpty() && outcome.equals("all") && period.equals("all") ? ""
+                                : page.matching() == 1 ? " matches these filters" : " match these filters") + ", newest first.",
+                pages.range(page.matching(), SsoService.LOG_COUNT_CAP)));
     }
 
     private SpValues sp(Context ctx, ConsoleSession s) {

@@ -3,6 +3,7 @@ package dev.lanyard.sso;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanyard.storage.NewestFirst;
 import dev.lanyard.storage.Sql;
 
 import java.sql.Connection;
@@ -28,12 +29,35 @@ final class SignInLogStore {
                 nameId.map(SignInLogStore::clip), accountId, attributes.isEmpty() ? null : new Sql.Json(json(attributes))).orElseThrow();
     }
 
-    /** A filter on the log, like the provisioning log's: outcome and a time window, newest first. */
-    record Query(Optional<Boolean> success, Optional<String> text, Optional<Instant> since, Optional<Long> before, int limit) {}
+    /**
+     * A filter on the log, like the provisioning log's: outcome and a time window, newest first;
+     * {@code before} an entry (older) or {@code after} one (the newer page, for Previous).
+     */
+    record Query(Optional<Boolean> success, Optional<String> text, Optional<Instant> since, Optional<Long> before,
+                 Optional<Long> after, int limit) {}
 
+    /**
+     * The page is ordered by (at, id), so the seek is too, a range on saml_sign_in_log_org_at; an
+     * id of another organization finds no "at", hence no rows.
+     */
     List<SignInLogEntry> list(Connection c, UUID orgId, Query q) throws SQLException {
-        StringBuilder sql = new StringBuilder("select * from saml_sign_in_log where org_id = ?");
-        List<Object> params = new ArrayList<>(List.of(orgId));
+        StringBuilder sql = new StringBuilder("select * from saml_sign_in_log");
+        List<Object> params = new ArrayList<>();
+        where(sql, params, orgId, q);
+        return NewestFirst.page(c, "saml_sign_in_log", sql, params, orgId, q.before(), q.after(), q.limit(), SignInLogStore::map);
+    }
+
+    /** How many entries the filters match (paging ignored), counting at most {@code cap}. */
+    long countUpTo(Connection c, UUID orgId, Query q, long cap) throws SQLException {
+        StringBuilder where = new StringBuilder();
+        List<Object> params = new ArrayList<>();
+        where(where, params, orgId, q);
+        return NewestFirst.countUpTo(c, "saml_sign_in_log", where, params, cap);
+    }
+
+    private static void where(StringBuilder sql, List<Object> params, UUID orgId, Query q) {
+        sql.append(" where org_id = ?");
+        params.add(orgId);
         q.success().ifPresent(s -> {
             sql.append(" and outcome = ?");
             params.add(s ? "success" : "failure");
@@ -47,13 +71,6 @@ final class SignInLogStore {
             sql.append(" and at >= ?");
             params.add(t);
         });
-        q.before().ifPresent(b -> {
-            sql.append(" and id < ?");
-            params.add(b);
-        });
-        sql.append(" order by at desc, id desc limit ?");
-        params.add(q.limit());
-        return Sql.list(c, sql.toString(), params, SignInLogStore::map);
     }
 
     Optional<SignInLogEntry> find(Connection c, UUID orgId, long id) throws SQLException {

@@ -42,10 +42,12 @@ public final class SsoRoutes {
      * Signs a console admin in once the IdP vouched for their email (console admins by SAML);
      * implemented by the console, which owns admin sessions. Returns the console URL to go to,
      * having set the console's cookie, or empty when no admin of the organization has that email.
+     * {@code requestId} is the AuthnRequest the Response answered (the console bound the page to
+     * return to, the deep link, to it when the sign-in started).
      */
     @FunctionalInterface
     public interface ConsoleSignIn {
-        Optional<String> signIn(Context ctx, Organization org, String email);
+        Optional<String> signIn(Context ctx, Organization org, String email, String requestId);
     }
 
     private final SsoService sso;
@@ -123,7 +125,7 @@ public final class SsoRoutes {
             }
             case SsoService.Outcome.Tested t -> ctx.redirect("/console/saml/test/" + t.logId(), HttpStatus.SEE_OTHER);
             case SsoService.Outcome.ConsoleAdmin a -> {
-                Optional<String> next = consoleSignIn.signIn(ctx, org.get(), a.email());
+                Optional<String> next = consoleSignIn.signIn(ctx, org.get(), a.email(), a.requestId());
                 if (next.isPresent()) ctx.redirect(next.get(), HttpStatus.SEE_OTHER);
                 else render(ctx, 403, "sso/message.jte", new MessagePage("Not a console admin",
                         "The identity provider signed you in as " + a.email() + ", but no console admin of " + org.get().name()

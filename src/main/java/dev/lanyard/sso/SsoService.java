@@ -73,6 +73,16 @@ public final class SsoService {
 
     /** As {@link #start(UUID, SpValues, Purpose)}; {@code forceAuthn}: the IdP must authenticate the person anew. */
     String start(UUID orgId, SpValues sp, Purpose purpose, boolean forceAuthn) throws Refusal {
+        return begin(orgId, sp, purpose, forceAuthn).url();
+    }
+
+    /**
+     * A sign-in sent to the IdP: the URL, and the id of its AuthnRequest (what the Response's
+     * InResponseTo must name, and what {@link Outcome.ConsoleAdmin#requestId} gives back).
+     */
+    public record Started(String url, String requestId) {}
+
+    private Started begin(UUID orgId, SpValues sp, Purpose purpose, boolean forceAuthn) throws Refusal {
         SamlSettings s = settings.get(orgId);
         if (!s.complete()) {
             throw new Refusal(Reason.NOT_CONFIGURED, "SAML single sign-on is not set up for this organization yet");
@@ -86,8 +96,8 @@ public final class SsoService {
         JavaSaml.Request request = JavaSaml.authnRequest(s, sp, forceAuthn);
         String relay = relayStates.issue(orgId, request.id(), purpose, clock.instant().plus(REQUEST_LIFETIME));
         String sep = s.ssoUrl().contains("?") ? "&" : "?";
-        return s.ssoUrl() + sep + "SAMLRequest=" + URLEncoder.encode(request.encoded(), StandardCharsets.UTF_8)
-                + "&RelayState=" + URLEncoder.encode(relay, StandardCharsets.UTF_8);
+        return new Started(s.ssoUrl() + sep + "SAMLRequest=" + URLEncoder.encode(request.encoded(), StandardCharsets.UTF_8)
+                + "&RelayState=" + URLEncoder.encode(relay, StandardCharsets.UTF_8), request.id());
     }
 
     /** What a Response at the ACS came to. */
@@ -101,7 +111,7 @@ public final class SsoService {
         record Tested(long logId) implements Outcome {}
 
         /** A console admin proved their email through the IdP. */
-        record ConsoleAdmin(long logId, String email) implements Outcome {}
+        record ConsoleAdmin(long logId, String email, String requestId) implements Outcome {}
 
         record Refused(long logId, Refusal refusal, boolean test) implements Outcome {}
     }
@@ -150,7 +160,7 @@ public final class SsoService {
                             "sign in with the IdP user whose email is a console admin's, or have the operator add this email as an admin");
                 }
                 long id = record(orgId, flow, true, "ok", "console sign-in by SAML as " + a.email(), Optional.empty(), a, Optional.empty());
-                return new Outcome.ConsoleAdmin(id, a.email());
+                return new Outcome.ConsoleAdmin(id, a.email(), issued.orElseThrow().requestId());
             }
             Optional<ManagedAccount> account = accounts.findForSignIn(orgId, a.email());
             if (purpose == Purpose.TEST) {
@@ -257,7 +267,24 @@ public final class SsoService {
     public List<SignInLogEntry> log(UUID orgId, Optional<Boolean> success, Optional<String> text, Optional<Instant> since,
                                     Optional<Long> before, int limit) {
         return tx.read(c -> logStore.list(c, orgId, new SignInLogStore.Query(success, text.map(String::strip).filter(t -> !t.isEmpty()),
-                since, before, Math.clamp(limit, 1, 201))));
+                since, before, Optional.empty(), Math.clamp(limit, 1, 201))));
+    }
+
+    /** Counts stop here: beyond it the console says "more than 10,000". */
+    public static final int LOG_COUNT_CAP = 10_000;
+
+    /** A page of the sign-in log and how many entries its filters match over all pages (at most {@link #LOG_COUNT_CAP} + 1). */
+    public record LogPage(List<SignInLogEntry> entries, long matching) {}
+
+    /**
+     * As {@link #log}, also {@code after} an entry (the newer page, for Previous), with the count
+     * of everything the filters match, read in one snapshot so the two agree.
+     */
+    public LogPage logPage(UUID orgId, Optional<Boolean> success, Optional<String> text, Optional<Instant> since,
+                           Optional<Long> before, Optional<Long> after, int limit) {
+        var q = new SignInLogStore.Query(success, text.map(String::strip).filter(t -> !t.isEmpty()), since, before, after,
+                Math.clamp(limit, 1, 201));
+        return tx.readSnapshot(c -> new LogPage(logStore.list(c, orgId, q), logStore.countUpTo(c, orgId, q, LOG_COUNT_CAP + 1)));
     }
 
     public Optional<SignInLogEntry> logEntry(UUID orgId, long id) {
@@ -269,8 +296,9 @@ public final class SsoService {
         return start(orgId, sp, Purpose.TEST);
     }
 
-    public String startConsole(UUID orgId, SpValues sp) throws Refusal {
-        return start(orgId, sp, Purpose.CONSOLE);
+    /** A console admin's sign-in, with its request id: the console binds the page to return to to it. */
+    public Started startConsoleSignIn(UUID orgId, SpValues sp) throws Refusal {
+        return begin(orgId, sp, Purpose.CONSOLE, false);
     }
 
     public String startMember(UUID orgId, SpValues sp) throws Refusal {

@@ -25,6 +25,7 @@ class ProvisioningLogScreenIT {
     static final String OKTA = "Okta SCIM Client 1.0.0";
     static final String ENTRA = "Azure Active Directory SCIM Client";
     private static final Pattern ENTRY = Pattern.compile("href=\"/console/provisioning/log/(\\d+)\"");
+    private static final Pattern PREVIOUS = Pattern.compile("href=\"([^\"]+)\" rel=\"prev\">Previous<");
     private static final Pattern OLDER = Pattern.compile("href=\"([^\"]+)\" rel=\"next\">Older<");
 
     @AfterAll
@@ -46,7 +47,7 @@ class ProvisioningLogScreenIT {
 
         String page = browser.get("/console/provisioning/log").expect(200).body();
         assertThat(ENTRY.matcher(page).results().count()).isEqualTo(4);
-        assertThat(page).contains("role=\"status\"", "All 4 requests, newest first.", "POST /Users", "201 Created",
+        assertThat(page).contains("role=\"status\"", "4 requests, newest first.", "POST /Users", "201 Created",
                 "400 Bad Request", "200 OK", "Okta", "Entra ID", "<caption", "scope=\"col\"", "scope=\"row\"")
                 .doesNotContain("401 Unauthorized");
         // the filter as people read it, not percent-encoded
@@ -78,7 +79,7 @@ class ProvisioningLogScreenIT {
         Instant now = Instant.now();
         String between = browser.get("/console/provisioning/log?from=" + local(now.minus(Duration.ofDays(3)))
                 + "&until=" + local(now.minus(Duration.ofDays(1)))).expect(200).body();
-        assertThat(between).contains("DELETE /Users/old", "The only request that matches, newest first.").doesNotContain("200 OK");
+        assertThat(between).contains("DELETE /Users/old", "1 request matches these filters, newest first.").doesNotContain("200 OK");
         assertThat(browser.get("/console/provisioning/log?status=failures&from=" + local(now.minus(Duration.ofDays(3)))
                 + "&until=" + local(now.minus(Duration.ofDays(1)))).expect(200).body())
                 .contains("No requests match these filters.").doesNotContain("No requests yet");
@@ -99,12 +100,41 @@ class ProvisioningLogScreenIT {
         String first = browser.get("/console/provisioning/log").expect(200).body();
         List<String> firstIds = ids(first);
         assertThat(firstIds).hasSize(50);
-        assertThat(first).contains("The newest 50 requests, newest first.", "/Users?startIndex=55").doesNotContain("/Users?startIndex=5<").doesNotContain(">Newest<");
+        assertThat(first).contains("55 requests, newest first.", ">1–50 of 55<", "/Users?startIndex=55").doesNotContain("/Users?startIndex=5<").doesNotContain(">Newest<");
         String second = browser.get(older(first)).expect(200).body();
         List<String> secondIds = ids(second);
         assertThat(secondIds).hasSize(5);
-        assertThat(second).contains("/Users?startIndex=1<", "Older requests, 5 on this page", ">Newest<").doesNotContain(">Older<");
+        assertThat(second).contains("/Users?startIndex=1<", ">51–55 of 55<", ">Newest<", ">Previous<").doesNotContain(">Older<");
         assertThat(new HashSet<>(concat(firstIds, secondIds))).hasSize(55);
+    }
+
+    @Test
+    void previous_comes_back_through_the_same_pages_and_the_position_counts_what_the_filter_shows() {
+        TestApp.Org org = app.newOrg("log-previous-" + UUID.randomUUID());
+        ConsoleBrowser browser = ConsoleBrowser.signedIn(app, org, "admin@previous.example");
+        for (int i = 0; i < 103; i++) app.scim(org, OKTA, "GET", "/Users?startIndex=" + (i + 1), null).expect(200);
+        for (int i = 0; i < 4; i++) app.scim(org, OKTA, "GET", "/Users/missing-" + i, null).expect(404);
+        app.flushProvisioningLog();
+
+        String first = browser.get("/console/provisioning/log?status=successes").expect(200).body();
+        assertThat(first).contains("103 requests match these filters, newest first.", ">1–50 of 103<").doesNotContain(">Previous<");
+        String second = browser.get(older(first)).expect(200).body();
+        assertThat(second).contains(">51–100 of 103<", ">Previous<");
+        String third = browser.get(older(second)).expect(200).body();
+        assertThat(third).contains(">101–103 of 103<").doesNotContain(">Older<");
+        assertThat(ids(third)).hasSize(3);
+
+        String backToSecond = browser.get(previous(third)).expect(200).body();
+        assertThat(backToSecond).contains(">51–100 of 103<");
+        assertThat(ids(backToSecond)).isEqualTo(ids(second));
+        String backToFirst = browser.get(previous(backToSecond)).expect(200).body();
+        assertThat(backToFirst).contains(">1–50 of 103<").doesNotContain(">Previous<").doesNotContain(">Newest<");
+        assertThat(ids(backToFirst)).isEqualTo(ids(first));
+
+        // The whole log counts every request; the failures alone count only theirs.
+        assertThat(browser.get("/console/provisioning/log").expect(200).body()).contains("107 requests, newest first.", ">1–50 of 107<");
+        assertThat(browser.get("/console/provisioning/log?status=failures").expect(200).body())
+                .contains("4 requests match these filters", ">1–4 of 4<");
     }
 
     @Test
@@ -176,7 +206,7 @@ class ProvisioningLogScreenIT {
         assertThat(detail).contains("href=\"/console/provisioning/log?account=" + accountId + "\"");
         String mine = browser.get("/console/provisioning/log?account=" + accountId).expect(200).body();
         assertThat(ids(mine)).hasSize(2);
-        assertThat(mine).contains("id=\"log-account\"", "PATCH /Users/" + scimId, "All 2 requests that match")
+        assertThat(mine).contains("id=\"log-account\"", "PATCH /Users/" + scimId, "2 requests match these filters")
                 .doesNotContain("lou@subject.example");
 
         // a failure's entry shows the error body the IdP received
@@ -239,6 +269,12 @@ class ProvisioningLogScreenIT {
     private static String older(String page) {
         Matcher m = OLDER.matcher(page);
         if (!m.find()) throw new AssertionError("no Older link in " + page);
+        return m.group(1).replace("&amp;", "&");
+    }
+
+    private static String previous(String page) {
+        Matcher m = PREVIOUS.matcher(page);
+        if (!m.find()) throw new AssertionError("no Previous link in " + page);
         return m.group(1).replace("&amp;", "&");
     }
 

@@ -109,6 +109,54 @@ class SamlScreenIT {
     }
 
     @Test
+    void the_sign_in_log_pages_back_and_forth_by_keyset_and_counts_what_the_filter_shows() {
+        TestApp.Org org = app.newOrg("saml-log-pages-" + UUID.randomUUID());
+        ConsoleBrowser browser = ConsoleBrowser.signedIn(app, org, "ops@example.com");
+        // Times out of id order (ids are not the page order), 104 refusals and 3 successes.
+        for (int i = 0; i < 107; i++) {
+            app.execute("insert into saml_sign_in_log (org_id, at, flow, outcome, reason, detail, name_id) "
+                            + "values (?::uuid, now() - make_interval(secs => ?), 'sp-initiated', ?, ?, 'd', ?)",
+                    org.id(), (i * 37) % 107 + 1, i < 104 ? "failure" : "success", i < 104 ? "unsigned" : "ok", "user-" + i + "@example.com");
+        }
+        String base = "/console/saml/log?outcome=failure";
+        String first = browser.get(base).expect(200).body();
+        assertThat(first).contains("104 attempts match these filters, newest first.", ">1–50 of 104<").doesNotContain(">Previous<");
+        String second = browser.get(link(first, "next")).expect(200).body();
+        assertThat(second).contains(">51–100 of 104<", ">Previous<", ">Newest<");
+        String third = browser.get(link(second, "next")).expect(200).body();
+        assertThat(third).contains(">101–104 of 104<").doesNotContain("rel=\"next\"");
+        assertThat(users(third)).hasSize(4);
+        var seen = new java.util.HashSet<String>(users(first));
+        seen.addAll(users(second));
+        seen.addAll(users(third));
+        assertThat(seen).hasSize(104);
+
+        String backToSecond = browser.get(link(third, "prev")).expect(200).body();
+        assertThat(backToSecond).contains(">51–100 of 104<");
+        assertThat(users(backToSecond)).isEqualTo(users(second));
+        String backToFirst = browser.get(link(backToSecond, "prev")).expect(200).body();
+        assertThat(backToFirst).contains(">1–50 of 104<").doesNotContain(">Previous<");
+        assertThat(users(backToFirst)).isEqualTo(users(first));
+
+        assertThat(browser.get("/console/saml/log").expect(200).body()).contains("107 attempts, newest first.", ">1–50 of 107<");
+        assertThat(browser.get("/console/saml/log?outcome=success").expect(200).body())
+                .contains("3 attempts match these filters", ">1–3 of 3<");
+    }
+
+    private static String link(String page, String rel) {
+        var m = java.util.regex.Pattern.compile("href=\"([^\"]+)\" rel=\"" + rel + "\"").matcher(page);
+        if (!m.find()) throw new AssertionError("no " + rel + " link in " + page);
+        return m.group(1).replace("&amp;", "&");
+    }
+
+    private static java.util.List<String> users(String page) {
+        var m = java.util.regex.Pattern.compile("user-\\d+@example\\.com").matcher(page);
+        java.util.List<String> found = new java.util.ArrayList<>();
+        while (m.find()) found.add(m.group());
+        return found;
+    }
+
+    @Test
     void a_certificate_that_expires_within_30_days_is_warned_about_and_forms_need_the_csrf_token() {
         TestApp.Org org = app.newOrg("saml-expiry-" + UUID.randomUUID());
         ConsoleBrowser browser = ConsoleBrowser.signedIn(app, org, "ops@example.com");
@@ -146,7 +194,7 @@ class SamlScreenIT {
         TestApp.Org org = app.newOrg("saml-admins-" + UUID.randomUUID());
         ConsoleBrowser admin = ConsoleBrowser.signedIn(app, org, "ops@example.com");
         Http.Response page = admin.get("/console/saml").expect(200);
-        admin.post("/console/saml/metadata", Map.of("csrf", ConsoleBrowser.csrf(page), "xml", metadata(SamlIdp.Key.load("idp")))).expect(303);
+        importIdp(admin);
         admin.post("/console/saml/options", Map.of("csrf", ConsoleBrowser.csrf(page), "enabled", "on")).expect(303);
 
         // Not turned on for admins: refused before the IdP is asked.
@@ -160,8 +208,11 @@ class SamlScreenIT {
         ConsoleBrowser other = new ConsoleBrowser(app.http());
         Http.Response back = postResponseFor(org, toIdp.header("Location"), "OPS@example.com");
         assertThat(back.status()).as(back.toString()).isEqualTo(303);
-        assertThat(back.header("Location")).isEqualTo("/console");
+        assertThat(back.header("Location")).startsWith("/console/login/saml/continue?request=");
         String session = ConsoleBrowser.setCookie(back, "lanyard_session").split(";")[0];
+        // No page was asked for before sign-in: the continue step opens Home.
+        assertThat(app.http().send("GET", back.header("Location"), (String) null, Map.of("Cookie", session)).expect(303).header("Location"))
+                .isEqualTo("/console");
         Http.Response home = app.http().send("GET", "/console", (String) null, Map.of("Cookie", session));
         assertThat(home.status()).isEqualTo(200);
         assertThat(home.body()).contains("ops@example.com");
@@ -187,6 +238,64 @@ class SamlScreenIT {
     }
 
     /** The IdP's side of an SP-initiated round trip: answers the AuthnRequest in {@code location} for {@code email}. */
+    @Test
+    void a_deep_link_survives_signing_in_through_the_identity_provider_and_only_a_console_page_is_followed() {
+        TestApp.Org org = app.newOrg("saml-next-" + UUID.randomUUID());
+        ConsoleBrowser admin = ConsoleBrowser.signedIn(app, org, "ops@example.com");
+        String csrf = importIdp(admin);
+        admin.post("/console/saml/options", Map.of("csrf", csrf, "enabled", "on", "consoleAdminsBySaml", "on")).expect(303);
+        String deep = "/console/accounts?status=disabled";
+
+        // A page asked for without a session: the sign-in page carries it into the identity provider's form too.
+        String login = app.http().send("GET", "/console/login?next=" + enc(deep), (String) null, Map.of()).expect(200).body();
+        String samlForm = login.substring(login.indexOf("action=\"/console/login/saml\""));
+        assertThat(samlForm.substring(0, samlForm.indexOf("</form>"))).contains("name=\"next\" value=\"" + deep + "\"");
+
+        // The round trip: the deep link waits in a cookie bound to this AuthnRequest, and is followed after sign-in.
+        Http.Response toIdp = app.http().send("GET", "/console/login/saml?org=" + org.name() + "&next=" + enc(deep), (String) null, Map.of())
+                .expect(303);
+        String bound = ConsoleBrowser.setCookie(toIdp, "lanyard_saml_next");
+        assertThat(bound).contains("HttpOnly", "SameSite=Lax", "Path=/console/login/saml");
+        Http.Response back = postResponseFor(org, toIdp.header("Location"), "ops@example.com");
+        assertThat(back.status()).as(back.toString()).isEqualTo(303);
+        String session = ConsoleBrowser.setCookie(back, "lanyard_session").split(";")[0];
+        String cookies = session + "; " + bound.split(";")[0];
+        Http.Response landed = app.http().send("GET", back.header("Location"), (String) null, Map.of("Cookie", cookies)).expect(303);
+        assertThat(landed.header("Location")).isEqualTo(deep);
+        assertThat(ConsoleBrowser.setCookie(landed, "lanyard_saml_next")).startsWith("lanyard_saml_next=;"); // used once
+        assertThat(app.http().send("GET", deep, (String) null, Map.of("Cookie", session)).expect(200).body()).contains("ops@example.com");
+
+        // Bound to another request (an earlier, abandoned sign-in): not followed.
+        String other = back.header("Location").replaceAll("request=[^&]+", "request=_another");
+        assertThat(app.http().send("GET", other, (String) null, Map.of("Cookie", cookies)).expect(303).header("Location"))
+                .isEqualTo("/console");
+        // Another site is never a place to land: refused at the start (no cookie) and again on return.
+        for (String evil : java.util.List.of("https://evil.example/console", "//evil.example/console", "/console/../evil", "/\\evil.example")) {
+            Http.Response start = app.http().send("GET", "/console/login/saml?org=" + org.name() + "&next=" + enc(evil), (String) null, Map.of())
+                    .expect(303);
+            assertThat(ConsoleBrowser.setCookies(start)).noneMatch(c -> c.startsWith("lanyard_saml_next=") && !c.startsWith("lanyard_saml_next=;"));
+            String request = back.header("Location").substring(back.header("Location").indexOf("request=") + "request=".length());
+            String forged = "lanyard_saml_next=" + URLDecoder.decode(request, StandardCharsets.UTF_8) + "."
+                    + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(evil.getBytes(StandardCharsets.UTF_8));
+            assertThat(app.http().send("GET", back.header("Location"), (String) null, Map.of("Cookie", session + "; " + forged))
+                    .expect(303).header("Location")).as(evil).isEqualTo("/console");
+        }
+        // Without a session the continue step is no way in.
+        assertThat(app.http().send("GET", back.header("Location"), (String) null, Map.of("Cookie", bound.split(";")[0])).expect(303)
+                .header("Location")).isEqualTo("/console/login");
+    }
+
+    /** Imports the test IdP's metadata; returns the session's CSRF token. */
+    private static String importIdp(ConsoleBrowser admin) {
+        String csrf = ConsoleBrowser.csrf(admin.get("/console/saml").expect(200));
+        admin.post("/console/saml/metadata", Map.of("csrf", csrf, "xml", metadata(SamlIdp.Key.load("idp")))).expect(303);
+        return csrf;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
     static Http.Response postResponseFor(TestApp.Org org, String location, String email) {
         URI uri = URI.create(location);
         Map<String, String> query = Arrays.stream(uri.getRawQuery().split("&")).map(p -> p.split("=", 2))
