@@ -111,7 +111,7 @@ class SettingsScreenIT {
     void without_a_session_the_page_and_the_form_lead_to_sign_in() {
         TestApp.Org org = app.newOrg("settings-anon-" + UUID.randomUUID());
         ConsoleBrowser anonymous = new ConsoleBrowser(app.http());
-        assertThat(anonymous.get("/console/settings").expect(303).header("Location")).isEqualTo("/console/login");
+        assertThat(anonymous.get("/console/settings").expect(303).header("Location")).isEqualTo("/console/login?next=%2Fconsole%2Fsettings");  // the page, not the form, is returned to after sign-in
         assertThat(anonymous.post(FORM, Map.of("policy", "rename_in_place")).expect(303).header("Location"))
                 .isEqualTo("/console/login");
         assertThat(policy(org)).isEqualTo("new_account");
