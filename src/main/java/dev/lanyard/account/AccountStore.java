@@ -211,11 +211,6 @@ final class AccountStore {
     }
 
     /**
-     * A page of the organization's accounts for the console, by lower-cased email in byte order
-     * (collate "C", as the V9 indexes), after the account {@code after} (keyset). The email prefix
-     * is a range on that index; starts_with only rechecks. Returns up to {@code limit} rows.
-     */
-    /**
      * How many accounts {@link #browse} would list over all its pages, counting at most {@code cap}
      * (then {@code cap}): the same index range as the list, so it costs at most {@code cap} index entries.
      */
@@ -223,15 +218,7 @@ final class AccountStore {
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder("select count(*) from (select 1 from managed_accounts where org_id = ?");
         params.add(orgId);
-        if (status.isPresent()) {
-            sql.append(" and status = ?");
-            params.add(status.get().dbValue());
-        }
-        if (!emailPrefix.isEmpty()) {
-            sql.append(" and lower(email) collate \"C\" >= lower(?) and lower(email) collate \"C\" < lower(?) || chr(1114111)"
-                    + " and starts_with(lower(email), lower(?))");
-            params.addAll(List.of(emailPrefix, emailPrefix, emailPrefix));
-        }
+        appendBrowseFilter(sql, params, status, emailPrefix);
         sql.append(" limit ?) counted");
         params.add(cap);
         return Sql.count(c, sql.toString(), params);
@@ -243,15 +230,7 @@ final class AccountStore {
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder("select " + COLUMNS + " from managed_accounts where org_id = ?");
         params.add(orgId);
-        if (status.isPresent()) {
-            sql.append(" and status = ?");
-            params.add(status.get().dbValue());
-        }
-        if (!emailPrefix.isEmpty()) {
-            sql.append(" and lower(email) collate \"C\" >= lower(?) and lower(email) collate \"C\" < lower(?) || chr(1114111)"
-                    + " and starts_with(lower(email), lower(?))");
-            params.addAll(List.of(emailPrefix, emailPrefix, emailPrefix));
-        }
+        appendBrowseFilter(sql, params, status, emailPrefix);
         sql.append(" and (lower(email) collate \"C\", seq) < (select lower(a.email) collate \"C\", a.seq"
                 + " from managed_accounts a where a.org_id = ? and a.id = ?)");
         params.add(orgId);
@@ -261,21 +240,17 @@ final class AccountStore {
         return Sql.list(c, sql.toString(), params, AccountStore::map);
     }
 
+    /**
+     * A page of the organization's accounts for the console, by lower-cased email in byte order
+     * (collate "C", as the V9 indexes), after the account {@code after} (keyset). The email prefix
+     * is a range on that index; starts_with only rechecks. Returns up to {@code limit} rows.
+     */
     List<ManagedAccount> browse(Connection c, UUID orgId, Optional<AccountStatus> status, String emailPrefix,
                                 Optional<UUID> after, int limit) throws SQLException {
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder("select " + COLUMNS + " from managed_accounts where org_id = ?");
         params.add(orgId);
-        if (status.isPresent()) {
-            sql.append(" and status = ?");
-            params.add(status.get().dbValue());
-        }
-        if (!emailPrefix.isEmpty()) {
-            // chr(1114111) is U+10FFFF, the greatest code point: no longer email with this prefix sorts after it.
-            sql.append(" and lower(email) collate \"C\" >= lower(?) and lower(email) collate \"C\" < lower(?) || chr(1114111)"
-                    + " and starts_with(lower(email), lower(?))");
-            params.addAll(List.of(emailPrefix, emailPrefix, emailPrefix));
-        }
+        appendBrowseFilter(sql, params, status, emailPrefix);
         if (after.isPresent()) {
             sql.append(" and (lower(email) collate \"C\", seq) > (select lower(a.email) collate \"C\", a.seq"
                     + " from managed_accounts a where a.org_id = ? and a.id = ?)");
@@ -285,6 +260,24 @@ final class AccountStore {
         sql.append(" order by lower(email) collate \"C\", seq limit ?");
         params.add(limit);
         return Sql.list(c, sql.toString(), params, AccountStore::map);
+    }
+
+    /**
+     * The filters {@link #browse}, {@link #browseBefore} and {@link #countBrowse} share: status, and an
+     * email prefix as a range on the collate "C" index (chr(1114111) is U+10FFFF, the greatest code
+     * point: no longer email with this prefix sorts after it); starts_with only rechecks.
+     */
+    private static void appendBrowseFilter(StringBuilder sql, List<Object> params, Optional<AccountStatus> status,
+                                           String emailPrefix) {
+        if (status.isPresent()) {
+            sql.append(" and status = ?");
+            params.add(status.get().dbValue());
+        }
+        if (!emailPrefix.isEmpty()) {
+            sql.append(" and lower(email) collate \"C\" >= lower(?) and lower(email) collate \"C\" < lower(?) || chr(1114111)"
+                    + " and starts_with(lower(email), lower(?))");
+            params.addAll(List.of(emailPrefix, emailPrefix, emailPrefix));
+        }
     }
 
     /** Adds a translated SCIM filter to a query over the linked accounts. */
