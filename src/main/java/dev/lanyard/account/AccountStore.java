@@ -137,7 +137,7 @@ final class AccountStore {
         String dir = q.sort().descending() ? " desc" : "";
         String sortExpr = key.nullable() ? "coalesce(" + key.sql() + ", " + key.zero() + ")" : key.sql();
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + ", seq, (" + key.sql() + ")::text as sort_value from managed_accounts"
+        StringBuilder sql = new StringBuilder(Sql.PLANNED_WITH_VALUES + "select " + COLUMNS + ", seq, (" + key.sql() + ")::text as sort_value from managed_accounts"
                 + " where org_id = ? and scim_id is not null");
         params.add(orgId);
         appendWhere(sql, params, q.where());
@@ -184,7 +184,7 @@ final class AccountStore {
             return Sql.count(c, "select coalesce(sum(linked), 0) from org_account_counts where org_id = ?", List.of(orgId));
         }
         List<Object> params = new ArrayList<>(List.of(orgId));
-        StringBuilder sql = new StringBuilder("select count(*) from managed_accounts where org_id = ? and scim_id is not null");
+        StringBuilder sql = new StringBuilder(Sql.PLANNED_WITH_VALUES + "select count(*) from managed_accounts where org_id = ? and scim_id is not null");
         appendWhere(sql, params, where);
         return Sql.count(c, sql.toString(), params);
     }
@@ -216,7 +216,7 @@ final class AccountStore {
      */
     long countBrowse(Connection c, UUID orgId, Optional<AccountStatus> status, String emailPrefix, int cap) throws SQLException {
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("select count(*) from (select 1 from managed_accounts where org_id = ?");
+        StringBuilder sql = new StringBuilder(Sql.PLANNED_WITH_VALUES + "select count(*) from (select 1 from managed_accounts where org_id = ?");
         params.add(orgId);
         appendBrowseFilter(sql, params, status, emailPrefix);
         sql.append(" limit ?) counted");
@@ -228,7 +228,7 @@ final class AccountStore {
     List<ManagedAccount> browseBefore(Connection c, UUID orgId, Optional<AccountStatus> status, String emailPrefix,
                                       UUID before, int limit) throws SQLException {
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from managed_accounts where org_id = ?");
+        StringBuilder sql = new StringBuilder(Sql.PLANNED_WITH_VALUES + "select " + COLUMNS + " from managed_accounts where org_id = ?");
         params.add(orgId);
         appendBrowseFilter(sql, params, status, emailPrefix);
         sql.append(" and (lower(email) collate \"C\", seq) < (select lower(a.email) collate \"C\", a.seq"
@@ -248,7 +248,7 @@ final class AccountStore {
     List<ManagedAccount> browse(Connection c, UUID orgId, Optional<AccountStatus> status, String emailPrefix,
                                 Optional<UUID> after, int limit) throws SQLException {
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from managed_accounts where org_id = ?");
+        StringBuilder sql = new StringBuilder(Sql.PLANNED_WITH_VALUES + "select " + COLUMNS + " from managed_accounts where org_id = ?");
         params.add(orgId);
         appendBrowseFilter(sql, params, status, emailPrefix);
         if (after.isPresent()) {

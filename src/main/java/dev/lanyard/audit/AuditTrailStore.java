@@ -77,7 +77,7 @@ final class AuditTrailStore {
     }
 
     private static String where(UUID orgId, AuditTrailService.Query q, List<Object> params) {
-        StringBuilder sql = new StringBuilder(" where org_id = ?");
+        StringBuilder sql = new StringBuilder(" " + Sql.PLANNED_WITH_VALUES + "where org_id = ?");
         params.add(orgId);
         q.action().ifPresent(a -> {
             sql.append(a.contains(".") ? " and action = ?" : " and area = ?");

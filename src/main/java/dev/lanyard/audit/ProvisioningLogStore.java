@@ -106,7 +106,7 @@ final class ProvisioningLogStore {
     }
 
     private static void where(StringBuilder sql, List<Object> params, UUID orgId, ProvisioningLog.Query q) {
-        sql.append(" where org_id = ?");
+        sql.append(" " + Sql.PLANNED_WITH_VALUES + "where org_id = ?");
         params.add(orgId);
         switch (q.outcome()) {
             case FAILURES -> sql.append(" and status >= 400");

@@ -26,7 +26,7 @@ final class DirectoryStore {
     List<Row> accounts(Connection c, UUID orgId, DirectoryService.AccountFilter f, Optional<long[]> after, int limit)
             throws SQLException {
         List<Object> params = new ArrayList<>(List.of(orgId));
-        StringBuilder sql = new StringBuilder("select directory_account_json(a)::text as json, "
+        StringBuilder sql = new StringBuilder(Sql.PLANNED_WITH_VALUES + "select directory_account_json(a)::text as json, "
                 + "(extract(epoch from a.updated_at) * 1000000)::bigint as micros, a.seq from managed_accounts a where a.org_id = ?");
         f.status().ifPresent(s -> {
             sql.append(" and a.status = ?");
@@ -47,7 +47,7 @@ final class DirectoryStore {
     /** Groups by (updated_at, seq) on org_groups_sort_modified. */
     List<Row> groups(Connection c, UUID orgId, Optional<Instant> updatedSince, Optional<long[]> after, int limit) throws SQLException {
         List<Object> params = new ArrayList<>(List.of(orgId));
-        StringBuilder sql = new StringBuilder("select directory_group_json(g)::text as json, "
+        StringBuilder sql = new StringBuilder(Sql.PLANNED_WITH_VALUES + "select directory_group_json(g)::text as json, "
                 + "(extract(epoch from g.updated_at) * 1000000)::bigint as micros, g.seq from org_groups g where g.org_id = ?");
         return byUpdate(c, sql, params, "g", updatedSince, after, limit);
     }
@@ -63,7 +63,7 @@ final class DirectoryStore {
      */
     List<Row> members(Connection c, UUID orgId, UUID groupId, Optional<long[]> after, int limit) throws SQLException {
         List<Object> params = new ArrayList<>(List.of(groupId, orgId));
-        StringBuilder sql = new StringBuilder("select directory_account_json(a)::text as json, m.member_id from group_members m "
+        StringBuilder sql = new StringBuilder(Sql.PLANNED_WITH_VALUES + "select directory_account_json(a)::text as json, m.member_id from group_members m "
                 + "join managed_accounts a on a.scim_id = m.member_id where m.group_id = ? and a.org_id = ?");
         after.ifPresent(p -> {
             sql.append(" and m.member_id > ?");

@@ -84,7 +84,7 @@ final class GroupStore {
         List<Object> params = new ArrayList<>();
         params.add(groupId);
         params.addAll(where.params());
-        return Sql.list(c, "delete from group_members where group_id = ? and " + where.sql() + " returning member_id",
+        return Sql.list(c, Sql.PLANNED_WITH_VALUES + "delete from group_members where group_id = ? and " + where.sql() + " returning member_id",
                 params, rs -> rs.getObject(1, UUID.class));
     }
 
@@ -147,7 +147,7 @@ final class GroupStore {
         String dir = q.sort().descending() ? " desc" : "";
         String sortExpr = key.nullable() ? "coalesce(" + key.sql() + ", " + key.zero() + ")" : key.sql();
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + ", seq, (" + key.sql() + ")::text as sort_value "
+        StringBuilder sql = new StringBuilder(Sql.PLANNED_WITH_VALUES + "select " + COLUMNS + ", seq, (" + key.sql() + ")::text as sort_value "
                 + "from org_groups where org_id = ?");
         params.add(orgId);
         q.where().ifPresent(w -> {
@@ -190,7 +190,7 @@ final class GroupStore {
 
     long count(Connection c, UUID orgId, Optional<SqlFilter.Where> where) throws SQLException {
         List<Object> params = new ArrayList<>(List.of(orgId));
-        StringBuilder sql = new StringBuilder("select count(*) from org_groups where org_id = ?");
+        StringBuilder sql = new StringBuilder(Sql.PLANNED_WITH_VALUES + "select count(*) from org_groups where org_id = ?");
         where.ifPresent(w -> {
             sql.append(" and ").append(w.sql());
             params.addAll(w.params());

@@ -56,7 +56,7 @@ final class SignInLogStore {
     }
 
     private static void where(StringBuilder sql, List<Object> params, UUID orgId, Query q) {
-        sql.append(" where org_id = ?");
+        sql.append(" " + Sql.PLANNED_WITH_VALUES + "where org_id = ?");
         params.add(orgId);
         q.success().ifPresent(s -> {
             sql.append(" and outcome = ?");

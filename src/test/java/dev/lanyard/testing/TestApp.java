@@ -68,6 +68,11 @@ public final class TestApp implements AutoCloseable {
         return server;
     }
 
+    /** The server's pool: connections with the same session settings the server's own statements run with. */
+    public javax.sql.DataSource dataSource() {
+        return database.dataSource();
+    }
+
     public App.Services services() {
         return services;
     }
@@ -147,7 +152,7 @@ public final class TestApp implements AutoCloseable {
     /**
      * The plan PostgreSQL picks for a query when sequential scans are ruled out: proves an index
      * can serve it. Values are inlined as literals, as the server's custom plans see them
-     * (Database sets plan_cache_mode = force_custom_plan).
+     * (statements marked Sql.PLANNED_WITH_VALUES are planned with their values each time).
      */
     public String planWithoutSeqScan(String sql, java.util.List<Object> params) {
         StringBuilder inlined = new StringBuilder();
