@@ -137,7 +137,8 @@ final class AccountStore {
         String dir = q.sort().descending() ? " desc" : "";
         String sortExpr = key.nullable() ? "coalesce(" + key.sql() + ", " + key.zero() + ")" : key.sql();
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder(Sql.PLANNED_WITH_VALUES + "select " + COLUMNS + ", seq, (" + key.sql() + ")::text as sort_value from managed_accounts"
+        boolean lookup = q.where().isPresent() && q.where().get().lookup();
+        StringBuilder sql = new StringBuilder((lookup ? "" : Sql.PLANNED_WITH_VALUES) + "select " + COLUMNS + ", seq, (" + key.sql() + ")::text as sort_value from managed_accounts"
                 + " where org_id = ? and scim_id is not null");
         params.add(orgId);
         appendWhere(sql, params, q.where());

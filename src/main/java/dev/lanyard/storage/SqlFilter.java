@@ -86,8 +86,13 @@ public final class SqlFilter {
         Optional<Target> resolve(String schemaUrn, List<String> names);
     }
 
-    /** A WHERE fragment and the values it binds, in order. */
-    public record Where(String sql, List<Object> params) {}
+    /**
+     * A WHERE fragment and the values it binds, in order. {@code lookup}: the whole filter is one
+     * {@code eq} on a text or id attribute ({@code userName eq "..."}, the IdPs' pre-check), which
+     * matches a few rows in any organization, so its plan does not depend on the value and may be
+     * kept (Sql.PLANNED_WITH_VALUES is for the other filters).
+     */
+    public record Where(String sql, List<Object> params, boolean lookup) {}
 
     private SqlFilter() {}
 
@@ -96,7 +101,12 @@ public final class SqlFilter {
         var t = new Translator(columns, coreSchemaUrn, supported);
         try {
             String sql = t.condition(filter, 0);
-            return new Where(sql, List.copyOf(t.params));
+            boolean lookup = filter instanceof EqualFilter && t.comparisons == 1 && t.leafKind != null
+                    && switch (t.leafKind) {
+                        case TEXT_IGNORE_CASE, TEXT_EXACT, UUID -> true;
+                        default -> false;
+                    };
+            return new Where(sql, List.copyOf(t.params), lookup);
         } catch (BadRequestException e) {
             throw e;
         } catch (ScimException e) {
@@ -111,6 +121,8 @@ public final class SqlFilter {
         final List<Object> params = new ArrayList<>();
         int comparisons;
         int aliases;
+        /** The kind of the last attribute compared directly (not through an index of its array). */
+        Kind leafKind;
 
         Translator(ColumnMap columns, String coreSchemaUrn, String supported) {
             this.columns = columns;
@@ -189,6 +201,7 @@ public final class SqlFilter {
         }
 
         private String leaf(Filter f, Scalar s) throws BadRequestException {
+            leafKind = s.kind();
             String x = s.sql();
             JsonNode v = f.getComparisonValue();
             String sql = switch (f) {

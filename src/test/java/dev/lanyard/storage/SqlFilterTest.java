@@ -227,4 +227,24 @@ class SqlFilterTest {
         assertThat(e.getScimError().getScimType()).isEqualTo("invalidFilter");
         assertThat(e.getScimError().getDetail()).isEqualTo("Unexpected character '.value' at position 22");
     }
+
+    /** Only one eq on a text or id attribute keeps its plan (Sql.PLANNED_WITH_VALUES marks the rest). */
+    @ParameterizedTest(name = "{0}: lookup {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            userName eq "ann@example.com"                       | true
+            externalId eq "00u1AbCd"                            | true
+            id eq "2819c223-7f76-453a-919d-413861904646"        | true
+            displayName eq "Ann Lee"                            | true
+            userName co "ann"                                   | false
+            userName sw "ann"                                   | false
+            active eq true                                      | false
+            meta.lastModified gt "2026-01-01T00:00:00Z"         | false
+            userName eq "a@b.c" or userName eq "d@e.f"          | false
+            userName eq "a@b.c" and active eq true              | false
+            not (userName eq "a@b.c")                           | false
+            emails[type eq "work"]                              | false
+            """)
+    void only_a_single_text_or_id_equality_is_a_lookup(String filter, boolean lookup) throws Exception {
+        assertThat(translate(filter).lookup()).isEqualTo(lookup);
+    }
 }
