@@ -13,6 +13,11 @@
 // the CPU being this process's plus its PostgreSQL backends' (read from /proc: same machine).
 // dump:   writes COUNT of the organization's SCIM users to FILE_PREFIX.emails and FILE_PREFIX.ids
 //         (one a line) for the lookup and PATCH phases of the Lanyard side.
+// preload (java ... Floor.java JDBC_URL preload ORG_ID ACCOUNTS ORGS PER_ORG): ACCOUNTS more SCIM
+//         users in the measured organization, and ORGS - 1 other organizations with PER_ORG users
+//         each, written by PostgreSQL itself (insert ... select generate_series, one statement per
+//         organization batch), then VACUUM ANALYZE: the "1 M users" and "1,000 organizations"
+//         variants of issue 16. Rows are what a POST /Users stores, with Okta-shaped attributes.
 //
 // Bounded: every phase ends after SECONDS (at most 600), THREADS at most 256, connections are
 // closed on exit, and only a loopback database is accepted (this is a benchmark, not a tool).
@@ -44,6 +49,8 @@ public class Floor {
         }
         switch (args[1]) {
             case "dump" -> dump(url, UUID.fromString(args[2]), args[3], Math.min(100_000, Integer.parseInt(args[4])));
+            case "preload" -> preload(url, UUID.fromString(args[2]), Math.min(5_000_000, Integer.parseInt(args[3])),
+                    Math.min(10_000, Integer.parseInt(args[4])), Math.min(100_000, Integer.parseInt(args[5])));
             case "insert", "select", "update" -> {
                 int seconds = Math.max(1, Math.min(600, Integer.parseInt(args[2])));
                 int threads = Math.max(1, Math.min(256, Integer.parseInt(args[3])));
@@ -185,6 +192,57 @@ public class Floor {
         if (sorted.length == 0) return 0;
         int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, i)] / 1e6;
+    }
+
+    /** The managed_accounts row a POST /Users of user n stores (the columns AccountStore.insert writes). */
+    static final String ACCOUNT_ROWS = """
+            insert into managed_accounts (id, org_id, email, status, scim_id, external_id, display_name, attributes,
+                                          scim_created_at)
+            select gen_random_uuid(), o.id, %1$s || n || '@preload.example.com', 'active', gen_random_uuid(), 'pre-' || n,
+                   'Pre Load ' || n,
+                   jsonb_build_object('name', jsonb_build_object('givenName', 'Pre', 'familyName', 'Load ' || n),
+                       'emails', jsonb_build_array(jsonb_build_object('value', %1$s || n || '@preload.example.com',
+                           'primary', true, 'type', 'work')),
+                       'locale', 'en-US', 'groups', '[]'::jsonb),
+                   now()
+              from %2$s, generate_series(?, ?) n""";
+
+    static void preload(String url, UUID org, int accounts, int orgs, int perOrg) throws SQLException {
+        long t0 = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(url)) {
+            // Batches of 100,000 rows: each a transaction, so progress shows and no single one is huge.
+            try (PreparedStatement ps = c.prepareStatement(ACCOUNT_ROWS.formatted("'pre'", "(select ?::uuid as id) o"))) {
+                for (int from = 1; from <= accounts; from += 100_000) {
+                    ps.setObject(1, org);
+                    ps.setInt(2, from);
+                    ps.setInt(3, Math.min(accounts, from + 99_999));
+                    ps.executeUpdate();
+                }
+            }
+            if (orgs > 1) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "insert into organizations (id, name, provisioning_enabled) select gen_random_uuid(), 'side-other-' || n, true "
+                                + "from generate_series(1, ?) n")) {
+                    ps.setInt(1, orgs - 1);
+                    ps.executeUpdate();
+                }
+                int step = Math.max(1, 100_000 / Math.max(1, perOrg));
+                for (int first = 1; first < orgs; first += step) {
+                    String others = "(select id from organizations where name ~ '^side-other-[0-9]+$' and substr(name, 12)::int between "
+                            + first + " and " + Math.min(orgs - 1, first + step - 1) + ") o";
+                    try (PreparedStatement ps = c.prepareStatement(ACCOUNT_ROWS.formatted("'o' || o.id || '.'", others))) {
+                        ps.setInt(1, 1);
+                        ps.setInt(2, perOrg);
+                        ps.executeUpdate();
+                    }
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("vacuum analyze managed_accounts");
+            }
+        }
+        System.out.printf(java.util.Locale.ROOT, "preloaded %d accounts in the organization and %d other organizations of %d in %.0f s%n",
+                accounts, Math.max(0, orgs - 1), perOrg, (System.nanoTime() - t0) / 1e9);
     }
 
     static void dump(String url, UUID org, String prefix, int count) throws SQLException, IOException {
