@@ -167,8 +167,12 @@ final class AccountStore {
         switch (q.window()) {
             case AccountQuery.Index(int offset, int count) -> {
                 params.add(count);
-                sql.append(" offset ?");
-                params.add(offset);
+                // No "offset 0": with an offset parameter a generic plan is costed as if it skipped
+                // a tenth of the rows, so PostgreSQL never keeps one for the IdPs' pre-check.
+                if (offset > 0) {
+                    sql.append(" offset ?");
+                    params.add(offset);
+                }
             }
             case AccountQuery.After(Optional<AccountQuery.Position> ignored, int count) -> params.add(count + 1);
         }
