@@ -29,6 +29,32 @@ public final class QueryEncoding {
     }
 
     static Optional<String> problem(String query) {
+        if (plainAscii(query)) return Optional.empty();
+        return decodedProblem(query);
+    }
+
+    /**
+     * The common case, checked without building anything: only ASCII characters, and every % is
+     * followed by two hex digits that encode an ASCII byte. Such a query is well-formed UTF-8 by
+     * construction; anything else takes the full check.
+     */
+    private static boolean plainAscii(String query) {
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            if (c >= 0x80) return false;
+            if (c == '%') {
+                if (i + 2 >= query.length()) return false;
+                int hi = Character.digit(query.charAt(i + 1), 16);
+                int lo = Character.digit(query.charAt(i + 2), 16);
+                if (hi < 0 || hi > 7 || lo < 0) return false;
+                i += 2;
+            }
+        }
+        return true;
+    }
+
+    /** The full check: each part's bytes, %-decoded, must be UTF-8. */
+    static Optional<String> decodedProblem(String query) {
         for (String part : query.split("[&=]", -1)) {
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(part.length());
             for (int i = 0; i < part.length(); i++) {

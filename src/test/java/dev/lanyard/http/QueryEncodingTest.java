@@ -24,4 +24,18 @@ class QueryEncodingTest {
     void a_well_formed_query_passes(String query) {
         assertThat(QueryEncoding.problem(query)).isEmpty();
     }
+
+    /** The ASCII fast path answers exactly as the full check, for any mix of the characters that matter. */
+    @org.junit.jupiter.api.Test
+    void the_fast_path_agrees_with_the_full_check() {
+        String[] pieces = {"a", "Z", "9", "%", "%2", "%20", "%7E", "%7e", "%80", "%C3", "%A9", "%C3%A9", "%E2%82%AC", "%F0%9F%98%80",
+            "%G0", "%0G", "&", "=", "+", "é", "€", "\uD83D\uDE00", "\uD83D", "~", "\"", "%22", "%25", " "};
+        java.util.Random random = new java.util.Random(16);
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder q = new StringBuilder();
+            for (int n = random.nextInt(8); n >= 0; n--) q.append(pieces[random.nextInt(pieces.length)]);
+            String query = q.toString();
+            assertThat(QueryEncoding.problem(query)).as(query).isEqualTo(QueryEncoding.decodedProblem(query));
+        }
+    }
 }
