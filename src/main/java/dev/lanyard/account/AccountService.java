@@ -47,6 +47,7 @@ import java.util.UUID;
  * </ul>
  */
 public final class AccountService {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AccountService.class);
     private final Transactions tx;
     private final AccountStore store = new AccountStore();
     private final OrganizationStore organizations = new OrganizationStore();
@@ -118,47 +119,105 @@ public final class AccountService {
      * another request changed the user in between, the change is computed again from the new
      * version, at most {@value #UPDATE_ATTEMPTS} times, then 503 with Retry-After.
      *
+     * <p>A change that takes access away is counted by the guard first, in a short transaction of
+     * its own ({@link DeprovisionGuard#reserve}, docs/safeguard.md), then locks the row and asks
+     * the guard in its transaction. A recomputation keeps the ticket it has: one removal is
+     * counted once; a ticket not used up is given back.
+     *
      * @param condition the client's If-Match / If-None-Match, checked under the lock
      */
     public <E extends Exception> ManagedAccount update(UUID orgId, UUID scimId, Precondition condition,
                                                         ProfileChange<E> change, Actor actor) throws E {
-        for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-            ManagedAccount seen = tx.read(c -> store.findLinked(c, orgId, scimId)).orElseThrow(() -> notFound(scimId));
-            condition.check(seen.version());
-            AccountProfile profile = change.apply(seen);
-            try {
-                // No SELECT ... FOR UPDATE: the first write is conditional on the version the change
-                // was computed from (and the If-Match checked against), so it locks and checks at once.
-                // Only a change that takes access away locks first, to ask the guard (docs/safeguard.md).
-                Optional<Guarded> written = tx.inTransaction(c -> {
-                    if (deactivates(seen, profile)) {
-                        Optional<ManagedAccount> locked = store.lockLinked(c, orgId, scimId);
-                        if (locked.isEmpty() || locked.get().version() != seen.version() || !locked.get().id().equals(seen.id())) {
-                            return Optional.empty();
+        Optional<DeprovisionGuard.Ticket> ticket = Optional.empty();
+        try {
+            for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+                ManagedAccount seen = tx.read(c -> store.findLinked(c, orgId, scimId)).orElseThrow(() -> notFound(scimId));
+                condition.check(seen.version());
+                AccountProfile profile = change.apply(seen);
+                boolean removal = deactivates(seen, profile);
+                if (removal && ticket.isEmpty()) ticket = tx.inTransaction(c -> guard.reserve(c, orgId));
+                Optional<DeprovisionGuard.Ticket> counted = ticket;
+                try {
+                    // No SELECT ... FOR UPDATE: the first write is conditional on the version the change
+                    // was computed from (and the If-Match checked against), so it locks and checks at once.
+                    // Only a change that takes access away locks first, to ask the guard (docs/safeguard.md).
+                    Attempt done = tx.inTransaction(c -> {
+                        if (removal) {
+                            Optional<ManagedAccount> locked = store.lockLinked(c, orgId, scimId);
+                            if (locked.isEmpty() || locked.get().version() != seen.version() || !locked.get().id().equals(seen.id())) {
+                                return Attempt.AGAIN;  // the ticket stays for the next attempt
+                            }
+                            switch (guard.check(c, locked.get(), DeprovisionGuard.Removal.DEACTIVATE, counted, Optional.of(profile), actor)) {
+                                case DeprovisionGuard.Verdict.Held(DeprovisionGuard.Hold hold) -> {
+                                    return new Attempt(Optional.of(new Guarded(null, hold)), true);
+                                }
+                                case DeprovisionGuard.Verdict.ReserveFirst r -> {
+                                    return new Attempt(Optional.empty(), true);
+                                }
+                                case DeprovisionGuard.Verdict.Apply a -> { }
+                            }
                         }
-                        Optional<DeprovisionGuard.Hold> hold = guard.check(c, locked.get(), DeprovisionGuard.Removal.DEACTIVATE,
-                                Optional.of(profile), actor);
-                        if (hold.isPresent()) return Optional.of(new Guarded(null, hold.get()));
-                    }
-                    return applyProfile(c, seen, profile, actor).map(applied -> new Guarded(applied, null));
-                });
-                if (written.isPresent()) return written.get().appliedOrHeld();
-            } catch (UniqueViolation e) {
-                throw new DomainException.Conflict("another user in this organization already has this userName");
+                        return new Attempt(applyProfile(c, seen, profile, actor).map(applied -> new Guarded(applied, null)), removal);
+                    });
+                    if (done.settled()) ticket = Optional.empty();
+                    if (done.outcome().isPresent()) return done.outcome().get().appliedOrHeld();
+                } catch (UniqueViolation e) {
+                    throw new DomainException.Conflict("another user in this organization already has this userName");
+                }
             }
+            throw new DomainException.Busy("this user is being changed by other requests right now; retry in a moment", 1);
+        } finally {
+            ticket.ifPresent(this::giveBack);
         }
-        throw new DomainException.Busy("this user is being changed by other requests right now; retry in a moment", 1);
     }
 
-    /** SCIM DELETE: disable and unlink; the account and its data stay until deleted by hand. Returns it, disabled. */
+    /**
+     * SCIM DELETE: disable and unlink; the account and its data stay until deleted by hand. Returns
+     * it, disabled. The first attempt asks the guard without a ticket (a DELETE of a deactivated
+     * user, the usual one, needs none); a removal the guard wants counted first reserves and tries again.
+     */
     public ManagedAccount deprovision(UUID orgId, UUID scimId, Precondition condition, Actor actor) {
-        return tx.inTransaction(c -> {
-            ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
-            condition.check(current.version());
-            Optional<DeprovisionGuard.Hold> hold = guard.check(c, current, DeprovisionGuard.Removal.DELETE, Optional.empty(), actor);
-            if (hold.isPresent()) return new Guarded(null, hold.get());
-            return new Guarded(disable(c, current, actor), null);
-        }).appliedOrHeld();
+        Optional<DeprovisionGuard.Ticket> ticket = Optional.empty();
+        try {
+            for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+                Optional<DeprovisionGuard.Ticket> counted = ticket;
+                Optional<Guarded> done = tx.inTransaction(c -> {
+                    ManagedAccount current = store.lockLinked(c, orgId, scimId).orElseThrow(() -> notFound(scimId));
+                    condition.check(current.version());
+                    return switch (guard.check(c, current, DeprovisionGuard.Removal.DELETE, counted, Optional.empty(), actor)) {
+                        case DeprovisionGuard.Verdict.Held(DeprovisionGuard.Hold hold) -> Optional.of(new Guarded(null, hold));
+                        case DeprovisionGuard.Verdict.ReserveFirst r -> Optional.empty();
+                        case DeprovisionGuard.Verdict.Apply a -> Optional.of(new Guarded(disable(c, current, actor), null));
+                    };
+                });
+                ticket = Optional.empty();  // settled by the transaction that asked the guard
+                if (done.isPresent()) return done.get().appliedOrHeld();
+                ticket = tx.inTransaction(c -> guard.reserve(c, orgId));
+            }
+            throw new DomainException.Busy("this user is being changed by other requests right now; retry in a moment", 1);
+        } finally {
+            ticket.ifPresent(this::giveBack);
+        }
+    }
+
+    /** One attempt of an update: the outcome, or none to compute again; whether it settled the guard's ticket. */
+    private record Attempt(Optional<Guarded> outcome, boolean settled) {
+        static final Attempt AGAIN = new Attempt(Optional.empty(), false);
+    }
+
+    /**
+     * Returns a ticket no committed transaction used up. If that fails too (the database is gone),
+     * the removal stays counted: the guard errs on the safe side, and the request's own error stands.
+     */
+    private void giveBack(DeprovisionGuard.Ticket ticket) {
+        try {
+            tx.inTransaction(c -> {
+                guard.giveBack(c, ticket);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.warn("could not give back a deprovisioning safeguard reservation; it stays counted until its window passes", e);
+        }
     }
 
     /** Work a release does in the transaction that applies the held change (forget the held row, record who released it). */

@@ -5,13 +5,20 @@ import dev.lanyard.domain.Actor;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * What {@link AccountService} asks before the IdP takes access away: a change that turns an active
- * account into a deactivated one (PUT / PATCH {@code active: false}), or a SCIM DELETE. It runs in
- * the change's transaction, under the account's row lock, and only for such changes, so every
- * other request costs nothing. The mass-deprovisioning safeguard (docs/safeguard.md) implements it;
- * this package does not know it, so the two packages form no cycle.
+ * account into a deactivated one (PUT / PATCH {@code active: false}), or a SCIM DELETE. Only such
+ * changes ask, so every other request costs nothing. The mass-deprovisioning safeguard
+ * (docs/safeguard.md) implements it; this package does not know it, so the two packages form no cycle.
+ *
+ * <p>Three steps, each on a connection of its own transaction, never two connections at once:
+ * {@link #reserve} counts the removal before the change's transaction (briefly, so removals of one
+ * organization do not wait for each other's commits); {@link #check} decides in the change's
+ * transaction, under the account's row lock, and settles the ticket there (the ticket is used up
+ * when that transaction commits, whatever the verdict); {@link #giveBack} returns a ticket whose
+ * change's transaction never committed a verdict.
  */
 public interface DeprovisionGuard {
     /** How the IdP takes the account away. */
@@ -23,15 +30,66 @@ public interface DeprovisionGuard {
      */
     record Hold(String detail, int retryAfterSeconds) {}
 
+    /** A removal counted ahead of its transaction; what it holds is the guard's business. */
+    interface Ticket {}
+
+    /** What {@link #check} decided. */
+    sealed interface Verdict {
+        /** Apply the change. */
+        record Apply() implements Verdict {}
+
+        /** Do not apply it: the guard has recorded it on the connection. */
+        record Held(Hold hold) implements Verdict {}
+
+        /**
+         * The removal needs a ticket it does not have (none was taken, or an admin's resume voided
+         * it): commit, {@link #reserve} and ask again.
+         */
+        record ReserveFirst() implements Verdict {}
+    }
+
+    Verdict APPLY = new Verdict.Apply();
+    Verdict RESERVE_FIRST = new Verdict.ReserveFirst();
+
     /**
-     * Empty: apply the change. Present: do not apply it; the guard has recorded it on {@code c}.
+     * Counts one removal of the organization, in its own transaction on {@code c} (which commits
+     * it), before the change's transaction. Empty when the guard will not need one (it is off, or
+     * holds every removal anyway).
+     */
+    Optional<Ticket> reserve(Connection c, UUID orgId) throws SQLException;
+
+    /**
+     * Decides, in the change's transaction, under the account's row lock. The ticket (if any) is
+     * settled on {@code c}: whatever the verdict, once this transaction commits it is used up.
      *
      * @param current the account as locked, at the version the change was computed from
      * @param profile the new profile for {@link Removal#DEACTIVATE}, empty for a DELETE
      */
-    Optional<Hold> check(Connection c, ManagedAccount current, Removal removal, Optional<AccountProfile> profile, Actor actor)
-            throws SQLException;
+    Verdict check(Connection c, ManagedAccount current, Removal removal, Optional<Ticket> ticket,
+                  Optional<AccountProfile> profile, Actor actor) throws SQLException;
+
+    /**
+     * Returns a ticket whose change's transaction did not commit a verdict (rolled back, or the
+     * change turned out not to be a removal), in its own transaction on {@code c}. Harmless when
+     * the ticket was settled after all (a commit whose answer was lost).
+     */
+    void giveBack(Connection c, Ticket ticket) throws SQLException;
 
     /** No guard: every change applies (tests, and organizations before the safeguard existed). */
-    DeprovisionGuard NONE = (c, current, removal, profile, actor) -> Optional.empty();
+    DeprovisionGuard NONE = new DeprovisionGuard() {
+        @Override
+        public Optional<Ticket> reserve(Connection c, UUID orgId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Verdict check(Connection c, ManagedAccount current, Removal removal, Optional<Ticket> ticket,
+                             Optional<AccountProfile> profile, Actor actor) {
+            return APPLY;
+        }
+
+        @Override
+        public void giveBack(Connection c, Ticket ticket) {
+        }
+    };
 }

@@ -14,12 +14,20 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The safeguard's check, in the transaction of each deactivation and SCIM DELETE
- * ({@link DeprovisionGuard}): counts the IdP's removals of active accounts per organization and
- * minute, trips when one more would be too many ({@link SafeguardSettings#tooMany}), and from then
- * on records every deactivation and deletion as a {@link HeldChange} instead of applying it, until
- * an admin resumes. Organizations are serialised by an advisory lock held to the end of the
- * transaction, so concurrent removals cannot pass the threshold together.
+ * The safeguard's check ({@link DeprovisionGuard}), asked by each deactivation and SCIM DELETE:
+ * counts the IdP's removals of active accounts per organization and minute, trips when one more
+ * would be too many ({@link SafeguardSettings#tooMany}), and from then on records every
+ * deactivation and deletion as a {@link HeldChange} instead of applying it, until an admin resumes.
+ *
+ * <p>Removals of one organization do not wait for each other's commits. Each is counted first, in
+ * a short transaction of its own ({@link #reserve}: the organization's count lock, this minute's
+ * bucket + 1, the window's sum with it): reservations are counted one after another, so the
+ * r-th removal of the window sees r, and two concurrent removals cannot both see room for one more.
+ * Then the removal's transaction ({@link #check}) takes the organization's lock SHARED (the admin's
+ * actions take it exclusive) and decides by its reservation's rank; a removal not applied takes its
+ * 1 back, so the count stays exact. Concurrent removals that end up not applied may make a later
+ * one see a count too high for a moment: that errs on the safe side (held a little early), never
+ * the other way.
  */
 final class Safeguard implements DeprovisionGuard {
     /**
@@ -31,6 +39,12 @@ final class Safeguard implements DeprovisionGuard {
     /** How long a count of the active accounts serves the percent rule before it is counted again. */
     static final Duration BASE_MAX_AGE = Duration.ofMinutes(5);
 
+    /**
+     * A removal counted ahead of its transaction: its reservation row ({@code seq}, the order of
+     * counting), its bucket, and the removals within {@code window} with it ({@code rank}).
+     */
+    record Reservation(long seq, Instant minute, long rank, Duration window) implements Ticket {}
+
     private final SafeguardStore store;
 
     Safeguard(SafeguardStore store) {
@@ -38,45 +52,90 @@ final class Safeguard implements DeprovisionGuard {
     }
 
     @Override
-    public Optional<Hold> check(Connection c, ManagedAccount current, Removal removal, Optional<AccountProfile> profile,
-                                Actor actor) throws SQLException {
+    public Optional<Ticket> reserve(Connection c, UUID orgId) throws SQLException {
+        SafeguardStore.Counting counting = store.lockCounting(c, orgId);
+        // Off, or tripped: no count is needed (the removal's transaction checks again, and asks for one if it is).
+        if (!counting.reserve()) return Optional.empty();
+        SafeguardStore.Reserved r = store.reserve(c, orgId, counting.window());
+        if (r.newMinute()) store.sweep(c, orgId);
+        return Optional.of(new Reservation(r.seq(), r.minute(), r.rank(), counting.window()));
+    }
+
+    @Override
+    public Verdict check(Connection c, ManagedAccount current, Removal removal, Optional<Ticket> ticket,
+                         Optional<AccountProfile> profile, Actor actor) throws SQLException {
         UUID orgId = current.orgId();
-        store.lockOrganization(c, orgId);
-        SafeguardStore.Row row = store.row(c, orgId);
-        if (!row.settings().enabled()) return Optional.empty();
-        if (row.trippedAt().isPresent()) {
-            return Optional.of(hold(c, current, removal, profile, actor, row.tripReason().orElse("")));
+        Optional<Reservation> reservation = ticket.map(Reservation.class::cast);
+        store.lockOrganizationShared(c, orgId);
+        // Read after the lock (a statement of its own): an admin's resume or new settings are seen.
+        SafeguardStore.Claimed claimed = store.rowClaiming(c, orgId, reservation.map(Reservation::seq));
+        SafeguardStore.Row row = claimed.row();
+        // From here this transaction settles the reservation: a removal it does not apply takes its 1 back.
+        Optional<Reservation> counted = claimed.claimed() ? reservation : Optional.empty();
+        if (!row.settings().enabled()) return notCounted(c, orgId, counted, APPLY);
+        // Removals counted before the one that tripped it were within the limit and still apply.
+        boolean beforeTrip = counted.isPresent() && row.tripSeq().isPresent() && counted.get().seq() < row.tripSeq().get();
+        if (row.trippedAt().isPresent() && !beforeTrip) {
+            return notCounted(c, orgId, counted, held(c, current, removal, profile, actor, row.tripReason().orElse("")));
         }
         // Only an active account's loss counts: a DELETE of a deactivated user takes no access away.
-        if (!current.active()) return Optional.empty();
-        long removed = store.removedWithin(c, orgId, row.settings().window());
-        long withIt = removed + 1;
-        long base = 0;
-        if (withIt >= SafeguardSettings.PERCENT_RULE_FROM) base = activeAtWindowStart(c, orgId, row, removed);
-        Optional<String> tooMany = row.settings().tooMany(withIt, base);
-        if (tooMany.isEmpty()) {
-            store.countRemoval(c, orgId);
-            return Optional.empty();
+        if (!current.active()) return notCounted(c, orgId, counted, APPLY);
+        // Not counted (none was made, or a resume voided it), or counted over another window: count again.
+        if (counted.isEmpty() || !counted.get().window().equals(row.settings().window())) {
+            return notCounted(c, orgId, counted, RESERVE_FIRST);
         }
-        store.trip(c, orgId, tooMany.get());
-        AuditTrail.record(c, orgId, Actor.SYSTEM, SafeguardService.TRIPPED, AuditTrail.Target.NONE,
-                AuditTrail.detail("reason", tooMany.get()).put("by", actor.text()));
-        return Optional.of(hold(c, current, removal, profile, actor, tooMany.get()));
+        Reservation r = counted.get();
+        long base = r.rank() >= SafeguardSettings.PERCENT_RULE_FROM ? activeAtWindowStart(c, orgId, row) : 0;
+        Optional<String> tooMany = row.settings().tooMany(r.rank(), base);
+        if (tooMany.isEmpty()) return APPLY;  // the reservation's 1 stays: it counts this removal
+        store.uncount(c, orgId, r.minute());
+        String reason = tooMany.get();
+        if (store.trip(c, orgId, reason, r.seq())) {
+            AuditTrail.record(c, orgId, Actor.SYSTEM, SafeguardService.TRIPPED, AuditTrail.Target.NONE,
+                    AuditTrail.detail("reason", reason).put("by", actor.text()));
+        } else {
+            reason = store.row(c, orgId).tripReason().orElse(reason);  // another removal tripped it first: its reason stands
+        }
+        return held(c, current, removal, profile, actor, reason);
+    }
+
+    /** The removal is not counted: the reservation this transaction claimed takes its 1 back, with it. */
+    private Verdict notCounted(Connection c, UUID orgId, Optional<Reservation> counted, Verdict verdict) throws SQLException {
+        if (counted.isPresent()) store.uncount(c, orgId, counted.get().minute());
+        return verdict;
+    }
+
+    @Override
+    public void giveBack(Connection c, Ticket ticket) throws SQLException {
+        store.giveBack(c, ((Reservation) ticket).seq());
     }
 
     /**
      * The active accounts when the window began: those active now and those removed within it.
      * Counted at most every {@link #BASE_MAX_AGE}, so a mass deactivation in an organization of a
-     * million does not count a million rows each time.
+     * million does not count a million rows each time, and by one removal at a time: the others
+     * that find the count old wait for it and use its count.
      */
-    private long activeAtWindowStart(Connection c, UUID orgId, SafeguardStore.Row row, long removed) throws SQLException {
-        if (row.baseActive().isPresent() && row.baseAt().isPresent()
-                && row.baseAt().get().isAfter(Instant.now().minus(BASE_MAX_AGE))) {
-            return row.baseActive().get();
-        }
-        long base = store.activeAccounts(c, orgId) + removed;
+    private long activeAtWindowStart(Connection c, UUID orgId, SafeguardStore.Row row) throws SQLException {
+        if (recent(row)) return row.baseActive().get();
+        store.lockBase(c, orgId);
+        SafeguardStore.Row again = store.row(c, orgId);
+        if (recent(again)) return again.baseActive().get();
+        // This removal's reservation row is already deleted in this transaction while its account is
+        // still active: the count has it twice (as active and as removed), once too many.
+        long base = store.activeAtWindowStart(c, orgId, row.settings().window()) - 1;
         store.saveBase(c, orgId, base);
         return base;
+    }
+
+    private static boolean recent(SafeguardStore.Row row) {
+        return row.baseActive().isPresent() && row.baseAt().isPresent()
+                && row.baseAt().get().isAfter(Instant.now().minus(BASE_MAX_AGE));
+    }
+
+    private Verdict held(Connection c, ManagedAccount current, Removal removal, Optional<AccountProfile> profile, Actor actor,
+                         String reason) throws SQLException {
+        return new Verdict.Held(hold(c, current, removal, profile, actor, reason));
     }
 
     private Hold hold(Connection c, ManagedAccount current, Removal removal, Optional<AccountProfile> profile, Actor actor,

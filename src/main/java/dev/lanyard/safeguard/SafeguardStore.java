@@ -22,30 +22,61 @@ final class SafeguardStore {
     private static final long SWEEP_AFTER_SECONDS = SafeguardSettings.MAX_WINDOW.toSeconds() + 3600;
 
     /** The settings row and the trip state; the defaults when the organization has no row. */
-    record Row(SafeguardSettings settings, Optional<Instant> trippedAt, Optional<String> tripReason,
+    record Row(SafeguardSettings settings, Optional<Instant> trippedAt, Optional<String> tripReason, Optional<Long> tripSeq,
                Optional<Long> baseActive, Optional<Instant> baseAt) {
         static final Row DEFAULT = new Row(SafeguardSettings.DEFAULTS, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     /**
-     * Serialises the organization's removals until the transaction ends, so two concurrent
-     * deactivations cannot both see room for one more (the threshold holds exactly). Taken only
-     * by deactivations and deletions, never by other requests.
+     * The organization's lock, EXCLUSIVE: the admin's actions (release-all's resume, reject-all,
+     * saving the settings) wait until no removal is in its transaction, and removals wait for them,
+     * so no hold slips in between "nothing held" and the resume. Held to the end of the transaction.
      */
     void lockOrganization(Connection c, UUID orgId) throws SQLException {
         Sql.find(c, "select pg_advisory_xact_lock(hashtextextended('safeguard:' || ?::text, 0))", rs -> true, orgId);
     }
 
+    /**
+     * The same lock, SHARED: taken by every deactivation and SCIM DELETE to the end of its
+     * transaction. Removals do not wait for each other (their count is reserved beforehand,
+     * {@link #reserve}); they wait only for an admin's action in progress.
+     */
+    void lockOrganizationShared(Connection c, UUID orgId) throws SQLException {
+        Sql.find(c, "select pg_advisory_xact_lock_shared(hashtextextended('safeguard:' || ?::text, 0))", rs -> true, orgId);
+    }
+
+    private static final String COLUMNS =
+            "enabled, max_percent, max_count, window_seconds, tripped_at, trip_reason, trip_seq, base_active, base_at";
+
     Row row(Connection c, UUID orgId) throws SQLException {
-        return Sql.find(c, """
-                select enabled, max_percent, max_count, window_seconds, tripped_at, trip_reason, base_active, base_at
-                  from safeguard_settings where org_id = ?""", rs -> new Row(
-                new SafeguardSettings(rs.getBoolean("enabled"), rs.getInt("max_percent"), rs.getInt("max_count"),
-                        Duration.ofSeconds(rs.getInt("window_seconds"))),
-                Sql.optionalInstant(rs, "tripped_at"), Optional.ofNullable(rs.getString("trip_reason")),
-                Optional.ofNullable((Long) rs.getObject("base_active")), Sql.optionalInstant(rs, "base_at")), orgId)
+        return Sql.find(c, "select " + COLUMNS + " from safeguard_settings where org_id = ?", SafeguardStore::row, orgId)
                 .orElse(Row.DEFAULT);
+    }
+
+    /** The row, and whether the reservation {@code seq} was still there: it is deleted in this transaction. */
+    record Claimed(Row row, boolean claimed) {}
+
+    /**
+     * Reads the row and takes the reservation's row out in one statement: from here the
+     * reservation is settled by this transaction (counted for a removal it applies, taken back by
+     * {@link #uncount} otherwise). Not there: an admin's resume voided it (or none was made).
+     */
+    Claimed rowClaiming(Connection c, UUID orgId, Optional<Long> seq) throws SQLException {
+        return Sql.find(c, """
+                with claimed as (delete from safeguard_reservations where id = ? and org_id = ? returning id)
+                select (select count(*) from claimed) as claimed, s.*
+                  from (select 1) as one left join safeguard_settings s on s.org_id = ?""",
+                rs -> new Claimed(rs.getObject("window_seconds") == null ? Row.DEFAULT : row(rs), rs.getLong("claimed") == 1),
+                seq.orElse(null), orgId, orgId).orElseThrow();
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        return new Row(new SafeguardSettings(rs.getBoolean("enabled"), rs.getInt("max_percent"), rs.getInt("max_count"),
+                Duration.ofSeconds(rs.getInt("window_seconds"))),
+                Sql.optionalInstant(rs, "tripped_at"), Optional.ofNullable(rs.getString("trip_reason")),
+                Optional.ofNullable((Long) rs.getObject("trip_seq")),
+                Optional.ofNullable((Long) rs.getObject("base_active")), Sql.optionalInstant(rs, "base_at"));
     }
 
     void saveSettings(Connection c, UUID orgId, SafeguardSettings s) throws SQLException {
@@ -56,27 +87,104 @@ final class SafeguardStore {
                 on conflict (org_id) do update set enabled = excluded.enabled, max_percent = excluded.max_percent,
                     max_count = excluded.max_count, window_seconds = excluded.window_seconds, updated_at = now(),
                     tripped_at = case when excluded.enabled then safeguard_settings.tripped_at end,
-                    trip_reason = case when excluded.enabled then safeguard_settings.trip_reason end""",
+                    trip_reason = case when excluded.enabled then safeguard_settings.trip_reason end,
+                    trip_seq = case when excluded.enabled then safeguard_settings.trip_seq end""",
                 orgId, s.enabled(), s.maxPercent(), s.maxCount(), (int) s.window().toSeconds());
     }
 
-    /** Removals counted within the window ending now. */
-    long removedWithin(Connection c, UUID orgId, Duration window) throws SQLException {
-        return Sql.count(c, "select coalesce(sum(removed), 0) from safeguard_removals where org_id = ? "
-                + "and minute > now() - make_interval(secs => ?)", List.of(orgId, window.toSeconds()));
+    /** What a reservation needs to know, read under the count lock (not necessarily current: the removal's transaction decides). */
+    record Counting(boolean reserve, Duration window) {}
+
+    /**
+     * Starts a reservation's transaction: the organization's count lock (exclusive, held to this
+     * short transaction's end, so reservations are counted one after another and each sees every
+     * one before it, in any minute), and asynchronous commit for it.
+     *
+     * <p>Why {@code synchronous_commit = off} is safe here: a reservation lost in a crash before its
+     * commit reached the disk belongs to a removal that had not committed yet either (the removal's
+     * transaction starts after the reservation's commit, commits synchronously, and the WAL is
+     * written in order, so a removal that commits durably has made its reservation durable too).
+     * What is lost is only a reservation whose removal never happened. So the hot bucket row is
+     * locked for microseconds, not through an fsync.
+     */
+    Counting lockCounting(Connection c, UUID orgId) throws SQLException {
+        return Sql.find(c, """
+                select set_config('synchronous_commit', 'off', true),
+                       pg_advisory_xact_lock(hashtextextended('safeguard-count:' || ?::text, 0)),
+                       coalesce(s.enabled, true) and s.tripped_at is null as reserve, s.window_seconds
+                  from (select 1) as one left join safeguard_settings s on s.org_id = ?""",
+                rs -> new Counting(rs.getBoolean("reserve"), rs.getObject("window_seconds") == null
+                        ? SafeguardSettings.DEFAULTS.window() : Duration.ofSeconds(rs.getInt("window_seconds"))), orgId, orgId)
+                .orElseThrow();
     }
 
-    /** Counts one removal in this minute's bucket and sweeps the organization's buckets no window reaches. */
-    void countRemoval(Connection c, UUID orgId) throws SQLException {
+    /** A reservation: its row's id (the order of counting), its bucket, the removals within the window with it, a new bucket. */
+    record Reserved(long seq, Instant minute, long rank, boolean newMinute) {}
+
+    /**
+     * Counts one removal in this minute's bucket and records the reservation, under the count lock
+     * ({@link #lockCounting}): its statement begins after the previous reservation committed, so
+     * the window's sum includes every reservation before it.
+     */
+    Reserved reserve(Connection c, UUID orgId, Duration window) throws SQLException {
+        return Sql.find(c, """
+                with counted as (
+                    insert into safeguard_removals as r (org_id, minute, removed) values (?, date_trunc('minute', now()), 1)
+                    on conflict (org_id, minute) do update set removed = r.removed + 1
+                    returning r.minute, r.removed, r.xmax = 0 as fresh),
+                ticket as (
+                    insert into safeguard_reservations (org_id, minute) select ?, minute from counted returning id)
+                select ticket.id, c.minute, c.fresh, c.removed + coalesce((select sum(removed) from safeguard_removals
+                        where org_id = ? and minute > now() - make_interval(secs => ?) and minute <> c.minute), 0) as rank
+                  from counted c, ticket""",
+                rs -> new Reserved(rs.getLong("id"), Sql.instant(rs, "minute"), rs.getLong("rank"), rs.getBoolean("fresh")),
+                orgId, orgId, orgId, window.toSeconds()).orElseThrow();
+    }
+
+    /** Sweeps the organization's buckets and stray reservations that no window reaches any more (once a minute, on its first removal). */
+    void sweep(Connection c, UUID orgId) throws SQLException {
         Sql.update(c, """
-                insert into safeguard_removals (org_id, minute, removed) values (?, date_trunc('minute', now()), 1)
-                on conflict (org_id, minute) do update set removed = safeguard_removals.removed + 1""", orgId);
-        Sql.update(c, "delete from safeguard_removals where org_id = ? and minute < now() - make_interval(secs => ?)",
-                orgId, SWEEP_AFTER_SECONDS);
+                with old_reservations as (delete from safeguard_reservations where org_id = ? and minute < now() - make_interval(secs => ?))
+                delete from safeguard_removals where org_id = ? and minute < now() - make_interval(secs => ?)""",
+                orgId, SWEEP_AFTER_SECONDS, orgId, SWEEP_AFTER_SECONDS);
     }
 
-    long activeAccounts(Connection c, UUID orgId) throws SQLException {
-        return Sql.count(c, "select count(*) from managed_accounts where org_id = ? and status = 'active'", List.of(orgId));
+    /** Takes back the 1 of a reservation this transaction claimed ({@link #rowClaiming}) for a removal it does not apply. */
+    void uncount(Connection c, UUID orgId, Instant minute) throws SQLException {
+        Sql.update(c, "update safeguard_removals set removed = removed - 1 where org_id = ? and minute = ? and removed > 0",
+                orgId, minute);
+    }
+
+    /**
+     * Gives a reservation back if it is still there (its removal's transaction rolled back, or
+     * was never needed): its row and its 1 go together. Asynchronous commit, as the reservation's:
+     * a give-back lost in a crash leaves the count 1 too high, on the safe side.
+     */
+    void giveBack(Connection c, long seq) throws SQLException {
+        Sql.find(c, """
+                with gone as (delete from safeguard_reservations where id = ? returning org_id, minute),
+                back as (update safeguard_removals r set removed = r.removed - 1 from gone
+                          where r.org_id = gone.org_id and r.minute = gone.minute and r.removed > 0)
+                select set_config('synchronous_commit', 'off', true)""", rs -> true, seq);
+    }
+
+    /**
+     * The active accounts when the window began, in one snapshot: those active now, plus the
+     * removals counted within the window, minus the reservations whose removal has not committed
+     * yet (their accounts are still active, so they are in the first term already).
+     */
+    long activeAtWindowStart(Connection c, UUID orgId, Duration window) throws SQLException {
+        return Sql.count(c, """
+                select (select count(*) from managed_accounts where org_id = ? and status = 'active')
+                     + (select coalesce(sum(removed), 0) from safeguard_removals
+                         where org_id = ? and minute > now() - make_interval(secs => ?))
+                     - (select count(*) from safeguard_reservations where org_id = ? and minute > now() - make_interval(secs => ?))""",
+                List.of(orgId, orgId, window.toSeconds(), orgId, window.toSeconds()));
+    }
+
+    /** One removal counts the active accounts for the percent rule; others that find the count old wait for it and use it. */
+    void lockBase(Connection c, UUID orgId) throws SQLException {
+        Sql.find(c, "select pg_advisory_xact_lock(hashtextextended('safeguard-base:' || ?::text, 0))", rs -> true, orgId);
     }
 
     void saveBase(Connection c, UUID orgId, long base) throws SQLException {
@@ -85,17 +193,30 @@ final class SafeguardStore {
                 on conflict (org_id) do update set base_active = excluded.base_active, base_at = excluded.base_at""", orgId, base);
     }
 
-    void trip(Connection c, UUID orgId, String reason) throws SQLException {
-        Sql.update(c, """
-                insert into safeguard_settings (org_id, tripped_at, trip_reason) values (?, now(), ?)
-                on conflict (org_id) do update set tripped_at = excluded.tripped_at, trip_reason = excluded.trip_reason""",
-                orgId, reason);
+    /**
+     * Trips the safeguard at reservation {@code seq}, unless another removal tripped it first
+     * (false: then its reason stands and this removal is simply held).
+     */
+    boolean trip(Connection c, UUID orgId, String reason, long seq) throws SQLException {
+        return Sql.update(c, """
+                insert into safeguard_settings (org_id, tripped_at, trip_reason, trip_seq) values (?, now(), ?, ?)
+                on conflict (org_id) do update set tripped_at = excluded.tripped_at, trip_reason = excluded.trip_reason,
+                    trip_seq = excluded.trip_seq
+                 where safeguard_settings.tripped_at is null""", orgId, reason, seq) == 1;
     }
 
-    /** Ends a trip: nothing is held from now on, and the window counts afresh (what was held and released is not counted). */
+    /**
+     * Ends a trip: nothing is held from now on, and the window counts afresh (what was held and
+     * released is not counted). Reservations not yet applied are voided: their removals reserve
+     * again. Under the count lock too, so a reservation counts either before or after this, never
+     * with half of it.
+     */
     void resume(Connection c, UUID orgId) throws SQLException {
-        Sql.update(c, "update safeguard_settings set tripped_at = null, trip_reason = null, base_at = null where org_id = ?", orgId);
+        Sql.find(c, "select pg_advisory_xact_lock(hashtextextended('safeguard-count:' || ?::text, 0))", rs -> true, orgId);
+        Sql.update(c, "update safeguard_settings set tripped_at = null, trip_reason = null, trip_seq = null, base_at = null "
+                + "where org_id = ?", orgId);
         Sql.update(c, "delete from safeguard_removals where org_id = ?", orgId);
+        Sql.update(c, "delete from safeguard_reservations where org_id = ?", orgId);
     }
 
     /** Records a held change; the IdP's retry of a change for the same user replaces it and counts the request. */

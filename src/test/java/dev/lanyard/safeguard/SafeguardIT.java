@@ -293,12 +293,7 @@ class SafeguardIT {
     }
 
     static List<String> users(TestApp.Org org, int n) {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ids.add(app.scim(org, OKTA, "POST", "/Users", "{\"userName\":\"user" + i + "@example.com\",\"active\":true}")
-                    .expect(201).json().get("id").asText());
-        }
-        return ids;
+        return SafeguardFixtures.users(app, org, n);
     }
 
     /** An organization with maxCount 1 whose first of {@code n} users the IdP just deactivated: the next removal trips it. */
@@ -313,11 +308,11 @@ class SafeguardIT {
     }
 
     static JsonNode settings(TestApp.Org org, String body) {
-        return app.http().send("PUT", "/admin/api/orgs/" + org.id() + "/safeguard", app.operatorToken(), body).expect(200).json();
+        return SafeguardFixtures.settings(app, org, body);
     }
 
     static JsonNode state(TestApp.Org org) {
-        return app.http().send("GET", "/admin/api/orgs/" + org.id() + "/safeguard", app.operatorToken(), (String) null).expect(200).json();
+        return SafeguardFixtures.state(app, org);
     }
 
     static JsonNode heldChanges(TestApp.Org org) {

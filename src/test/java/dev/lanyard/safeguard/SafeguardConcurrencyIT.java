@@ -1,0 +1,308 @@
+package dev.lanyard.safeguard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanyard.account.AccountProfile;
+import dev.lanyard.account.AccountService;
+import dev.lanyard.account.DeprovisionGuard;
+import dev.lanyard.account.ManagedAccount;
+import dev.lanyard.account.Precondition;
+import dev.lanyard.domain.Actor;
+import dev.lanyard.storage.Transactions;
+import dev.lanyard.testing.Http;
+import dev.lanyard.testing.TestApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How the safeguard counts concurrent removals (docs/safeguard.md, "Cost and concurrency"):
+ * deactivations of one organization are in their transactions at the same time instead of one
+ * after another, the threshold still holds exactly under concurrency, the counts stay exact when
+ * removals are not applied, an admin's resume voids reservations in flight, and the percent
+ * rule's count of active accounts does not count a removal in flight twice. The interleavings are
+ * made with a guard that stops a removal at a chosen step until the test lets it go, not by timing.
+ */
+class SafeguardConcurrencyIT {
+    static final TestApp app = TestApp.start();
+    static final String OKTA = SafeguardIT.OKTA;
+    static final String DEACTIVATE = SafeguardIT.OKTA_DEACTIVATE;
+    static final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterAll
+    static void stop() {
+        pool.shutdownNow();
+        app.close();
+    }
+
+    /**
+     * One deactivation is stopped inside its transaction, after the guard let it through (it
+     * holds the organization's lock, shared, and its reservation): another deactivation of the
+     * same organization goes through meanwhile. With the lock taken exclusively, the second one
+     * waited for the first one's commit (here: forever, so it would end in lock_timeout's 503).
+     * An admin's action still waits for both.
+     */
+    @Test
+    void two_deactivations_of_one_organization_are_in_their_transactions_at_once() throws Exception {
+        TestApp.Org org = app.newOrg("overlap-" + UUID.randomUUID());
+        List<String> ids = users(org, 2);
+        Gate gate = new Gate(Gate.Step.AFTER_CHECK);
+        Future<ManagedAccount> first = stopped(gate, org, ids.get(0));
+
+        Http.Response second = app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(1), DEACTIVATE);
+        assertThat(second.status()).as(second.toString()).isEqualTo(200);
+        assertThat(first.isDone()).isFalse();
+
+        // Saving the settings takes the lock exclusively: it waits until the first deactivation commits.
+        Future<Http.Response> admin = pool.submit(() -> app.http().send("PUT", "/admin/api/orgs/" + org.id() + "/safeguard",
+                app.operatorToken(), "{\"maxCount\":7}"));
+        waitUntil(() -> app.count("select count(*) from pg_locks where locktype = 'advisory' and not granted "
+                + "and database = (select oid from pg_database where datname = current_database())") > 0);
+        assertThat(admin.isDone()).isFalse();
+        gate.go.countDown();
+        assertThat(first.get(30, TimeUnit.SECONDS).active()).isFalse();
+        assertThat(admin.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertCounted(org, 2);
+    }
+
+    /**
+     * Property: N concurrent removals (PATCH and DELETE mixed) against a count limit L &lt; N apply
+     * exactly L and hold the rest; the removals not applied gave their count back, so the
+     * organization's count is exactly L and no reservation is left over.
+     */
+    @Test
+    void concurrent_removals_apply_exactly_the_limit_and_the_count_stays_exact() throws Exception {
+        for (int trial = 0; trial < 3; trial++) {
+            TestApp.Org org = app.newOrg("exact-" + trial + "-" + UUID.randomUUID());
+            int limit = 5 + 4 * trial;
+            settings(org, "{\"maxCount\":" + limit + ",\"maxPercent\":100}");
+            List<String> ids = users(org, 40);
+            List<Future<Integer>> answers = new ArrayList<>();
+            try (var sixteen = Executors.newFixedThreadPool(16)) {
+                for (int i = 0; i < ids.size(); i++) {
+                    String path = "/Users/" + ids.get(i);
+                    boolean delete = i % 3 == 0;
+                    answers.add(sixteen.submit(() -> app.scim(org, OKTA, delete ? "DELETE" : "PATCH", path,
+                            delete ? null : DEACTIVATE).status()));
+                }
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (var a : answers) statuses.add(a.get());
+            assertThat(statuses).as(statuses.toString()).filteredOn(st -> st == 200 || st == 204).hasSize(limit);
+            assertThat(statuses).filteredOn(st -> st == 503).hasSize(40 - limit);
+            assertThat(app.count("select count(*) from managed_accounts where org_id = ?::uuid and status <> 'active'", org.id()))
+                    .isEqualTo(limit);
+            assertThat(state(org).get("held").asLong()).isEqualTo(40 - limit);
+            assertCounted(org, limit);
+        }
+    }
+
+    /** A recomputation after another request changed the user keeps its reservation: the removal is counted once. */
+    @Test
+    void a_retry_after_a_version_conflict_reserves_once() throws Exception {
+        TestApp.Org org = app.newOrg("retry-" + UUID.randomUUID());
+        List<String> ids = users(org, 1);
+        Gate gate = new Gate(Gate.Step.IN_RESERVE);
+        Future<ManagedAccount> removal = stopped(gate, org, ids.get(0));
+        renameWhileStopped(gate, org, ids.get(0));
+        ManagedAccount done = removal.get(30, TimeUnit.SECONDS);
+        assertThat(done.active()).isFalse();
+        assertThat(done.displayName()).contains("Renamed");
+        assertThat(gate.reserves.get()).isEqualTo(1);
+        assertCounted(org, 1);
+    }
+
+    /** A change that is no longer a removal when computed again gives its reservation back: nothing stays counted. */
+    @Test
+    void a_reservation_the_change_no_longer_needs_is_given_back() throws Exception {
+        TestApp.Org org = app.newOrg("back-" + UUID.randomUUID());
+        List<String> ids = users(org, 1);
+        Gate gate = new Gate(Gate.Step.IN_RESERVE);
+        AtomicInteger computed = new AtomicInteger();
+        AccountService accounts = new AccountService(tx(), gate);
+        Future<ManagedAccount> change = pool.submit(() -> accounts.update(UUID.fromString(org.id()), UUID.fromString(ids.get(0)),
+                Precondition.NONE, current -> profile(current, computed.getAndIncrement() == 0 ? Optional.of(false) : Optional.empty()),
+                Actor.OPERATOR));
+        assertThat(gate.arrived.await(30, TimeUnit.SECONDS)).as("the change reached its reservation").isTrue();
+        renameWhileStopped(gate, org, ids.get(0));
+        assertThat(change.get(30, TimeUnit.SECONDS).active()).isTrue();
+        assertThat(computed.get()).isEqualTo(2);
+        assertCounted(org, 0);
+    }
+
+    /**
+     * An admin's resume between a removal's reservation and its transaction voids the reservation
+     * (the window counts afresh): the removal counts again, in the new window, and applies.
+     */
+    @Test
+    void a_resume_voids_a_reservation_in_flight_and_the_removal_counts_again() throws Exception {
+        TestApp.Org org = app.newOrg("voided-" + UUID.randomUUID());
+        settings(org, "{\"maxCount\":5}");
+        List<String> ids = users(org, 2);
+        app.scim(org, OKTA, "PATCH", "/Users/" + ids.get(0), DEACTIVATE).expect(200);
+        Gate gate = new Gate(Gate.Step.BEFORE_CHECK);
+        Future<ManagedAccount> removal = stopped(gate, org, ids.get(1));
+        assertThat(removals(org)).isEqualTo(2);
+        app.http().send("POST", "/admin/api/orgs/" + org.id() + "/safeguard/reject-all", app.operatorToken(), (String) null)
+                .expect(200);
+        assertThat(removals(org)).isZero();
+        gate.go.countDown();
+        assertThat(removal.get(30, TimeUnit.SECONDS).active()).isFalse();
+        assertThat(gate.reserves.get()).isEqualTo(2);
+        assertCounted(org, 1);
+    }
+
+    /**
+     * The percent rule's count of the active accounts at the window's start: removals reserved but
+     * not yet applied are still active accounts, and are not counted a second time as removed.
+     * Five such removals in flight are made by hand here (bucket and reservation rows, as a
+     * reservation writes them); 40 accounts, so the count is 40, not 45.
+     */
+    @Test
+    void removals_in_flight_are_not_counted_twice_in_the_active_accounts() {
+        TestApp.Org org = app.newOrg("base-" + UUID.randomUUID());
+        settings(org, "{\"maxPercent\":50}");
+        List<String> ids = users(org, 40);
+        app.execute("insert into safeguard_removals (org_id, minute, removed) values (?::uuid, date_trunc('minute', now()), 5)",
+                org.id());
+        app.execute("insert into safeguard_reservations (org_id, minute) select ?::uuid, date_trunc('minute', now()) "
+                + "from generate_series(1, 5)", org.id());
+        for (String id : ids.subList(0, 5)) app.scim(org, OKTA, "PATCH", "/Users/" + id, DEACTIVATE).expect(200);  // the 10th counts
+        assertThat(app.count("select base_active from safeguard_settings where org_id = ?::uuid", org.id())).isEqualTo(40);
+    }
+
+    /** The real guard, stopped once at one step until the test lets it go; counts the reservations. */
+    static final class Gate implements DeprovisionGuard {
+        enum Step {
+            /** Inside the reservation's transaction (it holds the count lock): before the removal's transaction begins. */
+            IN_RESERVE,
+            /** In the removal's transaction, before the guard's locks. */
+            BEFORE_CHECK,
+            /** In the removal's transaction, after the guard let it through (its locks held). */
+            AFTER_CHECK
+        }
+
+        final CountDownLatch arrived = new CountDownLatch(1);
+        final CountDownLatch go = new CountDownLatch(1);
+        final AtomicInteger reserves = new AtomicInteger();
+        private final DeprovisionGuard real = SafeguardService.guard();
+        private final Step step;
+        private final AtomicBoolean stopped = new AtomicBoolean();
+
+        Gate(Step step) {
+            this.step = step;
+        }
+
+        @Override
+        public Optional<Ticket> reserve(Connection c, UUID orgId) throws SQLException {
+            Optional<Ticket> t = real.reserve(c, orgId);
+            reserves.incrementAndGet();
+            stopAt(Step.IN_RESERVE);
+            return t;
+        }
+
+        @Override
+        public Verdict check(Connection c, ManagedAccount current, Removal removal, Optional<Ticket> ticket,
+                             Optional<AccountProfile> profile, Actor actor) throws SQLException {
+            stopAt(Step.BEFORE_CHECK);
+            Verdict v = real.check(c, current, removal, ticket, profile, actor);
+            stopAt(Step.AFTER_CHECK);
+            return v;
+        }
+
+        @Override
+        public void giveBack(Connection c, Ticket ticket) throws SQLException {
+            real.giveBack(c, ticket);
+        }
+
+        private void stopAt(Step here) {
+            if (here != step || !stopped.compareAndSet(false, true)) return;
+            arrived.countDown();
+            try {
+                if (!go.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("the test never let the removal go");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * Changes the user while the removal is stopped in its reservation (after it read the user):
+     * its transaction then finds another version and computes the change again.
+     */
+    static void renameWhileStopped(Gate gate, TestApp.Org org, String scimId) {
+        app.scim(org, OKTA, "PATCH", "/Users/" + scimId, """
+                {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations":[{"op":"replace","path":"displayName","value":"Renamed"}]}""").expect(200);
+        gate.go.countDown();
+    }
+
+    /** A deactivation through {@code gate}, once it has stopped where the gate says. */
+    static Future<ManagedAccount> stopped(Gate gate, TestApp.Org org, String scimId) throws InterruptedException {
+        Future<ManagedAccount> removal = pool.submit(() -> deactivate(new AccountService(tx(), gate), org, scimId));
+        assertThat(gate.arrived.await(30, TimeUnit.SECONDS)).as("the deactivation reached the gate").isTrue();
+        return removal;
+    }
+
+    static Transactions tx() {
+        return new Transactions(app.services().database().dataSource());
+    }
+
+    static ManagedAccount deactivate(AccountService accounts, TestApp.Org org, String scimId) {
+        return accounts.update(UUID.fromString(org.id()), UUID.fromString(scimId), Precondition.NONE,
+                current -> profile(current, Optional.of(false)), Actor.OPERATOR);
+    }
+
+    static AccountProfile profile(ManagedAccount current, Optional<Boolean> active) {
+        return new AccountProfile(current.email(), current.externalId(), current.displayName(), active, current.attributes());
+    }
+
+    static List<String> users(TestApp.Org org, int n) {
+        return SafeguardFixtures.users(app, org, n);
+    }
+
+    static JsonNode settings(TestApp.Org org, String body) {
+        return SafeguardFixtures.settings(app, org, body);
+    }
+
+    static JsonNode state(TestApp.Org org) {
+        return SafeguardFixtures.state(app, org);
+    }
+
+    /** The organization's count of removals is exactly {@code n}, and no reservation is left over. */
+    static void assertCounted(TestApp.Org org, long n) {
+        assertThat(removals(org)).isEqualTo(n);
+        assertThat(reservations(org)).isZero();
+    }
+
+    static long removals(TestApp.Org org) {
+        return app.count("select coalesce(sum(removed), 0) from safeguard_removals where org_id = ?::uuid", org.id());
+    }
+
+    static long reservations(TestApp.Org org) {
+        return app.count("select count(*) from safeguard_reservations where org_id = ?::uuid", org.id());
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the condition never held");
+            Thread.sleep(20);
+        }
+    }
+}
