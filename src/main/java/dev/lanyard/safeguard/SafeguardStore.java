@@ -68,7 +68,7 @@ final class SafeguardStore {
                 select (select count(*) from claimed) as claimed, s.*
                   from (select 1) as one left join safeguard_settings s on s.org_id = ?""",
                 rs -> new Claimed(rs.getObject("window_seconds") == null ? Row.DEFAULT : row(rs), rs.getLong("claimed") == 1),
-                seq.orElse(null), orgId, orgId).orElseThrow();
+                seq.orElse(0L), orgId, orgId).orElseThrow();  // 0: no reservation (ids start at 1); a long either way keeps one plan
     }
 
     private static Row row(ResultSet rs) throws SQLException {
