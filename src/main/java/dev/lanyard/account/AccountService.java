@@ -135,7 +135,7 @@ public final class AccountService {
                 condition.check(seen.version());
                 AccountProfile profile = change.apply(seen);
                 boolean removal = deactivates(seen, profile);
-                if (removal && ticket.isEmpty()) ticket = tx.inTransaction(c -> guard.reserve(c, orgId));
+                if (removal && ticket.isEmpty()) ticket = tx.autocommit(c -> guard.reserve(c, orgId));
                 Optional<DeprovisionGuard.Ticket> counted = ticket;
                 try {
                     // No SELECT ... FOR UPDATE: the first write is conditional on the version the change
@@ -192,7 +192,7 @@ public final class AccountService {
                 });
                 ticket = Optional.empty();  // settled by the transaction that asked the guard
                 if (done.isPresent()) return done.get().appliedOrHeld();
-                ticket = tx.inTransaction(c -> guard.reserve(c, orgId));
+                ticket = tx.autocommit(c -> guard.reserve(c, orgId));
             }
             throw new DomainException.Busy("this user is being changed by other requests right now; retry in a moment", 1);
         } finally {
@@ -211,7 +211,7 @@ public final class AccountService {
      */
     private void giveBack(DeprovisionGuard.Ticket ticket) {
         try {
-            tx.inTransaction(c -> {
+            tx.autocommit(c -> {
                 guard.giveBack(c, ticket);
                 return null;
             });

@@ -13,8 +13,8 @@ import java.util.UUID;
  * changes ask, so every other request costs nothing. The mass-deprovisioning safeguard
  * (docs/safeguard.md) implements it; this package does not know it, so the two packages form no cycle.
  *
- * <p>Three steps, each on a connection of its own transaction, never two connections at once:
- * {@link #reserve} counts the removal before the change's transaction (briefly, so removals of one
+ * <p>Three steps, one connection at a time, never two at once: {@link #reserve} counts the
+ * removal before the change's transaction (briefly, on an autocommit connection, so removals of one
  * organization do not wait for each other's commits); {@link #check} decides in the change's
  * transaction, under the account's row lock, and settles the ticket there (the ticket is used up
  * when that transaction commits, whatever the verdict); {@link #giveBack} returns a ticket whose
@@ -52,9 +52,9 @@ public interface DeprovisionGuard {
     Verdict RESERVE_FIRST = new Verdict.ReserveFirst();
 
     /**
-     * Counts one removal of the organization, in its own transaction on {@code c} (which commits
-     * it), before the change's transaction. Empty when the guard will not need one (it is off, or
-     * holds every removal anyway).
+     * Counts one removal of the organization before the change's transaction, on {@code c} in
+     * autocommit mode (what it writes is committed when it returns). Empty when the guard will not
+     * need one (it is off, or holds every removal anyway).
      */
     Optional<Ticket> reserve(Connection c, UUID orgId) throws SQLException;
 
@@ -70,7 +70,7 @@ public interface DeprovisionGuard {
 
     /**
      * Returns a ticket whose change's transaction did not commit a verdict (rolled back, or the
-     * change turned out not to be a removal), in its own transaction on {@code c}. Harmless when
+     * change turned out not to be a removal), on {@code c} in autocommit mode. Harmless when
      * the ticket was settled after all (a commit whose answer was lost).
      */
     void giveBack(Connection c, Ticket ticket) throws SQLException;

@@ -53,12 +53,12 @@ final class Safeguard implements DeprovisionGuard {
 
     @Override
     public Optional<Ticket> reserve(Connection c, UUID orgId) throws SQLException {
-        SafeguardStore.Counting counting = store.lockCounting(c, orgId);
-        // Off, or tripped: no count is needed (the removal's transaction checks again, and asks for one if it is).
-        if (!counting.reserve()) return Optional.empty();
-        SafeguardStore.Reserved r = store.reserve(c, orgId, counting.window());
+        // None while off or tripped: the removal's transaction checks again, and asks for one if it needs it.
+        Optional<SafeguardStore.Reserved> reserved = store.reserve(c, orgId);
+        if (reserved.isEmpty()) return Optional.empty();
+        SafeguardStore.Reserved r = reserved.get();
         if (r.newMinute()) store.sweep(c, orgId);
-        return Optional.of(new Reservation(r.seq(), r.minute(), r.rank(), counting.window()));
+        return Optional.of(new Reservation(r.seq(), r.minute(), r.rank(), r.window()));
     }
 
     @Override

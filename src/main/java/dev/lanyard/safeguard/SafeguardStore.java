@@ -92,53 +92,68 @@ final class SafeguardStore {
                 orgId, s.enabled(), s.maxPercent(), s.maxCount(), (int) s.window().toSeconds());
     }
 
-    /** What a reservation needs to know, read under the count lock (not necessarily current: the removal's transaction decides). */
-    record Counting(boolean reserve, Duration window) {}
-
-    /**
-     * Starts a reservation's transaction: the organization's count lock (exclusive, held to this
-     * short transaction's end, so reservations are counted one after another and each sees every
-     * one before it, in any minute), and asynchronous commit for it.
-     *
-     * <p>Why {@code synchronous_commit = off} is safe here: a reservation lost in a crash before its
-     * commit reached the disk belongs to a removal that had not committed yet either (the removal's
-     * transaction starts after the reservation's commit, commits synchronously, and the WAL is
-     * written in order, so a removal that commits durably has made its reservation durable too).
-     * What is lost is only a reservation whose removal never happened. So the hot bucket row is
-     * locked for microseconds, not through an fsync.
-     */
-    Counting lockCounting(Connection c, UUID orgId) throws SQLException {
-        return Sql.find(c, """
-                select set_config('synchronous_commit', 'off', true),
-                       pg_advisory_xact_lock(hashtextextended('safeguard-count:' || ?::text, 0)),
-                       coalesce(s.enabled, true) and s.tripped_at is null as reserve, s.window_seconds
-                  from (select 1) as one left join safeguard_settings s on s.org_id = ?""",
-                rs -> new Counting(rs.getBoolean("reserve"), rs.getObject("window_seconds") == null
-                        ? SafeguardSettings.DEFAULTS.window() : Duration.ofSeconds(rs.getInt("window_seconds"))), orgId, orgId)
-                .orElseThrow();
-    }
-
     /** A reservation: its row's id (the order of counting), its bucket, the removals within the window with it, a new bucket. */
-    record Reserved(long seq, Instant minute, long rank, boolean newMinute) {}
+    record Reserved(long seq, Instant minute, long rank, Duration window, boolean newMinute) {}
 
     /**
-     * Counts one removal in this minute's bucket and records the reservation, under the count lock
-     * ({@link #lockCounting}): its statement begins after the previous reservation committed, so
-     * the window's sum includes every reservation before it.
+     * Counts one removal in this minute's bucket and records the reservation, in one round trip
+     * on an autocommit connection; nothing when the safeguard is off or has tripped. Two
+     * statements sent together ({@link #together}), so they are one transaction, committed when
+     * the second is done: the first takes the organization's count lock, the second (whose
+     * snapshot begins after the lock, so it sees every reservation before it, in any minute)
+     * counts and sums the window. So reservations are counted one after another, and the lock
+     * and the hot bucket row are held for the statement's execution only, never across a round
+     * trip to the server.
+     *
+     * <p>Why {@code synchronous_commit = off} is safe here: a reservation lost in a crash before
+     * its commit reached the disk belongs to a removal that had not committed yet either (the
+     * removal's transaction starts after the reservation's commit, commits synchronously, and the
+     * WAL is written in order, so a removal that commits durably has made its reservation durable
+     * too). What is lost is only a reservation whose removal never happened. So the commit does
+     * not wait for an fsync with the count lock held.
      */
-    Reserved reserve(Connection c, UUID orgId, Duration window) throws SQLException {
-        return Sql.find(c, """
-                with counted as (
-                    insert into safeguard_removals as r (org_id, minute, removed) values (?, date_trunc('minute', now()), 1)
+    Optional<Reserved> reserve(Connection c, UUID orgId) throws SQLException {
+        return together(c, """
+                select set_config('synchronous_commit', 'off', true),
+                       pg_advisory_xact_lock(hashtextextended('safeguard-count:' || ?::text, 0));
+                with s as (
+                    select coalesce(max(window_seconds), ?) as window_seconds,
+                           coalesce(bool_and(enabled and tripped_at is null), true) as counting
+                      from safeguard_settings where org_id = ?),
+                counted as (
+                    insert into safeguard_removals as r (org_id, minute, removed)
+                    select ?, date_trunc('minute', now()), 1 from s where s.counting
                     on conflict (org_id, minute) do update set removed = r.removed + 1
                     returning r.minute, r.removed, r.xmax = 0 as fresh),
                 ticket as (
                     insert into safeguard_reservations (org_id, minute) select ?, minute from counted returning id)
-                select ticket.id, c.minute, c.fresh, c.removed + coalesce((select sum(removed) from safeguard_removals
-                        where org_id = ? and minute > now() - make_interval(secs => ?) and minute <> c.minute), 0) as rank
-                  from counted c, ticket""",
-                rs -> new Reserved(rs.getLong("id"), Sql.instant(rs, "minute"), rs.getLong("rank"), rs.getBoolean("fresh")),
-                orgId, orgId, orgId, window.toSeconds()).orElseThrow();
+                select ticket.id, c.minute, c.fresh, s.window_seconds,
+                       c.removed + coalesce((select sum(removed) from safeguard_removals
+                           where org_id = ? and minute > now() - make_interval(secs => s.window_seconds)
+                             and minute <> c.minute), 0) as rank
+                  from counted c, ticket, s""",
+                rs -> new Reserved(rs.getLong("id"), Sql.instant(rs, "minute"), rs.getLong("rank"),
+                        Duration.ofSeconds(rs.getInt("window_seconds")), rs.getBoolean("fresh")),
+                orgId, (int) SafeguardSettings.DEFAULTS.window().toSeconds(), orgId, orgId, orgId, orgId);
+    }
+
+    /**
+     * Runs statements sent together, in one round trip, and maps the last one's first row. On an
+     * autocommit connection they are one transaction: PostgreSQL commits at the Sync that pgjdbc
+     * sends after the last of them, not after each (SafeguardConcurrencyIT checks it), and each
+     * statement takes its own snapshot (READ COMMITTED).
+     */
+    static <T> Optional<T> together(Connection c, String sql, Sql.RowMapper<T> mapper, Object... params) throws SQLException {
+        try (var ps = Sql.prepare(c, sql, List.of(params))) {
+            boolean rows = ps.execute();
+            ResultSet last = null;
+            while (rows || ps.getUpdateCount() != -1) {
+                if (rows) last = ps.getResultSet();
+                rows = ps.getMoreResults(java.sql.Statement.KEEP_CURRENT_RESULT);  // the last one is read below
+            }
+            if (last == null || !last.next()) return Optional.empty();
+            return Optional.of(mapper.map(last));
+        }
     }
 
     /** Sweeps the organization's buckets and stray reservations that no window reaches any more (once a minute, on its first removal). */
@@ -157,7 +172,8 @@ final class SafeguardStore {
 
     /**
      * Gives a reservation back if it is still there (its removal's transaction rolled back, or
-     * was never needed): its row and its 1 go together. Asynchronous commit, as the reservation's:
+     * was never needed): its row and its 1 go together, in one statement (on an autocommit
+     * connection, one round trip). Asynchronous commit, as the reservation's:
      * a give-back lost in a crash leaves the count 1 too high, on the safe side.
      */
     void giveBack(Connection c, long seq) throws SQLException {

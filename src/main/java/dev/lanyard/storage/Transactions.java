@@ -43,6 +43,19 @@ public final class Transactions {
         }
     }
 
+    /**
+     * Writes that commit by themselves (autocommit): each statement is its own transaction, and
+     * statements sent together in one round trip are one, committed at their end. For a short
+     * write whose locks must not be held across a round trip (the safeguard's count).
+     */
+    public <T, X extends Exception> T autocommit(Work<T, X> work) throws X {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
     /** A read: autocommit, no explicit transaction (one statement sees one snapshot). */
     public <T, X extends Exception> T read(Work<T, X> work) throws X {
         try (Connection c = dataSource.getConnection()) {

@@ -185,10 +185,30 @@ class SafeguardConcurrencyIT {
         assertThat(app.count("select base_active from safeguard_settings where org_id = ?::uuid", org.id())).isEqualTo(40);
     }
 
+    /**
+     * What the reservation relies on: statements sent together on an autocommit connection are
+     * one transaction, so the count lock the first one takes is held through the second (and each
+     * has its own snapshot), and released at their end.
+     */
+    @Test
+    void statements_sent_together_are_one_transaction() throws SQLException {
+        try (Connection c = app.services().database().dataSource().getConnection()) {
+            assertThat(c.getAutoCommit()).isTrue();
+            String held = "select count(*) from pg_locks where locktype = 'advisory' and pid = pg_backend_pid() and objid = 424242";
+            long during = SafeguardStore.together(c, "select pg_advisory_xact_lock(424242); select txid_current(); " + held,
+                    rs -> rs.getLong(1)).orElseThrow();
+            assertThat(during).isEqualTo(1);
+            assertThat(SafeguardStore.together(c, held, rs -> rs.getLong(1)).orElseThrow()).isZero();
+            assertThat(SafeguardStore.together(c, "select set_config('lanyard.first', txid_current()::text, true); "
+                    + "select current_setting('lanyard.first')::bigint = txid_current()", rs -> rs.getBoolean(1)).orElseThrow())
+                    .as("the second statement runs in the first one's transaction").isTrue();
+        }
+    }
+
     /** The real guard, stopped once at one step until the test lets it go; counts the reservations. */
     static final class Gate implements DeprovisionGuard {
         enum Step {
-            /** Inside the reservation's transaction (it holds the count lock): before the removal's transaction begins. */
+            /** Right after the reservation (committed): before the removal's transaction begins. */
             IN_RESERVE,
             /** In the removal's transaction, before the guard's locks. */
             BEFORE_CHECK,
