@@ -114,7 +114,8 @@ public final class AccountColumns implements SqlFilter.ColumnMap {
 
     /** Attributes a client may sortBy, lower-cased, and the expression behind each. */
     private static final Map<String, AccountQuery.SortKey> SORT_KEYS = Map.ofEntries(
-            Map.entry("username", new AccountQuery.SortKey("lower(email)", "text", false, "''")),
+            // unique among linked accounts (managed_accounts_username_key), which also gives the order
+            Map.entry("username", new AccountQuery.SortKey("lower(email)", "text", false, "''", true)),
             Map.entry("id", new AccountQuery.SortKey("scim_id", "uuid", false, "null")),
             Map.entry("externalid", new AccountQuery.SortKey("external_id", "text", true, "''")),
             Map.entry("displayname", new AccountQuery.SortKey("lower(display_name)", "text", true, "''")),

@@ -36,11 +36,17 @@ public record AccountQuery(Optional<SqlFilter.Where> where, Sort sort, Window wi
 
     /**
      * A SQL expression over a managed_accounts row to sort by, with its PostgreSQL type (so a
-     * cursor's text value can be bound back) and whether it can be null.
+     * cursor's text value can be bound back) and whether it can be null. {@code unique}: no two
+     * rows the query reads share a value (a unique index says so), so the key alone orders them
+     * and the ORDER BY needs no seq: the unique index itself gives the order (V106).
      */
-    public record SortKey(String sql, String pgType, boolean nullable, String zero) {
+    public record SortKey(String sql, String pgType, boolean nullable, String zero, boolean unique) {
         /** Creation order: stable and what index pages use when no sortBy is given. */
         public static final SortKey SEQ = new SortKey("seq", "bigint", false, "0");
+
+        public SortKey(String sql, String pgType, boolean nullable, String zero) {
+            this(sql, pgType, nullable, zero, false);
+        }
     }
 
     /** Where a page starts. */

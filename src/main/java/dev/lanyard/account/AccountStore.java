@@ -23,6 +23,15 @@ final class AccountStore {
     private static final String COLUMNS = "id, org_id, email, status, scim_id, external_id, display_name, attributes, "
             + "version, scim_created_at, successor_id, created_at, updated_at";
 
+    /**
+     * Every account with this email, any letter case, linked or not. Said in the "C" collation so
+     * it is a range of managed_accounts_browse (org_id, lower(email) collate "C", seq), or of
+     * managed_accounts_browse_status with a status: equality is the same in every deterministic
+     * collation (equal means byte-equal), and V106 dropped the plain (org_id, lower(email)) index
+     * that duplicated the browse index for this one use.
+     */
+    static final String EMAIL_IS = "lower(email) collate \"C\" = lower(?)";
+
     void insert(Connection c, ManagedAccount a) throws SQLException {
         Sql.update(c, """
                 insert into managed_accounts (id, org_id, email, status, scim_id, external_id, display_name, attributes,
@@ -46,7 +55,7 @@ final class AccountStore {
                     select ?::uuid, ?::uuid, ?::text, ?::text, ?::uuid, ?::text, ?::text, ?::jsonb, ?::bigint, ?::timestamptz,
                            ?::timestamptz, ?::timestamptz, ?::timestamptz
                      where not exists (select 1 from managed_accounts d
-                                        where d.org_id = ?::uuid and lower(d.email) = lower(?::text) and d.status = 'disabled')
+                                        where d.org_id = ?::uuid and lower(d.email) collate "C" = lower(?::text) and d.status = 'disabled')
                     returning id, org_id)
                 insert into account_events (org_id, account_id, kind, detail, actor, at)
                 select org_id, id, ?, ?, ?, ? from created""",
@@ -93,16 +102,17 @@ final class AccountStore {
     /**
      * The account a sign-in with this email (any case) names: the one the IdP manages (active or
      * deactivated; at most one, by the unique index), else the most recently changed one.
+     * {@link #EMAIL_IS} finds every account with that email on managed_accounts_browse.
      */
     Optional<ManagedAccount> findForSignIn(Connection c, UUID orgId, String email) throws SQLException {
-        return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and lower(email) = lower(?) "
+        return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and " + EMAIL_IS + " "
                         + "order by (status in ('active', 'deactivated')) desc, status_changed_at desc limit 1",
                 AccountStore::map, orgId, email);
     }
 
     /** The most recently disabled account with this email, if any: the one to re-attach. */
     Optional<ManagedAccount> lockDisabledByEmail(Connection c, UUID orgId, String email) throws SQLException {
-        return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and lower(email) = lower(?) "
+        return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and " + EMAIL_IS + " "
                         + "and status = 'disabled' order by status_changed_at desc limit 1 for update",
                 AccountStore::map, orgId, email);
     }
@@ -159,11 +169,16 @@ final class AccountStore {
             params.add(p.seq());
         }
         sql.append(" order by ");
-        if (key != AccountQuery.SortKey.SEQ) {
+        if (key == AccountQuery.SortKey.SEQ) {
+            sql.append("seq").append(dir);
+        } else {
             if (key.nullable()) sql.append("(").append(key.sql()).append(") is null").append(dir).append(", ");
-            sql.append(sortExpr).append(dir).append(", ");
+            sql.append(sortExpr).append(dir);
+            // A unique key orders the rows alone (the same order as with seq): its unique index
+            // then serves the ORDER BY, and no second index on (key, seq) is needed (V106).
+            if (!key.unique()) sql.append(", seq").append(dir);
         }
-        sql.append("seq").append(dir).append(" limit ?");
+        sql.append(" limit ?");
         switch (q.window()) {
             case AccountQuery.Index(int offset, int count) -> {
                 params.add(count);

@@ -21,7 +21,8 @@ final class DirectoryStore {
 
     /**
      * Accounts by (updated_at, seq): managed_accounts_directory (org_id, updated_at, seq), or
-     * managed_accounts_directory_status with a status, or managed_accounts_email for an email.
+     * managed_accounts_directory_status with a status, or managed_accounts_browse(_status) for an
+     * email (its few rows then sorted).
      */
     List<Row> accounts(Connection c, UUID orgId, DirectoryService.AccountFilter f, Optional<long[]> after, int limit)
             throws SQLException {
@@ -33,7 +34,8 @@ final class DirectoryStore {
             params.add(s);
         });
         f.email().ifPresent(e -> {
-            sql.append(" and lower(a.email) = lower(?)");
+            // "C": the equality of managed_accounts_browse (the only (org_id, lower(email)) index over every account, V106)
+            sql.append(" and lower(a.email) collate \"C\" = lower(?)");
             params.add(e);
         });
         return byUpdate(c, sql, params, "a", f.updatedSince(), after, limit);

@@ -279,6 +279,34 @@ class EventOutboxIT {
                 .contains("managed_accounts_directory_status").doesNotContain("Sort");
     }
 
+    @Test
+    void the_directory_account_pages_as_the_store_writes_them_read_an_index_range() {
+        UUID org = UUID.fromString(app.newOrg("directory-plans").id());
+        // enough analysed accounts that the planner weighs the indexes as at scale
+        app.execute("""
+                insert into managed_accounts (id, org_id, email, status, scim_id, attributes, updated_at)
+                select gen_random_uuid(), ?::uuid, 'user' || n || '@plans.example', case when n % 10 = 0 then 'disabled' else 'active' end,
+                       case when n % 10 <> 0 then gen_random_uuid() end, '{}'::jsonb, now() - n * interval '1 minute'
+                  from generate_series(1, 3000) n""", org);
+        app.execute("vacuum analyze managed_accounts");
+        var store = new DirectoryStore();
+        var since = java.util.Optional.of(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        var plans = app.plansWithoutSeqScan(c -> {
+            store.accounts(c, org, new DirectoryService.AccountFilter(java.util.Optional.empty(), java.util.Optional.empty(), since),
+                    java.util.Optional.of(new long[] {1_767_225_600_000_000L, 7}), 100);
+            store.accounts(c, org, new DirectoryService.AccountFilter(java.util.Optional.of("disabled"), java.util.Optional.empty(),
+                    java.util.Optional.empty()), java.util.Optional.empty(), 100);
+            store.accounts(c, org, new DirectoryService.AccountFilter(java.util.Optional.empty(), java.util.Optional.of("Ann@X.example"),
+                    java.util.Optional.empty()), java.util.Optional.empty(), 100);
+        });
+        assertThat(plans).hasSize(3).allSatisfy(p -> assertThat(p.plan()).as(p.sql()).doesNotContain("Seq Scan"));
+        assertThat(plans.get(0).plan()).contains("managed_accounts_directory").doesNotContain("Sort");
+        assertThat(plans.get(1).plan()).contains("managed_accounts_directory_status").doesNotContain("Sort");
+        // an email names a few accounts (one linked at most): found on the browse index, then sorted
+        assertThat(plans.get(2).plan().lines().filter(l -> l.contains("Index Cond")).toList()).as(plans.get(2).toString())
+                .anySatisfy(l -> assertThat(l).contains("lower(email)"));
+    }
+
     private static String account(TestApp.Org org, String email) {
         return app.scim(org, "test", "POST", "/Users", "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
                 + "\"userName\":\"" + email + "\"}").expect(201).json().get("id").asText();

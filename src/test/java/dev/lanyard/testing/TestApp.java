@@ -169,6 +169,87 @@ public final class TestApp implements AutoCloseable {
         return plan(inlined.toString());
     }
 
+    /** Code that runs SQL on a connection: a store method, called as the service would call it. */
+    @FunctionalInterface
+    public interface SqlWork {
+        void run(java.sql.Connection c) throws java.sql.SQLException;
+    }
+
+    /** A statement the code prepared and the plan PostgreSQL picks for it. */
+    public record Planned(String sql, String plan) {
+        @Override
+        public String toString() {
+            return sql + "\n" + plan;
+        }
+    }
+
+    /**
+     * The plans of the exact statements {@code work} prepares, with the values it binds, when
+     * sequential scans are ruled out: each statement is prepared as {@code explain <sql>} on the
+     * app's pool (custom plans, as the server runs them), so nothing executes; every query reads
+     * no row (counts read 0). Proves that the SQL the code writes, not a copy of it, has an index.
+     */
+    public java.util.List<Planned> plansWithoutSeqScan(SqlWork work) {
+        java.util.List<Planned> plans = new java.util.ArrayList<>();
+        try (var c = database.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (var s = c.createStatement()) {
+                s.execute("set local enable_seqscan = off");
+            }
+            work.run(explaining(c, plans));
+            c.rollback();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return plans;
+    }
+
+    private static java.sql.Connection explaining(java.sql.Connection real, java.util.List<Planned> plans) {
+        return proxy(java.sql.Connection.class, (self, m, args) -> {
+            if (!m.getName().equals("prepareStatement")) return m.invoke(real, args);
+            String sql = (String) args[0];
+            java.sql.PreparedStatement explain = real.prepareStatement("explain " + sql);
+            return proxy(java.sql.PreparedStatement.class, (ps, pm, pargs) -> switch (pm.getName()) {
+                case "executeQuery", "executeUpdate", "execute" -> {
+                    StringBuilder plan = new StringBuilder();
+                    try (var rs = explain.executeQuery()) {
+                        while (rs.next()) plan.append(rs.getString(1)).append('\n');
+                    }
+                    plans.add(new Planned(sql, plan.toString()));
+                    yield pm.getName().equals("executeQuery") ? noRows() : pm.getName().equals("execute") ? (Object) false : (Object) 0;
+                }
+                case "close" -> {
+                    explain.close();
+                    yield null;
+                }
+                default -> pm.invoke(explain, pargs);
+            });
+        });
+    }
+
+    /** A result set with no rows, whose getters answer zero values (Sql.count reads one without next()). */
+    private static java.sql.ResultSet noRows() {
+        return proxy(java.sql.ResultSet.class, (self, m, args) -> {
+            Class<?> t = m.getReturnType();
+            if (t == boolean.class) return false;
+            if (t == int.class) return 0;
+            if (t == long.class) return 0L;
+            if (t == double.class) return 0d;
+            return null;
+        });
+    }
+
+    private static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler handler) {
+        java.lang.reflect.InvocationHandler unwrapping = (self, m, args) -> {
+            try {
+                return handler.invoke(self, m, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return type.cast(java.lang.reflect.Proxy.newProxyInstance(TestApp.class.getClassLoader(), new Class<?>[] {type}, unwrapping));
+    }
+
     private String plan(String sql) {
         java.util.List<Object> params = java.util.List.of();
         try (var c = database.dataSource().getConnection()) {
