@@ -1,5 +1,5 @@
 // EXPLAIN (ANALYZE, BUFFERS) of the exact SQL behind the benchmark's SCIM queries
-// (bench/million/run). Runs Lanyard's own code path (AccountService.searchLinked with the
+// (bench/million/run), and of the console's, SAML sign-in's and the Directory API's account reads. Runs Lanyard's own code path (AccountService.searchLinked with the
 // filter translated by SqlFilter, the sort key from AccountColumns, the window from the paging
 // parameters) on a DataSource that records every statement and its bound values, then explains
 // each recorded statement with the same values on the same database.
@@ -10,12 +10,10 @@
 // DIR/postgres/postmaster.pid (line 4: the port); user postgres, database postgres.
 
 import com.unboundid.scim2.common.filters.Filter;
-import dev.lanyard.account.AccountColumns;
 import dev.lanyard.account.AccountQuery;
 import dev.lanyard.account.AccountService;
+import dev.lanyard.directory.DirectoryService;
 import dev.lanyard.scim.ScimFilters;
-import dev.lanyard.scim.ScimJson;
-import dev.lanyard.storage.SqlFilter;
 import dev.lanyard.storage.Transactions;
 
 import javax.sql.DataSource;
@@ -70,6 +68,10 @@ public class Plans {
                     + "where name in ('shared_buffers','work_mem','effective_cache_size','random_page_cost','max_parallel_workers_per_gather','jit')")).append('\n');
             DataSource recording = recordingDataSource(url);
             AccountService service = new AccountService(new Transactions(recording));
+            // package-private: the server builds it in App; the bench calls it the same way
+            var constructor = DirectoryService.class.getDeclaredConstructor(Transactions.class);
+            constructor.setAccessible(true);
+            DirectoryService directory = constructor.newInstance(new Transactions(recording));
             for (String org : List.of("large", "small")) {
                 UUID orgId = UUID.fromString(p.getProperty(org + ".orgId"));
                 int users = Integer.parseInt(p.getProperty(org + ".users"));
@@ -78,25 +80,41 @@ public class Plans {
                 String co = p.getProperty(org + ".co");
                 long seqAtDepth = Long.parseLong(scalar(real, "select seq from managed_accounts where org_id = '" + orgId
                         + "' and scim_id is not null order by seq offset " + (deep - 1) + " limit 1"));
-                AccountQuery.Sort byUserName = new AccountQuery.Sort(AccountColumns.sortKey("username").orElseThrow(), false);
                 b.append("\n\n######## organization ").append(org).append(" (").append(String.format(Locale.ROOT, "%,d", users))
                         .append(" users, ").append(orgId).append(")\n");
                 explain(real, service, orgId, b, "a. GET /Users?filter=userName eq \"" + sample + "\"",
-                        new AccountQuery(where("userName eq \"" + sample + "\""), AccountQuery.Sort.DEFAULT, new AccountQuery.Index(0, 100)));
+                        "userName eq \"" + sample + "\"", null, new AccountQuery.Index(0, 100));
                 explain(real, service, orgId, b, "b. GET /Users?filter=userName co \"" + co + "\"&count=10",
-                        new AccountQuery(where("userName co \"" + co + "\""), AccountQuery.Sort.DEFAULT, new AccountQuery.Index(0, 10)));
+                        "userName co \"" + co + "\"", null, new AccountQuery.Index(0, 10));
                 explain(real, service, orgId, b, "c. GET /Users?sortBy=userName&count=100",
-                        new AccountQuery(Optional.empty(), byUserName, new AccountQuery.Index(0, 100)));
+                        null, "userName", new AccountQuery.Index(0, 100));
                 explain(real, service, orgId, b, "d. GET /Users?startIndex=" + (deep + 1) + "&count=100",
-                        new AccountQuery(Optional.empty(), AccountQuery.Sort.DEFAULT, new AccountQuery.Index(deep, 100)));
+                        null, null, new AccountQuery.Index(deep, 100));
                 explain(real, service, orgId, b, "e. GET /Users?cursor=&count=100 (first page)",
-                        new AccountQuery(Optional.empty(), AccountQuery.Sort.DEFAULT, new AccountQuery.After(Optional.empty(), 100)));
+                        null, null, new AccountQuery.After(Optional.empty(), 100));
                 explain(real, service, orgId, b, "e. GET /Users?cursor=<cursor at depth " + deep + ">&count=100 (the cursor carries seq "
                                 + seqAtDepth + ")",
-                        new AccountQuery(Optional.empty(), AccountQuery.Sort.DEFAULT, new AccountQuery.After(
-                                Optional.of(new AccountQuery.Position(Optional.of(Long.toString(seqAtDepth)), seqAtDepth)), 100)));
+                        null, null, new AccountQuery.After(
+                                Optional.of(new AccountQuery.Position(Optional.of(Long.toString(seqAtDepth)), seqAtDepth)), 100));
                 explain(real, service, orgId, b, "f. (extra) GET /Users?filter=userName ew \"@example.com\"&count=100 (every user matches)",
-                        new AccountQuery(where("userName ew \"@example.com\""), AccountQuery.Sort.DEFAULT, new AccountQuery.Index(0, 100)));
+                        "userName ew \"@example.com\"", null, new AccountQuery.Index(0, 100));
+                // The other readers of managed_accounts (docs/performance.md "Which index serves which query").
+                String[] atDepth = scalar(real, "select lower(email) || ' ' || seq from managed_accounts where org_id = '" + orgId
+                        + "' and scim_id is not null order by lower(email) offset " + (deep - 1) + " limit 1").split(" ");
+                explain(real, service, orgId, b, "g. GET /Users?sortBy=userName&cursor=<cursor at depth " + deep + ">&count=100",
+                        null, "userName", new AccountQuery.After(
+                                Optional.of(new AccountQuery.Position(Optional.of(atDepth[0]), Long.parseLong(atDepth[1]))), 100));
+                explain(real, service, orgId, b, "h. GET /Users?sortBy=meta.lastModified&cursor=&count=100",
+                        null, "meta.lastModified", new AccountQuery.After(Optional.empty(), 100));
+                String prefix = sample.substring(0, Math.min(4, sample.length()));
+                explain(real, b, "i. console: Managed accounts, search \"" + prefix + "\" (page and count)",
+                        () -> service.browse(orgId, Optional.empty(), prefix, new AccountService.Position.First(), 50));
+                explain(real, b, "j. SAML sign-in: the account for \"" + sample + "\"", () -> service.findForSignIn(orgId, sample));
+                explain(real, b, "k. Directory API: GET /api/v1/accounts?email=" + sample,
+                        () -> directory.accounts(orgId, new DirectoryService.AccountFilter(Optional.empty(), Optional.of(sample), Optional.empty()),
+                                Optional.empty(), 100));
+                explain(real, b, "l. Directory API: GET /api/v1/accounts?limit=100", () -> directory.accounts(orgId,
+                        new DirectoryService.AccountFilter(Optional.empty(), Optional.empty(), Optional.empty()), Optional.empty(), 100));
             }
             // Diagnostic, not what the server runs: the small organization's co query planned without
             // bitmap scans, i.e. through its own rows (org_id index) instead of the trigram index, whose
@@ -108,8 +126,7 @@ public class Plans {
             }
             explain(real, service, smallId, b, "b. (diagnostic) GET /Users?filter=userName co \"" + p.getProperty("small.co") + "\"&count=10, "
                             + "bitmap scans off on the EXPLAIN connection",
-                    new AccountQuery(where("userName co \"" + p.getProperty("small.co") + "\""), AccountQuery.Sort.DEFAULT,
-                            new AccountQuery.Index(0, 10)));
+                    "userName co \"" + p.getProperty("small.co") + "\"", null, new AccountQuery.Index(0, 10));
             try (Statement st = real.createStatement()) {
                 st.execute("reset enable_bitmapscan");
             }
@@ -118,15 +135,22 @@ public class Plans {
         System.out.println("wrote " + out);
     }
 
-    static Optional<SqlFilter.Where> where(String filter) throws Exception {
-        Filter parsed = ScimFilters.parse(filter);
-        return Optional.of(SqlFilter.translate(parsed, AccountColumns.INSTANCE, ScimJson.USER_SCHEMA, AccountColumns.SUPPORTED));
+    /** A SCIM list as UserRoutes asks for it: filter and sortBy (null: none) checked by AccountService.criteria, and a window. */
+    static void explain(Connection real, AccountService service, UUID orgId, StringBuilder b, String title, String filter,
+                        String sortBy, AccountQuery.Window window) throws Exception {
+        Optional<Filter> parsed = filter == null ? Optional.empty() : Optional.of(ScimFilters.parse(filter));
+        AccountQuery.Criteria criteria = AccountService.criteria(parsed, Optional.ofNullable(sortBy), false);
+        explain(real, b, title, () -> service.searchLinked(orgId, criteria, window));
     }
 
-    static void explain(Connection real, AccountService service, UUID orgId, StringBuilder b, String title, AccountQuery q)
-            throws Exception {
+    /** Lanyard code that reads through the recording DataSource. */
+    interface Work {
+        void run() throws Exception;
+    }
+
+    static void explain(Connection real, StringBuilder b, String title, Work work) throws Exception {
         recorded.clear();
-        service.searchLinked(orgId, q);       // runs the real statements once (and records them)
+        work.run();                           // runs the real statements once (and records them)
         List<Recorded> statements = List.copyOf(recorded);
         b.append("\n==== ").append(title).append('\n');
         for (Recorded r : statements) {
