@@ -186,8 +186,10 @@ public final class TestApp implements AutoCloseable {
     /**
      * The plans of the exact statements {@code work} prepares, with the values it binds, when
      * sequential scans are ruled out: each statement is prepared as {@code explain <sql>} on the
-     * app's pool (custom plans, as the server runs them), so nothing executes; every query reads
-     * no row (counts read 0). Proves that the SQL the code writes, not a copy of it, has an index.
+     * app's pool, so nothing executes; every query reads no row (counts read 0). A statement marked
+     * Sql.PLANNED_WITH_VALUES is planned with its values; any other one with the generic plan the
+     * server may keep for it (plan_cache_mode auto may choose it), so the plan shown holds for every
+     * value. Proves that the SQL the code writes, not a copy of it, has an index.
      */
     public java.util.List<Planned> plansWithoutSeqScan(SqlWork work) {
         java.util.List<Planned> plans = new java.util.ArrayList<>();
@@ -208,6 +210,10 @@ public final class TestApp implements AutoCloseable {
         return proxy(java.sql.Connection.class, (self, m, args) -> {
             if (!m.getName().equals("prepareStatement")) return m.invoke(real, args);
             String sql = (String) args[0];
+            try (var s = real.createStatement()) {
+                s.execute("set local plan_cache_mode = " + (sql.contains(dev.lanyard.storage.Sql.PLANNED_WITH_VALUES)
+                        ? "force_custom_plan" : "force_generic_plan"));
+            }
             java.sql.PreparedStatement explain = real.prepareStatement("explain " + sql);
             return proxy(java.sql.PreparedStatement.class, (ps, pm, pargs) -> switch (pm.getName()) {
                 case "executeQuery", "executeUpdate", "execute" -> {
