@@ -38,7 +38,7 @@ public record AccountQuery(Optional<SqlFilter.Where> where, Sort sort, Window wi
      * A SQL expression over a managed_accounts row to sort by, with its PostgreSQL type (so a
      * cursor's text value can be bound back) and whether it can be null. {@code unique}: no two
      * rows the query reads share a value (a unique index says so), so the key alone orders them
-     * and the ORDER BY needs no seq: the unique index itself gives the order (V106).
+     * and the ORDER BY needs no seq: the unique index itself gives the order (V107).
      */
     public record SortKey(String sql, String pgType, boolean nullable, String zero, boolean unique) {
         /** Creation order: stable and what index pages use when no sortBy is given. */

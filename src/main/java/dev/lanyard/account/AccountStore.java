@@ -27,7 +27,7 @@ final class AccountStore {
      * Every account with this email, any letter case, linked or not. Said in the "C" collation so
      * it is a range of managed_accounts_browse (org_id, lower(email) collate "C", seq), or of
      * managed_accounts_browse_status with a status: equality is the same in every deterministic
-     * collation (equal means byte-equal), and V106 dropped the plain (org_id, lower(email)) index
+     * collation (equal means byte-equal), and V107 dropped the plain (org_id, lower(email)) index
      * that duplicated the browse index for this one use.
      */
     static final String EMAIL_IS = "lower(email) collate \"C\" = lower(?)";
@@ -175,7 +175,7 @@ final class AccountStore {
             if (key.nullable()) sql.append("(").append(key.sql()).append(") is null").append(dir).append(", ");
             sql.append(sortExpr).append(dir);
             // A unique key orders the rows alone (the same order as with seq): its unique index
-            // then serves the ORDER BY, and no second index on (key, seq) is needed (V106).
+            // then serves the ORDER BY, and no second index on (key, seq) is needed (V107).
             if (!key.unique()) sql.append(", seq").append(dir);
         }
         sql.append(" limit ?");

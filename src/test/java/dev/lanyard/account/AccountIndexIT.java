@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every query the SCIM API, the console and sign-in make on managed_accounts is a range of an
- * index that starts with the organization, after V106 dropped the indexes that duplicated others
+ * index that starts with the organization, after V107 dropped the indexes that duplicated others
  * (docs/performance.md "Which index serves which query"). Checked on the statements AccountStore
  * itself prepares, with its bound values, sequential scans ruled out, on 3,000 analysed accounts.
  */
