@@ -34,7 +34,7 @@ final class DirectoryStore {
             params.add(s);
         });
         f.email().ifPresent(e -> {
-            // "C": the equality of managed_accounts_browse (the only (org_id, lower(email)) index over every account, V106)
+            // "C": the equality of managed_accounts_browse (the only (org_id, lower(email)) index over every account, V107)
             sql.append(" and lower(a.email) collate \"C\" = lower(?)");
             params.add(e);
         });
