@@ -23,6 +23,7 @@ import org.postgresql.copy.CopyIn;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,6 +53,17 @@ import java.util.UUID;
 public class Load {
 
     record Org(String name, UUID id, UUID tokenId, int users) {}
+
+    /** A password from DIR/database-secret (a properties file: superuser, application). */
+    static String secret(Path data, String name) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(data.resolve("database-secret"))) {
+            p.load(r);
+        }
+        String value = p.getProperty(name);
+        if (value == null) throw new IllegalStateException(data.resolve("database-secret") + " has no " + name);
+        return value;
+    }
 
     /** One generated user: what the IdP sent. */
     record User(String given, String family, String userName) {}
@@ -85,9 +97,13 @@ public class Load {
         if (Files.exists(pgData.resolve("postmaster.pid"))) {
             throw new IllegalStateException(pgData + "/postmaster.pid exists: stop the Lanyard server first");
         }
+        // The server signs in to its embedded PostgreSQL with passwords (SCRAM, EmbeddedServer);
+        // the superuser's is in DIR/database-secret, which the server's first start wrote.
+        String superuser = secret(data, "superuser");
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
+                .setConnectConfig("password", superuser)
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("full_page_writes", "on")
@@ -107,7 +123,7 @@ public class Load {
             }
         }));
         Properties out = new Properties();
-        try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"))) {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + pg.getPort() + "/postgres", "postgres", superuser)) {
             run(c, data, orgs, rebuild, seed, out);
         } finally {
             pg.close();

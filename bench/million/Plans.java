@@ -7,7 +7,8 @@
 //   java -cp 'target/classes:target/lib/*' bench/million/Plans.java --data DIR --out bench/million/plans.txt
 //
 // The PostgreSQL of a running `bin/lanyard serve --data DIR` is found through
-// DIR/postgres/postmaster.pid (line 4: the port); user postgres, database postgres.
+// DIR/postgres/postmaster.pid (line 4: the port); user postgres (its password from
+// DIR/database-secret), database postgres.
 
 import com.unboundid.scim2.common.filters.Filter;
 import dev.lanyard.account.AccountQuery;
@@ -54,7 +55,13 @@ public class Plans {
             }
         }
         List<String> pid = Files.readAllLines(data.resolve("postgres/postmaster.pid"));
-        String url = "jdbc:postgresql://localhost:" + pid.get(3).strip() + "/postgres?user=postgres";
+        Properties secrets = new Properties();
+        try (Reader r = Files.newBufferedReader(data.resolve("database-secret"))) {
+            secrets.load(r);
+        }
+        // the embedded PostgreSQL takes passwords only (EmbeddedServer); the superuser's is in DIR/database-secret
+        String url = "jdbc:postgresql://localhost:" + pid.get(3).strip() + "/postgres?user=postgres&password="
+                + java.net.URLEncoder.encode(secrets.getProperty("superuser"), java.nio.charset.StandardCharsets.UTF_8);
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(data.resolve("bench.properties"))) {
             p.load(r);
