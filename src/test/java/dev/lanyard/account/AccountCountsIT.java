@@ -10,7 +10,8 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The linked-account counters (org_account_counts, kept by the V110 row triggers) always agree with
+ * The linked-account counters (org_account_counts: V105's statement triggers for inserts and deletes,
+ * V110's row trigger for the updates that link, unlink or move an account) always agree with
  * the rows, whatever writes the table: a seeded random mix of single and multi-row inserts,
  * updates that link, unlink, move or only change a profile, and deletes, in two organizations,
  * checked after every step. The counters answer SCIM's unfiltered totalResults (AccountStore.countLinked).
