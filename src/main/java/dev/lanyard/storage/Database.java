@@ -77,10 +77,6 @@ public final class Database implements AutoCloseable {
         password.ifPresent(config::setPassword);
         config.setPoolName("lanyard");
         config.setMaximumPoolSize(poolSize);
-        // Open a few connections at start and the rest when load needs them (they stay until idle
-        // for 10 minutes): each is a PostgreSQL process and a password exchange, and opening all
-        // of them at once competed with the server's own start for the CPU (issue 16: start to ready).
-        config.setMinimumIdle(Math.min(4, poolSize));
         config.setAutoCommit(true);
         config.setConnectionTimeout(10_000);
         // A JDBC batch of inserts (the provisioning log writer's, up to 500 entries) goes as
