@@ -73,6 +73,8 @@ lanyard_quiet_maven() {
 #   the machine, and G1's own tables grow with it (40 MB of them at 6 GB). Lanyard bounds every
 #   request and never holds an organization in memory, so 512 MB is ample; raise it with
 #   LANYARD_JAVA_OPTS="-Xmx2g", which comes later on the command line and wins.
+# -Xlog:cds=error: writing the archive warns once per class it leaves out (about 170 lines, e.g.
+# classes generated at run time); those are no concern of the operator's and stay out of the log.
 lanyard_server_opts() {
-  echo "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$1/serve.jsa -Xms32m -Xmx512m"
+  echo "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$1/serve.jsa -Xlog:cds=error -Xms32m -Xmx512m"
 }
