@@ -88,7 +88,9 @@ final class Safeguard implements DeprovisionGuard {
         long base = r.rank() >= SafeguardSettings.PERCENT_RULE_FROM ? activeAtWindowStart(c, orgId, row) : 0;
         Optional<String> tooMany = row.settings().tooMany(r.rank(), base);
         if (tooMany.isEmpty()) return APPLY;  // the reservation's 1 stays: it counts this removal
-        store.uncount(c, orgId, r.minute());
+        // The settings row before the bucket row, as the base recount above (saveBase) writes them:
+        // in the other order two removals over the limit deadlocked (one had saved the base and
+        // waited for the bucket, the other had taken the bucket back and waited to trip).
         String reason = tooMany.get();
         if (store.trip(c, orgId, reason, r.seq())) {
             AuditTrail.record(c, orgId, Actor.SYSTEM, SafeguardService.TRIPPED, AuditTrail.Target.NONE,
@@ -96,6 +98,7 @@ final class Safeguard implements DeprovisionGuard {
         } else {
             reason = store.row(c, orgId).tripReason().orElse(reason);  // another removal tripped it first: its reason stands
         }
+        store.uncount(c, orgId, r.minute());
         return held(c, current, removal, profile, actor, reason);
     }
 
