@@ -75,16 +75,17 @@ public final class AccountService {
     /** SCIM POST: a new account, or the disabled one with this email re-attached. */
     public ManagedAccount provision(UUID orgId, AccountProfile profile, Actor actor) {
         try {
+            Instant now = now();
+            UUID scimId = UUID.randomUUID();
+            AccountStatus status = profile.active().orElse(true) ? AccountStatus.ACTIVE : AccountStatus.DEACTIVATED;
+            // The common case, a new user, is one statement, which commits by itself: one round trip,
+            // no COMMIT of its own (issue 16). A disabled account to re-attach is the rare case, below.
+            ManagedAccount fresh = ManagedAccount.provisioned(orgId, profile, status, scimId, now);
+            if (tx.autocommit(c -> store.insertUnlessDisabled(c, fresh, AccountEvent.Kind.CREATED,
+                    Map.of("scimId", scimId, "status", status.dbValue()), actor, now))) {
+                return fresh;
+            }
             return tx.inTransaction(c -> {
-                Instant now = now();
-                UUID scimId = UUID.randomUUID();
-                AccountStatus status = profile.active().orElse(true) ? AccountStatus.ACTIVE : AccountStatus.DEACTIVATED;
-                // The common case, a new user, is one statement; a disabled account to re-attach is the rare one.
-                ManagedAccount fresh = ManagedAccount.provisioned(orgId, profile, status, scimId, now);
-                if (store.insertUnlessDisabled(c, fresh, AccountEvent.Kind.CREATED,
-                        Map.of("scimId", scimId, "status", status.dbValue()), actor, now)) {
-                    return fresh;
-                }
                 Optional<ManagedAccount> disabled = store.lockDisabledByEmail(c, orgId, profile.email());
                 if (disabled.isPresent()) {
                     ManagedAccount d = disabled.get();

@@ -46,12 +46,14 @@ public final class Transactions {
     /**
      * Writes that commit by themselves (autocommit): each statement is its own transaction, and
      * statements sent together in one round trip are one, committed at their end. For a short
-     * write whose locks must not be held across a round trip (the safeguard's count).
+     * write whose locks must not be held across a round trip (the safeguard's count), and for a
+     * change that is one statement (a SCIM create): no COMMIT of its own, one round trip fewer.
      */
     public <T, X extends Exception> T autocommit(Work<T, X> work) throws X {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
+            if (UniqueViolation.isUniqueViolation(e)) throw new UniqueViolation(e);
             throw translate(e);
         }
     }
