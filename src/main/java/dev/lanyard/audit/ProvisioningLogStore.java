@@ -1,6 +1,5 @@
 package dev.lanyard.audit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanyard.domain.FailureReason;
 import dev.lanyard.storage.NewestFirst;
 import dev.lanyard.storage.Sql;
@@ -18,7 +17,6 @@ import java.util.UUID;
 
 /** SQL for provisioning_log (V8). */
 final class ProvisioningLogStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SELECT = "select id, org_id, at, method, path, query, client, status, duration_ms, scim_type, "
             + "detail, reason, request_body::text as body, token_id, user_name, account_id from provisioning_log";
 
@@ -39,7 +37,7 @@ final class ProvisioningLogStore {
                 Sql.bind(ps, 8, e.durationMs());
                 Sql.bind(ps, 9, e.scimType());
                 Sql.bind(ps, 10, e.detail());
-                Sql.bind(ps, 11, e.requestBody().map(b -> new Sql.Json(b.toString())));
+                Sql.bind(ps, 11, e.requestBodyJson().map(Sql.Json::new));
                 Sql.bind(ps, 12, e.subject().tokenId());
                 Sql.bind(ps, 13, e.subject().userName());
                 Sql.bind(ps, 14, e.subject().accountId());
@@ -145,17 +143,11 @@ final class ProvisioningLogStore {
     private static Row map(ResultSet rs) throws SQLException {
         String body = rs.getString("body");
         Timestamp at = rs.getTimestamp("at");
-        Optional<com.fasterxml.jackson.databind.JsonNode> json;
-        try {
-            json = body == null ? Optional.empty() : Optional.of(JSON.readTree(body));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            json = Optional.empty();
-        }
         return new Row(rs.getLong("id"), new ProvisioningLogEntry(rs.getObject("org_id", UUID.class), at.toInstant(),
                 rs.getString("method"), rs.getString("path"), Optional.ofNullable(rs.getString("query")), rs.getString("client"),
                 rs.getInt("status"), rs.getDouble("duration_ms"), Optional.ofNullable(rs.getString("scim_type")),
                 Optional.ofNullable(rs.getString("detail")),
-                Optional.ofNullable(rs.getString("reason")).flatMap(FailureReason::fromCode), json,
+                Optional.ofNullable(rs.getString("reason")).flatMap(FailureReason::fromCode), Optional.ofNullable(body),
                 new ProvisioningLogEntry.Subject(Optional.ofNullable(rs.getObject("token_id", UUID.class)),
                         Optional.ofNullable(rs.getString("user_name")), Optional.ofNullable(rs.getObject("account_id", UUID.class)))));
     }

@@ -65,13 +65,18 @@ public final class Redaction {
             String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
             out.append(eq >= 0 && (isSecretName(name) || name.equalsIgnoreCase("code")) ? pair.substring(0, eq + 1) + "[redacted]" : pair);
         }
-        String clean = TOKEN_LIKE.matcher(out).replaceAll("[redacted]");
+        String clean = withoutTokens(out.toString());
         return clean.length() <= MAX_QUERY ? clean : clean.substring(0, MAX_QUERY) + "…";
     }
 
     /** Free text (the client's User-Agent) with anything shaped like a Lanyard token replaced. */
     public static String redactText(String text) {
-        return TOKEN_LIKE.matcher(text).replaceAll("[redacted]");
+        return withoutTokens(text);
+    }
+
+    /** Every match of TOKEN_LIKE replaced; text without its literal start (almost all of it) is returned as it is. */
+    private static String withoutTokens(String text) {
+        return text.contains("lanyard_") ? TOKEN_LIKE.matcher(text).replaceAll("[redacted]") : text;
     }
 
     /**
@@ -82,7 +87,16 @@ public final class Redaction {
     public static JsonNode forLog(JsonNode body, long receivedBytes) {
         JsonNode redacted = redact(body);
         String text = redacted.toString();
-        if (text.length() <= MAX_BODY) return redacted;
+        return text.length() <= MAX_BODY ? redacted : excerpt(text, receivedBytes);
+    }
+
+    /** {@link #forLog} as the JSON text the provisioning log stores, serialized once. */
+    public static String forLogText(JsonNode body, long receivedBytes) {
+        String text = redact(body).toString();
+        return text.length() <= MAX_BODY ? text : excerpt(text, receivedBytes).toString();
+    }
+
+    private static ObjectNode excerpt(String text, long receivedBytes) {
         ObjectNode excerpt = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         excerpt.put("truncated", true);
         excerpt.put("bytes", receivedBytes);

@@ -62,7 +62,7 @@ public final class ProvisioningLogCapture {
                 Optional.ofNullable(ctx.queryString()).map(Redaction::redactQuery), Redaction.redactText(Clients.name(ctx.header("User-Agent"))), ctx.statusCode(),
                 millis == null ? 0 : millis, Optional.ofNullable(ctx.attribute(ScimResponses.SCIM_TYPE_ATTRIBUTE)),
                 Optional.ofNullable(ctx.attribute(ScimResponses.DETAIL_ATTRIBUTE)), reason(ctx),
-                Optional.ofNullable(body).map(b -> Redaction.forLog(b, bytes)), subject(ctx, body)));
+                Optional.ofNullable(body).map(b -> Redaction.forLogText(b, bytes)), subject(ctx, body)));
     }
 
     /**

@@ -57,6 +57,6 @@ class ProvisioningLogBudgetIT {
     private static ProvisioningLogEntry entry(UUID org, Instant at, int n) {
         var body = JsonNodeFactory.instance.objectNode().put("title", "t".repeat(8000));
         return new ProvisioningLogEntry(org, at, "POST", "/scim/v2/" + org + "/Users", Optional.empty(), "okta", 400, 1,
-                Optional.of("invalidValue"), Optional.of("n" + n), Optional.empty(), Optional.of(body), ProvisioningLogEntry.Subject.NONE);
+                Optional.of("invalidValue"), Optional.of("n" + n), Optional.empty(), Optional.of(body.toString()), ProvisioningLogEntry.Subject.NONE);
     }
 }

@@ -19,5 +19,26 @@ class RedactionTest {
             """)
     void secrets_are_replaced_and_everything_else_kept(String body, String expected) throws Exception {
         assertThat(Redaction.redact(JSON.readTree(body))).isEqualTo(JSON.readTree(expected));
+        assertThat(JSON.readTree(Redaction.forLogText(JSON.readTree(body), body.length()))).isEqualTo(JSON.readTree(expected));
+    }
+
+    /** The text the provisioning log stores is the tree forLog gives, whole or as an excerpt. */
+    @org.junit.jupiter.api.Test
+    void the_stored_text_is_the_logged_tree() throws Exception {
+        var small = JSON.readTree("{\"userName\":\"a@b.c\",\"password\":\"p\"}");
+        var big = JSON.createObjectNode().put("title", "lanyard_scim_" + "x".repeat(Redaction.MAX_BODY)).put("password", "p");
+        for (var body : java.util.List.of(small, big)) {
+            assertThat(Redaction.forLogText(body, 123)).isEqualTo(Redaction.forLog(body, 123).toString());
+        }
+        assertThat(JSON.readTree(Redaction.forLogText(big, 123)).get("excerpt").asText()).doesNotContain("lanyard_scim_").contains("[redacted]");
+    }
+
+    @org.junit.jupiter.api.Test
+    void token_shaped_text_is_replaced_and_other_text_kept() {
+        assertThat(Redaction.redactText("Okta SCIM Client lanyard_scim_AbC-1_x")).isEqualTo("Okta SCIM Client [redacted]");
+        assertThat(Redaction.redactText("Okta SCIM Client 1.0 lanyard_")).isEqualTo("Okta SCIM Client 1.0 lanyard_");
+        assertThat(Redaction.redactQuery("filter=userName%20eq%20%22a%22&token=lanyard_scim_x&count=1"))
+                .isEqualTo("filter=userName%20eq%20%22a%22&token=[redacted]&count=1");
+        assertThat(Redaction.redactQuery("x=lanyard_scim_abc")).isEqualTo("x=[redacted]");
     }
 }
