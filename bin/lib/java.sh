@@ -12,10 +12,11 @@ lanyard_java_major() {
   esac
 }
 
+# Also leaves the major version in lanyard_major, so lanyard_quiet_maven does not run `java -version`
+# a second time (each run is a JVM start, 30 ms or more of every command).
 lanyard_java_ok() {
-  local major
-  major=$(lanyard_java_major "$1")
-  [[ "$major" =~ ^[0-9]+$ ]] && (( major >= 21 ))
+  lanyard_major=$(lanyard_java_major "$1")
+  [[ "$lanyard_major" =~ ^[0-9]+$ ]] && (( lanyard_major >= 21 ))
 }
 
 lanyard_find_jdk() {
@@ -43,6 +44,7 @@ lanyard_find_jdk() {
   done
   if (( best_major >= 21 )); then
     export JAVA_HOME="$best"
+    lanyard_major=$best_major
     lanyard_quiet_maven
     return 0
   fi
@@ -53,8 +55,8 @@ lanyard_find_jdk() {
 # Maven 3.8's bundled Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every build.
 # The warning is Maven's, not ours; allow the access so builds print only what matters.
 lanyard_quiet_maven() {
-  local major
-  major=$(lanyard_java_major "$JAVA_HOME/bin/java")
+  local major=${lanyard_major:-}
+  [[ "$major" =~ ^[0-9]+$ ]] || major=$(lanyard_java_major "$JAVA_HOME/bin/java")
   if [[ "$major" =~ ^[0-9]+$ ]] && (( major >= 24 )); then
     case " ${MAVEN_OPTS:-} " in
       *sun-misc-unsafe-memory-access*) ;;
@@ -75,6 +77,8 @@ lanyard_quiet_maven() {
 #   LANYARD_JAVA_OPTS="-Xmx2g", which comes later on the command line and wins.
 # -Xlog:cds=error: writing the archive warns once per class it leaves out (about 170 lines, e.g.
 # classes generated at run time); those are no concern of the operator's and stay out of the log.
+# -Dlanyard.cds.ready: the file the server creates once it listens, which tells bin/lanyard that
+# the archive this JVM writes at exit is one of a whole start (see there).
 lanyard_server_opts() {
-  echo "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$1/serve.jsa -Xlog:cds=error -Xms32m -Xmx512m"
+  echo "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$1/serve.jsa -Xlog:cds=error -Dlanyard.cds.ready=$1/serve.ready -Xms32m -Xmx512m"
 }

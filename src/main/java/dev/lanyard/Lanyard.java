@@ -44,10 +44,26 @@ public final class Lanyard implements AutoCloseable {
             Javalin server = App.create(services, settings.publicUrl()).start(settings.host(), settings.port());
             log.info("Lanyard listening on {} (data {}, started in {} ms)", settings.baseUrl(server.port()),
                     settings.dataDir(), (System.nanoTime() - started) / 1_000_000);
+            markClassArchiveWhole();
             return new Lanyard(database, services, server, settings, tokenFile);
         } catch (Exception | Error e) {
             database.close();
             throw e;
+        }
+    }
+
+    /**
+     * Tells bin/lanyard that the class-data archive this JVM writes when it exits is one of a
+     * whole start (bin/lib/java.sh, lanyard_server_opts): only then is it used by later starts.
+     * Nothing when the property is not set (tests, a JVM started by other means).
+     */
+    private static void markClassArchiveWhole() {
+        String marker = System.getProperty("lanyard.cds.ready");
+        if (marker == null || marker.isBlank()) return;
+        try {
+            java.nio.file.Files.writeString(Path.of(marker), "listening\n");
+        } catch (java.io.IOException | RuntimeException e) {
+            log.debug("class-data archive marker {} not written: {}", marker, e.toString());
         }
     }
 

@@ -8,6 +8,6 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(LanyardCommand.commandLine(System.getenv(), Lanyard::run).execute(args));
+        System.exit(LanyardCommand.commandLine(System.getenv(), Lanyard::run, args).execute(args));
     }
 }

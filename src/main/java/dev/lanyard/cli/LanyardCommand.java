@@ -3,6 +3,7 @@ package dev.lanyard.cli;
 import dev.lanyard.config.Settings;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,8 +16,10 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(
         name = "lanyard",
-        description = "Lanyard: SCIM 2.0 provisioning server and its admin command line.",
-        subcommands = {
+        description = "Lanyard: SCIM 2.0 provisioning server and its admin command line.")
+public final class LanyardCommand {
+    /** The subcommands, in the order the help lists them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
             ServeCommand.class,
             OrgCommand.class,
             ProvisioningCommand.class,
@@ -27,9 +30,7 @@ import picocli.CommandLine.ScopeType;
             AppCommand.class,
             SamlCommand.class,
             AuditCommand.class,
-            WebhookCommand.class
-        })
-public final class LanyardCommand {
+            WebhookCommand.class);
 
     // Inherited, so `lanyard token create --help` works without a help command.
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help and exit.")
@@ -39,8 +40,24 @@ public final class LanyardCommand {
 
     /** The configured command line; {@code execute(args)} returns the process exit code. */
     public static CommandLine commandLine(Map<String, String> env, ServerRunner server) {
+        return commandLine(env, server, SUBCOMMANDS);
+    }
+
+    /**
+     * The command line for {@code args}: with only {@code serve} in it when that is the command.
+     * Picocli reads every command's annotations when it is added (reflection, and a proxy class
+     * generated per annotation type); the whole tree took a third of a second of the server's
+     * start, for commands a {@code serve} never runs (issue 16).
+     */
+    public static CommandLine commandLine(Map<String, String> env, ServerRunner server, String[] args) {
+        boolean serve = args.length > 0 && args[0].equals("serve");
+        return commandLine(env, server, serve ? List.of(ServeCommand.class) : SUBCOMMANDS);
+    }
+
+    private static CommandLine commandLine(Map<String, String> env, ServerRunner server, List<Class<?>> subcommands) {
         CliContext context = new CliContext(env, server);
         CommandLine cli = new CommandLine(new LanyardCommand(), new ContextFactory(context));
+        for (Class<?> subcommand : subcommands) cli.addSubcommand(subcommand);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, command, parseResult) -> {
             PrintWriter err = command.getErr();

@@ -36,4 +36,18 @@ class LanyardCommandTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("ACTIVE, DEACTIVATED, INVALIDATED, DISABLED").contains("case-insensitive");
     }
+
+    /** `serve` gets a command line with only itself (Main, a faster start), and it is the same `serve`. */
+    @Test
+    void serve_runs_on_a_command_line_of_its_own_with_the_same_options() {
+        ServerRunner none = settings -> { };
+        var served = LanyardCommand.commandLine(Map.of(), none, new String[] {"serve", "--port", "0"});
+        var full = LanyardCommand.commandLine(Map.of(), none, new String[] {"token", "list"});
+
+        assertThat(served.getSubcommands().keySet()).containsExactly("serve");
+        assertThat(full.getSubcommands()).hasSize(LanyardCommand.SUBCOMMANDS.size()).containsKey("serve");
+        assertThat(served.getSubcommands().get("serve").getUsageMessage())
+                .isEqualTo(full.getSubcommands().get("serve").getUsageMessage())
+                .contains("-h, --help", "--port=PORT");
+    }
 }
