@@ -135,20 +135,22 @@ final class AccountStore {
     }
 
     /** A row of a search page with its position, from which the next page's cursor is made. */
-    record Keyed(ManagedAccount account, AccountQuery.Position position) {}
+    /** A page's account, its position (for the next page's cursor) and the value of the caller's {@code beside} expression, if any. */
+    record Keyed(ManagedAccount account, AccountQuery.Position position, Optional<String> beside) {}
 
     /**
      * One page of linked accounts. Rows are ordered by (sort key is null, sort key, seq); a
      * nullable key is compared through coalesce(key, zero) so the keyset comparison never meets
      * a NULL (RFC 7644 §3.4.2.3: missing values sort last when ascending).
      */
-    List<Keyed> searchLinked(Connection c, UUID orgId, AccountQuery q) throws SQLException {
+    List<Keyed> searchLinked(Connection c, UUID orgId, AccountQuery q, Optional<String> beside) throws SQLException {
         AccountQuery.SortKey key = q.sort().key();
         String dir = q.sort().descending() ? " desc" : "";
         String sortExpr = key.nullable() ? "coalesce(" + key.sql() + ", " + key.zero() + ")" : key.sql();
         List<Object> params = new ArrayList<>();
         boolean lookup = q.where().isPresent() && q.where().get().lookup();
-        StringBuilder sql = new StringBuilder((lookup ? "" : Sql.PLANNED_WITH_VALUES) + "select " + COLUMNS + ", seq, (" + key.sql() + ")::text as sort_value from managed_accounts"
+        StringBuilder sql = new StringBuilder((lookup ? "" : Sql.PLANNED_WITH_VALUES) + "select " + COLUMNS + ", seq, (" + key.sql() + ")::text as sort_value, "
+                + beside.map(b -> "(" + b + ")::text").orElse("null::text") + " as beside from managed_accounts"
                 + " where org_id = ? and scim_id is not null");
         params.add(orgId);
         appendWhere(sql, params, q.where());
@@ -192,7 +194,8 @@ final class AccountStore {
             case AccountQuery.After(Optional<AccountQuery.Position> ignored, int count) -> params.add(count + 1);
         }
         return Sql.list(c, sql.toString(), params, rs -> new Keyed(map(rs),
-                new AccountQuery.Position(Optional.ofNullable(rs.getString("sort_value")), rs.getLong("seq"))));
+                new AccountQuery.Position(Optional.ofNullable(rs.getString("sort_value")), rs.getLong("seq")),
+                Optional.ofNullable(rs.getString("beside"))));
     }
 
     /**

@@ -266,6 +266,27 @@ public final class GroupService {
         return tx.read(c -> store.members(c, groupId, after, limit));
     }
 
+    /**
+     * SQL that brings each account's groups along with a page of accounts (the {@code beside} of
+     * AccountService.searchLinked); {@link #memberships} reads its value.
+     */
+    public static final String GROUPS_BESIDE_ACCOUNTS = GroupStore.GROUPS_JSON_OF_ACCOUNT;
+
+    /** The groups of a user from {@link #GROUPS_BESIDE_ACCOUNTS}'s value for it. */
+    public static List<Membership> memberships(UUID scimId, String besideValue) {
+        List<Membership> out = new ArrayList<>();
+        try {
+            for (var pair : BESIDE_READER.readTree(besideValue)) {
+                out.add(new Membership(scimId, UUID.fromString(pair.get(0).asText()), pair.get(1).asText()));
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("groups of " + scimId + " not readable", e);
+        }
+        return out;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectReader BESIDE_READER = new com.fasterxml.jackson.databind.ObjectMapper().reader();
+
     /** The groups of each of these users (SCIM ids), by user; one query. */
     public Map<UUID, List<Membership>> groupsOf(UUID orgId, Collection<UUID> scimIds) {
         Map<UUID, List<Membership>> out = new LinkedHashMap<>();

@@ -125,6 +125,16 @@ final class GroupStore {
                 orgId, groupId, before, limit);
     }
 
+    /**
+     * An account's groups as JSON text, {@code [[group id, displayName], ...]} in {@link #groupsOf}'s
+     * order, or null when it is in none: an expression over {@code managed_accounts}' columns, for
+     * a page of accounts that brings their groups along (AccountService.searchLinked's beside).
+     * One probe of group_members_member per account.
+     */
+    static final String GROUPS_JSON_OF_ACCOUNT = "select json_agg(json_build_array(g.id, g.display_name) order by lower(g.display_name), g.id) "
+            + "from group_members m join org_groups g on g.id = m.group_id "
+            + "where m.member_id = managed_accounts.scim_id and g.org_id = managed_accounts.org_id";
+
     /** The groups of each of these users (SCIM ids), for their read-only {@code groups} attribute. */
     List<GroupService.Membership> groupsOf(Connection c, UUID orgId, Collection<UUID> scimIds) throws SQLException {
         if (scimIds.isEmpty()) return List.of();

@@ -86,10 +86,10 @@ final class UserRoutes {
             paging = Paging.of(request.startIndex().orElse(null), request.count().orElse(null));
             window = new AccountQuery.Index(paging.offset(), paging.count());
         }
-        AccountService.SearchPage page = accounts.searchLinked(caller.orgId(), criteria, window);
+        AccountService.SearchPage page = accounts.searchLinked(caller.orgId(), criteria, window, UserGroups.besidePage(request.projection()));
         String usersUrl = usersUrl(ctx);
         List<ObjectNode> rendered = page.accounts().stream().map(a -> UserRepresentation.render(a, usersUrl)).toList();
-        groups.attach(caller.orgId(), rendered, request.projection(), groupsUrl(ctx));
+        UserGroups.attachFromPage(rendered, page.beside(), request.projection(), groupsUrl(ctx));
         List<ObjectNode> resources = rendered.stream().map(request.projection()::apply).toList();
         ObjectNode body = ScimResponses.listResponse(page.totalResults(), paging == null ? 0 : paging.startIndex(), resources);
         if (paging == null) {

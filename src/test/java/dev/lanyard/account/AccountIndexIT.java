@@ -75,7 +75,7 @@ class AccountIndexIT {
         var query = new AccountQuery(criteria.where, criteria.sort, new AccountQuery.After(position, 100));
         var plans = app.plansWithoutSeqScan(c -> {
             store.countLinked(c, org, criteria.where);
-            store.searchLinked(c, org, query);
+            store.searchLinked(c, org, query, Optional.empty());
         });
         assertThat(plans).isNotEmpty().allSatisfy(p -> assertThat(p.plan()).as(p.sql()).doesNotContain("Seq Scan"));
         TestApp.Planned page = plans.getLast();

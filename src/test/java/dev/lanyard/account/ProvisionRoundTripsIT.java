@@ -3,18 +3,11 @@ package dev.lanyard.account;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.lanyard.domain.Actor;
 import dev.lanyard.storage.Transactions;
+import dev.lanyard.testing.StatementRecorder;
 import dev.lanyard.testing.TestApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -33,46 +26,15 @@ class ProvisionRoundTripsIT {
         app.close();
     }
 
-    /** What the service asked of its connections, in order: statements executed and transaction calls. */
-    static final class Recorder {
-        final List<String> calls = new ArrayList<>();
-
-        DataSource wrap(DataSource real) {
-            return proxy(DataSource.class, (self, m, args) -> {
-                Object result = m.invoke(real, args);
-                return m.getName().equals("getConnection") ? connection((Connection) result) : result;
-            });
-        }
-
-        private Connection connection(Connection real) {
-            return proxy(Connection.class, (self, m, args) -> {
-                switch (m.getName()) {
-                    case "commit", "rollback" -> calls.add(m.getName());
-                    case "setAutoCommit" -> { if (!(Boolean) args[0]) calls.add("begin"); }
-                    default -> { }
-                }
-                Object result = m.invoke(real, args);
-                return m.getName().equals("prepareStatement") ? statement((PreparedStatement) result) : result;
-            });
-        }
-
-        private PreparedStatement statement(PreparedStatement real) {
-            return proxy(PreparedStatement.class, (self, m, args) -> {
-                if (m.getName().startsWith("execute")) calls.add("execute");
-                return m.invoke(real, args);
-            });
-        }
-    }
-
     @Test
     void a_new_user_is_one_statement_without_a_transaction_of_its_own() {
         TestApp.Org org = app.newOrg("round-trips");
-        Recorder recorder = new Recorder();
+        StatementRecorder recorder = new StatementRecorder();
         AccountService accounts = new AccountService(new Transactions(recorder.wrap(app.dataSource())));
 
         ManagedAccount created = accounts.provision(UUID.fromString(org.id()), profile("ada@example.com"), new Actor.Operator());
 
-        assertThat(recorder.calls).containsExactly("execute");
+        assertThat(recorder.calls()).containsExactly("execute");
         assertThat(app.count("select count(*) from managed_accounts where id = ?::uuid and scim_id is not null", created.id().toString()))
                 .isEqualTo(1);
         assertThat(app.count("select count(*) from account_events where account_id = ?::uuid and kind = 'created'", created.id().toString()))
@@ -89,13 +51,13 @@ class ProvisionRoundTripsIT {
         ManagedAccount first = new AccountService(plain).provision(orgId, profile("grace@example.com"), new Actor.Operator());
         app.execute("update managed_accounts set status = 'disabled', scim_id = null where id = ?::uuid", first.id().toString());
 
-        Recorder recorder = new Recorder();
+        StatementRecorder recorder = new StatementRecorder();
         ManagedAccount again = new AccountService(new Transactions(recorder.wrap(app.dataSource())))
                 .provision(orgId, profile("Grace@Example.com"), new Actor.Operator());
 
         assertThat(again.id()).isEqualTo(first.id());
-        assertThat(recorder.calls.getFirst()).isEqualTo("execute");           // the one-statement attempt wrote nothing
-        assertThat(recorder.calls.subList(1, recorder.calls.size())).startsWith("begin").endsWith("commit");
+        assertThat(recorder.calls().getFirst()).isEqualTo("execute");           // the one-statement attempt wrote nothing
+        assertThat(recorder.calls().subList(1, recorder.calls().size())).startsWith("begin").endsWith("commit");
         assertThat(app.count("select count(*) from account_events where account_id = ?::uuid and kind = 'reattached'", first.id().toString()))
                 .isEqualTo(1);
     }
@@ -103,16 +65,5 @@ class ProvisionRoundTripsIT {
     static AccountProfile profile(String email) {
         var attributes = JsonNodeFactory.instance.objectNode().put("userName", email);
         return new AccountProfile(email, Optional.empty(), Optional.empty(), Optional.of(true), attributes);
-    }
-
-    static <T> T proxy(Class<T> type, InvocationHandler handler) {
-        InvocationHandler unwrapping = (self, m, args) -> {
-            try {
-                return handler.invoke(self, m, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return type.cast(Proxy.newProxyInstance(ProvisionRoundTripsIT.class.getClassLoader(), new Class<?>[] {type}, unwrapping));
     }
 }

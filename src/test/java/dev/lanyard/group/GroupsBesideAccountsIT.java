@@ -1,0 +1,83 @@
+package dev.lanyard.group;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanyard.account.AccountQuery;
+import dev.lanyard.account.AccountService;
+import dev.lanyard.scim.ScimFilters;
+import dev.lanyard.storage.Transactions;
+import dev.lanyard.testing.Http;
+import dev.lanyard.testing.StatementRecorder;
+import dev.lanyard.testing.TestApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * A page of Users brings each one's groups in its own statement (issue 16): the IdPs' pre-check
+ * (a filtered first page) is one round trip to PostgreSQL, not two, and the groups are the same,
+ * in the same order (by name, any letter case), as a separate query gave them.
+ */
+class GroupsBesideAccountsIT {
+    static final TestApp app = TestApp.start();
+    static final TestApp.Org org = app.newOrg("beside");
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void a_page_reads_its_users_groups_in_the_same_statement() throws Exception {
+        String ann = user("ann@example.com"), bo = user("bo@example.com"), cy = user("cy@example.com");
+        String beta = scim("POST", "/Groups", GroupsIT.group("beta", ann, bo)).expect(201).json().get("id").asText();
+        String alpha = scim("POST", "/Groups", GroupsIT.group("Alpha", ann)).expect(201).json().get("id").asText();
+
+        StatementRecorder recorder = new StatementRecorder();
+        AccountService accounts = new AccountService(new Transactions(recorder.wrap(app.dataSource())));
+        var criteria = AccountService.criteria(Optional.of(ScimFilters.parse("userName co \"@example.com\"")), Optional.of("userName"), false);
+        AccountService.SearchPage page = accounts.searchLinked(UUID.fromString(org.id()), criteria, new AccountQuery.Index(0, 10),
+                Optional.of(GroupService.GROUPS_BESIDE_ACCOUNTS));
+
+        assertThat(recorder.calls()).containsExactly("execute");
+        assertThat(page.accounts()).hasSize(3);
+        Map<UUID, String> beside = page.beside();
+        assertThat(beside).containsOnlyKeys(UUID.fromString(ann), UUID.fromString(bo));  // cy is in no group
+        assertThat(GroupService.memberships(UUID.fromString(ann), beside.get(UUID.fromString(ann))))
+                .extracting(GroupService.Membership::groupId, GroupService.Membership::displayName)
+                .containsExactly(tuple(UUID.fromString(alpha), "Alpha"),
+                        tuple(UUID.fromString(beta), "beta"));
+        // The same as the query for one user's groups gives.
+        var separate = new GroupService(new Transactions(app.dataSource())).groupsOf(UUID.fromString(org.id()), List.of(UUID.fromString(ann)));
+        assertThat(GroupService.memberships(UUID.fromString(ann), beside.get(UUID.fromString(ann))))
+                .isEqualTo(separate.get(UUID.fromString(ann)));
+
+        // Over HTTP, the pre-check's answer carries them; excludedAttributes=groups leaves them out.
+        JsonNode found = scim("GET", "/Users?filter=userName%20eq%20%22ann@example.com%22&startIndex=1&count=100", null).expect(200).json();
+        assertThat(found.at("/Resources/0/groups/0/display").asText()).isEqualTo("Alpha");
+        assertThat(found.at("/Resources/0/groups/1/value").asText()).isEqualTo(beta);
+        assertThat(found.at("/Resources/0/groups/1/$ref").asText()).endsWith("/Groups/" + beta);
+        JsonNode without = scim("GET", "/Users?filter=userName%20eq%20%22ann@example.com%22&excludedAttributes=groups", null).expect(200).json();
+        assertThat(without.at("/Resources/0").has("groups")).isFalse();
+        assertThat(without.at("/Resources/0/userName").asText()).isEqualTo("ann@example.com");
+        JsonNode none = scim("GET", "/Users?filter=userName%20eq%20%22cy@example.com%22", null).expect(200).json();
+        assertThat(none.at("/Resources/0/id").asText()).isEqualTo(cy);
+        assertThat(none.at("/Resources/0").has("groups")).isFalse();
+    }
+
+    private static Http.Response scim(String method, String path, String body) {
+        Map<String, String> headers = new java.util.HashMap<>(Map.of("Authorization", "Bearer " + org.token()));
+        if (body != null) headers.put("Content-Type", "application/scim+json");
+        return app.http().send(method, org.scimPath() + path, body, headers);
+    }
+
+    private static String user(String email) {
+        return scim("POST", "/Users", GroupsIT.userBody(email)).expect(201).json().get("id").asText();
+    }
+}
