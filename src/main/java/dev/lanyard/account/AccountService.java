@@ -142,7 +142,10 @@ public final class AccountService {
                     // No SELECT ... FOR UPDATE: the first write is conditional on the version the change
                     // was computed from (and the If-Match checked against), so it locks and checks at once.
                     // Only a change that takes access away locks first, to ask the guard (docs/safeguard.md).
-                    Attempt done = tx.inTransaction(c -> {
+                    // A change without a rename that takes no access away is one statement (applyProfile),
+                    // which commits by itself: no transaction around it, no COMMIT round trip (issue 16).
+                    boolean oneStatement = !removal && seen.email().equalsIgnoreCase(profile.email());
+                    Transactions.Work<Attempt, RuntimeException> work = c -> {
                         if (removal) {
                             Optional<ManagedAccount> locked = store.lockLinked(c, orgId, scimId);
                             if (locked.isEmpty() || locked.get().version() != seen.version() || !locked.get().id().equals(seen.id())) {
@@ -159,7 +162,8 @@ public final class AccountService {
                             }
                         }
                         return new Attempt(applyProfile(c, seen, profile, actor).map(applied -> new Guarded(applied, null)), removal);
-                    });
+                    };
+                    Attempt done = oneStatement ? tx.autocommit(work) : tx.inTransaction(work);
                     if (done.settled()) ticket = Optional.empty();
                     if (done.outcome().isPresent()) return done.outcome().get().appliedOrHeld();
                 } catch (UniqueViolation e) {
@@ -502,6 +506,13 @@ public final class AccountService {
         // The same account (the rename_in_place policy, or no rename): the userName index still
         // decides whether the new email is free, so a taken one fails the update with a 409.
         ManagedAccount updated = current.updated(profile, status, version, now);
+        if (!renamed) {
+            // The usual change (a deactivation, a profile sync): the update and its history row in one statement.
+            AccountEvent.Kind kind = status == current.status() ? AccountEvent.Kind.UPDATED
+                    : status == AccountStatus.ACTIVE ? AccountEvent.Kind.REACTIVATED : AccountEvent.Kind.DEACTIVATED;
+            return store.updateIfUnchangedWithEvent(c, updated, current.scimId().orElseThrow(), current.version(), kind, actor, now)
+                    ? Optional.of(updated) : Optional.empty();
+        }
         if (!store.updateIfUnchanged(c, updated, current.scimId().orElseThrow(), current.version())) return Optional.empty();
         if (renamed) {
             store.event(c, current.orgId(), current.id(), AccountEvent.Kind.RENAMED,

@@ -83,6 +83,29 @@ final class AccountStore {
                 a.status().dbValue(), a.updatedAt(), a.id(), expectedVersion, scimId) == 1;
     }
 
+    /**
+     * {@link #updateIfUnchanged} and the change's history row (its directory event follows by the
+     * V80 trigger) in one statement: one round trip, and a PUT or PATCH without a rename needs no
+     * transaction of its own (issue 16). False, and nothing written, when the row moved on.
+     */
+    boolean updateIfUnchangedWithEvent(Connection c, ManagedAccount a, UUID scimId, long expectedVersion, AccountEvent.Kind kind,
+                                       Actor actor, Instant at) throws SQLException {
+        return Sql.update(c, """
+                with updated as (
+                    update managed_accounts
+                       set email = ?, status = ?, scim_id = ?, external_id = ?, display_name = ?, attributes = ?,
+                           version = ?, scim_created_at = ?, successor_id = ?, updated_at = ?,
+                           status_changed_at = case when status = ? then status_changed_at else ? end
+                     where id = ? and version = ? and scim_id = ?
+                    returning id, org_id)
+                insert into account_events (org_id, account_id, kind, detail, actor, at)
+                select org_id, id, ?, '{}', ?, ? from updated""",
+                a.email(), a.status().dbValue(), a.scimId(), a.externalId(), a.displayName(), json(a.attributes()),
+                a.version(), a.scimCreatedAt(), a.successorId(), a.updatedAt(),
+                a.status().dbValue(), a.updatedAt(), a.id(), expectedVersion, scimId,
+                kind.dbValue(), actor.text(), at) == 1;
+    }
+
     /** The IdP-managed account behind a SCIM id, locked for the rest of the transaction. */
     Optional<ManagedAccount> lockLinked(Connection c, UUID orgId, UUID scimId) throws SQLException {
         return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and scim_id = ? for update",

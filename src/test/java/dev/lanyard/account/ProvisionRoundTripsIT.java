@@ -62,6 +62,40 @@ class ProvisionRoundTripsIT {
                 .isEqualTo(1);
     }
 
+    /**
+     * A PUT or PATCH that renames no one and takes no access away (a profile sync, a
+     * reactivation) is one statement too: the conditional update and its history row. A
+     * deactivation locks the row and asks the safeguard first, in a transaction; a rename runs in one.
+     */
+    @Test
+    void a_change_without_rename_or_removal_is_one_statement_and_the_others_a_transaction() {
+        TestApp.Org org = app.newOrg("updates");
+        UUID orgId = UUID.fromString(org.id());
+        ManagedAccount ada = new AccountService(new Transactions(app.dataSource())).provision(orgId, profile("ada@example.com"), new Actor.Operator());
+        UUID scimId = ada.scimId().orElseThrow();
+
+        StatementRecorder recorder = new StatementRecorder();
+        AccountService accounts = new AccountService(new Transactions(recorder.wrap(app.dataSource())));
+        AccountProfile renamedDisplay = new AccountProfile("ada@example.com", Optional.empty(), Optional.of("Ada L."), Optional.of(true),
+                JsonNodeFactory.instance.objectNode().put("userName", "ada@example.com").put("displayName", "Ada L."));
+        ManagedAccount updated = accounts.update(orgId, scimId, Precondition.NONE, current -> renamedDisplay, new Actor.Operator());
+
+        assertThat(recorder.calls()).containsExactly("execute", "execute");  // the read it was computed from, then the write
+        assertThat(updated.version()).isEqualTo(ada.version() + 1);
+        assertThat(app.count("select count(*) from account_events where account_id = ?::uuid and kind = 'updated'", ada.id().toString()))
+                .isEqualTo(1);
+        assertThat(app.count("select count(*) from directory_events where subject_id = ?::uuid and type = 'account.updated'",
+                ada.id().toString())).isEqualTo(1);
+
+        // A new userName (by default a new account, docs/product-rules.md rule 7): in a transaction.
+        StatementRecorder renames = new StatementRecorder();
+        new AccountService(new Transactions(renames.wrap(app.dataSource())))
+                .update(orgId, scimId, Precondition.NONE, current -> profile("ada.l@example.com"), new Actor.Operator());
+        assertThat(renames.calls()).contains("begin").endsWith("commit");
+        assertThat(app.count("select count(*) from account_events where account_id = ?::uuid and kind = 'invalidated'", ada.id().toString()))
+                .isEqualTo(1);
+    }
+
     static AccountProfile profile(String email) {
         var attributes = JsonNodeFactory.instance.objectNode().put("userName", email);
         return new AccountProfile(email, Optional.empty(), Optional.empty(), Optional.of(true), attributes);
