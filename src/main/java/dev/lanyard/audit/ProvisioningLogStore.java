@@ -20,40 +20,76 @@ final class ProvisioningLogStore {
     private static final String SELECT = "select id, org_id, at, method, path, query, client, status, duration_ms, scim_type, "
             + "detail, reason, request_body::text as body, token_id, user_name, account_id from provisioning_log";
 
+    /**
+     * Writes a batch in one statement whose text is the same for any batch size: each column
+     * travels as one array and {@code unnest} makes the rows, in the batch's order (the ids follow
+     * it). A multi-row {@code VALUES} (pgjdbc's rewritten batch) has a text per row count and 16
+     * parameters per row; PostgreSQL parsed and planned 2,048 parameters for each batch of 128
+     * (4.7 ms of planning against 10 ms of execution, half of a lookup's database time, issue 16).
+     */
     void insert(Connection c, List<ProvisioningLogEntry> entries) throws SQLException {
+        if (entries.isEmpty()) return;
+        int n = entries.size();
+        UUID[] org = new UUID[n], token = new UUID[n], account = new UUID[n];
+        String[] at = new String[n], method = new String[n], path = new String[n], query = new String[n], client = new String[n],
+                scimType = new String[n], detail = new String[n], body = new String[n], userName = new String[n], reason = new String[n];
+        Integer[] status = new Integer[n], stored = new Integer[n];
+        Double[] duration = new Double[n];
+        java.util.Map<UUID, Long> bytes = new java.util.TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            ProvisioningLogEntry e = entries.get(i);
+            org[i] = e.orgId();
+            at[i] = e.at().toString();
+            method[i] = e.method();
+            path[i] = e.path();
+            query[i] = e.query().orElse(null);
+            client[i] = e.client();
+            status[i] = e.status();
+            duration[i] = e.durationMs();
+            scimType[i] = e.scimType().orElse(null);
+            detail[i] = e.detail().orElse(null);
+            body[i] = e.requestBodyJson().orElse(null);
+            token[i] = e.subject().tokenId().orElse(null);
+            userName[i] = e.subject().userName().orElse(null);
+            account[i] = e.subject().accountId().orElse(null);
+            stored[i] = e.approxBytes();
+            reason[i] = e.reason().map(FailureReason::code).orElse(null);
+            bytes.merge(e.orgId(), (long) e.approxBytes(), Long::sum);
+        }
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into provisioning_log (org_id, at, method, path, query, client, status, duration_ms, scim_type, detail,
                                               request_body, token_id, user_name, account_id, stored_bytes, reason)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            java.util.Map<UUID, Long> bytes = new java.util.TreeMap<>();
-            for (ProvisioningLogEntry e : entries) {
-                Sql.bind(ps, 1, e.orgId());
-                Sql.bind(ps, 2, e.at());
-                Sql.bind(ps, 3, e.method());
-                Sql.bind(ps, 4, e.path());
-                Sql.bind(ps, 5, e.query());
-                Sql.bind(ps, 6, e.client());
-                Sql.bind(ps, 7, e.status());
-                Sql.bind(ps, 8, e.durationMs());
-                Sql.bind(ps, 9, e.scimType());
-                Sql.bind(ps, 10, e.detail());
-                Sql.bind(ps, 11, e.requestBodyJson().map(Sql.Json::new));
-                Sql.bind(ps, 12, e.subject().tokenId());
-                Sql.bind(ps, 13, e.subject().userName());
-                Sql.bind(ps, 14, e.subject().accountId());
-                Sql.bind(ps, 15, e.approxBytes());
-                Sql.bind(ps, 16, e.reason().map(FailureReason::code));
-                bytes.merge(e.orgId(), (long) e.approxBytes(), Long::sum);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-            // In org order, so two writers (two servers) never wait on each other's rows in a cycle.
-            for (var org : bytes.entrySet()) {
-                Sql.update(c, """
-                        insert into provisioning_log_usage (org_id, bytes) values (?, ?)
-                        on conflict (org_id) do update set bytes = provisioning_log_usage.bytes + excluded.bytes""",
-                        org.getKey(), org.getValue());
-            }
+                select org_id, at::timestamptz, method, path, query, client, status, duration_ms, scim_type, detail,
+                       request_body::jsonb, token_id, user_name, account_id, stored_bytes, reason
+                  from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::float8[], ?::text[],
+                              ?::text[], ?::text[], ?::uuid[], ?::text[], ?::uuid[], ?::int[], ?::text[]) with ordinality
+                       as t(org_id, at, method, path, query, client, status, duration_ms, scim_type, detail,
+                            request_body, token_id, user_name, account_id, stored_bytes, reason, n)
+                 order by n""")) {
+            ps.setArray(1, c.createArrayOf("uuid", org));
+            ps.setArray(2, c.createArrayOf("text", at));
+            ps.setArray(3, c.createArrayOf("text", method));
+            ps.setArray(4, c.createArrayOf("text", path));
+            ps.setArray(5, c.createArrayOf("text", query));
+            ps.setArray(6, c.createArrayOf("text", client));
+            ps.setArray(7, c.createArrayOf("int4", status));
+            ps.setArray(8, c.createArrayOf("float8", duration));
+            ps.setArray(9, c.createArrayOf("text", scimType));
+            ps.setArray(10, c.createArrayOf("text", detail));
+            ps.setArray(11, c.createArrayOf("text", body));
+            ps.setArray(12, c.createArrayOf("uuid", token));
+            ps.setArray(13, c.createArrayOf("text", userName));
+            ps.setArray(14, c.createArrayOf("uuid", account));
+            ps.setArray(15, c.createArrayOf("int4", stored));
+            ps.setArray(16, c.createArrayOf("text", reason));
+            ps.executeUpdate();
+        }
+        // In org order, so two writers (two servers) never wait on each other's rows in a cycle.
+        for (var o : bytes.entrySet()) {
+            Sql.update(c, """
+                    insert into provisioning_log_usage (org_id, bytes) values (?, ?)
+                    on conflict (org_id) do update set bytes = provisioning_log_usage.bytes + excluded.bytes""",
+                    o.getKey(), o.getValue());
         }
     }
 
