@@ -282,11 +282,8 @@ public final class AccountService {
 
     /**
      * A page of a SCIM search and how to continue: {@code next} is the position after the last
-     * row when more rows follow (cursor windows only).
-     */
-    /**
-     * A page of linked accounts; {@code beside} holds, by SCIM id, the value of the caller's
-     * {@code beside} expression for the accounts where it is not null.
+     * row when more rows follow (cursor windows only); {@code beside} holds, by SCIM id, the value
+     * of the caller's {@code beside} expression for the accounts where it is not null.
      */
     public record SearchPage(long totalResults, List<ManagedAccount> accounts, Optional<AccountQuery.Position> next,
                              Map<UUID, String> beside) {

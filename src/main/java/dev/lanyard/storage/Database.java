@@ -121,7 +121,7 @@ public final class Database implements AutoCloseable {
      * history) was about a quarter of the server's start, at every start, for a schema that
      * changes only with an upgrade (issue 16). Anything else runs Flyway as before: a new
      * database, pending migrations, a failed one, and a schema newer than this build (Flyway
-     * then refuses to start, as it should). What this skips is the check that the migrations
+     * then decides, as before; its default accepts applied migrations it does not know). What this skips is the check that the migrations
      * applied earlier were not edited since; a shipped migration is never edited, and a build
      * with a new migration runs the whole check at its first start.
      */
