@@ -156,13 +156,39 @@ class DurabilityIT {
         assertThat(Files.exists(data.resolve("postgres/postmaster.pid"))).isFalse();
     }
 
-    private void start() throws Exception {
+    /**
+     * The process bin/lanyard runs, as the operator sees it: its log lines are the format set up in
+     * code (LogSetup: ISO time in UTC, level, logger, message), and it marks the class-data archive
+     * its JVM will write as one of a whole start only once it listens (bin/lib/java.sh,
+     * lanyard_server_opts); a `serve --help`, which never listens, leaves no mark.
+     */
+    @Test
+    void a_server_that_listens_marks_its_class_archive_whole_and_logs_in_the_operators_format() throws Exception {
+        Path marker = data.resolve("serve.ready");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process help = new ProcessBuilder(List.of(java, "-Dlanyard.cds.ready=" + marker, "-cp", System.getProperty("java.class.path"),
+                "dev.lanyard.Main", "serve", "--help")).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(help.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(help.exitValue()).isZero();
+        assertThat(marker).doesNotExist();
+
+        start("-Dlanyard.cds.ready=" + marker);
+        assertThat(marker).exists();
+        assertThat(Files.readAllLines(data.resolve("server.log")))
+                .anyMatch(line -> line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  Lanyard - Lanyard listening on http://.*"))
+                .noneMatch(line -> line.contains("HikariPool") || line.contains("Flyway"));  // libraries' INFO stays out
+    }
+
+    private void start(String... jvmOptions) throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        server = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), "dev.lanyard.Main",
-                "serve", "--data", data.toString(), "--port", String.valueOf(port)))
+        List<String> command = new java.util.ArrayList<>(List.of(java));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.lanyard.Main",
+                "serve", "--data", data.toString(), "--port", String.valueOf(port)));
+        server = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("server.log").toFile()))
                 .start();

@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,15 +73,7 @@ final class AccountStore {
      * request changed it meanwhile (nothing is written).
      */
     boolean updateIfUnchanged(Connection c, ManagedAccount a, UUID scimId, long expectedVersion) throws SQLException {
-        return Sql.update(c, """
-                update managed_accounts
-                   set email = ?, status = ?, scim_id = ?, external_id = ?, display_name = ?, attributes = ?,
-                       version = ?, scim_created_at = ?, successor_id = ?, updated_at = ?,
-                       status_changed_at = case when status = ? then status_changed_at else ? end
-                 where id = ? and version = ? and scim_id = ?""",
-                a.email(), a.status().dbValue(), a.scimId(), a.externalId(), a.displayName(), json(a.attributes()),
-                a.version(), a.scimCreatedAt(), a.successorId(), a.updatedAt(),
-                a.status().dbValue(), a.updatedAt(), a.id(), expectedVersion, scimId) == 1;
+        return Sql.update(c, UPDATE_IF_UNCHANGED, conditionalUpdate(a, scimId, expectedVersion).toArray()) == 1;
     }
 
     /**
@@ -90,20 +83,25 @@ final class AccountStore {
      */
     boolean updateIfUnchangedWithEvent(Connection c, ManagedAccount a, UUID scimId, long expectedVersion, AccountEvent.Kind kind,
                                        Actor actor, Instant at) throws SQLException {
-        return Sql.update(c, """
-                with updated as (
-                    update managed_accounts
-                       set email = ?, status = ?, scim_id = ?, external_id = ?, display_name = ?, attributes = ?,
-                           version = ?, scim_created_at = ?, successor_id = ?, updated_at = ?,
-                           status_changed_at = case when status = ? then status_changed_at else ? end
-                     where id = ? and version = ? and scim_id = ?
-                    returning id, org_id)
-                insert into account_events (org_id, account_id, kind, detail, actor, at)
-                select org_id, id, ?, '{}', ?, ? from updated""",
-                a.email(), a.status().dbValue(), a.scimId(), a.externalId(), a.displayName(), json(a.attributes()),
+        List<Object> params = conditionalUpdate(a, scimId, expectedVersion);
+        params.addAll(List.of(kind.dbValue(), actor.text(), at));
+        return Sql.update(c, "with updated as (" + UPDATE_IF_UNCHANGED + " returning id, org_id) "
+                + "insert into account_events (org_id, account_id, kind, detail, actor, at) select org_id, id, ?, '{}', ?, ? from updated",
+                params.toArray()) == 1;
+    }
+
+    private static final String UPDATE_IF_UNCHANGED = """
+            update managed_accounts
+               set email = ?, status = ?, scim_id = ?, external_id = ?, display_name = ?, attributes = ?,
+                   version = ?, scim_created_at = ?, successor_id = ?, updated_at = ?,
+                   status_changed_at = case when status = ? then status_changed_at else ? end
+             where id = ? and version = ? and scim_id = ?""";
+
+    /** UPDATE_IF_UNCHANGED's values, in order (a mutable list: a caller may add its own after them). */
+    private static List<Object> conditionalUpdate(ManagedAccount a, UUID scimId, long expectedVersion) {
+        return new ArrayList<>(Arrays.asList(a.email(), a.status().dbValue(), a.scimId(), a.externalId(), a.displayName(), json(a.attributes()),
                 a.version(), a.scimCreatedAt(), a.successorId(), a.updatedAt(),
-                a.status().dbValue(), a.updatedAt(), a.id(), expectedVersion, scimId,
-                kind.dbValue(), actor.text(), at) == 1;
+                a.status().dbValue(), a.updatedAt(), a.id(), expectedVersion, scimId));
     }
 
     /** The IdP-managed account behind a SCIM id, locked for the rest of the transaction. */

@@ -48,7 +48,8 @@ class ProvisioningLogBatchIT {
                     random.nextBoolean() ? Optional.of(FailureReason.values()[random.nextInt(FailureReason.values().length)]) : Optional.empty(),
                     random.nextBoolean() ? Optional.of("{\"userName\":\"u" + i + "@example.com\",\"name\":{\"givenName\":\"Zoë\\\\\"}}") : Optional.empty(),
                     new ProvisioningLogEntry.Subject(random.nextBoolean() ? Optional.of(UUID.randomUUID()) : Optional.empty(),
-                            random.nextBoolean() ? Optional.of("u" + i + "@example.com") : Optional.empty(),
+                            // Text that array literals treat specially: the word NULL, empty, a backslash.
+                            Optional.of(switch (i % 4) { case 0 -> "NULL"; case 1 -> ""; case 2 -> "back\\slash@example.com"; default -> "u" + i + "@example.com"; }),
                             random.nextBoolean() ? Optional.of(UUID.randomUUID()) : Optional.empty())));
         }
         var tx = new Transactions(app.services().database().dataSource());
