@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.domain.Actor;
+import dev.lanyard.domain.JsonBuffers;
 import dev.lanyard.storage.Sql;
 import dev.lanyard.storage.SqlFilter;
 
@@ -20,7 +21,7 @@ import java.util.UUID;
 
 /** SQL for managed_accounts and account_events. */
 final class AccountStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonBuffers.pooled(new ObjectMapper());
     private static final String COLUMNS = "id, org_id, email, status, scim_id, external_id, display_name, attributes, "
             + "version, scim_created_at, successor_id, created_at, updated_at";
 
@@ -63,7 +64,7 @@ final class AccountStore {
                 a.id(), a.orgId(), a.email(), a.status().dbValue(), a.scimId(), a.externalId(), a.displayName(),
                 json(a.attributes()), a.version(), a.scimCreatedAt(), a.createdAt(), a.updatedAt(), a.updatedAt(),
                 a.orgId(), a.email(),
-                kind.dbValue(), new Sql.Json(JSON.valueToTree(detail).toString()), actor.text(), at) == 1;
+                kind.dbValue(), new Sql.Json(JsonBuffers.text(JSON.valueToTree(detail))), actor.text(), at) == 1;
     }
 
     /**
@@ -340,7 +341,7 @@ final class AccountStore {
     void event(Connection c, UUID orgId, UUID accountId, AccountEvent.Kind kind, Map<String, ?> detail, Actor actor,
                Instant at) throws SQLException {
         Sql.update(c, "insert into account_events (org_id, account_id, kind, detail, actor, at) values (?, ?, ?, ?, ?, ?)",
-                orgId, accountId, kind.dbValue(), new Sql.Json(JSON.valueToTree(detail).toString()), actor.text(), at);
+                orgId, accountId, kind.dbValue(), new Sql.Json(JsonBuffers.text(JSON.valueToTree(detail))), actor.text(), at);
     }
 
     /** Takes the emails out of an account's history (manual deletion, docs/product-rules.md rule 10). */
@@ -366,7 +367,7 @@ final class AccountStore {
     }
 
     private static Sql.Json json(ObjectNode node) {
-        return new Sql.Json(node.toString());
+        return new Sql.Json(JsonBuffers.text(node));
     }
 
     private static ManagedAccount map(ResultSet rs) throws SQLException {

@@ -3,6 +3,7 @@ package dev.lanyard.audit;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanyard.domain.JsonBuffers;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,7 +28,7 @@ import java.util.UUID;
 public abstract sealed class AuditExport implements AutoCloseable {
     public static final String CSV_TYPE = "text/csv; charset=utf-8";
     public static final String JSON_TYPE = "application/json";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = JsonBuffers.pooled(new ObjectMapper());
     /** One entry at a time into the open document, flushed every batch rather than after each value. */
     private static final com.fasterxml.jackson.databind.ObjectWriter ENTRY = MAPPER.writer()
             .without(com.fasterxml.jackson.databind.SerializationFeature.FLUSH_AFTER_WRITE_VALUE);

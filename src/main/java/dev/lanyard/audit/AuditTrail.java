@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.domain.Actor;
+import dev.lanyard.domain.JsonBuffers;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -34,7 +35,7 @@ import java.util.UUID;
  */
 public final class AuditTrail {
     static final int MAX_TEXT = 512;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = JsonBuffers.pooled(new ObjectMapper());
 
     private AuditTrail() {}
 

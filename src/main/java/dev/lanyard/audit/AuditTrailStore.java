@@ -2,6 +2,7 @@ package dev.lanyard.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanyard.domain.Actor;
+import dev.lanyard.domain.JsonBuffers;
 import dev.lanyard.storage.Sql;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +18,7 @@ import java.util.UUID;
 
 /** SQL for audit_trail (V70). */
 final class AuditTrailStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonBuffers.pooled(new ObjectMapper());
     private static final String SELECT = "select id, org_id, at, actor, actor_label, action, target_type, target_id, target_label, "
             + "detail::text as detail from audit_trail";
 

@@ -2,6 +2,7 @@ package dev.lanyard.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanyard.domain.FailureReason;
+import dev.lanyard.domain.JsonBuffers;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -47,7 +48,7 @@ public record ProvisioningLogEntry(UUID orgId, Instant at, String method, String
         });
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectReader READER = new com.fasterxml.jackson.databind.ObjectMapper().reader();
+    private static final com.fasterxml.jackson.databind.ObjectReader READER = JsonBuffers.pooled(new com.fasterxml.jackson.databind.ObjectMapper()).reader();
 
     public boolean failed() {
         return status >= 400;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.lanyard.domain.JsonBuffers;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class Redaction {
     public static final int MAX_QUERY = 1024;
     /** Largest body the log keeps whole (serialized, after redaction); larger ones keep this much as an excerpt. */
     public static final int MAX_BODY = 8 * 1024;
+    private static final com.fasterxml.jackson.databind.ObjectReader READER = JsonBuffers.pooled(new com.fasterxml.jackson.databind.ObjectMapper()).reader();
     private static final java.util.regex.Pattern TOKEN_LIKE = java.util.regex.Pattern.compile("lanyard_[a-z]+_[A-Za-z0-9_\\-]+");
 
     /**
@@ -92,8 +94,8 @@ public final class Redaction {
 
     /** {@link #forLog} as the JSON text the provisioning log stores, serialized once. */
     public static String forLogText(JsonNode body, long receivedBytes) {
-        String text = redact(body).toString();
-        return text.length() <= MAX_BODY ? text : excerpt(text, receivedBytes).toString();
+        String text = JsonBuffers.text(redact(body));
+        return text.length() <= MAX_BODY ? text : JsonBuffers.text(excerpt(text, receivedBytes));
     }
 
     private static ObjectNode excerpt(String text, long receivedBytes) {
@@ -106,11 +108,11 @@ public final class Redaction {
 
     /** The JSON with every text value shaped like a Lanyard token replaced (the audit trail's details). */
     public static JsonNode redactTokensIn(JsonNode node) {
-        String text = node.toString();
+        String text = JsonBuffers.text(node);
         String clean = TOKEN_LIKE.matcher(text).replaceAll("[redacted]");
         if (clean.equals(text)) return node;
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(clean);
+            return READER.readTree(clean);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

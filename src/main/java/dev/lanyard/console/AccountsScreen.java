@@ -9,6 +9,7 @@ import dev.lanyard.account.AccountStatus;
 import dev.lanyard.account.ManagedAccount;
 import dev.lanyard.domain.Actor;
 import dev.lanyard.domain.DomainException;
+import dev.lanyard.domain.JsonBuffers;
 import dev.lanyard.http.Access;
 import dev.lanyard.orgadmin.ConsoleSession;
 import io.javalin.http.Context;
@@ -40,7 +41,7 @@ import java.util.UUID;
 final class AccountsScreen {
     static final String PATH = ConsoleRoutes.PREFIX + "/accounts";
     private static final int PAGE_SIZE = 50;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonBuffers.pooled(new ObjectMapper());
 
     private final AccountService accounts;
     private final ActorNames actors;

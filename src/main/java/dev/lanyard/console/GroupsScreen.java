@@ -3,6 +3,7 @@ package dev.lanyard.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanyard.account.AccountStatus;
+import dev.lanyard.domain.JsonBuffers;
 import dev.lanyard.group.Group;
 import dev.lanyard.group.GroupEvent;
 import dev.lanyard.group.GroupService;
@@ -33,7 +34,7 @@ final class GroupsScreen {
     static final String PATH = ConsoleRoutes.PREFIX + "/groups";
     private static final int PAGE_SIZE = 50;
     private static final int HISTORY = 50;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonBuffers.pooled(new ObjectMapper());
 
     private final GroupService groups;
     private final ActorNames actors;

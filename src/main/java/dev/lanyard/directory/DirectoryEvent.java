@@ -2,6 +2,7 @@ package dev.lanyard.directory;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.lanyard.domain.JsonBuffers;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -23,7 +24,7 @@ import java.util.UUID;
  */
 public record DirectoryEvent(UUID id, UUID orgId, String type, UUID subjectId, long subjectVersion, Instant occurredAt,
                              String dataJson, EventCursor cursor) {
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = JsonBuffers.pooled(new JsonFactory());
     /** The times of the apps' JSON: UTC with microseconds, as V80's directory_time writes them. */
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 

@@ -3,6 +3,7 @@ package dev.lanyard.directory;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.lanyard.domain.DomainException;
+import dev.lanyard.domain.JsonBuffers;
 import dev.lanyard.http.Access;
 import dev.lanyard.organization.OrganizationService;
 import io.javalin.config.RoutesConfig;
@@ -28,7 +29,7 @@ import java.util.UUID;
  */
 public final class DirectoryRoutes {
     public static final String PREFIX = "/api/v1";
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = JsonBuffers.pooled(new JsonFactory());
     private static final Set<String> PAGE = Set.of("after", "limit");
 
     private final Directory directory;

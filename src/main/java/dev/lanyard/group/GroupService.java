@@ -2,9 +2,10 @@ package dev.lanyard.group;
 
 import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.filters.Filter;
-import dev.lanyard.domain.DomainException;
 import dev.lanyard.account.AccountQuery;
 import dev.lanyard.account.Precondition;
+import dev.lanyard.domain.DomainException;
+import dev.lanyard.domain.JsonBuffers;
 import dev.lanyard.scim.ScimJson;
 import dev.lanyard.storage.SqlFilter;
 import dev.lanyard.storage.Transactions;
@@ -285,7 +286,7 @@ public final class GroupService {
         return out;
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectReader BESIDE_READER = new com.fasterxml.jackson.databind.ObjectMapper().reader();
+    private static final com.fasterxml.jackson.databind.ObjectReader BESIDE_READER = JsonBuffers.pooled(new com.fasterxml.jackson.databind.ObjectMapper()).reader();
 
     /** The groups of each of these users (SCIM ids), by user; one query. */
     public Map<UUID, List<Membership>> groupsOf(UUID orgId, Collection<UUID> scimIds) {

@@ -2,6 +2,7 @@ package dev.lanyard.group;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanyard.account.AccountQuery;
+import dev.lanyard.domain.JsonBuffers;
 import dev.lanyard.storage.Sql;
 import dev.lanyard.storage.SqlFilter;
 
@@ -25,7 +26,7 @@ import java.util.UUID;
  * group's size.
  */
 final class GroupStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonBuffers.pooled(new ObjectMapper());
     private static final String COLUMNS = "id, org_id, display_name, external_id, member_count, version, created_at, updated_at";
 
     void insert(Connection c, Group g) throws SQLException {

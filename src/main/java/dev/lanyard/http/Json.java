@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.lanyard.domain.JsonBuffers;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -16,9 +17,9 @@ import java.util.Map;
 
 /** Reading request bodies with a size limit and writing JSON answers; the HTTP edge's JSON plumbing. */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    public static final ObjectMapper MAPPER = JsonBuffers.pooled(new ObjectMapper()
             .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS));
 
     /** The parsed request body, kept on the context for the provisioning log. */
     public static final String BODY_ATTRIBUTE = "lanyard.requestBody";

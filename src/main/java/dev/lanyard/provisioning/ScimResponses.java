@@ -9,6 +9,8 @@ import com.unboundid.scim2.common.messages.ErrorResponse;
 import dev.lanyard.scim.ScimJson;
 import io.javalin.http.Context;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /** Writing SCIM answers: always application/scim+json (RFC 7644 §3.1, §8.1). */
@@ -19,11 +21,29 @@ public final class ScimResponses {
 
     private ScimResponses() {}
 
+    /**
+     * Writes the answer. A success is written to the response stream at once: handed to Javalin as
+     * a result it was copied through a new 8 KB buffer per response, the largest allocation of a
+     * lookup (issue 16). Callers set every header first (a body larger than Jetty's buffer commits
+     * them). An error stays a result: Javalin's error handlers (Errors) look for one to know that
+     * the answer is already written.
+     */
     static void json(Context ctx, int status, JsonNode body) {
+        byte[] bytes;
         try {
-            ctx.status(status).contentType(ScimJson.MEDIA_TYPE).result(ScimJson.MAPPER.writeValueAsBytes(body));
+            bytes = ScimJson.MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+        ctx.status(status).contentType(ScimJson.MEDIA_TYPE);
+        if (status >= 300) {
+            ctx.result(bytes);
+            return;
+        }
+        try {
+            ctx.outputStream().write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -2,6 +2,8 @@ package dev.lanyard.scim;
 
 import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.filters.Filter;
+import com.unboundid.scim2.common.utils.JsonUtils;
+import dev.lanyard.domain.JsonBuffers;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,6 +20,11 @@ import java.util.regex.Pattern;
 public final class ScimFilters {
     /** Filters longer than this are refused before parsing (they are never legitimate). */
     public static final int MAX_LENGTH = 2048;
+
+    static {
+        // The SDK parses a filter's values with its own mapper: buffers from the pool (as ScimJson does).
+        JsonBuffers.pooled(JsonUtils.getObjectReader().getFactory());
+    }
 
     private ScimFilters() {}
 

@@ -76,7 +76,8 @@ public final class UserPatch {
         // so "path":"Name.GivenName" finds name.givenName instead of adding a second key.
         GenericScimResource resource;
         try {
-            resource = new GenericScimResource((ObjectNode) ScimJson.MAPPER.readTree(current.toString()));
+            // From the tree's tokens, not its text: the same nodes without writing and parsing JSON.
+            resource = new GenericScimResource((ObjectNode) ScimJson.MAPPER.readTree(current.traverse(ScimJson.MAPPER)));
         } catch (IOException e) {
             throw new IllegalStateException("a JSON tree always re-reads", e);
         }

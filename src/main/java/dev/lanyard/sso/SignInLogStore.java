@@ -3,6 +3,7 @@ package dev.lanyard.sso;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lanyard.domain.JsonBuffers;
 import dev.lanyard.storage.NewestFirst;
 import dev.lanyard.storage.Sql;
 
@@ -18,7 +19,7 @@ import java.util.UUID;
 
 /** SQL for saml_sign_in_log: written once per attempt, read newest first by (org_id, at, id). */
 final class SignInLogStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonBuffers.pooled(new ObjectMapper());
 
     long insert(Connection c, UUID orgId, String flow, boolean success, String reason, String detail, Optional<String> hint,
                 Optional<String> nameId, Optional<UUID> accountId, Map<String, List<String>> attributes) throws SQLException {

@@ -156,11 +156,22 @@ class ProvisioningLogScreenIT {
 
     @Test
     void an_older_page_is_a_range_on_the_organizations_index_not_a_scan_of_newer_entries() {
-        String plan = app.planWithoutSeqScan("select id from provisioning_log where org_id = ? and (at, id) < "
+        assertThat(olderPagePlan("")).contains("provisioning_log_org_at");
+    }
+
+    /** The failures view reads an index of the failures alone (V112), newest first, not every entry's. */
+    @Test
+    void a_page_of_failures_is_a_range_on_the_failures_index() {
+        assertThat(olderPagePlan(" and status >= 400")).contains("provisioning_log_org_failures");
+    }
+
+    /** The plan of a page of the log older than an entry, with {@code filter}: an index range in the page's order. */
+    private String olderPagePlan(String filter) {
+        String plan = app.planWithoutSeqScan("select id from provisioning_log where org_id = ?" + filter + " and (at, id) < "
                 + "((select b.at from provisioning_log b where b.id = ? and b.org_id = ?), ?) order by at desc, id desc limit 51",
                 List.of(UUID.randomUUID(), 1000L, UUID.randomUUID(), 1000L));
-        assertThat(plan).contains("provisioning_log_org_at").contains("Index Cond: ((org_id = ")
-                .containsPattern("ROW\\(at, id\\) < ROW").doesNotContain("Sort");
+        assertThat(plan).contains("Index Cond: ((org_id = ").containsPattern("ROW\\(at, id\\) < ROW").doesNotContain("Sort");
+        return plan;
     }
 
     @Test

@@ -1,0 +1,48 @@
+package dev.lanyard.domain;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.core.util.RecyclerPool;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+
+/**
+ * Jackson's read and write buffers, shared by every mapper of the server. Jackson keeps them per
+ * thread by default, which reuses nothing when every request runs on a new virtual thread: each
+ * parse and each write allocated fresh buffers (8-16 KB apiece), most of the ~100 KB a SCIM
+ * lookup allocated (issue 16). The pool is bounded: at most {@link #KEPT} sets are kept, any more
+ * in use at once are allocated and dropped as before.
+ */
+public final class JsonBuffers {
+    static final int KEPT = 64;
+    static final RecyclerPool<BufferRecycler> POOL = JsonRecyclerPools.newBoundedPool(KEPT);
+
+    /** What {@link JsonNode#toString()} writes, through a mapper of its own with Jackson's per-thread buffers. */
+    private static final ObjectWriter TEXT = pooled(new ObjectMapper()).writer();
+
+    private JsonBuffers() {}
+
+    /** The tree as compact JSON text, exactly as {@link JsonNode#toString()} writes it, with pooled buffers. */
+    public static String text(JsonNode node) {
+        try {
+            return TEXT.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+
+    /** {@code mapper}, its factory set to take buffers from the shared pool. */
+    public static <M extends ObjectMapper> M pooled(M mapper) {
+        mapper.getFactory().setRecyclerPool(POOL);
+        return mapper;
+    }
+
+    /** {@code factory}, set to take buffers from the shared pool. */
+    public static <F extends JsonFactory> F pooled(F factory) {
+        factory.setRecyclerPool(POOL);
+        return factory;
+    }
+}
