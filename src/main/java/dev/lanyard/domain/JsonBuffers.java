@@ -3,22 +3,25 @@ package dev.lanyard.domain;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.BufferRecycler;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.util.RecyclerPool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Jackson's read and write buffers, shared by every mapper of the server. Jackson keeps them per
  * thread by default, which reuses nothing when every request runs on a new virtual thread: each
  * parse and each write allocated fresh buffers (8-16 KB apiece), most of the ~100 KB a SCIM
  * lookup allocated (issue 16). The pool is bounded: at most {@link #KEPT} sets are kept, any more
- * in use at once are allocated and dropped as before.
+ * in use at once are allocated and dropped as before. It takes no lock: Jackson's own bounded pool
+ * is an ArrayBlockingQueue, whose lock parks the virtual threads that meet on it.
  */
 public final class JsonBuffers {
     static final int KEPT = 64;
-    static final RecyclerPool<BufferRecycler> POOL = JsonRecyclerPools.newBoundedPool(KEPT);
+    static final RecyclerPool<BufferRecycler> POOL = new Kept(KEPT);
 
     /** What {@link JsonNode#toString()} writes, through a mapper of its own with Jackson's per-thread buffers. */
     private static final ObjectWriter TEXT = pooled(new ObjectMapper()).writer();
@@ -44,5 +47,40 @@ public final class JsonBuffers {
     public static <F extends JsonFactory> F pooled(F factory) {
         factory.setRecyclerPool(POOL);
         return factory;
+    }
+
+    /** Up to {@code capacity} recyclers, newest first (its buffers are the likeliest in a cache), lock-free. */
+    static final class Kept implements RecyclerPool<BufferRecycler> {
+        private static final long serialVersionUID = 1L;
+        private final ConcurrentLinkedDeque<BufferRecycler> kept = new ConcurrentLinkedDeque<>();
+        /** Counted before a recycler goes in and after one came out, so the deque never holds more than this. */
+        private final AtomicInteger count = new AtomicInteger();
+        private final int capacity;
+
+        Kept(int capacity) {
+            this.capacity = capacity;
+        }
+
+        @Override
+        public BufferRecycler acquirePooled() {
+            BufferRecycler r = kept.pollFirst();
+            if (r == null) return new BufferRecycler();
+            count.decrementAndGet();
+            return r;
+        }
+
+        @Override
+        public void releasePooled(BufferRecycler r) {
+            if (count.incrementAndGet() > capacity) {
+                count.decrementAndGet();
+                return;
+            }
+            kept.offerFirst(r);
+        }
+
+        @Override
+        public int pooledCount() {
+            return count.get();
+        }
     }
 }

@@ -12,7 +12,13 @@ import java.util.Optional;
  */
 public record BaseUrl(Optional<URI> configured) {
     public String of(Context ctx) {
-        return configured.map(u -> u.toString().replaceAll("/+$", ""))
-                .orElseGet(() -> ctx.scheme() + "://" + ctx.host());
+        return configured.isEmpty() ? ctx.scheme() + "://" + ctx.host() : withoutTrailingSlashes(configured.get().toString());
+    }
+
+    /** {@code url.replaceAll("/+$", "")}, without compiling a pattern on every request. */
+    static String withoutTrailingSlashes(String url) {
+        int end = url.length();
+        while (end > 0 && url.charAt(end - 1) == '/') end--;
+        return url.substring(0, end);
     }
 }

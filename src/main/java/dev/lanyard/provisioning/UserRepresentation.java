@@ -1,6 +1,5 @@
 package dev.lanyard.provisioning;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.account.ManagedAccount;
 import dev.lanyard.scim.UserDocument;
@@ -14,11 +13,7 @@ final class UserRepresentation {
 
     static ObjectNode render(ManagedAccount account, String usersUrl) {
         String id = account.scimId().orElseThrow().toString();
-        ObjectNode body = UserDocument.toScim(account.email(), account.active(), account.attributes());
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.set("schemas", body.remove("schemas"));
-        out.put("id", id);
-        out.setAll(body);
+        ObjectNode out = UserDocument.toScim(id, account.email(), account.active(), account.attributes());
         ObjectNode meta = out.putObject("meta");
         meta.put("resourceType", "User");
         meta.put("created", account.scimCreatedAt().toString());

@@ -85,9 +85,18 @@ public record UserDocument(String userName, Optional<String> externalId, Optiona
 
     /** The document as a full SCIM User body again (without id and meta), e.g. as a PATCH base. */
     public static ObjectNode toScim(String userName, boolean active, ObjectNode attributes) {
+        return toScim(null, userName, active, attributes);
+    }
+
+    /**
+     * The same with the resource's {@code id} after {@code schemas}, where a response has it (the
+     * caller adds {@code meta}): built in one object, not copied from the one above.
+     */
+    public static ObjectNode toScim(String id, String userName, boolean active, ObjectNode attributes) {
         ObjectNode out = NODES.objectNode();
         ArrayNode schemas = out.putArray("schemas").add(ScimJson.USER_SCHEMA);
         if (attributes.has(ScimJson.ENTERPRISE_USER_SCHEMA)) schemas.add(ScimJson.ENTERPRISE_USER_SCHEMA);
+        if (id != null) out.put("id", id);
         out.put("userName", userName);
         out.setAll(attributes);
         out.put("active", active);

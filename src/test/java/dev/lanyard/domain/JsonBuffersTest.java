@@ -49,6 +49,29 @@ class JsonBuffersTest {
         assertThat(JsonBuffers.POOL.pooledCount()).isEqualTo(JsonBuffers.KEPT);
     }
 
+    /** Under threads that take and give back at once, the pool never keeps more than its capacity, and loses none it keeps. */
+    @Test
+    void the_bound_holds_under_concurrency() throws Exception {
+        JsonBuffers.Kept pool = new JsonBuffers.Kept(8);
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < 32; t++) {
+                threads.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        BufferRecycler r = pool.acquireAndLinkPooled();
+                        assertThat(pool.pooledCount()).isBetween(0, 8);
+                        r.releaseToPool();
+                    }
+                });
+            }
+        }
+        assertThat(pool.pooledCount()).isBetween(1, 8);
+        java.util.Set<BufferRecycler> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        int kept = pool.pooledCount();
+        for (int i = 0; i < kept; i++) distinct.add(pool.acquirePooled());
+        assertThat(distinct).hasSize(kept);
+        assertThat(pool.pooledCount()).isZero();
+    }
+
     /** text() writes what JsonNode.toString() writes, for any tree. */
     @Test
     void text_is_what_to_string_writes() {
