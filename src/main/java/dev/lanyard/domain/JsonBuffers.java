@@ -23,7 +23,7 @@ public final class JsonBuffers {
     static final int KEPT = 64;
     static final RecyclerPool<BufferRecycler> POOL = new Kept(KEPT);
 
-    /** What {@link JsonNode#toString()} writes, through a mapper of its own with Jackson's per-thread buffers. */
+    /** Writes what {@link JsonNode#toString()} writes; that goes through Jackson's internal mapper, whose buffers are per thread. */
     private static final ObjectWriter TEXT = pooled(new ObjectMapper()).writer();
 
     private JsonBuffers() {}
