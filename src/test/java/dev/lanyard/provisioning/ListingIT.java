@@ -146,6 +146,27 @@ class ListingIT {
         return out;
     }
 
+    /**
+     * A successful answer is written to the response stream, not handed to Javalin as a result
+     * (ScimResponses.json): it still says its type and length, arrives whole when it is larger than
+     * Jetty's buffer, and HEAD still answers with the headers alone.
+     */
+    @Test
+    void answers_are_whole_with_type_and_length_and_head_has_no_body() {
+        Http.Response list = scim("GET", "/Users?sortBy=userName", null).expect(200);
+        assertThat(list.header("Content-Type")).startsWith("application/scim+json");
+        assertThat(list.header("Content-Length")).isEqualTo(String.valueOf(list.body().getBytes(StandardCharsets.UTF_8).length));
+        assertThat(list.json().get("totalResults").asInt()).isEqualTo(6);
+
+        Http.Response schemas = scim("GET", "/Schemas", null).expect(200);
+        assertThat(schemas.body().getBytes(StandardCharsets.UTF_8).length).isGreaterThan(16 * 1024);
+        assertThat(schemas.json().get("Resources").size()).isEqualTo(schemas.json().get("totalResults").asInt());
+
+        Http.Response head = scim("HEAD", "/Users?sortBy=userName", null).expect(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.header("Content-Type")).startsWith("application/scim+json");
+    }
+
     private static Http.Response scim(String method, String path, String body) {
         return app.http().send(method, org.scimPath() + path, org.token(), body);
     }
