@@ -17,7 +17,7 @@ public final class RequestIds {
     static final int MAX_LENGTH = 64;
 
     /** 48 random bits: two processes (a restart, a second node) do not share a prefix in practice. */
-    private static final String PREFIX = HexFormat.of().formatHex(new SecureRandom().generateSeed(6)) + "-";
+    private static final String PREFIX = prefix();
     private static final AtomicLong NEXT = new AtomicLong();
 
     private RequestIds() {}
@@ -32,6 +32,12 @@ public final class RequestIds {
     public static String of(Context ctx) {
         String id = ctx.attribute(ATTRIBUTE);
         return id == null ? "-" : id;
+    }
+
+    private static String prefix() {
+        byte[] bytes = new byte[6];
+        new SecureRandom().nextBytes(bytes);  // nextBytes, not generateSeed: it never waits for the system's entropy
+        return HexFormat.of().formatHex(bytes) + "-";
     }
 
     static String next() {

@@ -2,8 +2,6 @@ package dev.lanyard.scim;
 
 import com.unboundid.scim2.common.exceptions.BadRequestException;
 import com.unboundid.scim2.common.filters.Filter;
-import com.unboundid.scim2.common.utils.JsonUtils;
-import dev.lanyard.domain.JsonBuffers;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,8 +20,7 @@ public final class ScimFilters {
     public static final int MAX_LENGTH = 2048;
 
     static {
-        // The SDK parses a filter's values with its own mapper: buffers from the pool (as ScimJson does).
-        JsonBuffers.pooled(JsonUtils.getObjectReader().getFactory());
+        ScimJson.poolSdkBuffers();
     }
 
     private ScimFilters() {}

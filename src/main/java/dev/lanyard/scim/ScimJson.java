@@ -16,9 +16,16 @@ public final class ScimJson {
     public static final String PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
     static {
-        // The SDK's own mapper parses filter values and PatchOps: its buffers from the pool too.
-        JsonBuffers.pooled(JsonUtils.getObjectReader().getFactory());
+        poolSdkBuffers();
     }
 
     private ScimJson() {}
+
+    /**
+     * The SDK's own mapper parses filter values and PatchOps: its buffers from the pool too. Runs
+     * when this class loads; ScimFilters, which may parse a filter first, calls it as well.
+     */
+    static void poolSdkBuffers() {
+        JsonBuffers.pooled(JsonUtils.getObjectReader().getFactory());
+    }
 }
