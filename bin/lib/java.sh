@@ -102,6 +102,7 @@ lanyard_server_prepare() {
           -XX:AOTCache="$cache.aot.$$" -Xlog:aot=error -Xlog:cds=error \
           -cp "$(lanyard_server_classpath "$1")" >"$cache.log" 2>&1; then
         mv -f "$cache.aot.$$" "$cache.aot"
+        rm -f "$cache.aotconf"   # 40-50 MB, and not needed once the cache is made
       else
         echo "lanyard: the class cache was not made (see $cache.log); starting without it" >&2
         rm -f "$cache.aot.$$"
