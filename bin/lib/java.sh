@@ -123,7 +123,7 @@ lanyard_server_prepare() {
 #   515; -XX:AOTMode=record writes the recording at exit, then -XX:AOTCache uses the cache), JDK
 #   21-24 a class-data sharing archive the JVM writes at exit and uses from the next start on
 #   (-XX:+AutoCreateSharedArchive). Start to ready, docs/performance.md: about 1.85 s with
-#   neither, 0.93 s with the archive, 0.76 s with the cache (medians on a 2-core machine).
+#   neither, 0.95 s with the archive, 0.78 s with the cache (medians on a 2-core machine).
 #   Both need jars on the class path, not folders, hence lanyard.jar.
 # - A small initial heap and a bounded one: the heap the JVM reserves by default is a quarter of
 #   the machine, and G1's own tables grow with it (40 MB of them at 6 GB). Lanyard bounds every
