@@ -108,6 +108,23 @@ public final class AccountService {
         return tx.read(c -> store.findLinked(c, orgId, scimId));
     }
 
+    /** An account and the value of the caller's {@code beside} expression for it, when not null. */
+    public record Found(ManagedAccount account, Optional<String> beside) {}
+
+    /**
+     * The same, with {@code beside} (a text expression over the columns of {@code managed_accounts},
+     * as {@link #searchLinked(UUID, AccountQuery.Criteria, AccountQuery.Window, Optional)} takes)
+     * read in the same statement: one round trip for what needed two (issue 16).
+     */
+    public Optional<Found> findLinked(UUID orgId, UUID scimId, Optional<String> beside) {
+        return tx.read(c -> find(c, orgId, scimId, beside));
+    }
+
+    private Optional<Found> find(Connection c, UUID orgId, UUID scimId, Optional<String> beside) throws SQLException {
+        if (beside.isEmpty()) return store.findLinked(c, orgId, scimId).map(a -> new Found(a, Optional.empty()));
+        return store.findLinked(c, orgId, scimId, beside.get());
+    }
+
     /** How often {@link #update} recomputes when another request changed the user meanwhile. */
     static final int UPDATE_ATTEMPTS = 5;
 
@@ -129,10 +146,20 @@ public final class AccountService {
      */
     public <E extends Exception> ManagedAccount update(UUID orgId, UUID scimId, Precondition condition,
                                                         ProfileChange<E> change, Actor actor) throws E {
+        return update(orgId, scimId, condition, change, actor, Optional.empty()).account();
+    }
+
+    /**
+     * The same, with {@code beside} (as {@link #findLinked(UUID, UUID, Optional)} takes it) read
+     * in the change's read of the account: for what the change does not touch (a User's groups).
+     */
+    public <E extends Exception> Found update(UUID orgId, UUID scimId, Precondition condition,
+                                               ProfileChange<E> change, Actor actor, Optional<String> beside) throws E {
         Optional<DeprovisionGuard.Ticket> ticket = Optional.empty();
         try {
             for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-                ManagedAccount seen = tx.read(c -> store.findLinked(c, orgId, scimId)).orElseThrow(() -> notFound(scimId));
+                Found read = tx.read(c -> find(c, orgId, scimId, beside)).orElseThrow(() -> notFound(scimId));
+                ManagedAccount seen = read.account();
                 condition.check(seen.version());
                 AccountProfile profile = change.apply(seen);
                 boolean removal = deactivates(seen, profile);
@@ -165,7 +192,7 @@ public final class AccountService {
                     };
                     Attempt done = oneStatement ? tx.autocommit(work) : tx.inTransaction(work);
                     if (done.settled()) ticket = Optional.empty();
-                    if (done.outcome().isPresent()) return done.outcome().get().appliedOrHeld();
+                    if (done.outcome().isPresent()) return new Found(done.outcome().get().appliedOrHeld(), read.beside());
                 } catch (UniqueViolation e) {
                     throw new DomainException.Conflict("another user in this organization already has this userName");
                 }

@@ -116,6 +116,12 @@ final class AccountStore {
                 AccountStore::map, orgId, scimId);
     }
 
+    /** The same, with the value of the caller's {@code beside} expression for it (as {@link #searchLinked}'s). */
+    Optional<AccountService.Found> findLinked(Connection c, UUID orgId, UUID scimId, String beside) throws SQLException {
+        return Sql.find(c, "select " + COLUMNS + ", (" + beside + ")::text as beside from managed_accounts where org_id = ? and scim_id = ?",
+                rs -> new AccountService.Found(map(rs), Optional.ofNullable(rs.getString("beside"))), orgId, scimId);
+    }
+
     Optional<ManagedAccount> lock(Connection c, UUID orgId, UUID accountId) throws SQLException {
         return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and id = ? for update",
                 AccountStore::map, orgId, accountId);

@@ -44,7 +44,7 @@ public final class ScimRoutes {
         var operations = new UserOperations(accounts, patchWorkers);  // one way to change a User, with or without /Bulk
         var groupOperations = new GroupOperations(groupService);
         var cursors = new Cursors(cursorKey);
-        this.users = new UserRoutes(accounts, operations, new UserGroups(groupService), baseUrl, cursors);
+        this.users = new UserRoutes(accounts, operations, baseUrl, cursors);
         this.groups = new GroupRoutes(groupService, groupOperations, baseUrl, cursors);
         this.rootSearch = new RootSearch(accounts, new UserGroups(groupService), groupService, baseUrl);
         this.bulk = new BulkRoutes(auth, baseUrl, operations, groupOperations);

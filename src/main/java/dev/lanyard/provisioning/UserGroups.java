@@ -11,7 +11,8 @@ import java.util.UUID;
 
 /**
  * A User's read-only {@code groups} attribute (RFC 7643 §4.1.2), computed from the memberships:
- * for a list, in the statement that reads the page ({@link #besidePage}); for one user, one query;
+ * for a list and for one user read, in the statement that reads them ({@link #beside}); after a
+ * change, one query;
  * none when the response leaves {@code groups} out ({@code attributes=userName},
  * {@code excludedAttributes=groups}). Direct memberships only: groups do not nest.
  *
@@ -32,16 +33,16 @@ final class UserGroups {
     }
 
     /**
-     * What a page of users must read beside each account for {@link #attachFromPage}: their
-     * groups, in the page's own statement (one round trip instead of two, issue 16); nothing if
-     * the projection leaves {@code groups} out.
+     * What a read of users (a page, or one user) must read beside each account for
+     * {@link #attachBeside}: their groups, in the read's own statement (one round trip instead of
+     * two, issue 16); nothing if the projection leaves {@code groups} out.
      */
-    static java.util.Optional<String> besidePage(Projection projection) {
+    static java.util.Optional<String> beside(Projection projection) {
         return projection.returns("groups") ? java.util.Optional.of(GroupService.GROUPS_BESIDE_ACCOUNTS) : java.util.Optional.empty();
     }
 
-    /** Adds {@code groups} to a page's Users from what the page read beside them ({@link #besidePage}). */
-    static void attachFromPage(List<ObjectNode> users, Map<UUID, String> beside, Projection projection, String groupsUrl) {
+    /** Adds {@code groups} to Users from what their read brought beside them ({@link #beside}), by SCIM id. */
+    static void attachBeside(List<ObjectNode> users, Map<UUID, String> beside, Projection projection, String groupsUrl) {
         if (users.isEmpty() || !projection.returns("groups")) return;
         Map<UUID, List<GroupService.Membership>> memberships = new java.util.HashMap<>();
         beside.forEach((scimId, json) -> memberships.put(scimId, GroupService.memberships(scimId, json)));

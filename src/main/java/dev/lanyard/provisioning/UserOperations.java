@@ -33,12 +33,13 @@ final class UserOperations {
      * @param body     the User as it now is (absent after a DELETE)
      * @param etag     W/"N" of that User
      * @param location the User's URL, {@code .../Users/{id}}
+     * @param beside   what the caller asked to read beside the account ({@link UserGroups#beside}), when not null
      */
     record Result(int status, UUID id, Optional<ObjectNode> body, Optional<String> etag, String location,
-                  Optional<ManagedAccount> account) {
+                  Optional<ManagedAccount> account, Optional<String> beside) {
         /** A result about no account (a Group, a Bulk answer). */
         Result(int status, UUID id, Optional<ObjectNode> body, Optional<String> etag, String location) {
-            this(status, id, body, etag, location, Optional.empty());
+            this(status, id, body, etag, location, Optional.empty(), Optional.empty());
         }
     }
 
@@ -59,29 +60,45 @@ final class UserOperations {
     /** PUT /Users/{id}: the body replaces the User. */
     Result replace(ProvisioningToken.Holder caller, UUID scimId, Precondition condition, JsonNode body, String usersUrl)
             throws ScimException {
+        return replace(caller, scimId, condition, body, usersUrl, Optional.empty());
+    }
+
+    /**
+     * The same, with {@code beside} (the User's groups, {@link UserGroups#beside}) read in the
+     * change's first read of the account: a User's change never changes its groups, and the
+     * answer then needs no query of its own (issue 16).
+     */
+    Result replace(ProvisioningToken.Holder caller, UUID scimId, Precondition condition, JsonNode body, String usersUrl,
+                   Optional<String> beside) throws ScimException {
         // id, meta and groups in the body are readOnly and "SHALL be ignored" (RFC 7644 §3.5.1), even
         // when they differ from the stored ones: the URL names the User.
         UserDocument doc = UserDocument.parse(body);
-        ManagedAccount updated = accounts.update(caller.orgId(), scimId, condition, current -> profile(doc), actor(caller));
+        AccountService.Found updated = accounts.update(caller.orgId(), scimId, condition, current -> profile(doc), actor(caller), beside);
         return rendered(200, updated, usersUrl);
     }
 
     /** PATCH /Users/{id}: the PatchOp applied to the stored User, validated like a PUT. */
     Result patch(ProvisioningToken.Holder caller, UUID scimId, Precondition condition, JsonNode body, String usersUrl)
             throws ScimException {
+        return patch(caller, scimId, condition, body, usersUrl, Optional.empty());
+    }
+
+    /** The same, with {@code beside} read as {@link #replace(ProvisioningToken.Holder, UUID, Precondition, JsonNode, String, Optional)} reads it. */
+    Result patch(ProvisioningToken.Holder caller, UUID scimId, Precondition condition, JsonNode body, String usersUrl,
+                 Optional<String> beside) throws ScimException {
         PatchRequest patch = UserPatch.parse(body);
-        ManagedAccount updated = accounts.update(caller.orgId(), scimId, condition, current -> patchWorkers.run(() -> {
+        AccountService.Found updated = accounts.update(caller.orgId(), scimId, condition, current -> patchWorkers.run(() -> {
             ObjectNode base = UserDocument.toScim(current.email(), current.active(), current.attributes());
             ObjectNode patched = UserPatch.apply(base, patch, scimId.toString());
             return profile(UserDocument.parse(patched));
-        }), actor(caller));
+        }), actor(caller), beside);
         return rendered(200, updated, usersUrl);
     }
 
     /** DELETE /Users/{id}: 204; the account is disabled and unlinked (AccountService#deprovision). */
     Result delete(ProvisioningToken.Holder caller, UUID scimId, Precondition condition, String usersUrl) {
         ManagedAccount disabled = accounts.deprovision(caller.orgId(), scimId, condition, actor(caller));
-        return new Result(204, scimId, Optional.empty(), Optional.empty(), usersUrl + "/" + scimId, Optional.of(disabled));
+        return new Result(204, scimId, Optional.empty(), Optional.empty(), usersUrl + "/" + scimId, Optional.of(disabled), Optional.empty());
     }
 
     /** A path id that is not a UUID cannot be one of ours: 404, like any unknown id. */
@@ -94,9 +111,14 @@ final class UserOperations {
     }
 
     private static Result rendered(int status, ManagedAccount account, String usersUrl) {
+        return rendered(status, new AccountService.Found(account, Optional.empty()), usersUrl);
+    }
+
+    private static Result rendered(int status, AccountService.Found found, String usersUrl) {
+        ManagedAccount account = found.account();
         ObjectNode body = UserRepresentation.render(account, usersUrl);
         return new Result(status, account.scimId().orElseThrow(), Optional.of(body), Optional.of(UserRepresentation.etag(account)),
-                body.get("meta").get("location").asText(), Optional.of(account));
+                body.get("meta").get("location").asText(), Optional.of(account), found.beside());
     }
 
     private static AccountProfile profile(UserDocument doc) {

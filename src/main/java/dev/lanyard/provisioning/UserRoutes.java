@@ -19,6 +19,7 @@ import dev.lanyard.token.ProvisioningToken;
 import io.javalin.http.Context;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -32,11 +33,9 @@ final class UserRoutes {
     private final BaseUrl baseUrl;
     private final Cursors cursors;
     private final UserOperations operations;
-    private final UserGroups groups;
 
-    UserRoutes(AccountService accounts, UserOperations operations, UserGroups groups, BaseUrl baseUrl, Cursors cursors) {
+    UserRoutes(AccountService accounts, UserOperations operations, BaseUrl baseUrl, Cursors cursors) {
         this.accounts = accounts;
-        this.groups = groups;
         this.operations = operations;
         this.baseUrl = baseUrl;
         this.cursors = cursors;
@@ -50,7 +49,9 @@ final class UserRoutes {
     void get(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         UUID orgId = caller.orgId();
         Projection projection = projection(ctx);
-        ManagedAccount account = accounts.findLinked(orgId, scimId(ctx)).orElseThrow(() -> notFound(ctx));
+        // The groups in the same statement as the account (UserGroups.beside): one round trip.
+        AccountService.Found found = accounts.findLinked(orgId, scimId(ctx), UserGroups.beside(projection)).orElseThrow(() -> notFound(ctx));
+        ManagedAccount account = found.account();
         ProvisioningLogCapture.about(ctx, account);
         if (ETags.noneMatch(ctx.header("If-None-Match"), account.version())) {
             ctx.status(304).header("ETag", UserRepresentation.etag(account));
@@ -59,7 +60,8 @@ final class UserRoutes {
         ctx.header("ETag", UserRepresentation.etag(account));
         ObjectNode user = UserRepresentation.render(account, usersUrl(ctx));
         ctx.header("Location", user.get("meta").get("location").asText());
-        groups.attach(orgId, List.of(user), projection, groupsUrl(ctx));
+        UserGroups.attachBeside(List.of(user), found.beside().map(json -> Map.of(account.scimId().orElseThrow(), json)).orElse(Map.of()),
+                projection, groupsUrl(ctx));
         ScimResponses.json(ctx, 200, projection.apply(user));
     }
 
@@ -87,10 +89,10 @@ final class UserRoutes {
             paging = Paging.of(request.startIndex().orElse(null), request.count().orElse(null));
             window = new AccountQuery.Index(paging.offset(), paging.count());
         }
-        AccountService.SearchPage page = accounts.searchLinked(caller.orgId(), criteria, window, UserGroups.besidePage(request.projection()));
+        AccountService.SearchPage page = accounts.searchLinked(caller.orgId(), criteria, window, UserGroups.beside(request.projection()));
         String usersUrl = usersUrl(ctx);
         List<ObjectNode> rendered = page.accounts().stream().map(a -> UserRepresentation.render(a, usersUrl)).toList();
-        UserGroups.attachFromPage(rendered, page.beside(), request.projection(), groupsUrl(ctx));
+        UserGroups.attachBeside(rendered, page.beside(), request.projection(), groupsUrl(ctx));
         List<ObjectNode> resources = rendered.stream().map(request.projection()::apply).toList();
         ObjectNode body = ScimResponses.listResponse(page.totalResults(), paging == null ? 0 : paging.startIndex(), resources);
         if (paging == null) {
@@ -104,14 +106,14 @@ final class UserRoutes {
         UUID scimId = scimId(ctx);
         Precondition condition = ETags.precondition(ctx);
         Projection projection = projection(ctx);
-        writeWithGroups(ctx, caller, operations.replace(caller, scimId, condition, body(ctx), usersUrl(ctx)), projection);
+        writeWithGroups(ctx, operations.replace(caller, scimId, condition, body(ctx), usersUrl(ctx), UserGroups.beside(projection)), projection);
     }
 
     void patch(Context ctx, ProvisioningToken.Holder caller) throws Exception {
         UUID scimId = scimId(ctx);
         Precondition condition = ETags.precondition(ctx);
         Projection projection = projection(ctx);
-        writeWithGroups(ctx, caller, operations.patch(caller, scimId, condition, body(ctx), usersUrl(ctx)), projection);
+        writeWithGroups(ctx, operations.patch(caller, scimId, condition, body(ctx), usersUrl(ctx), UserGroups.beside(projection)), projection);
     }
 
     void delete(Context ctx, ProvisioningToken.Holder caller) throws Exception {
@@ -133,8 +135,10 @@ final class UserRoutes {
         ScimResponses.json(ctx, result.status(), projection.apply(result.body().orElseThrow()));
     }
 
-    private void writeWithGroups(Context ctx, ProvisioningToken.Holder caller, UserOperations.Result result, Projection projection) {
-        groups.attach(caller.orgId(), List.of(result.body().orElseThrow()), projection, groupsUrl(ctx));
+    /** A change's answer with the User's groups, which the change read beside the account (UserGroups.beside). */
+    private void writeWithGroups(Context ctx, UserOperations.Result result, Projection projection) {
+        UserGroups.attachBeside(List.of(result.body().orElseThrow()),
+                result.beside().map(json -> Map.of(result.id(), json)).orElse(Map.of()), projection, groupsUrl(ctx));
         write(ctx, result, projection);
     }
 

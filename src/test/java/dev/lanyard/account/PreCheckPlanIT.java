@@ -34,7 +34,7 @@ class PreCheckPlanIT {
         var where = SqlFilter.translate(ScimFilters.parse(filter), AccountColumns.INSTANCE, ScimJson.USER_SCHEMA,
                 AccountColumns.SUPPORTED);
         var query = new AccountQuery(Optional.of(where), AccountQuery.Sort.DEFAULT, new AccountQuery.Index(0, 100));
-        // As the server sends it: with the groups of each account beside it (UserGroups.besidePage).
+        // As the server sends it: with the groups of each account beside it (UserGroups.beside).
         for (int i = 0; i < 12; i++) new AccountStore().searchLinked(c, org, query, Optional.of(dev.lanyard.group.GroupService.GROUPS_BESIDE_ACCOUNTS));
         return Sql.find(c, "select generic_plans, custom_plans from pg_prepared_statements where statement like ?",
                 rs -> new Plans(rs.getLong(1), rs.getLong(2)), "%" + marker + "%").orElse(new Plans(0, 0));

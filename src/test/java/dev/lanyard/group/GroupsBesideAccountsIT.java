@@ -20,9 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * A page of Users brings each one's groups in its own statement (issue 16): the IdPs' pre-check
- * (a filtered first page) is one round trip to PostgreSQL, not two, and the groups are the same,
- * in the same order (by name, any letter case), as a separate query gave them.
+ * A page of Users, and one User read by id, bring each one's groups in their own statement (issue
+ * 16): the IdPs' pre-check (a filtered first page) and Okta's read before a change are one round
+ * trip to PostgreSQL each, not two, and the groups are the same, in the same order (by name, any
+ * letter case), as a separate query gave them.
  */
 class GroupsBesideAccountsIT {
     static final TestApp app = TestApp.start();
@@ -69,6 +70,73 @@ class GroupsBesideAccountsIT {
         JsonNode none = scim("GET", "/Users?filter=userName%20eq%20%22cy@example.com%22", null).expect(200).json();
         assertThat(none.at("/Resources/0/id").asText()).isEqualTo(cy);
         assertThat(none.at("/Resources/0").has("groups")).isFalse();
+    }
+
+    @Test
+    void one_user_read_brings_its_groups_in_the_same_statement() throws Exception {
+        String dee = user("dee@one-read.test"), eve = user("eve@one-read.test");
+        String gamma = scim("POST", "/Groups", GroupsIT.group("gamma", dee)).expect(201).json().get("id").asText();
+        String delta = scim("POST", "/Groups", GroupsIT.group("Delta", dee)).expect(201).json().get("id").asText();
+
+        StatementRecorder recorder = new StatementRecorder();
+        AccountService accounts = new AccountService(new Transactions(recorder.wrap(app.dataSource())));
+        AccountService.Found found = accounts.findLinked(UUID.fromString(org.id()), UUID.fromString(dee),
+                Optional.of(GroupService.GROUPS_BESIDE_ACCOUNTS)).orElseThrow();
+
+        assertThat(recorder.calls()).containsExactly("execute");
+        assertThat(found.account().scimId()).contains(UUID.fromString(dee));
+        var separate = new GroupService(new Transactions(app.dataSource())).groupsOf(UUID.fromString(org.id()), List.of(UUID.fromString(dee)));
+        assertThat(GroupService.memberships(UUID.fromString(dee), found.beside().orElseThrow())).isEqualTo(separate.get(UUID.fromString(dee)))
+                .extracting(GroupService.Membership::displayName).containsExactly("Delta", "gamma");
+        assertThat(accounts.findLinked(UUID.fromString(org.id()), UUID.fromString(eve), Optional.of(GroupService.GROUPS_BESIDE_ACCOUNTS))
+                .orElseThrow().beside()).isEmpty();  // in no group
+
+        // Over HTTP: GET /Users/{id} carries them, in that order; excludedAttributes=groups leaves them out.
+        JsonNode read = scim("GET", "/Users/" + dee, null).expect(200).json();
+        assertThat(read.at("/groups/0/value").asText()).isEqualTo(delta);
+        assertThat(read.at("/groups/0/$ref").asText()).endsWith("/Groups/" + delta);
+        assertThat(read.at("/groups/1/display").asText()).isEqualTo("gamma");
+        assertThat(read.at("/groups/1/value").asText()).isEqualTo(gamma);
+        assertThat(read.at("/groups/1/type").asText()).isEqualTo("direct");
+        assertThat(scim("GET", "/Users/" + dee + "?excludedAttributes=groups", null).expect(200).json().has("groups")).isFalse();
+        assertThat(scim("GET", "/Users/" + eve, null).expect(200).json().has("groups")).isFalse();
+    }
+
+    @Test
+    void a_change_reads_the_users_groups_with_the_account_it_is_computed_from() throws Exception {
+        String fay = user("fay@a-change.test");
+        String team = scim("POST", "/Groups", GroupsIT.group("Team", fay)).expect(201).json().get("id").asText();
+        UUID orgId = UUID.fromString(org.id());
+
+        StatementRecorder recorder = new StatementRecorder();
+        AccountService accounts = new AccountService(new Transactions(recorder.wrap(app.dataSource())));
+        AccountService.Found changed = accounts.update(orgId, UUID.fromString(fay), dev.lanyard.account.Precondition.NONE,
+                current -> new dev.lanyard.account.AccountProfile(current.email(), Optional.empty(), Optional.of("Fay"), Optional.of(true),
+                        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("userName", current.email())
+                                .put("displayName", "Fay")),
+                new dev.lanyard.domain.Actor.Operator(), Optional.of(GroupService.GROUPS_BESIDE_ACCOUNTS));
+
+        assertThat(recorder.calls()).containsExactly("execute", "execute");  // the read (groups beside), the write: no third
+        assertThat(changed.account().displayName()).contains("Fay");
+        assertThat(GroupService.memberships(UUID.fromString(fay), changed.beside().orElseThrow()))
+                .extracting(GroupService.Membership::groupId).containsExactly(UUID.fromString(team));
+
+        // Over HTTP: PATCH and PUT answer with the groups; excludedAttributes=groups leaves them out.
+        JsonNode patched = scim("PATCH", "/Users/" + fay, """
+                {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Fay F."}]}""")
+                .expect(200).json();
+        assertThat(patched.at("/displayName").asText()).isEqualTo("Fay F.");
+        assertThat(patched.at("/groups/0/value").asText()).isEqualTo(team);
+        assertThat(patched.at("/groups/0/display").asText()).isEqualTo("Team");
+        JsonNode replaced = scim("PUT", "/Users/" + fay, "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
+                + "\"userName\":\"fay@a-change.test\",\"displayName\":\"Fay G.\"}").expect(200).json();
+        assertThat(replaced.at("/displayName").asText()).isEqualTo("Fay G.");
+        assertThat(replaced.at("/groups/0/$ref").asText()).endsWith("/Groups/" + team);
+        JsonNode without = scim("PATCH", "/Users/" + fay + "?excludedAttributes=groups", """
+                {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Fay H."}]}""")
+                .expect(200).json();
+        assertThat(without.has("groups")).isFalse();
+        assertThat(without.at("/displayName").asText()).isEqualTo("Fay H.");
     }
 
     private static Http.Response scim(String method, String path, String body) {
