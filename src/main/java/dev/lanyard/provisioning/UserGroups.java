@@ -11,8 +11,8 @@ import java.util.UUID;
 
 /**
  * A User's read-only {@code groups} attribute (RFC 7643 §4.1.2), computed from the memberships:
- * for a list and for one user read, in the statement that reads them ({@link #beside}); after a
- * change, one query;
+ * for a page, one user read and a change's answer, in the statement that reads the accounts
+ * ({@link #beside}); for the root search's Users ({@code POST /.search}), one query;
  * none when the response leaves {@code groups} out ({@code attributes=userName},
  * {@code excludedAttributes=groups}). Direct memberships only: groups do not nest.
  *
