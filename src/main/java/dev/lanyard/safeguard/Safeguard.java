@@ -66,9 +66,9 @@ final class Safeguard implements DeprovisionGuard {
                          Optional<AccountProfile> profile, Actor actor) throws SQLException {
         UUID orgId = current.orgId();
         Optional<Reservation> reservation = ticket.map(Reservation.class::cast);
-        store.lockOrganizationShared(c, orgId);
-        // Read after the lock (a statement of its own): an admin's resume or new settings are seen.
-        SafeguardStore.Claimed claimed = store.rowClaiming(c, orgId, reservation.map(Reservation::seq));
+        // The organization's lock shared, then the row read after it (a statement of its own, in the
+        // same round trip): an admin's resume or new settings are seen.
+        SafeguardStore.Claimed claimed = store.lockSharedAndClaim(c, orgId, reservation.map(Reservation::seq));
         SafeguardStore.Row row = claimed.row();
         // From here this transaction settles the reservation: a removal it does not apply takes its 1 back.
         Optional<Reservation> counted = claimed.claimed() ? reservation : Optional.empty();

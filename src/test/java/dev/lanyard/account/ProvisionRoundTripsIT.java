@@ -8,6 +8,7 @@ import dev.lanyard.testing.TestApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -94,6 +95,35 @@ class ProvisionRoundTripsIT {
         assertThat(renames.calls()).contains("begin").endsWith("commit");
         assertThat(app.count("select count(*) from account_events where account_id = ?::uuid and kind = 'invalidated'", ada.id().toString()))
                 .isEqualTo(1);
+    }
+
+    /**
+     * A deactivation asks the safeguard (docs/safeguard.md): its transaction locks the row, then
+     * sends the organization's shared lock and the claim of its reservation together (two
+     * statements, one round trip), then writes.
+     */
+    @Test
+    void a_deactivation_sends_the_safeguards_lock_and_claim_in_one_round_trip() {
+        TestApp.Org org = app.newOrg("deactivation-round-trips");
+        UUID orgId = UUID.fromString(org.id());
+        ManagedAccount ada = new AccountService(new Transactions(app.dataSource())).provision(orgId, profile("ada@example.com"), new Actor.Operator());
+
+        StatementRecorder recorder = new StatementRecorder();
+        AccountService accounts = new AccountService(new Transactions(recorder.wrap(app.dataSource())),
+                dev.lanyard.safeguard.SafeguardService.guard());
+        var inactive = JsonNodeFactory.instance.objectNode().put("userName", "ada@example.com").put("active", false);
+        ManagedAccount deactivated = accounts.update(orgId, ada.scimId().orElseThrow(), Precondition.NONE,
+                current -> new AccountProfile("ada@example.com", Optional.empty(), Optional.empty(), Optional.of(false), inactive),
+                new Actor.Operator());
+
+        assertThat(deactivated.active()).isFalse();
+        List<String> calls = recorder.calls();
+        assertThat(calls).containsOnlyOnce("begin").endsWith("commit");
+        assertThat(calls.subList(calls.indexOf("begin") + 1, calls.size() - 1))
+                .as("in the transaction: the row's lock, the safeguard's lock with the claim, the write")
+                .containsExactly("execute", "execute", "execute");
+        assertThat(app.count("select count(*) from safeguard_reservations where org_id = ?::uuid", org.id())).isZero();  // claimed
+        assertThat(app.count("select coalesce(sum(removed), 0) from safeguard_removals where org_id = ?::uuid", org.id())).isEqualTo(1);
     }
 
     static AccountProfile profile(String email) {
