@@ -30,42 +30,20 @@ drop trigger if exists organizations_deleted_rows on organizations;
 create trigger organizations_deleted_rows after delete on organizations
     for each row execute function organizations_deleted_rows();
 
--- Deleting an organization by hand failed as soon as it had a linked account: the cascade deletes
--- its accounts, and two triggers on that delete then wrote rows for the organization just deleted
--- (a negative account count; a group's "member_removed" event), which their own keys refused.
--- They now write nothing for an organization that is gone (OrganizationDeletedByHandIT). Otherwise
--- as in V105 and V80.
-create or replace function managed_accounts_counted_delete() returns trigger language plpgsql as $$
+-- Deleting an organization by hand failed as soon as it had a linked account: the cascade deleted
+-- its accounts after the organization's row, and two triggers on that delete then wrote rows for
+-- an organization already gone (a negative account count; a group's "member_removed" event), which
+-- their own keys refused. Its accounts now go first, while the organization is still there, so
+-- those triggers run as for any account deleted by hand, and the organization's cascade removes
+-- what they wrote (OrganizationDeletedByHandIT).
+create or replace function organizations_deleting_accounts() returns trigger language plpgsql as $$
 begin
-    insert into org_account_counts as c (org_id, shard, linked)
-    select org_id, (txid_current() % 256)::smallint, -count(*) from old_rows
-     where scim_id is not null and exists (select from organizations o where o.id = old_rows.org_id)
-     group by org_id
-    on conflict (org_id, shard) do update set linked = c.linked + excluded.linked;
-    return null;
+    delete from managed_accounts where org_id = old.id;
+    return old;
 end $$;
 
-create or replace function group_members_leave_on_unlink() returns trigger language plpgsql as $$
-begin
-    perform 1 from org_groups g
-     where g.id in (select m.group_id from group_members m where m.member_id = old.scim_id)
-     order by g.id
-       for update;
-    with gone as (
-        delete from group_members where member_id = old.scim_id returning group_id
-    ), bumped as (
-        update org_groups g set version = g.version + 1, member_count = g.member_count - 1, updated_at = now()
-          from gone where g.id = gone.group_id
-        returning g.id, g.org_id
-    )
-    insert into group_events (org_id, group_id, kind, detail, actor, at)
-    select org_id, id, 'member_removed',
-           jsonb_build_object('member', old.scim_id, 'account', old.id, 'reason', case when tg_op = 'DELETE'
-               then 'the account was deleted by hand' else 'the user was deleted by the identity provider' end),
-           'system', now()
-      from bumped
-     where exists (select from organizations o where o.id = bumped.org_id);
-    return null;
-end $$;
+drop trigger if exists organizations_deleting_accounts on organizations;
+create trigger organizations_deleting_accounts before delete on organizations
+    for each row execute function organizations_deleting_accounts();
 
 -- Each statement may run again on a schema that has it: SchemaCheckIT re-applies the newest migration.
