@@ -239,6 +239,7 @@ public class Floor {
             }
             try (Statement st = c.createStatement()) {
                 st.execute("vacuum analyze managed_accounts");
+                st.execute("vacuum analyze account_search");
             }
         }
         System.out.printf(java.util.Locale.ROOT, "preloaded %d accounts in the organization and %d other organizations of %d in %.0f s%n",

@@ -20,7 +20,9 @@ import java.util.Optional;
  *   <li>every other attribute of the User and Enterprise User schemas: inside the
  *       {@code attributes} jsonb, typed by the schema ({@code title} text, {@code x509Certificates}
  *       elements ...), multi-valued ones as their array's elements;</li>
- *   <li>{@code emails.value eq} also through the GIN index on {@code scim_email_values(attributes)}.</li>
+ *   <li>{@code userName} and {@code displayName} co/sw/ew, and {@code emails.value eq}, through the
+ *       GIN indexes of {@code account_search} (V114), a row per account that changes only when
+ *       those values do, so a deactivation does not write three GIN indexes.</li>
  * </ul>
  * Strings follow the schema's caseExact (RFC 7643 §2.2): userName, displayName, emails.value
  * compare without regard to case; externalId and id exactly.
@@ -60,10 +62,11 @@ public final class AccountColumns implements SqlFilter.ColumnMap {
         }
         if (names.size() != 1) return Optional.empty();
         return switch (first) {
-            case "username" -> scalar("email", Kind.TEXT_IGNORE_CASE);
+            case "username" -> Optional.of(new SqlFilter.Scalar("email", Kind.TEXT_IGNORE_CASE, Optional.of(searchedLike("email"))));
             case "externalid" -> scalar("external_id", Kind.TEXT_EXACT);
             case "id" -> scalar("scim_id", Kind.UUID);
-            case "displayname" -> scalar("display_name", Kind.TEXT_IGNORE_CASE);
+            case "displayname" -> Optional.of(new SqlFilter.Scalar("display_name", Kind.TEXT_IGNORE_CASE,
+                    Optional.of(searchedLike("display_name"))));
             case "active" -> scalar("(status = 'active')", Kind.BOOLEAN);
             default -> Optional.empty();
         };
@@ -85,7 +88,7 @@ public final class AccountColumns implements SqlFilter.ColumnMap {
             SqlFilter.ElementResolver elements = (alias, name) -> UserSchema.subAttribute(d, name)
                     .map(s -> typed(alias + ".v ->> '" + s.getName() + "'", alias + ".v -> '" + s.getName() + "'", s));
             Optional<String> indexed = d.getName().equals("emails") && subDef.get().getName().equals("value")
-                    ? Optional.of("scim_email_values(attributes) @> array[lower(?)]") : Optional.empty();
+                    ? Optional.of(searched("email_values @> array[lower(?)]")) : Optional.empty();
             return Optional.of(new SqlFilter.Each(node, subDef.get().getName(), elements, indexed));
         }
         if (d.getType() == AttributeDefinition.Type.COMPLEX) {
@@ -106,6 +109,23 @@ public final class AccountColumns implements SqlFilter.ColumnMap {
             case INTEGER, DECIMAL -> new SqlFilter.Scalar("(" + textSql + ")::numeric", Kind.DECIMAL);
             case COMPLEX -> new SqlFilter.Scalar(jsonSql, Kind.COMPLEX);
         };
+    }
+
+    /**
+     * The account's account_search row (V114) satisfies {@code condition}, whose {@code ?} is one
+     * bound value. EXISTS with the account's id and organization: at the top of a filter PostgreSQL
+     * turns it into a semi-join and carries the query's {@code org_id = ?} over to the search
+     * table, so the (org_id, trigrams) index is searched for this organization only. Under OR or
+     * NOT it is a probe of account_search's key per account of the organization (docs/performance.md).
+     */
+    private static String searched(String condition) {
+        return "exists (select 1 from account_search hit where hit.account_id = managed_accounts.id"
+                + " and hit.org_id = managed_accounts.org_id and hit." + condition + ")";
+    }
+
+    /** {@link #searched}: the column of account_search (already lower-cased) is like the pattern. */
+    private static String searchedLike(String column) {
+        return searched(column + " like lower(?) escape '\\'");
     }
 
     private static Optional<SqlFilter.Target> scalar(String sql, Kind kind) {

@@ -61,8 +61,16 @@ public final class SqlFilter {
     /** Where an attribute lives: a value on the row, or the elements of a multi-valued attribute. */
     public sealed interface Target permits Scalar, Each {}
 
-    /** A single value, as a SQL expression of the kind's type (text, boolean, timestamptz, numeric, jsonb). */
-    public record Scalar(String sql, Kind kind) implements Target {}
+    /**
+     * A single value, as a SQL expression of the kind's type (text, boolean, timestamptz, numeric, jsonb).
+     * {@code indexedLike}, if present, is an indexed way to say {@code lower(sql) like lower(?) escape '\'}
+     * for co, sw and ew (caseExact false): its one {@code ?} is the LIKE pattern, already escaped.
+     */
+    public record Scalar(String sql, Kind kind, Optional<String> indexedLike) implements Target {
+        public Scalar(String sql, Kind kind) {
+            this(sql, kind, Optional.empty());
+        }
+    }
 
     /**
      * A multi-valued attribute stored as a jsonb array: a condition holds when some element
@@ -259,7 +267,13 @@ public final class SqlFilter {
         private String like(Filter f, Scalar s, JsonNode v, String before, String after) throws BadRequestException {
             String pattern = before + escapeLike(text(f, v)) + after;
             return switch (s.kind()) {
-                case TEXT_IGNORE_CASE -> "lower(" + s.sql() + ") like lower(" + bind(pattern) + ") escape '\\'";
+                case TEXT_IGNORE_CASE -> {
+                    if (s.indexedLike().isPresent()) {
+                        params.add(pattern);
+                        yield s.indexedLike().get();
+                    }
+                    yield "lower(" + s.sql() + ") like lower(" + bind(pattern) + ") escape '\\'";
+                }
                 case TEXT_EXACT -> s.sql() + " like " + bind(pattern) + " escape '\\'";
                 default -> throw invalid(f, "co, sw and ew work on strings only");
             };
