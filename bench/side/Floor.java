@@ -239,7 +239,11 @@ public class Floor {
             }
             try (Statement st = c.createStatement()) {
                 st.execute("vacuum analyze managed_accounts");
-                st.execute("vacuum analyze account_search");
+                // V114's search table; an older build (--app) has none
+                try (ResultSet rs = st.executeQuery("select to_regclass('account_search') is not null")) {
+                    rs.next();
+                    if (rs.getBoolean(1)) st.execute("vacuum analyze account_search");
+                }
             }
         }
         System.out.printf(java.util.Locale.ROOT, "preloaded %d accounts in the organization and %d other organizations of %d in %.0f s%n",
