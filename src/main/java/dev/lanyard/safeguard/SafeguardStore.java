@@ -204,9 +204,15 @@ final class SafeguardStore {
                 List.of(orgId, orgId, window.toSeconds(), orgId, window.toSeconds()));
     }
 
-    /** One removal counts the active accounts for the percent rule; others that find the count old wait for it and use it. */
+    /** One removal counts the active accounts for the percent rule: this waits until no other is counting. */
     void lockBase(Connection c, UUID orgId) throws SQLException {
         Sql.find(c, "select pg_advisory_xact_lock(hashtextextended('safeguard-base:' || ?::text, 0))", rs -> true, orgId);
+    }
+
+    /** {@link #lockBase} without waiting: false when another removal is counting. */
+    boolean tryLockBase(Connection c, UUID orgId) throws SQLException {
+        return Sql.find(c, "select pg_try_advisory_xact_lock(hashtextextended('safeguard-base:' || ?::text, 0))",
+                rs -> rs.getBoolean(1), orgId).orElseThrow();
     }
 
     void saveBase(Connection c, UUID orgId, long base) throws SQLException {
