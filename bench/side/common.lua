@@ -31,6 +31,9 @@ function M.done(name)
     for _, t in ipairs(threads) do wrong = wrong + (tonumber(t:get("wrong")) or 0) end
     io.write(string.format("RESULT %s %d %.1f %.1f %.2f %.2f %d\n", name, summary.requests, secs,
       summary.requests / secs, latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors + wrong))
+    -- The tail in more detail, for the log (bench/side/run reads the RESULT line only).
+    io.stderr:write(string.format("LATENCY %s ms: p90 %.2f, p99 %.2f, p99.9 %.2f, max %.2f\n", name,
+      latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, latency.max / 1000))
   end
 end
 return M
