@@ -223,8 +223,8 @@ final class AccountStore {
         // The caller's expression (a user's groups) for the page's rows only: in the same SELECT
         // it was also computed for every row an offset skips (startIndex=900001: 900,000 times,
         // bench/million). The page is named managed_accounts, so the expression's references to
-        // managed_accounts.<column> read the page's columns, and is ordered again (at most
-        // count + 1 rows), since only an ORDER BY fixes the order of a query's rows.
+        // managed_accounts.<column> read the page's columns; the outer SELECT orders its rows again
+        // (at most count + 1), since only an ORDER BY fixes the order of a query's rows.
         String page = beside.map(b -> "select *, (" + b + ")::text as beside from (" + sql + ") as managed_accounts" + order)
                 .orElse(sql.toString());
         return Sql.list(c, (lookup ? "" : Sql.PLANNED_WITH_VALUES) + page, params, rs -> new Keyed(map(rs),
