@@ -2,10 +2,9 @@
 -- hold), so PostgreSQL adds an entry for the new row version to every index of managed_accounts,
 -- the three GIN indexes included: trigrams of lower(email) and lower(display_name) (V5) and the
 -- lower-cased email values (V1, V111). A GIN entry per trigram, about 40 for one account, though a
--- deactivation changes none of those values; and the insert that finds a GIN index's pending list
--- full merges it in the foreground, which was the PATCH p99 at 1 M users. Measured with pgbench on
--- a copy of the accounts table, 8 clients, a deactivation's update: 4,470 updates/s with them,
--- 6,200-7,100 without (docs/performance.md).
+-- deactivation changes none of those values. Measured with pgbench on a copy of the accounts
+-- table, 8 clients, a deactivation's update: 4,470 updates/s with them, 6,200-7,100 without
+-- (docs/performance.md).
 --
 -- Those values now live in account_search, one row per account, kept by triggers that write it
 -- only when one of them changes: a create writes it, a deactivation or any change of other

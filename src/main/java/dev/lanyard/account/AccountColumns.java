@@ -117,6 +117,8 @@ public final class AccountColumns implements SqlFilter.ColumnMap {
      * turns it into a semi-join and carries the query's {@code org_id = ?} over to the search
      * table, so the (org_id, trigrams) index is searched for this organization only. Under OR or
      * NOT it is a probe of account_search's key per account of the organization (docs/performance.md).
+     * It names the outer row {@code managed_accounts}: AccountStore's statements read that table
+     * without an alias (a page wrapped for its groups keeps the name).
      */
     private static String searched(String condition) {
         return "exists (select 1 from account_search hit where hit.account_id = managed_accounts.id"

@@ -41,7 +41,8 @@ import java.util.UUID;
  *      ["Ann@Example.com", "work", "%@example.com%"]</pre>
  *
  * Comparisons stay bare so PostgreSQL can match them to indexes (lower(email) = lower(?) uses the
- * userName index; like uses the trigram index); only negations wrap their operand in coalesce.
+ * userName index; a column map may send like to its own indexed form, {@link Scalar#indexedLike});
+ * only negations wrap their operand in coalesce.
  *
  * Semantics, the same as an in-memory evaluation of the filter: a comparison with an absent
  * value is false; {@code ne} and {@code not} are the negation of {@code eq} and of their
