@@ -20,10 +20,13 @@ lanyard_ensure_chromium() {
   echo "bin/test: installing chromium and chromium-driver for the browser tests (once)" >&2
   local log
   log=$(mktemp)
-  local install=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+  # Another apt-get (a package being installed by hand, unattended upgrades) holds dpkg's lock for
+  # a while on a fresh machine: wait for it up to 5 minutes instead of failing at once.
+  local wait_lock=(-o DPkg::Lock::Timeout=300)
+  local install=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${wait_lock[@]}" install -y -qq chromium chromium-driver)
   # A stale package list names versions the mirror no longer has: refresh it once and try again.
   if "${install[@]}" >"$log" 2>&1 \
-      || { "${as_root[@]}" apt-get update -qq >>"$log" 2>&1 && "${install[@]}" >>"$log" 2>&1; }; then
+      || { "${as_root[@]}" apt-get "${wait_lock[@]}" update -qq >>"$log" 2>&1 && "${install[@]}" >>"$log" 2>&1; }; then
     rm -f "$log"
   else
     echo "$cannot; installing them failed (apt-get's output: $log)" >&2
