@@ -45,6 +45,7 @@ public final class Lanyard implements AutoCloseable {
             log.info("Lanyard listening on {} (data {}, started in {} ms)", settings.baseUrl(server.port()),
                     settings.dataDir(), (System.nanoTime() - started) / 1_000_000);
             markClassArchiveWhole();
+            database.fillPool();
             return new Lanyard(database, services, server, settings, tokenFile);
         } catch (Exception | Error e) {
             database.close();

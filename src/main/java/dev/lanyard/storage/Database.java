@@ -77,6 +77,11 @@ public final class Database implements AutoCloseable {
         password.ifPresent(config::setPassword);
         config.setPoolName("lanyard");
         config.setMaximumPoolSize(poolSize);
+        // One connection at start, the rest once the server listens (fillPool): each connection
+        // to the embedded PostgreSQL signs in with SCRAM, whose PBKDF2 costs the JVM 15-30 ms of
+        // CPU, and Hikari opening the other 15 in the background while the server started took
+        // that CPU from the start (docs/performance.md, "Start to ready").
+        config.setMinimumIdle(1);
         config.setAutoCommit(true);
         config.setConnectionTimeout(10_000);
         // A JDBC batch of inserts goes as multi-row INSERTs, not one statement per row (issue 16;
@@ -141,6 +146,25 @@ public final class Database implements AutoCloseable {
             log.debug("schema version not read, Flyway checks it: {}", e.toString());
             return false;
         }
+    }
+
+    /**
+     * Keeps the pool at its full size from now on: Hikari's housekeeping (every 30 s) opens the
+     * connections the start did not, and until then a request that finds none idle has one
+     * opened for it. Called once the server listens.
+     */
+    public void fillPool() {
+        pool.getHikariConfigMXBean().setMinimumIdle(pool.getMaximumPoolSize());
+    }
+
+    /** Connections the pool holds, in use or idle (tests). */
+    int connections() {
+        return pool.getHikariPoolMXBean().getTotalConnections();
+    }
+
+    /** The connections the pool keeps open while idle (tests). */
+    int minimumIdle() {
+        return pool.getHikariConfigMXBean().getMinimumIdle();
     }
 
     public DataSource dataSource() {
