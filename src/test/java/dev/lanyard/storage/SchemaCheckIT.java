@@ -13,7 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A start on a schema that has every migration skips Flyway (issue 16, Database.isCurrent); any
  * other schema still goes through it: a new database is migrated, a missing migration applied, a
- * schema newer than this build left to Flyway's judgement.
+ * schema newer than this build left to Flyway's judgement. And the pool opens one connection at
+ * start and the rest only after {@link Database#fillPool} (issue 16: opening 15 SCRAM connections
+ * in the background took CPU from the server's start).
  */
 class SchemaCheckIT {
     static String url;
@@ -61,6 +63,28 @@ class SchemaCheckIT {
             }
         } finally {
             TestDb.dropDatabase(fresh);
+        }
+    }
+
+    @Test
+    void the_pool_opens_one_connection_at_start_the_rest_on_demand_and_is_kept_full_once_the_server_listens() throws Exception {
+        try (Database db = Database.external(url, 6)) {
+            // Hikari's housekeeping first runs 100 ms after the pool is made and would fill it to
+            // its minimum: with the old minimum (the pool's size) there were 6 by now.
+            Thread.sleep(600);
+            assertThat(db.connections()).isEqualTo(1);
+
+            // Requests at once still get a connection each: the pool opens them on demand.
+            var held = new java.util.ArrayList<java.sql.Connection>();
+            try {
+                for (int i = 0; i < 6; i++) held.add(db.dataSource().getConnection());
+                assertThat(db.connections()).isEqualTo(6);
+            } finally {
+                for (var c : held) c.close();
+            }
+
+            db.fillPool();
+            assertThat(db.minimumIdle()).isEqualTo(6);
         }
     }
 
