@@ -38,9 +38,25 @@ public final class LanyardCommand {
 
     private LanyardCommand() {}
 
-    /** The configured command line; {@code execute(args)} returns the process exit code. */
-    public static CommandLine commandLine(Map<String, String> env, ServerRunner server) {
-        return commandLine(env, server, SUBCOMMANDS);
+    /**
+     * Runs {@code args}: the process's exit code. {@code serve} with nothing after it (what
+     * {@code bin/lanyard serve} runs; its settings come from the environment) runs without picocli,
+     * whose parse was the largest part of the JVM's start (about 0.15 s: its Java 5 class files are
+     * the ones the class cache cannot hold; issue 16, docs/performance.md). With anything after it
+     * ({@code --port 0}, {@code --help}) it goes through the command line like every command.
+     */
+    public static int execute(Map<String, String> env, ServerRunner server, String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length == 1 && args[0].equals("serve")) return ServeCommand.withoutOptions(new CliContext(env, server), err);
+        CommandLine cli = commandLine(env, server, args);
+        cli.setOut(out);
+        cli.setErr(err);
+        return cli.execute(args);
+    }
+
+    /** What a setting the operator got wrong prints, and its exit code (a bad option's: they fix the command or the environment). */
+    static int invalidSetting(PrintWriter err, Settings.InvalidSettingException e) {
+        err.println("error: " + e.getMessage());
+        return 2;
     }
 
     /**
@@ -49,7 +65,7 @@ public final class LanyardCommand {
      * generated per annotation type); the whole tree took a third of a second of the server's
      * start, for commands a {@code serve} never runs (issue 16).
      */
-    public static CommandLine commandLine(Map<String, String> env, ServerRunner server, String[] args) {
+    static CommandLine commandLine(Map<String, String> env, ServerRunner server, String[] args) {
         boolean serve = args.length > 0 && args[0].equals("serve");
         return commandLine(env, server, serve ? List.of(ServeCommand.class) : SUBCOMMANDS);
     }
@@ -66,11 +82,7 @@ public final class LanyardCommand {
                     err.println("error: " + c.getMessage());
                     yield 1;
                 }
-                // Same exit code as a bad option: the operator fixes the command line or the environment.
-                case Settings.InvalidSettingException s -> {
-                    err.println("error: " + s.getMessage());
-                    yield 2;
-                }
+                case Settings.InvalidSettingException s -> invalidSetting(err, s);
                 default -> throw e; // a bug or a failed server start: picocli prints the stack trace, exit 1
             };
         });

@@ -1,6 +1,7 @@
 package dev.lanyard.cli;
 
 import dev.lanyard.config.Settings;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -36,6 +37,23 @@ final class ServeCommand implements Callable<Integer> {
 
     ServeCommand(CliContext context) {
         this.context = context;
+    }
+
+    /**
+     * {@code serve} without options and without picocli ({@link LanyardCommand#execute}): the
+     * same settings (every option unset) and the same exit codes as the command line's handler:
+     * 2 for a bad setting, 1 with the stack trace for a failed start, 0 once stopped.
+     */
+    static int withoutOptions(CliContext context, PrintWriter err) {
+        try {
+            return new ServeCommand(context).call();
+        } catch (Settings.InvalidSettingException e) {
+            return LanyardCommand.invalidSetting(err, e);
+        } catch (Exception e) {
+            e.printStackTrace(err);
+            err.flush();
+            return 1;
+        }
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 
 /** Runs the command line in-process with a given environment, capturing stdout, stderr and started servers. */
 final class CliRunner {
@@ -17,12 +16,9 @@ final class CliRunner {
 
     static Result run(Map<String, String> env, String... args) {
         List<Settings> served = new ArrayList<>();
-        CommandLine cli = LanyardCommand.commandLine(env, served::add);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
+        int code = LanyardCommand.execute(env, served::add, args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Result(code, out.toString(), err.toString(), served);
     }
 }

@@ -76,6 +76,35 @@ class ServeCommandTest {
         }
     }
 
+    @Test
+    void serve_alone_runs_without_picocli_and_with_options_through_it() {
+        var frames = new java.util.ArrayList<String>();
+        ServerRunner recordStack = settings -> {
+            for (var frame : new Throwable().getStackTrace()) frames.add(frame.getClassName());
+        };
+        var sink = new java.io.PrintWriter(new java.io.StringWriter());
+
+        assertThat(LanyardCommand.execute(Map.of(), recordStack, new String[] {"serve"}, sink, sink)).isZero();
+        assertThat(frames).isNotEmpty().noneMatch(name -> name.startsWith("picocli."));
+
+        frames.clear();
+        assertThat(LanyardCommand.execute(Map.of(), recordStack, new String[] {"serve", "--port", "0"}, sink, sink)).isZero();
+        assertThat(frames).anyMatch(name -> name.startsWith("picocli."));
+    }
+
+    @Test
+    void a_failed_start_prints_its_stack_trace_and_exits_1_with_or_without_options() {
+        ServerRunner failing = settings -> {
+            throw new java.io.IOException("the embedded PostgreSQL did not start");
+        };
+        for (String[] args : new String[][] {{"serve"}, {"serve", "--port", "0"}}) {
+            var err = new java.io.StringWriter();
+            var sink = new java.io.PrintWriter(new java.io.StringWriter());
+            assertThat(LanyardCommand.execute(Map.of(), failing, args, sink, new java.io.PrintWriter(err, true))).isEqualTo(1);
+            assertThat(err.toString()).contains("java.io.IOException: the embedded PostgreSQL did not start").contains("\tat ");
+        }
+    }
+
     private static Settings served(Map<String, String> env, String... args) {
         var result = CliRunner.run(env, args);
         assertThat(result.err()).isEmpty();
