@@ -66,11 +66,23 @@ public final class AccountColumns implements SqlFilter.ColumnMap {
             case "externalid" -> scalar("external_id", Kind.TEXT_EXACT);
             case "id" -> scalar("scim_id", Kind.UUID);
             case "displayname" -> Optional.of(new SqlFilter.Scalar("display_name", Kind.TEXT_IGNORE_CASE,
-                    Optional.of(searchedLike("display_name"))));
+                    Optional.of(searchedLike("display_name")), Optional.of(DISPLAY_NAME_EQ)));
             case "active" -> scalar("(status = 'active')", Kind.BOOLEAN);
             default -> Optional.empty();
         };
     }
+
+    /**
+     * {@code displayName eq}, in the terms of managed_accounts_sort_display_name (the sortBy index:
+     * {@code org_id, lower(display_name) is null, coalesce(lower(display_name), ''), seq}), so that
+     * one index serves both and an account write maintains one index fewer (V115). The same rows
+     * as {@code lower(display_name) = lower(?)}: a NULL display name is excluded by the first term
+     * as it was by the comparison. {@code is false}, not {@code = false} or {@code not}: PostgreSQL
+     * rewrites those two into {@code lower(display_name) is not null}, which no longer names the
+     * index's second column, and the scan then reads the organization's whole range of the index
+     * (4.5 ms instead of 0.13 ms at 48,000 accounts; FilterIndexIT checks the index condition).
+     */
+    private static final String DISPLAY_NAME_EQ = "(lower(display_name) is null) is false and coalesce(lower(display_name), '') = lower(?)";
 
     /** An attribute kept in the jsonb {@code container}, by its schema definition. */
     private static Optional<SqlFilter.Target> json(String container, AttributeDefinition d, List<String> names) {

@@ -66,10 +66,16 @@ public final class SqlFilter {
      * A single value, as a SQL expression of the kind's type (text, boolean, timestamptz, numeric, jsonb).
      * {@code indexedLike}, if present, is an indexed way to say {@code lower(sql) like lower(?) escape '\'}
      * for co, sw and ew (caseExact false): its one {@code ?} is the LIKE pattern, already escaped.
+     * {@code indexedEq}, if present, is an indexed way to say {@code lower(sql) = lower(?)} (caseExact
+     * false; ne is its negation, as for any eq): its one {@code ?} is the value.
      */
-    public record Scalar(String sql, Kind kind, Optional<String> indexedLike) implements Target {
+    public record Scalar(String sql, Kind kind, Optional<String> indexedLike, Optional<String> indexedEq) implements Target {
         public Scalar(String sql, Kind kind) {
-            this(sql, kind, Optional.empty());
+            this(sql, kind, Optional.empty(), Optional.empty());
+        }
+
+        public Scalar(String sql, Kind kind, Optional<String> indexedLike) {
+            this(sql, kind, indexedLike, Optional.empty());
         }
     }
 
@@ -236,7 +242,13 @@ public final class SqlFilter {
 
         private String compare(Filter f, Scalar s, String op, JsonNode v) throws BadRequestException {
             return switch (s.kind()) {
-                case TEXT_IGNORE_CASE -> "lower(" + s.sql() + ") " + op + " lower(" + bind(text(f, v)) + ")";
+                case TEXT_IGNORE_CASE -> {
+                    if (op.equals("=") && s.indexedEq().isPresent()) {
+                        params.add(text(f, v));
+                        yield s.indexedEq().get();
+                    }
+                    yield "lower(" + s.sql() + ") " + op + " lower(" + bind(text(f, v)) + ")";
+                }
                 case TEXT_EXACT -> s.sql() + " " + op + " " + bind(text(f, v));
                 case UUID -> {
                     Optional<UUID> id = uuid(text(f, v));

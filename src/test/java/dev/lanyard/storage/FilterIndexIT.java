@@ -46,7 +46,7 @@ class FilterIndexIT {
     @CsvSource(delimiter = '|', textBlock = """
             userName eq "user42@example42.com"            | lower(email) =
             externalId eq "ext-42"                        | external_id =
-            displayName eq "Person 42"                    | lower(display_name) =
+            displayName eq "Person 42"                    | (lower(display_name) IS NULL) = false) AND (COALESCE(lower(display_name)
             emails.value eq "mail42@example.com"          | account_search_email_values
             userName co "er4242"                          | account_search_email_trgm
             displayName co "son 424"                      | account_search_display_name_trgm
