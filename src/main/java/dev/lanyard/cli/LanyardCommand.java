@@ -41,8 +41,8 @@ public final class LanyardCommand {
     /**
      * Runs {@code args}: the process's exit code. {@code serve} with nothing after it (what
      * {@code bin/lanyard serve} runs; its settings come from the environment) runs without picocli,
-     * whose parse was the largest part of the JVM's start (about 0.15 s: its Java 5 class files are
-     * the ones the class cache cannot hold; issue 16, docs/performance.md). With anything after it
+     * whose parse was the largest part of the JVM's own start (about 0.09 s: its Java 5 class files
+     * are the ones the class cache cannot hold; issue 16, docs/performance.md). With anything after it
      * ({@code --port 0}, {@code --help}) it goes through the command line like every command.
      */
     public static int execute(Map<String, String> env, ServerRunner server, String[] args, PrintWriter out, PrintWriter err) {

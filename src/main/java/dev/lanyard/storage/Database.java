@@ -79,8 +79,8 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(poolSize);
         // One connection at start, the rest once the server listens (fillPool): each connection
         // to the embedded PostgreSQL signs in with SCRAM, whose PBKDF2 costs the JVM 15-30 ms of
-        // CPU, and Hikari opening the other 15 in the background while the server started took
-        // that CPU from the start (docs/performance.md, "Start to ready").
+        // CPU, and Hikari opening the rest of the pool (15 by default) in the background while the
+        // server started took that CPU from the start (docs/performance.md, "Start to ready").
         config.setMinimumIdle(1);
         config.setAutoCommit(true);
         config.setConnectionTimeout(10_000);
