@@ -89,6 +89,11 @@ public final class Lanyard implements AutoCloseable {
         return settings.baseUrl(server.port());
     }
 
+    /** The database this server runs on (tests). */
+    Database database() {
+        return database;
+    }
+
     public Path operatorTokenFile() {
         return operatorTokenFile;
     }

@@ -162,8 +162,8 @@ public final class Database implements AutoCloseable {
         return pool.getHikariPoolMXBean().getTotalConnections();
     }
 
-    /** The connections the pool keeps open while idle (tests). */
-    int minimumIdle() {
+    /** The connections the pool keeps open while idle: one during the start, its size after {@link #fillPool}. */
+    public int minimumIdle() {
         return pool.getHikariConfigMXBean().getMinimumIdle();
     }
 

@@ -245,7 +245,8 @@ public final class SqlFilter {
                 case TEXT_IGNORE_CASE -> {
                     if (op.equals("=") && s.indexedEq().isPresent()) {
                         params.add(text(f, v));
-                        yield s.indexedEq().get();
+                        // In parentheses: the column map's form may be several terms (and, or).
+                        yield "(" + s.indexedEq().get() + ")";
                     }
                     yield "lower(" + s.sql() + ") " + op + " lower(" + bind(text(f, v)) + ")";
                 }

@@ -58,7 +58,7 @@ class SqlFilterTest {
                 // externalId is caseExact true (RFC 7643 §3.1)
                 row("externalId eq \"00u1AbCd\"", "external_id = ?", "00u1AbCd"),
                 // Entra's Postman suite filters on "DisplayName" (docs/idp-behaviour.md E8)
-                row("DisplayName eq \"Ann Lee\"", "(lower(display_name) is null) is false and coalesce(lower(display_name), '') = lower(?)", "Ann Lee"),
+                row("DisplayName eq \"Ann Lee\"", "((lower(display_name) is null) is false and coalesce(lower(display_name), '') = lower(?))", "Ann Lee"),
                 row("id eq \"2819c223-7f76-453a-919d-413861904646\"", "scim_id = ?", ID),
                 row("id eq \"2819C223-7F76-453A-919D-413861904646\"", "scim_id = ?", ID),
                 // Okta's spec test looks up an id that is not a uuid (a.2 #4): no match, not an error
