@@ -5,8 +5,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 import java.util.Map;
@@ -16,7 +14,8 @@ import java.util.Map;
  * the log), libraries at WARN. Logback finds this class as a service
  * (META-INF/services/ch.qos.logback.classic.spi.Configurator) before it looks for a logback.xml;
  * the same setup as an XML file cost about a tenth of the server's start (logback's XML parser and
- * its configuration model, some 400 classes, issue 16). An operator's own file still wins:
+ * its configuration model, some 400 classes, issue 16). The request log's lines are written in
+ * batches ({@link BatchedStdout}). An operator's own file still wins:
  * with {@code -Dlogback.configurationFile=...} this steps aside and logback reads that file.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
@@ -40,11 +39,11 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         encoder.setContext(context);
         encoder.setPattern(PATTERN);
         encoder.start();
-        ConsoleAppender<ILoggingEvent> stdout = new ConsoleAppender<>();
+        BatchedStdout stdout = new BatchedStdout(encoder);
         stdout.setContext(context);
         stdout.setName("STDOUT");
-        stdout.setEncoder(encoder);
         stdout.start();
+        Runtime.getRuntime().addShutdownHook(stdout.drainAtExit());
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(stdout);

@@ -5,7 +5,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.LoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -28,13 +27,12 @@ class LogSetupTest {
         // PostgreSQL's own lines (the embedded server's output) stay, so a failed start says why.
         assertThat(context.getLogger("io.zonky.test.db.postgres.embedded.EmbeddedPostgres").getEffectiveLevel()).isEqualTo(Level.INFO);
 
-        var stdout = (ConsoleAppender<?>) root.getAppender("STDOUT");
+        var stdout = (BatchedStdout) root.getAppender("STDOUT");
         assertThat(stdout.isStarted()).isTrue();
         var event = new LoggingEvent("test", context.getLogger("dev.lanyard.Lanyard"), Level.INFO, "Lanyard listening on {}", null,
                 new Object[] {"http://127.0.0.1:8080"});
         event.setTimeStamp(0);
-        @SuppressWarnings("unchecked")
-        var encoder = (ch.qos.logback.core.encoder.Encoder<ch.qos.logback.classic.spi.ILoggingEvent>) stdout.getEncoder();
+        var encoder = stdout.encoder();
         assertThat(new String(encoder.encode(event), StandardCharsets.UTF_8))
                 .isEqualTo("1970-01-01T00:00:00.000Z INFO  Lanyard - Lanyard listening on http://127.0.0.1:8080" + System.lineSeparator());
         context.stop();
