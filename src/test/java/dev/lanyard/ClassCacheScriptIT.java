@@ -83,8 +83,25 @@ class ClassCacheScriptIT {
         assertThat(cacheFiles()).noneMatch(name -> name.endsWith(".aot") || name.endsWith(".ready"));
     }
 
-    /** Runs lanyard_server_prepare, then the JVM with lanyard_server_opts, as bin/lanyard does; returns its class-loading log. */
+    @Test
+    void from_jdk_25_the_server_runs_with_compact_object_headers_and_its_cache_is_made_with_them() throws Exception {
+        prepareAndStart("listened");
+        String later = prepareAndStart("exited-early", "-XX:+PrintFlagsFinal");
+        boolean compact = Runtime.version().feature() >= 25;
+        assertThat(later).containsPattern("bool UseCompactObjectHeaders\\s+= " + compact);
+        // A cache made with other object headers would be refused: this one is used.
+        assertThat(later).contains(Listener.class.getName() + " source: shared objects file");
+    }
+
     private String prepareAndStart(String argument) throws Exception {
+        return prepareAndStart(argument, "");
+    }
+
+    /**
+     * Runs lanyard_server_prepare, then the JVM with lanyard_server_opts (and {@code extra}), as
+     * bin/lanyard does; returns its class-loading log.
+     */
+    private String prepareAndStart(String argument, String extra) throws Exception {
         String script = """
                 set -euo pipefail
                 source "$1"
@@ -92,10 +109,10 @@ class ClassCacheScriptIT {
                 lanyard_java_ok "$JAVA_HOME/bin/java"
                 lanyard_server_prepare "$3"
                 # shellcheck disable=SC2046
-                exec "$JAVA_HOME/bin/java" $(lanyard_server_opts "$3") -Xlog:class+load=info -cp "$(lanyard_server_classpath "$3")" "$4" "$5"
+                exec "$JAVA_HOME/bin/java" $(lanyard_server_opts "$3") $6 -Xlog:class+load=info -cp "$(lanyard_server_classpath "$3")" "$4" "$5"
                 """;
         List<String> command = new ArrayList<>(List.of("bash", "-c", script, "bash", JAVA_SH.toString(), JAVA_HOME,
-                snapshot.toString(), Listener.class.getName(), argument));
+                snapshot.toString(), Listener.class.getName(), argument, extra));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
