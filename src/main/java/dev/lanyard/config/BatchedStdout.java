@@ -11,7 +11,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -28,26 +28,26 @@ import java.util.function.Supplier;
  * for which the JDK lends the scheduler another carrier thread for its duration; with one such
  * write per request, that and the system call were about a twentieth of a lookup's CPU in the JVM.
  *
- * <p>Bounded: at most {@link #maxQueued} lines wait; a request that finds the queue full writes
- * them and its own line itself, so nothing is dropped and a slow stdout slows the requests down
- * instead of filling the memory. At the JVM's shutdown ({@link #drainAtExit}) the queue is written
- * and from then on every line is written at once, so a request that ends during a graceful stop
- * still has its line.
- * A line still queued when the process is killed outright (SIGKILL) is lost: at most about a
- * millisecond of request lines.
+ * <p>Bounded: at most {@link #MAX_QUEUED_BYTES} of lines wait (counted in bytes, since a line's
+ * path is as long as the client made it, within Jetty's limit); a request that finds the queue
+ * full writes it and its own line itself, so nothing is dropped and a slow stdout slows the
+ * requests down instead of filling the memory. At the JVM's shutdown ({@link #drainAtExit}) the
+ * queue is written and from then on every line is written at once, so a request that ends during
+ * a graceful stop still has its line. A line still queued when the process is killed outright
+ * (SIGKILL) is lost: at most about a millisecond of request lines.
  */
 final class BatchedStdout extends UnsynchronizedAppenderBase<ILoggingEvent> {
     static final String ACCESS_LOGGER = "lanyard.access";
-    static final int MAX_QUEUED = 8192;
+    static final int MAX_QUEUED_BYTES = 1 << 20;
     /** How long the writer lets lines gather after a write while they keep coming. */
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Encoder<ILoggingEvent> encoder;
     private final Supplier<OutputStream> out;
     private final Predicate<ILoggingEvent> batched;
-    private final int maxQueued;
+    private final int maxQueuedBytes;
     private final Queue<byte[]> queued = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queuedCount = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
     /** Held while writing: the writer's batch and a line written at once never interleave. */
     private final ReentrantLock writing = new ReentrantLock();
     private final AtomicBoolean writerAsleep = new AtomicBoolean();
@@ -56,14 +56,14 @@ final class BatchedStdout extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     /** Writes to {@code System.out} as it is at each write (as logback's ConsoleAppender does). */
     BatchedStdout(Encoder<ILoggingEvent> encoder) {
-        this(encoder, () -> System.out, e -> ACCESS_LOGGER.equals(e.getLoggerName()), MAX_QUEUED);
+        this(encoder, () -> System.out, e -> ACCESS_LOGGER.equals(e.getLoggerName()), MAX_QUEUED_BYTES);
     }
 
-    BatchedStdout(Encoder<ILoggingEvent> encoder, Supplier<OutputStream> out, Predicate<ILoggingEvent> batched, int maxQueued) {
+    BatchedStdout(Encoder<ILoggingEvent> encoder, Supplier<OutputStream> out, Predicate<ILoggingEvent> batched, int maxQueuedBytes) {
         this.encoder = encoder;
         this.out = out;
         this.batched = batched;
-        this.maxQueued = maxQueued;
+        this.maxQueuedBytes = maxQueuedBytes;
     }
 
     Encoder<ILoggingEvent> encoder() {
@@ -116,7 +116,7 @@ final class BatchedStdout extends UnsynchronizedAppenderBase<ILoggingEvent> {
         byte[] line = encoder.encode(event);
         Thread t = writer;
         if (t != null && !draining && batched.test(event)) {
-            if (queuedCount.incrementAndGet() <= maxQueued) {
+            if (queuedBytes.addAndGet(line.length) <= maxQueuedBytes) {
                 queued.add(line);
                 if (draining) {
                     write(null);  // stopped meanwhile: its last write may have missed this line
@@ -125,7 +125,7 @@ final class BatchedStdout extends UnsynchronizedAppenderBase<ILoggingEvent> {
                 }
                 return;
             }
-            queuedCount.decrementAndGet();  // full: written below, after the queued ones
+            queuedBytes.addAndGet(-line.length);  // full: written below, after the queued ones
         }
         write(line);
     }
@@ -151,7 +151,7 @@ final class BatchedStdout extends UnsynchronizedAppenderBase<ILoggingEvent> {
         try {
             ByteArrayOutputStream batch = new ByteArrayOutputStream(4096);
             for (byte[] q; (q = queued.poll()) != null; ) {
-                queuedCount.decrementAndGet();
+                queuedBytes.addAndGet(-q.length);
                 batch.writeBytes(q);
             }
             if (line != null) batch.writeBytes(line);

@@ -57,9 +57,9 @@ class BatchedStdoutTest {
         }
     }
 
-    private BatchedStdout appender(Recording out, int maxQueued) {
+    private BatchedStdout appender(Recording out, int maxQueuedBytes) {
         BatchedStdout appender = new BatchedStdout(encoder(), () -> out,
-                e -> BatchedStdout.ACCESS_LOGGER.equals(e.getLoggerName()), maxQueued);
+                e -> BatchedStdout.ACCESS_LOGGER.equals(e.getLoggerName()), maxQueuedBytes);
         appender.setContext(context);
         appender.start();
         return appender;
@@ -68,7 +68,7 @@ class BatchedStdoutTest {
     @Test
     void every_request_line_from_many_threads_is_written_once_and_in_fewer_writes_than_lines() throws Exception {
         Recording out = new Recording();
-        BatchedStdout appender = appender(out, BatchedStdout.MAX_QUEUED);
+        BatchedStdout appender = appender(out, BatchedStdout.MAX_QUEUED_BYTES);
         int threads = 16;
         int perThread = 2_000;
         CountDownLatch go = new CountDownLatch(1);
@@ -103,7 +103,7 @@ class BatchedStdoutTest {
     @Test
     void another_line_is_written_at_once_after_the_request_lines_logged_before_it() {
         Recording out = new Recording();
-        BatchedStdout appender = appender(out, BatchedStdout.MAX_QUEUED);
+        BatchedStdout appender = appender(out, BatchedStdout.MAX_QUEUED_BYTES);
         for (int i = 0; i < 100; i++) appender.doAppend(event("lanyard.access", "GET /x " + i));
         appender.doAppend(event("dev.lanyard.Lanyard", "stopping"));
 
@@ -118,7 +118,7 @@ class BatchedStdoutTest {
     @Test
     void request_lines_are_written_without_a_stop_soon_after() throws Exception {
         Recording out = new Recording();
-        BatchedStdout appender = appender(out, BatchedStdout.MAX_QUEUED);
+        BatchedStdout appender = appender(out, BatchedStdout.MAX_QUEUED_BYTES);
         appender.doAppend(event("lanyard.access", "GET /alone"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (out.lines().isEmpty() && System.nanoTime() < deadline) Thread.sleep(1);
@@ -150,8 +150,9 @@ class BatchedStdoutTest {
                 out.write(b, off, len);
             }
         };
+        // Room for lines 1 to 10 ("lanyard.access 1\n" is 17 bytes, "lanyard.access 10\n" 18), not for 11.
         BatchedStdout appender = new BatchedStdout(encoder(), () -> stuck,
-                e -> BatchedStdout.ACCESS_LOGGER.equals(e.getLoggerName()), 10);
+                e -> BatchedStdout.ACCESS_LOGGER.equals(e.getLoggerName()), 9 * 17 + 18);
         appender.setContext(context);
         appender.start();
         appender.doAppend(event("lanyard.access", "0"));
@@ -174,7 +175,7 @@ class BatchedStdoutTest {
     @Test
     void the_shutdown_hook_writes_the_queue_and_later_lines_are_written_at_once() {
         Recording out = new Recording();
-        BatchedStdout appender = appender(out, BatchedStdout.MAX_QUEUED);
+        BatchedStdout appender = appender(out, BatchedStdout.MAX_QUEUED_BYTES);
         for (int i = 0; i < 50; i++) appender.doAppend(event("lanyard.access", "before " + i));
         appender.drainAtExit().run();
         assertThat(out.lines()).hasSize(50).last().isEqualTo("lanyard.access before 49");
