@@ -149,9 +149,19 @@ class DurabilityIT {
     void sigterm_stops_http_and_postgresql_cleanly() throws Exception {
         start();
         assertThat(Files.exists(data.resolve("postgres/postmaster.pid"))).isTrue();
+        // Requests answered just before the stop: their access lines, queued for the log's writer
+        // thread (config.BatchedStdout), are all in the log once the process has exited.
+        var client = java.net.http.HttpClient.newHttpClient();
+        for (int i = 0; i < 50; i++) {
+            var answer = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/healthz"))
+                    .header("X-Request-Id", "before-sigterm-" + i).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            assertThat(answer.statusCode()).isEqualTo(200);
+        }
         server.destroy();  // SIGTERM
         assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("server stops within a minute").isTrue();
-        assertThat(Files.readString(data.resolve("server.log"))).contains("stopped");
+        String log = Files.readString(data.resolve("server.log"));
+        assertThat(log).contains("stopped");
+        for (int i = 0; i < 50; i++) assertThat(log).contains("GET /healthz 200").contains("id=before-sigterm-" + i + "\n");
         // PostgreSQL removes its pid file only after a clean shutdown.
         assertThat(Files.exists(data.resolve("postgres/postmaster.pid"))).isFalse();
     }

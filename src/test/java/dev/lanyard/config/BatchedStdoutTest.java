@@ -160,8 +160,10 @@ class BatchedStdoutTest {
         while (blocked.get() == 0 && System.nanoTime() < deadline) Thread.onSpinWait();  // the writer is stuck in its write
         for (int i = 1; i <= 10; i++) appender.doAppend(event("lanyard.access", String.valueOf(i)));  // fills the queue
         Thread late = Thread.ofVirtual().start(() -> appender.doAppend(event("lanyard.access", "11")));  // finds it full
-        release.countDown();
         try {
+            // It did not queue its line and go: it waits to write the queue and its line itself.
+            assertThat(late.join(java.time.Duration.ofMillis(300))).as("the request that found the queue full returned").isFalse();
+            release.countDown();
             late.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             throw new AssertionError(e);
