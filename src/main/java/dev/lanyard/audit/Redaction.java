@@ -60,15 +60,39 @@ public final class Redaction {
      * {@link #MAX_QUERY} characters.
      */
     public static String redactQuery(String query) {
-        StringBuilder out = new StringBuilder();
-        for (String pair : query.split("&", -1)) {
-            if (!out.isEmpty()) out.append('&');
-            int eq = pair.indexOf('=');
-            String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
-            out.append(eq >= 0 && (isSecretName(name) || name.equalsIgnoreCase("code")) ? pair.substring(0, eq + 1) + "[redacted]" : pair);
+        // Every SCIM request's query passes here (a lookup's filter and paging): a query with no
+        // secret-named parameter, nearly all of them, is kept as it is, without rebuilding it pair
+        // by pair (issue 16: splitting and decoding was 2 % of a lookup's JVM CPU).
+        StringBuilder out = null;
+        int start = 0;
+        while (start <= query.length()) {
+            int end = query.indexOf('&', start);
+            if (end < 0) end = query.length();
+            int eq = query.indexOf('=', start);
+            if (eq >= 0 && eq < end && isSecretParameter(query.substring(start, eq))) {
+                if (out == null) out = new StringBuilder(query.length()).append(query, 0, start);
+                out.append(query, start, eq + 1).append("[redacted]");
+            } else if (out != null) {
+                out.append(query, start, end);
+            }
+            if (end < query.length() && out != null) out.append('&');
+            start = end + 1;
         }
-        String clean = withoutTokens(out.toString());
+        String clean = withoutTokens(out == null ? query : out.toString());
         return clean.length() <= MAX_QUERY ? clean : clean.substring(0, MAX_QUERY) + "…";
+    }
+
+    /** A query parameter whose value is not stored: named like a secret, or OAuth's {@code code}; the name as sent (URL-encoded). */
+    private static boolean isSecretParameter(String encodedName) {
+        String name = encodedName;
+        if (name.indexOf('%') >= 0 || name.indexOf('+') >= 0) {
+            try {
+                name = java.net.URLDecoder.decode(encodedName, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return true;  // a name that does not decode ("%zz") may hide anything: its value is not kept
+            }
+        }
+        return isSecretName(name) || name.equalsIgnoreCase("code");
     }
 
     /** Free text (the client's User-Agent) with anything shaped like a Lanyard token replaced. */
