@@ -383,12 +383,8 @@ final class AccountStore {
     }
 
     private static ManagedAccount map(ResultSet rs) throws SQLException {
-        ObjectNode attributes;
-        try {
-            attributes = (ObjectNode) JSON.readTree(rs.getString("attributes"));
-        } catch (JsonProcessingException e) {
-            throw new SQLException("managed_accounts.attributes is not JSON", e);
-        }
+        // Parsed when first read: a lookup's answer copies the text (StoredAttributes).
+        StoredAttributes attributes = StoredAttributes.fromDatabase(rs.getString("attributes"));
         return new ManagedAccount(
                 rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getString("email"),
                 AccountStatus.fromDb(rs.getString("status")), Sql.optionalUuid(rs, "scim_id"),

@@ -1,5 +1,6 @@
 package dev.lanyard.provisioning;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -42,6 +43,26 @@ public final class ScimResponses {
         }
         try {
             ctx.outputStream().write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes a JSON body to a generator. */
+    @FunctionalInterface
+    interface Body {
+        void write(JsonGenerator out) throws IOException;
+    }
+
+    /**
+     * A success written as it is generated, with no tree in between (issue 16). Everything the
+     * body needs is read before: a failure half-way is a bug, not a client's error.
+     */
+    static void stream(Context ctx, int status, Body body) {
+        ctx.status(status).contentType(ScimJson.MEDIA_TYPE);
+        try (JsonGenerator out = ScimJson.MAPPER.getFactory().createGenerator(ctx.outputStream())
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+            body.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -10,6 +10,7 @@ import dev.lanyard.account.AccountQuery;
 import dev.lanyard.account.AccountService;
 import dev.lanyard.account.ManagedAccount;
 import dev.lanyard.account.Precondition;
+import dev.lanyard.group.GroupService;
 import dev.lanyard.http.BaseUrl;
 import dev.lanyard.http.Json;
 import dev.lanyard.scim.Projection;
@@ -91,6 +92,10 @@ final class UserRoutes {
         }
         AccountService.SearchPage page = accounts.searchLinked(caller.orgId(), criteria, window, UserGroups.beside(request.projection()));
         String usersUrl = usersUrl(ctx);
+        if (request.projection().isAll()) {
+            writeAll(ctx, page, paging, fingerprint, usersUrl);
+            return;
+        }
         List<ObjectNode> rendered = page.accounts().stream().map(a -> UserRepresentation.render(a, usersUrl)).toList();
         UserGroups.attachBeside(rendered, page.beside(), request.projection(), groupsUrl(ctx));
         List<ObjectNode> resources = rendered.stream().map(request.projection()::apply).toList();
@@ -100,6 +105,33 @@ final class UserRoutes {
             page.next().ifPresent(next -> body.put("nextCursor", cursors.encode(next, fingerprint)));
         }
         ScimResponses.json(ctx, 200, body);
+    }
+
+    /**
+     * The same ListResponse as the trees above make, for a page whose answer carries every
+     * attribute (the IdPs' lookups), written as it is generated (UserRepresentation.write).
+     */
+    private void writeAll(Context ctx, AccountService.SearchPage page, Paging paging, String fingerprint, String usersUrl) {
+        String groupsUrl = groupsUrl(ctx);
+        ScimResponses.stream(ctx, 200, out -> {
+            out.writeStartObject();
+            out.writeArrayFieldStart("schemas");
+            out.writeString(ScimJson.LIST_RESPONSE);
+            out.writeEndArray();
+            out.writeNumberField("totalResults", page.totalResults());
+            if (paging != null) out.writeNumberField("startIndex", paging.startIndex());  // a cursor page has none (RFC 9865 §2)
+            out.writeNumberField("itemsPerPage", page.accounts().size());
+            out.writeArrayFieldStart("Resources");  // present even when empty (Okta reads it)
+            for (ManagedAccount account : page.accounts()) {
+                UUID scimId = account.scimId().orElseThrow();
+                String groups = page.beside().get(scimId);
+                UserRepresentation.write(out, account, usersUrl,
+                        groups == null ? List.of() : GroupService.memberships(scimId, groups), groupsUrl);
+            }
+            out.writeEndArray();
+            if (paging == null && page.next().isPresent()) out.writeStringField("nextCursor", cursors.encode(page.next().get(), fingerprint));
+            out.writeEndObject();
+        });
     }
 
     void replace(Context ctx, ProvisioningToken.Holder caller) throws Exception {

@@ -167,6 +167,41 @@ class ListingIT {
         assertThat(head.header("Content-Type")).startsWith("application/scim+json");
     }
 
+    /**
+     * A page's Users are written as they are generated, from the attributes' text as PostgreSQL
+     * stores it (UserRepresentation.write); a single User through a tree (render). Both say the
+     * same, for a User with the enterprise extension, text that needs escaping, non-ASCII letters
+     * and a group, and for one whose values only mention the extension's URN.
+     */
+    @Test
+    void a_lookup_answers_each_user_exactly_as_a_get_of_that_user() {
+        TestApp.Org own = app.newOrg("listing-json");  // the other tests count the class's organization's users
+        String ext = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+        String rich = scimIn(own, "POST", "/Users", "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\",\"" + ext + "\"],"
+                + "\"userName\":\"zoë@example.com\",\"displayName\":\"Zoë \\\"Z\\\" Ünal\\n\\u2028\",\"name\":{\"givenName\":\"Zoë\"},"
+                + "\"emails\":[{\"value\":\"zoë@example.com\",\"type\":\"work\",\"primary\":true}],"
+                + "\"" + ext + "\":{\"department\":\"R&D <script>\",\"manager\":{\"value\":\"m-1\"}}}").expect(201).json().get("id").asText();
+        String plain = scimIn(own, "POST", "/Users", "{\"userName\":\"yann@example.com\",\"title\":\"\\\"" + ext + "\\\": {\",\"nickName\":\"" + ext + "\"}")
+                .expect(201).json().get("id").asText();
+        scimIn(own, "POST", "/Groups", "{\"displayName\":\"Zoë's group\",\"members\":[{\"value\":\"" + rich + "\"}]}").expect(201);
+        for (String[] user : new String[][] {{rich, "zoë@example.com"}, {plain, "yann@example.com"}}) {
+            JsonNode one = scimIn(own, "GET", "/Users/" + user[0], null).expect(200).json();
+            JsonNode page = scimIn(own, "GET", "/Users?filter=" + enc("userName eq \"" + user[1] + "\""), null).expect(200).json();
+            assertThat(page.get("totalResults").asInt()).isEqualTo(1);
+            assertThat(page.get("Resources").get(0)).isEqualTo(one);
+            assertThat(fieldNames(page.get("Resources").get(0))).containsExactlyElementsOf(fieldNames(one));
+        }
+        JsonNode rendered = scimIn(own, "GET", "/Users/" + rich, null).json();
+        assertThat(rendered.get("schemas")).hasSize(2);
+        assertThat(rendered.get("groups")).hasSize(1);
+        assertThat(rendered.get("displayName").asText()).isEqualTo("Zoë \"Z\" Ünal\n\u2028");
+        assertThat(scimIn(own, "GET", "/Users/" + plain, null).json().get("schemas")).hasSize(1);
+    }
+
+    private static Http.Response scimIn(TestApp.Org o, String method, String path, String body) {
+        return app.http().send(method, o.scimPath() + path, o.token(), body);
+    }
+
     private static Http.Response scim(String method, String path, String body) {
         return app.http().send(method, org.scimPath() + path, org.token(), body);
     }
