@@ -33,6 +33,53 @@ class RedactionTest {
         assertThat(JSON.readTree(Redaction.forLogText(big, 123)).get("excerpt").asText()).doesNotContain("lanyard_scim_").contains("[redacted]");
     }
 
+    /**
+     * The text written with the secrets replaced on the way is the redacted copy's text, for
+     * seeded random bodies: secret names at any depth and in any case, PatchOp operations whose
+     * path names a secret (or not, or is not text), arrays, numbers, nulls.
+     */
+    @org.junit.jupiter.api.Test
+    void the_redacted_text_is_the_redacted_copy_written() {
+        java.util.Random random = new java.util.Random(16);
+        for (int i = 0; i < 5_000; i++) {
+            com.fasterxml.jackson.databind.JsonNode body = randomNode(random, 0);
+            assertThat(Redaction.forLogText(body, 1)).as(body.toString())
+                    .isEqualTo(dev.lanyard.domain.JsonBuffers.text(Redaction.redact(body)));
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode randomNode(java.util.Random random, int depth) {
+        String[] names = {"userName", "password", "Password", "apiToken", "client_secret", "path", "value", "op", "title", "x"};
+        String[] paths = {"password", "active", "name.givenName", "urn:x:clientSecret", "emails[type eq \"work\"].value"};
+        var nodes = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        int kind = depth >= 3 ? 3 + random.nextInt(3) : random.nextInt(6);
+        switch (kind) {
+            case 0, 1 -> {
+                var o = nodes.objectNode();
+                for (int k = random.nextInt(5); k > 0; k--) {
+                    String name = names[random.nextInt(names.length)];
+                    if (name.equals("path") && random.nextBoolean()) o.put("path", paths[random.nextInt(paths.length)]);
+                    else o.set(name, randomNode(random, depth + 1));
+                }
+                return o;
+            }
+            case 2 -> {
+                var a = nodes.arrayNode();
+                for (int k = random.nextInt(4); k > 0; k--) a.add(randomNode(random, depth + 1));
+                return a;
+            }
+            case 3 -> {
+                return nodes.textNode(random.nextBoolean() ? "p\"é\n" : "lanyard");
+            }
+            case 4 -> {
+                return random.nextBoolean() ? nodes.numberNode(random.nextInt(1000)) : nodes.numberNode(random.nextDouble());
+            }
+            default -> {
+                return random.nextBoolean() ? nodes.nullNode() : nodes.booleanNode(random.nextBoolean());
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void token_shaped_text_is_replaced_and_other_text_kept() {
         assertThat(Redaction.redactText("Okta SCIM Client lanyard_scim_AbC-1_x")).isEqualTo("Okta SCIM Client [redacted]");
