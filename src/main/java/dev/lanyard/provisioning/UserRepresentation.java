@@ -39,7 +39,7 @@ final class UserRepresentation {
      * nothing parsed it ({@link dev.lanyard.account.StoredAttributes}), and no tree is built. For a
      * page whose answer carries every attribute (issue 16: parsing the attributes, building the
      * answer's tree and writing it was about 6 % of a lookup's JVM CPU). The same members in the
-     * same order; UserJsonTest compares the two.
+     * same order; UserRepresentationTest compares the two.
      *
      * @param groups the user's groups (none: no {@code groups} attribute, as an unassigned one is left out)
      */
