@@ -192,13 +192,26 @@ public final class TestApp implements AutoCloseable {
      * value. Proves that the SQL the code writes, not a copy of it, has an index.
      */
     public java.util.List<Planned> plansWithoutSeqScan(SqlWork work) {
+        return plans(work, "explain ");
+    }
+
+    /**
+     * The same, but run ({@code explain (analyze)}, in a transaction rolled back at the end): each
+     * plan node says how often it ran ({@code loops=}), e.g. an output column's SubPlan once per
+     * row returned or once per row read.
+     */
+    public java.util.List<Planned> plansRunWithoutSeqScan(SqlWork work) {
+        return plans(work, "explain (analyze, costs off, timing off) ");
+    }
+
+    private java.util.List<Planned> plans(SqlWork work, String explain) {
         java.util.List<Planned> plans = new java.util.ArrayList<>();
         try (var c = database.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (var s = c.createStatement()) {
                 s.execute("set local enable_seqscan = off");
             }
-            work.run(explaining(c, plans));
+            work.run(explaining(c, plans, explain));
             c.rollback();
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
@@ -206,7 +219,7 @@ public final class TestApp implements AutoCloseable {
         return plans;
     }
 
-    private static java.sql.Connection explaining(java.sql.Connection real, java.util.List<Planned> plans) {
+    private static java.sql.Connection explaining(java.sql.Connection real, java.util.List<Planned> plans, String explain) {
         return proxy(java.sql.Connection.class, (self, m, args) -> {
             if (!m.getName().equals("prepareStatement")) return m.invoke(real, args);
             String sql = (String) args[0];
@@ -214,21 +227,21 @@ public final class TestApp implements AutoCloseable {
                 s.execute("set local plan_cache_mode = " + (sql.contains(dev.lanyard.storage.Sql.PLANNED_WITH_VALUES)
                         ? "force_custom_plan" : "force_generic_plan"));
             }
-            java.sql.PreparedStatement explain = real.prepareStatement("explain " + sql);
+            java.sql.PreparedStatement explained = real.prepareStatement(explain + sql);
             return proxy(java.sql.PreparedStatement.class, (ps, pm, pargs) -> switch (pm.getName()) {
                 case "executeQuery", "executeUpdate", "execute" -> {
                     StringBuilder plan = new StringBuilder();
-                    try (var rs = explain.executeQuery()) {
+                    try (var rs = explained.executeQuery()) {
                         while (rs.next()) plan.append(rs.getString(1)).append('\n');
                     }
                     plans.add(new Planned(sql, plan.toString()));
                     yield pm.getName().equals("executeQuery") ? noRows() : pm.getName().equals("execute") ? (Object) false : (Object) 0;
                 }
                 case "close" -> {
-                    explain.close();
+                    explained.close();
                     yield null;
                 }
-                default -> pm.invoke(explain, pargs);
+                default -> pm.invoke(explained, pargs);
             });
         });
     }
