@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The writer's batches (one statement of column arrays, issue 16) store every entry as it was
+ * The writer's batches (one COPY, issue 16) store every entry as it was
  * recorded, absent values as NULL, in the order recorded (ids follow it), whatever the batch size.
  * Read back through the store the console and the admin API use.
  */
@@ -44,12 +44,14 @@ class ProvisioningLogBatchIT {
                     random.nextBoolean() ? Optional.of("filter=userName%20eq%20%22u" + i + "%22") : Optional.empty(),
                     "okta \"quoted\" {braces}, commas", 200 + random.nextInt(300), random.nextDouble() * 100,
                     random.nextBoolean() ? Optional.of("invalidValue") : Optional.empty(),
-                    Optional.of("n" + i),
+                    // Text that COPY's text format treats specially: tab, newline, carriage return, backslash, \N, \.
+                    Optional.of(i % 3 == 0 ? "n" + i + "\ttab\nline\r\\N \\. C:\\dir" : "n" + i),
                     random.nextBoolean() ? Optional.of(FailureReason.values()[random.nextInt(FailureReason.values().length)]) : Optional.empty(),
                     random.nextBoolean() ? Optional.of("{\"userName\":\"u" + i + "@example.com\",\"name\":{\"givenName\":\"Zoë\\\\\"}}") : Optional.empty(),
                     new ProvisioningLogEntry.Subject(random.nextBoolean() ? Optional.of(UUID.randomUUID()) : Optional.empty(),
                             // Text that array literals treat specially: the word NULL, empty, a backslash.
-                            Optional.of(switch (i % 4) { case 0 -> "NULL"; case 1 -> ""; case 2 -> "back\\slash@example.com"; default -> "u" + i + "@example.com"; }),
+                            Optional.of(switch (i % 5) { case 0 -> "NULL"; case 1 -> ""; case 2 -> "back\\slash@example.com"; case 3 -> "\\N";
+                                default -> "u" + i + "@example.com"; }),
                             random.nextBoolean() ? Optional.of(UUID.randomUUID()) : Optional.empty())));
         }
         var tx = new Transactions(app.services().database().dataSource());
