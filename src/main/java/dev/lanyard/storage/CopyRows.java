@@ -37,7 +37,13 @@ public final class CopyRows {
             return this;
         }
         String s = value.toString();
-        for (int i = 0; i < s.length(); i++) {
+        int first = firstSpecial(s);
+        if (first < 0) {
+            text.append(s);  // most values: ids, times, numbers, paths
+            return this;
+        }
+        text.append(s, 0, first);
+        for (int i = first; i < s.length(); i++) {
             char ch = s.charAt(i);
             switch (ch) {
                 case '\\' -> text.append("\\\\");
@@ -48,6 +54,14 @@ public final class CopyRows {
             }
         }
         return this;
+    }
+
+    private static int firstSpecial(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '\\' || ch == '\n' || ch == '\r' || ch == '\t') return i;
+        }
+        return -1;
     }
 
     /** The next field: the value, or NULL when empty. */
