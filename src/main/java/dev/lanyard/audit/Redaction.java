@@ -25,8 +25,12 @@ public final class Redaction {
 
     /** The body with each secret's value replaced by "[redacted]" (the rules: {@link #writeRedacted}). */
     public static JsonNode redact(JsonNode body) {
+        return parse(redactedText(body));
+    }
+
+    private static JsonNode parse(String redacted) {
         try {
-            return READER.readTree(redactedText(body));
+            return READER.readTree(redacted);
         } catch (IOException e) {
             throw new IllegalStateException("redacted JSON always parses", e);
         }
@@ -97,9 +101,8 @@ public final class Redaction {
      * so a token holder cannot fill the disk or the writer's memory with big (refused) bodies.
      */
     public static JsonNode forLog(JsonNode body, long receivedBytes) {
-        JsonNode redacted = redact(body);
-        String text = redacted.toString();
-        return text.length() <= MAX_BODY ? redacted : excerpt(text, receivedBytes);
+        String text = redactedText(body);
+        return text.length() <= MAX_BODY ? parse(text) : excerpt(text, receivedBytes);
     }
 
     /**

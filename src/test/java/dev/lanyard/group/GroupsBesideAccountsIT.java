@@ -67,6 +67,18 @@ class GroupsBesideAccountsIT {
         JsonNode without = scim("GET", "/Users?filter=userName%20eq%20%22ann@example.com%22&excludedAttributes=groups", null).expect(200).json();
         assertThat(without.at("/Resources/0").has("groups")).isFalse();
         assertThat(without.at("/Resources/0/userName").asText()).isEqualTo("ann@example.com");
+        // A page with an offset reads the groups in an outer SELECT over the page (AccountStore.searchLinked),
+        // a first page in the page's own SELECT: both give each user of the page its own groups.
+        String byName = "/Users?filter=userName%20co%20%22@example.com%22&sortBy=userName&count=1&startIndex=";
+        JsonNode first = scim("GET", byName + "1", null).expect(200).json();
+        assertThat(first.at("/Resources/0/id").asText()).isEqualTo(ann);
+        assertThat(first.at("/Resources/0/groups").findValuesAsText("value")).containsExactly(alpha, beta);
+        JsonNode second = scim("GET", byName + "2", null).expect(200).json();
+        assertThat(second.at("/Resources/0/id").asText()).isEqualTo(bo);
+        assertThat(second.at("/Resources/0/groups").findValuesAsText("value")).containsExactly(beta);
+        JsonNode third = scim("GET", byName + "3", null).expect(200).json();
+        assertThat(third.at("/Resources/0/id").asText()).isEqualTo(cy);
+        assertThat(third.at("/Resources/0").has("groups")).isFalse();
         JsonNode none = scim("GET", "/Users?filter=userName%20eq%20%22cy@example.com%22", null).expect(200).json();
         assertThat(none.at("/Resources/0/id").asText()).isEqualTo(cy);
         assertThat(none.at("/Resources/0").has("groups")).isFalse();
