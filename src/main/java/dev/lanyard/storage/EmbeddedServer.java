@@ -93,10 +93,12 @@ final class EmbeddedServer {
     }
 
     private static EmbeddedPostgres.Builder builder(Path dataDir, Path pgData) {
+        Path binaries = dataDir.resolve("postgres-binaries");
         return EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
-                .setOverrideWorkingDirectory(dataDir.resolve("postgres-binaries").toFile())
+                .setOverrideWorkingDirectory(binaries.toFile())
+                .setPgBinaryResolver(new EmbeddedBinaries(binaries))
                 // The library's defaults turn these off (fine for throwaway test databases, not
                 // for accounts): every acknowledged write must survive a crash.
                 .setServerConfig("fsync", "on")
