@@ -115,37 +115,66 @@ final class EmbeddedServer {
      * Starts PostgreSQL and waits for it however long crash recovery takes, saying every 10 s that
      * it is still waiting. If the postmaster dies meanwhile (its own log lines, passed through to
      * this log, say why), the wait ends at once with an error instead of after a day.
+     *
+     * <p>The library's own wait checks PostgreSQL, then sleeps 100 ms between checks (zonky
+     * 2.2.2, {@code EmbeddedPostgres.waitForServerStartup}), and its first check comes before a
+     * PostgreSQL started on an existing folder is ready, 20-40 ms later: every start waited most
+     * of 100 ms for nothing, then signed in (SCRAM) only to run {@code SELECT 1}. The postmaster
+     * marks its pid file "ready" once it accepts connections (what {@code pg_ctl -w} waits for);
+     * when the watchdog sees that mark while the starter sleeps in that wait, it interrupts the
+     * sleep, and the library returns as started (what its code does when that sleep is
+     * interrupted). The application role's sign-in that follows is then the first connection, and
+     * the check that PostgreSQL answers.
      */
     private static EmbeddedPostgres startWatched(EmbeddedPostgres.Builder builder, Path pgData) throws IOException {
         Thread starter = Thread.currentThread();
         AtomicBoolean dead = new AtomicBoolean();
+        AtomicBoolean woken = new AtomicBoolean();
         AtomicBoolean done = new AtomicBoolean();
         long began = System.nanoTime();
+        Path pidFile = pgData.resolve("postmaster.pid");
         Thread watchdog = Thread.ofPlatform().daemon().name("postgres-start-watchdog").start(() -> {
-            int missing = 0;
-            boolean seen = false;
-            for (int tick = 1; !done.get(); tick++) {
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    return;
+            try {
+                int missing = 0;
+                boolean seen = false;
+                boolean ready = false;
+                long fastUntil = Long.MAX_VALUE;  // READY_WATCH after the pid file first appears
+                long nextTick = began + 1_000_000_000L;
+                for (int tick = 1; !done.get(); ) {
+                    long now = System.nanoTime();
+                    if (!ready && fastUntil == Long.MAX_VALUE && Files.exists(pidFile)) fastUntil = now + READY_WATCH.toNanos();
+                    ready = ready || saysReady(pidFile);
+                    // Only while the starter sleeps: the library's wait between checks is the one
+                    // sleep with a timeout in its start.
+                    if (ready && !woken.get() && starter.getState() == Thread.State.TIMED_WAITING && !done.get()) {
+                        woken.set(true);
+                        starter.interrupt();
+                    }
+                    if (now >= nextTick) {
+                        nextTick += 1_000_000_000L;
+                        long seconds = (now - began) / 1_000_000_000;
+                        var pid = StalePostmaster.readPid(pidFile);
+                        boolean alive = pid.isPresent() && StalePostmaster.isLivePostgresIn(pid.get(), realPath(pgData));
+                        seen |= alive;
+                        missing = alive ? 0 : missing + 1;
+                        // Unpacking the binaries and initdb come first and have no postmaster: count only
+                        // once one was seen, or after two minutes without any.
+                        if ((seen ? missing >= 15 : missing >= 120) && !done.get()) {
+                            dead.set(true);
+                            starter.interrupt();
+                            return;
+                        }
+                        if (tick++ % 10 == 0 && !done.get()) {
+                            log.info("waiting for the embedded PostgreSQL to accept connections ({} s; after a crash it replays "
+                                    + "its write-ahead log first, which can take a while)", seconds);
+                        }
+                    }
+                    // Every few ms while a start that is about to be ready is likely; then at the
+                    // library's own pace, so a long crash recovery costs nothing.
+                    Thread.sleep(woken.get() ? 1000 : ready ? 1 : now < fastUntil ? 3 : 100);
                 }
-                long seconds = (System.nanoTime() - began) / 1_000_000_000;
-                var pid = StalePostmaster.readPid(pgData.resolve("postmaster.pid"));
-                boolean alive = pid.isPresent() && StalePostmaster.isLivePostgresIn(pid.get(), realPath(pgData));
-                seen |= alive;
-                missing = alive ? 0 : missing + 1;
-                // Unpacking the binaries and initdb come first and have no postmaster: count only
-                // once one was seen, or after two minutes without any.
-                if ((seen ? missing >= 15 : missing >= 120) && !done.get()) {
-                    dead.set(true);
-                    starter.interrupt();
-                    return;
-                }
-                if (tick % 10 == 0 && !done.get()) {
-                    log.info("waiting for the embedded PostgreSQL to accept connections ({} s; after a crash it replays "
-                            + "its write-ahead log first, which can take a while)", seconds);
-                }
+            } catch (InterruptedException e) {
+                // the start is over
             }
         });
         EmbeddedPostgres pg;
@@ -155,12 +184,44 @@ final class EmbeddedServer {
             done.set(true);
             watchdog.interrupt();
         }
-        if (dead.get() || Thread.interrupted()) {
+        // The watchdog's wake-up leaves this thread interrupted, and join() would throw at once:
+        // take the flag first, then wait for the watchdog to end, so that it can interrupt nothing
+        // later and what it found (woken, dead) is all there.
+        boolean interrupted = Thread.interrupted();
+        while (watchdog.isAlive()) {
+            try {
+                watchdog.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (woken.get()) log.debug("PostgreSQL accepted connections {} ms after the start began; the library's wait was cut short",
+                (System.nanoTime() - began) / 1_000_000);
+        if (dead.get() || (interrupted && !woken.get())) {
             pg.close();
             throw new IOException("the embedded PostgreSQL on " + pgData + " stopped while starting; "
                     + "its log lines above say why");
         }
         return pg;
+    }
+
+    /**
+     * How long after the postmaster's pid file appears the watchdog looks for its "ready" mark
+     * every few ms; a longer start (crash recovery) is watched at the library's own 100 ms.
+     */
+    private static final Duration READY_WATCH = Duration.ofSeconds(3);
+
+    /**
+     * The postmaster's status in its pid file: the eighth line, "ready" once it accepts
+     * connections (PostgreSQL's {@code LOCK_FILE_LINE_PM_STATUS}; docs/performance.md).
+     */
+    static boolean saysReady(Path pidFile) {
+        try {
+            List<String> lines = Files.readAllLines(pidFile);
+            return lines.size() >= 8 && lines.get(7).strip().equals("ready");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
     }
 
     /**
