@@ -143,8 +143,10 @@ final class EmbeddedServer {
                 long nextTick = began + 1_000_000_000L;
                 for (int tick = 1; !done.get(); ) {
                     long now = System.nanoTime();
-                    if (!ready && fastUntil == Long.MAX_VALUE && Files.exists(pidFile)) fastUntil = now + READY_WATCH.toNanos();
-                    ready = ready || saysReady(pidFile);
+                    if (!ready && Files.exists(pidFile)) {
+                        if (fastUntil == Long.MAX_VALUE) fastUntil = now + READY_WATCH.toNanos();
+                        ready = saysReady(pidFile);
+                    }
                     // Only while the starter sleeps: the library's wait between checks is the one
                     // sleep with a timeout in its start.
                     if (ready && !woken.get() && starter.getState() == Thread.State.TIMED_WAITING && !done.get()) {
