@@ -116,7 +116,7 @@ record EmbeddedBinaries(Path workingDirectory) implements PgBinaryResolver {
                 continue;
             }
             if (!(urls.getFirst().openConnection() instanceof JarURLConnection jar)) return Optional.empty();
-            jar.setUseCaches(true);  // the class loader's open jar, not a second copy of it
+            jar.setUseCaches(true);  // the jar stays open for the JVM: its directory is read once
             var entry = jar.getJarEntry();
             if (entry == null || entry.getSize() < 0 || entry.getCrc() < 0) return Optional.empty();
             identity.append(name).append(" in ").append(new File(jar.getJarFileURL().getPath()).getName())
