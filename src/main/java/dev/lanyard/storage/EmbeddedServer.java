@@ -1,7 +1,6 @@
 package dev.lanyard.storage;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -256,13 +255,7 @@ final class EmbeddedServer {
             s.execute("do $$ begin if not exists (select from pg_roles where rolname = '" + APP_ROLE + "') then "
                     + "create role " + APP_ROLE + " login; end if; end $$");
             s.execute("alter role " + APP_ROLE + " with login nosuperuser nocreatedb nocreaterole noreplication nobypassrls password "
-                    + literal(scramSecret(secrets.application())));
-            // The superuser's secret as initdb or an upgrade wrote it (4,096 rounds) is replaced once.
-            try (var rs = s.executeQuery("select rolpassword from pg_authid where rolname = current_user")) {
-                if (rs.next() && !String.valueOf(rs.getString(1)).startsWith("SCRAM-SHA-256$" + SCRAM_ITERATIONS + ":")) {
-                    s.execute("alter role current_user with password " + literal(scramSecret(secrets.superuser())));
-                }
-            }
+                    + literal(secrets.application()));
             s.execute("create extension if not exists pg_trgm");
             s.execute("create extension if not exists btree_gin");
             s.execute("alter schema public owner to " + APP_ROLE);
@@ -270,26 +263,6 @@ final class EmbeddedServer {
             s.execute(REASSIGN);
         }
         log.info("embedded PostgreSQL ready: password sign-in only, no Unix socket, the application connects as role {}", APP_ROLE);
-    }
-
-    /**
-     * PBKDF2 rounds in the roles' SCRAM secrets. Each sign-in makes the client derive its key with
-     * that many HMAC-SHA-256 rounds: at PostgreSQL's 4,096 (RFC 7677's recommended minimum), 23 ms
-     * of the JVM's CPU warm and 36-90 ms cold, for each of the start's sign-ins and each of the
-     * pool's connections. The rounds slow down guessing a password from a stolen SCRAM secret or
-     * an overheard exchange; these passwords are 32 random bytes that no guessing reaches, and
-     * they are kept in plain text next to the database (database-secret), so anyone who could
-     * read the secrets could read the passwords. The exchange itself (no password on the wire,
-     * the server proving it knows the secret too) does not depend on the rounds. PostgreSQL 16
-     * made the count a setting (scram_iterations) for the same trade; docs/security.md.
-     */
-    static final int SCRAM_ITERATIONS = 64;
-
-    /** A SCRAM-SHA-256 secret for {@code password}, made by the JDBC driver (no crypto here). */
-    private static String scramSecret(String password) {
-        byte[] salt = new byte[16];
-        new java.security.SecureRandom().nextBytes(salt);
-        return PasswordUtil.encodeScramSha256(password.toCharArray(), SCRAM_ITERATIONS, salt);
     }
 
     /**
