@@ -57,7 +57,12 @@ import java.util.stream.Stream;
  *   <li>Anything it cannot know the identity of (an archive outside a jar, none found, two found)
  *       goes the library's own way every time.</li>
  * </ul>
- * The record's equality matters: the library keeps the folder per resolver for the JVM's life, so
+ * One window is left: were the linked folder changed between this resolver's check and the
+ * library's own (another process unpacking into the same data folder at that moment), the library
+ * would try to unpack the identity's bytes and the start would fail; the next start reads the
+ * archive. One data folder is one server's, so nothing else unpacks there.
+ *
+ * <p>The record's equality matters: the library keeps the folder per resolver for the JVM's life, so
  * two starts on one data folder in one JVM (tests) find it as they did with its own resolver.
  */
 record EmbeddedBinaries(Path workingDirectory) implements PgBinaryResolver {
@@ -67,7 +72,14 @@ record EmbeddedBinaries(Path workingDirectory) implements PgBinaryResolver {
 
     @Override
     public InputStream getPgBinary(String system, String machineHardware) throws IOException {
-        Optional<byte[]> identity = identity(EmbeddedBinaries.class.getClassLoader(), candidates(system, machineHardware));
+        Optional<byte[]> identity;
+        try {
+            identity = identity(EmbeddedBinaries.class.getClassLoader(), candidates(system, machineHardware));
+        } catch (IOException | RuntimeException e) {
+            // Only the start's speed depends on the identity: without one, the library's own way.
+            log.debug("no identity for the PostgreSQL binaries: {}", e.toString());
+            identity = Optional.empty();
+        }
         if (identity.isEmpty()) return DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, machineHardware);
         Path link = workingDirectory.resolve(folderName(md5(identity.get())));
         if (isReady(link)) return new ByteArrayInputStream(identity.get());

@@ -1,9 +1,8 @@
 package dev.lanyard.storage;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,19 +30,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class EmbeddedBinariesTest {
     static final String SYSTEM = "Linux";
     static final String ARCH = "x86_64";
+    @TempDir
     Path work;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        work = Files.createTempDirectory("lanyard-binaries");
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        try (var paths = Files.walk(work)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 
     /** The identity names the very archive the library's own resolver hands out, by size and CRC-32. */
     @Test
@@ -110,8 +98,10 @@ class EmbeddedBinariesTest {
 
         unpackByHand(unpacked);
         assertThat(readAll(resolver.getPgBinary(SYSTEM, ARCH)).size).isLessThan(2_000);
-        tearDown();
-        Files.createDirectories(work);
+        // The working folder emptied (binaries removed by hand), only the link made again.
+        try (var paths = Files.walk(work)) {
+            paths.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(work)).forEach(p -> p.toFile().delete());
+        }
         Files.createSymbolicLink(link, Path.of(unpacked.getFileName().toString()));
         assertThat(readAll(resolver.getPgBinary(SYSTEM, ARCH)).size).isEqualTo(first.size);
         assertThat(Files.readSymbolicLink(link)).isEqualTo(Path.of(unpacked.getFileName().toString()));
