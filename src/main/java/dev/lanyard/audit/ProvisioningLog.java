@@ -148,11 +148,16 @@ public final class ProvisioningLog implements AutoCloseable {
     }
 
     int purgeOlderThan(Instant cutoff) {
+        return purgeOlderThan(cutoff, 10_000);
+    }
+
+    /** In transactions of at most {@code batch} deletions each, so no one transaction holds many row locks or much WAL. */
+    int purgeOlderThan(Instant cutoff, int batch) {
         int total = 0;
         try {
             int deleted;
             do {
-                deleted = tx.inTransaction(c -> store.purge(c, cutoff, 10_000));
+                deleted = tx.inTransaction(c -> store.purge(c, cutoff, batch));
                 total += deleted;
             } while (deleted > 0);
             tx.inTransaction(c -> activity.purge(c, cutoff));
