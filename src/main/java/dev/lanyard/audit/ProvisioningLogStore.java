@@ -126,6 +126,8 @@ final class ProvisioningLogStore {
      * organization a range of provisioning_log_org_at (org_id, then at), the index every entry
      * already has, so the log needs no index on {@code at} alone that every request's row would
      * pay for (V116). An organization with nothing that old costs one descent of that index.
+     * Every entry's organization is a row of organizations: one deleted by hand takes its entries
+     * with it (V113's trigger), so walking organizations reaches every entry.
      */
     static final String PURGE = Sql.PLANNED_WITH_VALUES + """
             with doomed as (select old.id
