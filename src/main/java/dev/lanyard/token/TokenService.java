@@ -112,7 +112,7 @@ public final class TokenService {
         byte[] hash = Secrets.hash(secret);
         Optional<ProvisioningToken.Holder> cached = cache.find(hash, usedAt);
         if (cached.isPresent()) return cached;
-        Optional<ProvisioningToken.Holder> holder = tx.inTransaction(c -> store.findHolderAndTouch(c, hash, usedAt.orElse(null)));
+        Optional<ProvisioningToken.Holder> holder = tx.autocommit(c -> store.findHolderAndTouch(c, hash, usedAt.orElse(null)));
         cache.put(hash, holder, usedAt);
         return holder;
     }

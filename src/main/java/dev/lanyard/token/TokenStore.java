@@ -57,17 +57,33 @@ final class TokenStore {
      * (one round trip, served by the unique index on secret_hash). "Last used" is for people, so it
      * is written at most once a minute per token, not on every request, and only when the token was
      * used at its own organization's URL ({@code usedAt}).
+     *
+     * <p>The write never makes a request wait (issue 16). When the minute is up, every request of
+     * the token in flight misses {@link TokenCache} at once and runs this. Before, each of them
+     * updated the row: the first held its lock until its commit had been flushed to disk, the next
+     * then updated it again and flushed again, one after another. So once a minute a few requests
+     * queued behind a chain of flushes: in a lookup run while a checkpoint wrote, lookups of up
+     * to 369 ms finished one after another about 80 ms apart (bench/README.md "Fourteenth round").
+     * Now a request that finds the row locked by another's write skips it ({@code skip locked}),
+     * one that finds it written since its snapshot leaves it (the condition is checked on the
+     * row's newest version), and the write's commit does not wait for the flush
+     * ({@code synchronous_commit} off for this transaction only): a crash can lose at most the last
+     * moments' "last used" times, never a change of the directory. Run on an autocommit
+     * connection: the statement is its own transaction.
      */
     Optional<ProvisioningToken.Holder> findHolderAndTouch(Connection c, byte[] secretHash, UUID usedAt) throws SQLException {
         return Sql.find(c, """
                 with holder as (
-                    select t.id, t.org_id, o.provisioning_enabled, t.last_used_at
+                    select t.id, t.org_id, o.provisioning_enabled
                       from provisioning_tokens t join organizations o on o.id = t.org_id
                      where t.secret_hash = ? and t.revoked_at is null),
+                due as (
+                    select t.id from provisioning_tokens t join holder h on h.id = t.id
+                     where h.org_id = ? and (t.last_used_at is null or t.last_used_at < now() - interval '1 minute')
+                       for update of t skip locked),
                 touched as (
-                    update provisioning_tokens t set last_used_at = now() from holder h
-                     where t.id = h.id and h.org_id = ? and (h.last_used_at is null or h.last_used_at < now() - interval '1 minute'))
-                select id, org_id, provisioning_enabled from holder""",
+                    update provisioning_tokens t set last_used_at = now() from due where t.id = due.id)
+                select id, org_id, provisioning_enabled, set_config('synchronous_commit', 'off', true) from holder""",
                 rs -> new ProvisioningToken.Holder(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getBoolean(3)),
                 secretHash, usedAt);
     }

@@ -4,6 +4,8 @@ import dev.lanyard.testing.TestApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,6 +46,38 @@ class TokenLastUsedIT {
         Thread.sleep(TokenCache.TTL.toMillis() + 50);
         tokens.authenticate(org.token(), atOwnUrl(org));
         assertThat(lastUsed(org)).isAfter(old);
+    }
+
+    /**
+     * When the minute is up, every request of the token in flight records the use at once. Before
+     * issue 16's fourteenth round each one waited for the row lock of the one before it, which
+     * holds it until its commit is on disk; now the one that finds the row being written skips the
+     * write. Without that, this lookup waits for the open transaction below and fails after the
+     * pool's lock_timeout (3 s) with "busy".
+     */
+    @Test
+    void a_lookup_does_not_wait_for_another_request_recording_the_use() throws Exception {
+        TestApp.Org org = app.newOrg("busy-" + UUID.randomUUID());
+        TokenService tokens = app.services().tokens();
+        try (Connection other = app.dataSource().getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement ps = other.prepareStatement(
+                    "update provisioning_tokens set last_used_at = now() - interval '2 minutes' where id = ?::uuid")) {
+                ps.setString(1, org.tokenId());
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            long started = System.nanoTime();
+            Optional<ProvisioningToken.Holder> holder = tokens.authenticate(org.token(), atOwnUrl(org));
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(holder).get().extracting(ProvisioningToken.Holder::orgId).isEqualTo(UUID.fromString(org.id()));
+            assertThat(tookMillis).as("the lookup did not wait for the other transaction's lock").isLessThan(1_500);
+            other.commit();
+        }
+        // The skipped write is made by a later lookup (after the cache's TTL): the use is still recorded.
+        Thread.sleep(TokenCache.TTL.toMillis() + 50);
+        Instant before = lastUsed(org);
+        tokens.authenticate(org.token(), atOwnUrl(org));
+        assertThat(lastUsed(org)).isAfter(before);
     }
 
     @Test
