@@ -62,8 +62,9 @@ final class TokenStore {
      * the token in flight misses {@link TokenCache} at once and runs this. Before, each of them
      * updated the row: the first held its lock until its commit had been flushed to disk, the next
      * then updated it again and flushed again, one after another. So once a minute a few requests
-     * queued behind a chain of flushes: in a lookup run while a checkpoint wrote, lookups of up
-     * to 369 ms finished one after another about 80 ms apart (bench/README.md "Fourteenth round").
+     * queued behind a chain of flushes (148 and 205 ms in a bench run while a checkpoint wrote,
+     * bench/README.md "Fourteenth round"); a flush slower than the pool's lock_timeout turned
+     * them into 503s.
      * Now a request that finds the row locked by another's write skips it ({@code skip locked}),
      * one that finds it written since its snapshot leaves it (the condition is checked on the
      * row's newest version), and the write's commit does not wait for the flush
