@@ -62,7 +62,7 @@ final class TokenStore {
      * the token in flight misses {@link TokenCache} at once and runs this. Before, each of them
      * updated the row: the first held its lock until its commit had been flushed to disk, the next
      * then updated it again and flushed again, one after another. So once a minute a few requests
-     * queued behind a chain of flushes (148 and 205 ms in a bench run while a checkpoint wrote,
+     * queued behind a chain of flushes (148 and 205 ms at the start of a bench run's warm-up,
      * bench/README.md "Fourteenth round"); a flush slower than the pool's lock_timeout turned
      * them into 503s.
      * Now a request that finds the row locked by another's write skips it ({@code skip locked}),
