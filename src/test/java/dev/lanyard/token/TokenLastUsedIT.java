@@ -80,6 +80,27 @@ class TokenLastUsedIT {
         assertThat(lastUsed(org)).isAfter(before);
     }
 
+    /** The same over HTTP, as the IdP meets it: its request is answered, not held until a 503. */
+    @Test
+    void a_scim_request_is_answered_while_another_request_records_the_use() throws Exception {
+        TestApp.Org org = app.newOrg("busy-http-" + UUID.randomUUID());
+        try (Connection other = app.dataSource().getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement ps = other.prepareStatement(
+                    "update provisioning_tokens set last_used_at = now() - interval '2 minutes' where id = ?::uuid")) {
+                ps.setString(1, org.tokenId());
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            long started = System.nanoTime();
+            var response = app.scim(org, "Okta SCIM Client 1.0.0", "GET", "/Users?filter=userName%20eq%20%22nobody%40example.com%22", null);
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(response.status()).as(response.body()).isEqualTo(200);
+            assertThat(response.body()).contains("\"totalResults\":0");
+            assertThat(tookMillis).as("the request did not wait for the other transaction's lock").isLessThan(1_500);
+            other.rollback();
+        }
+    }
+
     @Test
     void a_revoked_or_unknown_token_is_refused_and_records_nothing() {
         TestApp.Org org = app.newOrg("revoked-" + UUID.randomUUID());
