@@ -59,13 +59,7 @@ class TokenLastUsedIT {
     void a_lookup_does_not_wait_for_another_request_recording_the_use() throws Exception {
         TestApp.Org org = app.newOrg("busy-" + UUID.randomUUID());
         TokenService tokens = app.services().tokens();
-        try (Connection other = app.dataSource().getConnection()) {
-            other.setAutoCommit(false);
-            try (PreparedStatement ps = other.prepareStatement(
-                    "update provisioning_tokens set last_used_at = now() - interval '2 minutes' where id = ?::uuid")) {
-                ps.setString(1, org.tokenId());
-                assertThat(ps.executeUpdate()).isEqualTo(1);
-            }
+        try (Connection other = recordingTheUse(org)) {
             long started = System.nanoTime();
             Optional<ProvisioningToken.Holder> holder = tokens.authenticate(org.token(), atOwnUrl(org));
             long tookMillis = (System.nanoTime() - started) / 1_000_000;
@@ -84,13 +78,7 @@ class TokenLastUsedIT {
     @Test
     void a_scim_request_is_answered_while_another_request_records_the_use() throws Exception {
         TestApp.Org org = app.newOrg("busy-http-" + UUID.randomUUID());
-        try (Connection other = app.dataSource().getConnection()) {
-            other.setAutoCommit(false);
-            try (PreparedStatement ps = other.prepareStatement(
-                    "update provisioning_tokens set last_used_at = now() - interval '2 minutes' where id = ?::uuid")) {
-                ps.setString(1, org.tokenId());
-                assertThat(ps.executeUpdate()).isEqualTo(1);
-            }
+        try (Connection other = recordingTheUse(org)) {
             long started = System.nanoTime();
             var response = app.scim(org, "Okta SCIM Client 1.0.0", "GET", "/Users?filter=userName%20eq%20%22nobody%40example.com%22", null);
             long tookMillis = (System.nanoTime() - started) / 1_000_000;
@@ -116,6 +104,18 @@ class TokenLastUsedIT {
         TestApp.Org org = app.newOrg("elsewhere-" + UUID.randomUUID());
         assertThat(app.services().tokens().authenticate(org.token(), Optional.of(UUID.randomUUID()))).isPresent();
         assertThat(lastUsed(org)).isNull();
+    }
+
+    /** Another request recording the token's use, not committed yet: it holds the token's row until closed. */
+    private static Connection recordingTheUse(TestApp.Org org) throws java.sql.SQLException {
+        Connection other = app.dataSource().getConnection();
+        other.setAutoCommit(false);
+        try (PreparedStatement ps = other.prepareStatement(
+                "update provisioning_tokens set last_used_at = now() - interval '2 minutes' where id = ?::uuid")) {
+            ps.setString(1, org.tokenId());
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        return other;
     }
 
     private static Optional<UUID> atOwnUrl(TestApp.Org org) {
