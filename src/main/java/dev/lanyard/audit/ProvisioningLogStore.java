@@ -127,7 +127,8 @@ final class ProvisioningLogStore {
      * already has, so the log needs no index on {@code at} alone that every request's row would
      * pay for (V116). An organization with nothing that old costs one descent of that index.
      * Every entry's organization is a row of organizations: one deleted by hand takes its entries
-     * with it (V113's trigger), so walking organizations reaches every entry.
+     * with it (V113's trigger; V117 deleted what one deleted before that trigger had left), so
+     * walking organizations reaches every entry.
      */
     static final String PURGE = Sql.PLANNED_WITH_VALUES + """
             with doomed as (select old.id

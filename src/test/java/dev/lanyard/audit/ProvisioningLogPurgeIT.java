@@ -61,6 +61,31 @@ class ProvisioningLogPurgeIT {
         assertThat(app.queryString("select to_regclass('provisioning_log_at')::text")).isNull();
     }
 
+    @Test
+    void the_entries_an_organization_deleted_between_v112_and_v113_left_behind_are_deleted_by_v117() throws Exception {
+        TestApp.Org kept = app.newOrg("purge-kept-" + java.util.UUID.randomUUID());
+        entries(kept, 3, "1 minute", 40);
+        // What such a server left: entries whose organization is gone (V112 had dropped the key and
+        // its cascade, V113's trigger was not there yet). The purge walks organizations, so it
+        // never reaches them.
+        String gone = java.util.UUID.randomUUID().toString();
+        app.execute("insert into provisioning_log (org_id, at, method, path, client, status, duration_ms, stored_bytes) "
+                + "select ?::uuid, now() - interval '900 days', 'GET', '/Users', 'okta', 200, 1, 10 from generate_series(1, 4)", gone);
+        app.services().provisioningLog().purgeOlderThan(Instant.now().minus(Duration.ofDays(800)), 5);
+        assertThat(app.count("select count(*) from provisioning_log where org_id = ?::uuid", gone)).isEqualTo(4);
+
+        String v117;
+        try (var in = ProvisioningLogPurgeIT.class.getResourceAsStream("/db/migration/V117__provisioning_log_orphans.sql")) {
+            v117 = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        app.execute(v117);
+
+        assertThat(app.count("select count(*) from provisioning_log where org_id = ?::uuid", gone)).isZero();
+        assertThat(left(kept)).isEqualTo(3);
+        assertThat(app.count("select count(*) from provisioning_log l where not exists "
+                + "(select 1 from organizations o where o.id = l.org_id)")).isZero();
+    }
+
     /** {@code n} entries of {@code bytes} stored bytes each, {@code age} ago, counted in the organization's usage as the writer counts them. */
     private static void entries(TestApp.Org org, int n, String age, int bytes) {
         app.execute("insert into provisioning_log (org_id, at, method, path, client, status, duration_ms, stored_bytes) "
