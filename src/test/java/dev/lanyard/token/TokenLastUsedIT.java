@@ -109,13 +109,18 @@ class TokenLastUsedIT {
     /** Another request recording the token's use, not committed yet: it holds the token's row until closed. */
     private static Connection recordingTheUse(TestApp.Org org) throws java.sql.SQLException {
         Connection other = app.dataSource().getConnection();
-        other.setAutoCommit(false);
-        try (PreparedStatement ps = other.prepareStatement(
-                "update provisioning_tokens set last_used_at = now() - interval '2 minutes' where id = ?::uuid")) {
-            ps.setString(1, org.tokenId());
-            assertThat(ps.executeUpdate()).isEqualTo(1);
+        try {
+            other.setAutoCommit(false);
+            try (PreparedStatement ps = other.prepareStatement(
+                    "update provisioning_tokens set last_used_at = now() - interval '2 minutes' where id = ?::uuid")) {
+                ps.setString(1, org.tokenId());
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            return other;
+        } catch (java.sql.SQLException | AssertionError e) {
+            other.close();  // back to the pool, its transaction rolled back, so later tests are not held by the row
+            throw e;
         }
-        return other;
     }
 
     private static Optional<UUID> atOwnUrl(TestApp.Org org) {
