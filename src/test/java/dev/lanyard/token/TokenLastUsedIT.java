@@ -117,8 +117,14 @@ class TokenLastUsedIT {
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }
             return other;
-        } catch (java.sql.SQLException | AssertionError e) {
-            other.close();  // back to the pool, its transaction rolled back, so later tests are not held by the row
+        } catch (java.sql.SQLException | RuntimeException | Error e) {
+            // Back to the pool, its transaction rolled back, so later tests are not held by the row;
+            // a failure to close is kept beside the failure that matters, not in its place.
+            try {
+                other.close();
+            } catch (java.sql.SQLException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
     }
