@@ -1,0 +1,170 @@
+package dev.lanyard.account;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.lanyard.domain.Actor;
+import dev.lanyard.storage.StorageException;
+import dev.lanyard.storage.Transactions;
+import dev.lanyard.testing.Http;
+import dev.lanyard.testing.TestApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * SCIM creates that arrive together are written as one statement (storage.WriteBatches, issue 16),
+ * and each still gets exactly the answer it would get alone. To make them arrive together, a test
+ * holds account_events locked while the creates come in: the first statements wait on the lock,
+ * the rest queue behind them, and when the lock goes they are written in a batch. That they were
+ * shows in PostgreSQL: accounts of one statement share its transaction id (xmin).
+ */
+class CreateBatchesIT {
+    static final TestApp app = TestApp.start();
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void creates_of_several_organizations_in_one_batch_each_get_their_own_answer_over_http() throws Exception {
+        TestApp.Org okta = app.newOrg("batch-okta");
+        TestApp.Org entra = app.newOrg("batch-entra");
+        TestApp.Org third = app.newOrg("batch-third");
+        // A disabled account in entra: a create of its email re-attaches it (the rare path).
+        String gone = app.http().send("POST", entra.scimPath() + "/Users", entra.token(), user("gone@entra.example")).expect(201)
+                .json().get("id").asText();
+        String goneAccount = app.queryString("select id::text from managed_accounts where scim_id = ?::uuid", gone);
+        app.http().send("DELETE", entra.scimPath() + "/Users/" + gone, entra.token(), (String) null).expect(204);
+
+        List<Callable<Http.Response>> creates = new ArrayList<>();
+        for (TestApp.Org org : List.of(okta, entra, third)) {
+            for (int i = 0; i < 3; i++) creates.add(post(org, "u" + i + "@" + org.name() + ".example"));
+        }
+        creates.add(post(okta, "same@okta.example"));
+        creates.add(post(okta, "SAME@okta.example"));  // the same userName (any letter case): one of the two is a 409
+        creates.add(post(entra, "Gone@Entra.example"));
+
+        List<Http.Response> answers = whileLocked(creates);
+
+        List<Integer> statuses = answers.stream().map(Http.Response::status).toList();
+        assertThat(statuses.subList(0, 9)).containsOnly(201);
+        assertThat(statuses.subList(9, 11)).containsExactlyInAnyOrder(201, 409);
+        Http.Response conflict = answers.get(statuses.get(9) == 409 ? 9 : 10);
+        assertThat(conflict.json().get("scimType").asText()).isEqualTo("uniqueness");
+        assertThat(conflict.json().get("schemas").get(0).asText()).isEqualTo("urn:ietf:params:scim:api:messages:2.0:Error");
+        assertThat(statuses.get(11)).isEqualTo(201);
+        String reattached = answers.get(11).json().get("id").asText();
+        assertThat(app.queryString("select id::text from managed_accounts where scim_id = ?::uuid", reattached)).isEqualTo(goneAccount);
+
+        // Each answer is its own account, as it was asked for, written once with its history and event.
+        for (int i = 0; i < answers.size(); i++) {
+            if (answers.get(i).status() != 201) continue;
+            String scimId = answers.get(i).json().get("id").asText();
+            String account = app.queryString("select id::text from managed_accounts where scim_id = ?::uuid", scimId);
+            String kind = i == 11 ? "reattached" : "created";
+            assertThat(app.count("select count(*) from account_events where account_id = ?::uuid and kind = ? and actor like 'scim:token:%'",
+                    account, kind)).as("%s of %s", kind, scimId).isEqualTo(1);
+            assertThat(app.count("select count(*) from directory_events where subject_id = ?::uuid and type = ?", account, "account." + kind))
+                    .isEqualTo(1);
+        }
+        for (TestApp.Org org : List.of(okta, entra, third)) {
+            int expected = org == okta ? 4 : org == entra ? 4 : 3;
+            assertThat(app.http().send("GET", org.scimPath() + "/Users?count=0", org.token(), (String) null).expect(200)
+                    .json().get("totalResults").asInt()).as(org.name()).isEqualTo(expected);
+        }
+        // Batched: fewer transactions than accounts among the eleven new ones.
+        long accounts = app.count("select count(*) from managed_accounts where org_id in (?::uuid, ?::uuid, ?::uuid) and email like 'u%'",
+                okta.id(), entra.id(), third.id());
+        long transactions = app.count("select count(distinct xmin::text) from managed_accounts where org_id in (?::uuid, ?::uuid, ?::uuid) "
+                + "and email like 'u%'", okta.id(), entra.id(), third.id());
+        assertThat(accounts).isEqualTo(9);
+        assertThat(transactions).isLessThan(accounts);
+    }
+
+    /**
+     * A batch that PostgreSQL refuses because of one create's values (here JSON text it cannot
+     * store, which the HTTP layer refuses before: the service is asked directly) is written again
+     * create by create: the others are created, the bad one fails alone and writes nothing.
+     */
+    @Test
+    void one_create_that_postgresql_refuses_fails_alone() throws Exception {
+        TestApp.Org org = app.newOrg("batch-refused");
+        UUID orgId = UUID.fromString(org.id());
+        AccountService accounts = new AccountService(new Transactions(app.dataSource()));
+        List<Callable<ManagedAccount>> creates = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String email = "fine" + i + "@refused.example";
+            creates.add(() -> accounts.provision(orgId, profile(email, "Ada"), new Actor.Operator()));
+        }
+        creates.add(() -> accounts.provision(orgId, profile("bad@refused.example", "A\u0000da"), new Actor.Operator()));
+
+        List<Future<ManagedAccount>> results = whileLockedFutures(creates);
+
+        for (int i = 0; i < 6; i++) assertThat(results.get(i).get().email()).isEqualTo("fine" + i + "@refused.example");
+        assertThatThrownBy(() -> results.get(6).get()).hasCauseInstanceOf(StorageException.class);
+        assertThat(app.count("select count(*) from managed_accounts where org_id = ?::uuid", org.id())).isEqualTo(6);
+        assertThat(app.count("select count(*) from account_events where org_id = ?::uuid", org.id())).isEqualTo(6);
+    }
+
+    private static Callable<Http.Response> post(TestApp.Org org, String userName) {
+        return () -> app.http().send("POST", org.scimPath() + "/Users", org.token(), user(userName));
+    }
+
+    private static String user(String userName) {
+        return """
+                {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"%s","name":{"givenName":"Ada"},
+                 "emails":[{"value":"%s","primary":true}],"active":true}""".formatted(userName, userName);
+    }
+
+    private static AccountProfile profile(String email, String givenName) {
+        var attributes = JsonNodeFactory.instance.objectNode().put("userName", email);
+        attributes.putObject("name").put("givenName", givenName);
+        return new AccountProfile(email, Optional.empty(), Optional.empty(), Optional.of(true), attributes);
+    }
+
+    private static List<Http.Response> whileLocked(List<Callable<Http.Response>> work) throws Exception {
+        List<Http.Response> answers = new ArrayList<>();
+        for (Future<Http.Response> f : whileLockedFutures(work)) answers.add(f.get());
+        return answers;
+    }
+
+    /**
+     * Starts the work while account_events is locked against inserts, waits until two of its
+     * statements wait on the lock (the two batches that may run at once) and the rest had time
+     * to queue behind them, then lets them go. Well within the pool's lock_timeout (3 s).
+     */
+    private static <T> List<Future<T>> whileLockedFutures(List<Callable<T>> work) throws Exception {
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        List<Future<T>> futures = new ArrayList<>();
+        try (Connection lock = app.dataSource().getConnection()) {
+            lock.setAutoCommit(false);
+            try (var s = lock.createStatement()) {
+                s.execute("lock table account_events in share mode");
+            }
+            for (Callable<T> w : work) futures.add(threads.submit(w));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (app.count("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%insert into account_events%'")
+                    < AccountService.CREATE_BATCHES && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(300);
+            lock.rollback();
+        }
+        threads.shutdown();
+        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        return futures;
+    }
+}
