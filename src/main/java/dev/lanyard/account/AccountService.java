@@ -60,13 +60,14 @@ public final class AccountService {
 
     /**
      * SCIM creates that arrive together are written as one statement (issue 16): at most
-     * {@value #CREATE_BATCHES} such statements at once, each of at most {@value #CREATE_BATCH_ITEMS}
-     * creates and about a million characters of values. Two at once: while one waits for its
-     * commit's flush the other runs, and more only split the same creates into smaller batches
-     * (four against two: 0.91 of the creates per second, bench/side/ab; docs/performance.md,
-     * seventeenth round). An item waits at most as long as a request may wait for a connection.
+     * {@code CREATE_BATCHES} such statements at once, one per two processors (at least one), each
+     * of at most {@value #CREATE_BATCH_ITEMS} creates and about a million characters of values.
+     * While a batch runs the next one grows, and a bigger batch costs less per create: on 2 cores
+     * one at a time wrote 1.11 times the creates per second of two at a time, and three 0.96
+     * times (bench/side/ab, 8 paired rounds each; docs/performance.md, seventeenth round). An item
+     * waits at most as long as a request may wait for a connection.
      */
-    static final int CREATE_BATCHES = 2;
+    static final int CREATE_BATCHES = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     static final int CREATE_BATCH_ITEMS = 32;
     private static final int CREATE_BATCH_CHARS = 1 << 20;
     private static final int CREATES_WAITING = 4096;
@@ -88,8 +89,9 @@ public final class AccountService {
      * A batch of creates. One create alone is the statement it always was, and a unique violation
      * from it is its caller's 409. Several are one statement that skips what it cannot write
      * (the caller then does what one create does: re-attach, or 409). If PostgreSQL refuses the
-     * batch for another reason than "not now", one create's values may be the cause, so that it
-     * fails alone: each create of the batch is written again by itself.
+     * batch, whatever the reason, each create of it is written again by itself, on its own
+     * request's thread: one create's values, or one row another transaction held past the lock
+     * timeout, then fails that create only, not the other organizations' creates beside it.
      */
     private List<Written> write(List<AccountStore.Create> batch) {
         if (batch.size() == 1) {
@@ -98,8 +100,6 @@ public final class AccountService {
         try {
             java.util.Set<UUID> written = tx.autocommit(c -> store.insertAllUnlessDisabled(c, batch));
             return batch.stream().map(k -> written.contains(k.account().id()) ? Written.YES : Written.NO).toList();
-        } catch (DomainException.Busy e) {
-            throw e;
         } catch (RuntimeException e) {
             log.debug("a batch of {} creates failed; each is written alone", batch.size(), e);
             return java.util.Collections.nCopies(batch.size(), Written.ALONE);

@@ -119,6 +119,57 @@ class CreateBatchesIT {
         assertThat(app.count("select count(*) from account_events where org_id = ?::uuid", org.id())).isEqualTo(6);
     }
 
+    /**
+     * A batch that waits on a row another transaction holds gives up at the lock timeout (3 s).
+     * Its creates are then written again one by one, so only the create that needs that row waits
+     * on: the others, of other organizations, are created.
+     */
+    @Test
+    void a_batch_held_up_by_another_transaction_fails_none_of_the_creates_that_do_not_wait_for_it() throws Exception {
+        UUID a = UUID.fromString(app.newOrg("batch-held-a").id());
+        UUID b = UUID.fromString(app.newOrg("batch-held-b").id());
+        AccountService accounts = new AccountService(new Transactions(app.dataSource()));
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        List<Future<ManagedAccount>> free = new ArrayList<>();
+        Future<ManagedAccount> held;
+        try (Connection holder = app.dataSource().getConnection(); Connection lock = app.dataSource().getConnection()) {
+            // Another transaction is creating held@a.example and has not committed.
+            holder.setAutoCommit(false);
+            new AccountStore().insert(holder, ManagedAccount.provisioned(a, profile("held@a.example", "Held"), AccountStatus.ACTIVE,
+                    UUID.randomUUID(), java.time.Instant.now()));
+            lock.setAutoCommit(false);
+            try (var s = lock.createStatement()) {
+                s.execute("lock table account_events in share mode");
+            }
+            for (int i = 0; i < 4; i++) {
+                UUID org = i % 2 == 0 ? a : b;
+                String email = "free" + i + "@held.example";
+                free.add(threads.submit(() -> accounts.provision(org, profile(email, "Free"), new Actor.Operator())));
+                if (i == 0) untilWaitingOnLocks(1);  // free0 alone in the first batch; the rest queue behind it
+            }
+            Thread.sleep(100);
+            held = threads.submit(() -> accounts.provision(a, profile("held@a.example", "Held"), new Actor.Operator()));
+            Thread.sleep(200);
+            lock.rollback();
+            // The second batch waits on held@a.example until the lock timeout, then each of its
+            // creates goes alone: the free ones are created while the holder still holds.
+            for (Future<ManagedAccount> f : free) assertThat(f.get(20, TimeUnit.SECONDS).scimId()).isPresent();
+            holder.rollback();
+        }
+        assertThat(held.get(20, TimeUnit.SECONDS).email()).isEqualTo("held@a.example");
+        threads.shutdown();
+        assertThat(app.count("select count(*) from managed_accounts where org_id in (?::uuid, ?::uuid)", a.toString(), b.toString()))
+                .isEqualTo(5);
+    }
+
+    private static void untilWaitingOnLocks(int statements) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (app.count("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%insert into account_events%'")
+                < statements && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
     private static Callable<Http.Response> post(TestApp.Org org, String userName) {
         return () -> app.http().send("POST", org.scimPath() + "/Users", org.token(), user(userName));
     }
@@ -142,8 +193,8 @@ class CreateBatchesIT {
     }
 
     /**
-     * Starts the work while account_events is locked against inserts, waits until two of its
-     * statements wait on the lock (the two batches that may run at once) and the rest had time
+     * Starts the work while account_events is locked against inserts, waits until as many of its
+     * statements wait on the lock as batches may run at once, and the rest had time
      * to queue behind them, then lets them go. Well within the pool's lock_timeout (3 s).
      */
     private static <T> List<Future<T>> whileLockedFutures(List<Callable<T>> work) throws Exception {
@@ -155,11 +206,7 @@ class CreateBatchesIT {
                 s.execute("lock table account_events in share mode");
             }
             for (Callable<T> w : work) futures.add(threads.submit(w));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (app.count("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%insert into account_events%'")
-                    < AccountService.CREATE_BATCHES && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            untilWaitingOnLocks(AccountService.CREATE_BATCHES);
             Thread.sleep(300);
             lock.rollback();
         }
