@@ -135,9 +135,10 @@ final class AccountStore {
     // Planned with its values each time (Sql.PLANNED_WITH_VALUES): a generic plan made while
     // managed_accounts was small, as on a new server, checked for a disabled account by hashing
     // every disabled account of the table, and a connection kept it, each batch slower than the
-    // last as the table grew (bench/side/ab on a new database: from 0.8 to 4.0 ms of PostgreSQL's
-    // CPU per create over six runs of 5 s, against 0.27-0.30 ms for the same build in a server
-    // that started using it later). Planning each batch costs less than that.
+    // last as the table grew (bench/side/ab on a new database, the same build in both servers:
+    // from 0.52 to 1.12 ms of PostgreSQL's CPU per create over six runs of 5 s in the one that
+    // used it first, 0.26-0.30 ms in the other). Planning each batch costs less than that
+    // (docs/performance.md: 3-16 % of PostgreSQL's rate for creates).
     // Times go as ISO-8601 text (Instant.toString, with its Z): an array of timestamps from
     // java.sql.Timestamp would be written in the JVM's local time without a zone.
     private static final String INSERT_ALL_UNLESS_DISABLED = Sql.PLANNED_WITH_VALUES + """

@@ -184,7 +184,7 @@ public final class WriteBatches<T, R> {
         return new DomainException.Busy("the database could not serve this in time (the server is busy); retry in a moment", 1);
     }
 
-    /** For tests and metrics: items waiting for a batch. */
+    /** Items waiting for a batch (the tests watch it). */
     public int waiting() {
         lock.lock();
         try {
