@@ -54,6 +54,7 @@ public final class AccountService {
     private final OrganizationStore organizations = new OrganizationStore();
     private final DeprovisionGuard guard;
     private final WriteBatches<AccountStore.Create, Written> creates;
+    private final WriteBatches<AccountStore.Change, Written> changes;
 
     /** What a create's batch did with it (storage.WriteBatches). */
     private enum Written { YES, NO, ALONE }
@@ -83,6 +84,8 @@ public final class AccountService {
         this.guard = guard;
         this.creates = new WriteBatches<>(CREATE_BATCHES, CREATE_BATCH_ITEMS, CREATE_BATCH_CHARS, CREATES_WAITING, CREATE_WAIT,
                 AccountStore.Create::approxSize, this::write);
+        this.changes = new WriteBatches<>(CREATE_BATCHES, CREATE_BATCH_ITEMS, CREATE_BATCH_CHARS, CREATES_WAITING, CREATE_WAIT,
+                AccountStore.Change::approxSize, this::writeChanges);
     }
 
     /**
@@ -102,6 +105,27 @@ public final class AccountService {
             return batch.stream().map(k -> written.contains(k.account().id()) ? Written.YES : Written.NO).toList();
         } catch (RuntimeException e) {
             log.debug("a batch of {} creates failed; each is written alone", batch.size(), e);
+            return java.util.Collections.nCopies(batch.size(), Written.ALONE);
+        }
+    }
+
+    /**
+     * A batch of changes (PUT and PATCH without a rename that take no access away), as
+     * {@link #write} for creates: one change alone is the statement it always was; several are one
+     * statement, and a change it did not write is computed again by its caller, as when its row
+     * moved on; a batch PostgreSQL refuses is written change by change.
+     */
+    private List<Written> writeChanges(List<AccountStore.Change> batch) {
+        if (batch.size() == 1) {
+            return List.of(tx.autocommit(c -> store.updateIfUnchangedWithEvent(c, batch.get(0))) ? Written.YES : Written.NO);
+        }
+        try {
+            java.util.Set<Integer> written = tx.autocommit(c -> store.updateAllIfUnchangedWithEvent(c, batch));
+            List<Written> results = new java.util.ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) results.add(written.contains(i) ? Written.YES : Written.NO);
+            return results;
+        } catch (RuntimeException e) {
+            log.debug("a batch of {} changes failed; each is written alone", batch.size(), e);
             return java.util.Collections.nCopies(batch.size(), Written.ALONE);
         }
     }
@@ -209,15 +233,20 @@ public final class AccountService {
                 condition.check(seen.version());
                 AccountProfile profile = change.apply(seen);
                 boolean removal = deactivates(seen, profile);
-                if (removal && ticket.isEmpty()) ticket = tx.autocommit(c -> guard.reserve(c, orgId));
-                Optional<DeprovisionGuard.Ticket> counted = ticket;
                 try {
+                    // A change without a rename that takes no access away is one statement, which commits
+                    // by itself (no transaction around it, no COMMIT round trip), and changes that arrive
+                    // together share it (issue 16).
+                    if (!removal && seen.email().equalsIgnoreCase(profile.email())) {
+                        Optional<ManagedAccount> applied = applyWithoutRename(seen, profile, actor);
+                        if (applied.isPresent()) return new Found(applied.get(), read.beside());
+                        continue;  // the row moved on: compute again
+                    }
+                    if (removal && ticket.isEmpty()) ticket = tx.autocommit(c -> guard.reserve(c, orgId));
+                    Optional<DeprovisionGuard.Ticket> counted = ticket;
                     // No SELECT ... FOR UPDATE: the first write is conditional on the version the change
                     // was computed from (and the If-Match checked against), so it locks and checks at once.
                     // Only a change that takes access away locks first, to ask the guard (docs/safeguard.md).
-                    // A change without a rename that takes no access away is one statement (applyProfile),
-                    // which commits by itself: no transaction around it, no COMMIT round trip (issue 16).
-                    boolean oneStatement = !removal && seen.email().equalsIgnoreCase(profile.email());
                     Transactions.Work<Attempt, RuntimeException> work = c -> {
                         if (removal) {
                             Optional<ManagedAccount> locked = store.lockLinked(c, orgId, scimId);
@@ -236,7 +265,7 @@ public final class AccountService {
                         }
                         return new Attempt(applyProfile(c, seen, profile, actor).map(applied -> new Guarded(applied, null)), removal);
                     };
-                    Attempt done = oneStatement ? tx.autocommit(work) : tx.inTransaction(work);
+                    Attempt done = tx.inTransaction(work);
                     if (done.settled()) ticket = Optional.empty();
                     if (done.outcome().isPresent()) return new Found(done.outcome().get().appliedOrHeld(), read.beside());
                 } catch (UniqueViolation e) {
@@ -537,6 +566,38 @@ public final class AccountService {
     }
 
     /**
+     * {@link #applyProfile} for a change without a rename (a letter case change at most) that
+     * takes no access away, in a batch of such changes (storage.WriteBatches). Empty when the row
+     * no longer has the version the change was computed from.
+     */
+    private Optional<ManagedAccount> applyWithoutRename(ManagedAccount current, AccountProfile profile, Actor actor) {
+        Instant now = now();
+        AccountStatus status = profile.active()
+                .map(active -> active ? AccountStatus.ACTIVE : AccountStatus.DEACTIVATED)
+                .orElse(current.status());
+        if (unchanged(current, profile, status)) return Optional.of(current);
+        ManagedAccount updated = current.updated(profile, status, current.version() + 1, now);
+        var change = AccountStore.Change.of(updated, current.scimId().orElseThrow(), current.version(), kind(current, status), actor, now);
+        Written written = changes.submit(change);
+        boolean applied = written == Written.YES
+                || written == Written.ALONE && tx.autocommit(c -> store.updateIfUnchangedWithEvent(c, change));
+        return applied ? Optional.of(updated) : Optional.empty();
+    }
+
+    /** Whether a PUT or PATCH leaves everything as stored. */
+    private static boolean unchanged(ManagedAccount current, AccountProfile profile, AccountStatus status) {
+        return current.email().equals(profile.email()) && status == current.status()
+                && current.externalId().equals(profile.externalId()) && current.displayName().equals(profile.displayName())
+                && current.attributes().equals(profile.attributes());
+    }
+
+    /** The history row's kind for a change that keeps the account (no new account for a rename). */
+    private static AccountEvent.Kind kind(ManagedAccount current, AccountStatus status) {
+        return status == current.status() ? AccountEvent.Kind.UPDATED
+                : status == AccountStatus.ACTIVE ? AccountEvent.Kind.REACTIVATED : AccountEvent.Kind.DEACTIVATED;
+    }
+
+    /**
      * Writes {@code profile} over {@code current} as read before this transaction; empty when the
      * row no longer has that version (another request changed it: the caller computes again).
      */
@@ -549,11 +610,7 @@ public final class AccountService {
                 .orElse(current.status());
         // A PUT or PATCH that leaves everything as stored changes nothing: the version (ETag),
         // lastModified and the history stay as they are, so a client's cached ETag stays valid.
-        if (current.email().equals(profile.email()) && status == current.status()
-                && current.externalId().equals(profile.externalId()) && current.displayName().equals(profile.displayName())
-                && current.attributes().equals(profile.attributes())) {
-            return Optional.of(current);
-        }
+        if (unchanged(current, profile, status)) return Optional.of(current);
         // A change of letter case only is the same address. Otherwise the organization's policy
         // decides, read in this transaction (a policy saved meanwhile applies before or after this
         // change as a whole, never half-way).
@@ -578,10 +635,8 @@ public final class AccountService {
         ManagedAccount updated = current.updated(profile, status, version, now);
         if (!renamed) {
             // The usual change (a deactivation, a profile sync): the update and its history row in one statement.
-            AccountEvent.Kind kind = status == current.status() ? AccountEvent.Kind.UPDATED
-                    : status == AccountStatus.ACTIVE ? AccountEvent.Kind.REACTIVATED : AccountEvent.Kind.DEACTIVATED;
-            return store.updateIfUnchangedWithEvent(c, updated, current.scimId().orElseThrow(), current.version(), kind, actor, now)
-                    ? Optional.of(updated) : Optional.empty();
+            return store.updateIfUnchangedWithEvent(c, updated, current.scimId().orElseThrow(), current.version(),
+                    kind(current, status), actor, now) ? Optional.of(updated) : Optional.empty();
         }
         if (!store.updateIfUnchanged(c, updated, current.scimId().orElseThrow(), current.version())) return Optional.empty();
         if (renamed) {
@@ -589,9 +644,7 @@ public final class AccountService {
                     Map.of("from", current.email(), "to", profile.email()), actor, now);
         }
         if (!renamed || status != current.status()) {
-            AccountEvent.Kind kind = status == current.status() ? AccountEvent.Kind.UPDATED
-                    : status == AccountStatus.ACTIVE ? AccountEvent.Kind.REACTIVATED : AccountEvent.Kind.DEACTIVATED;
-            store.event(c, current.orgId(), current.id(), kind, Map.of(), actor, now);
+            store.event(c, current.orgId(), current.id(), kind(current, status), Map.of(), actor, now);
         }
         return Optional.of(updated);
     }

@@ -187,6 +187,101 @@ final class AccountStore {
                 params.toArray()) == 1;
     }
 
+    /**
+     * One SCIM change for {@link #updateAllIfUnchangedWithEvent}: a PUT or PATCH without a rename
+     * (a letter case change at most) that takes no access away, as {@link #updateIfUnchangedWithEvent}
+     * writes it alone. The attributes' JSON is rendered once, on the request's thread.
+     */
+    record Change(ManagedAccount account, UUID scimId, long expectedVersion, AccountEvent.Kind kind, Actor actor, Instant at,
+                  String attributes) {
+        static Change of(ManagedAccount account, UUID scimId, long expectedVersion, AccountEvent.Kind kind, Actor actor, Instant at) {
+            return new Change(account, scimId, expectedVersion, kind, actor, at, json(account.attributes()).text());
+        }
+
+        /** About what the change's values take in a statement (characters), for the batch's bound. */
+        int approxSize() {
+            return 256 + account.email().length() + attributes.length() + account.externalId().map(String::length).orElse(0)
+                    + account.displayName().map(String::length).orElse(0);
+        }
+    }
+
+    /** {@link #updateIfUnchangedWithEvent} for one change. */
+    boolean updateIfUnchangedWithEvent(Connection c, Change k) throws SQLException {
+        return updateIfUnchangedWithEvent(c, k.account(), k.scimId(), k.expectedVersion(), k.kind(), k.actor(), k.at());
+    }
+
+    /**
+     * Several changes as one statement (issue 16, storage.WriteBatches, as {@link #insertAllUnlessDisabled}
+     * for creates): each account whose row still has the version its change was computed from and
+     * the same SCIM id is written, with its history row (its directory event follows by the V80
+     * trigger). Returns the positions in {@code changes} of those written; a change that is not
+     * among them wrote nothing (its row moved on, or another change of the same account in this
+     * batch was written instead), and its caller computes it again, as after
+     * {@link #updateIfUnchangedWithEvent}'s false. The rows are taken in the order of their ids,
+     * so two batches that change the same accounts wait for each other instead of deadlocking.
+     */
+    java.util.Set<Integer> updateAllIfUnchangedWithEvent(Connection c, List<Change> changes) throws SQLException {
+        Integer[] order = new Integer[changes.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, java.util.Comparator.comparing(i -> changes.get(i).account().id()));
+        int n = order.length;
+        Object[] ids = new Object[n], expected = new Object[n], scimIds = new Object[n], emails = new Object[n],
+                statuses = new Object[n], externalIds = new Object[n], displayNames = new Object[n], attributes = new Object[n],
+                versions = new Object[n], updated = new Object[n], kinds = new Object[n], actors = new Object[n],
+                ats = new Object[n], positions = new Object[n];
+        for (int j = 0; j < n; j++) {
+            Change k = changes.get(order[j]);
+            ManagedAccount a = k.account();
+            ids[j] = a.id();
+            expected[j] = k.expectedVersion();
+            scimIds[j] = k.scimId();
+            emails[j] = a.email();
+            statuses[j] = a.status().dbValue();
+            externalIds[j] = a.externalId().orElse(null);
+            displayNames[j] = a.displayName().orElse(null);
+            attributes[j] = k.attributes();
+            versions[j] = a.version();
+            updated[j] = a.updatedAt().toString();
+            kinds[j] = k.kind().dbValue();
+            actors[j] = k.actor().text();
+            ats[j] = k.at().toString();
+            positions[j] = order[j];
+        }
+        List<Integer> written = Sql.list(c, UPDATE_ALL_IF_UNCHANGED, List.of(
+                c.createArrayOf("uuid", ids), c.createArrayOf("int8", expected), c.createArrayOf("uuid", scimIds),
+                c.createArrayOf("text", emails), c.createArrayOf("text", statuses), c.createArrayOf("text", externalIds),
+                c.createArrayOf("text", displayNames), c.createArrayOf("text", attributes), c.createArrayOf("int8", versions),
+                c.createArrayOf("text", updated), c.createArrayOf("text", kinds), c.createArrayOf("text", actors),
+                c.createArrayOf("text", ats), c.createArrayOf("int4", positions)), rs -> rs.getInt(1));
+        return java.util.Set.copyOf(written);
+    }
+
+    // Planned with its values each time, for the reason INSERT_ALL_UNLESS_DISABLED is: a generic
+    // plan made while managed_accounts is small may join the batch's rows to it by a hash over a
+    // sequential scan, and keep doing so as it grows. The same columns as UPDATE_IF_UNCHANGED
+    // except those a change without a rename keeps (scim_id, scim_created_at). Two changes of one
+    // account in a batch: UPDATE ... FROM writes the row once, with one of them, whose position it
+    // returns, and only that one gets the history row. The data-modifying CTE runs to completion
+    // although the final SELECT does not read it.
+    private static final String UPDATE_ALL_IF_UNCHANGED = Sql.PLANNED_WITH_VALUES + """
+            with input as (
+                select * from unnest(?::uuid[], ?::bigint[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                     ?::bigint[], ?::timestamptz[], ?::text[], ?::text[], ?::timestamptz[], ?::int[])
+                       as v(id, expected, scim_id, email, status, external_id, display_name, attributes, version, updated_at,
+                            kind, actor, at, position)),
+            updated as (
+                update managed_accounts a
+                   set email = v.email, status = v.status, external_id = v.external_id, display_name = v.display_name,
+                       attributes = v.attributes::jsonb, version = v.version, successor_id = null, updated_at = v.updated_at,
+                       status_changed_at = case when a.status = v.status then a.status_changed_at else v.updated_at end
+                  from input v
+                 where a.id = v.id and a.version = v.expected and a.scim_id = v.scim_id
+                returning a.id, a.org_id, v.kind, v.actor, v.at, v.position),
+            logged as (
+                insert into account_events (org_id, account_id, kind, detail, actor, at)
+                select org_id, id, kind, '{}', actor, at from updated)
+            select position from updated""";
+
     private static final String UPDATE_IF_UNCHANGED = """
             update managed_accounts
                set email = ?, status = ?, scim_id = ?, external_id = ?, display_name = ?, attributes = ?,

@@ -180,6 +180,25 @@ class AccountIndexIT {
     }
 
     @Test
+    void changes_in_a_batch_find_their_rows_one_by_one_by_a_unique_index() {
+        ManagedAccount one = new ManagedAccount(UUID.randomUUID(), org, "one@example.com", AccountStatus.ACTIVE,
+                Optional.of(UUID.randomUUID()), Optional.empty(), Optional.empty(), JsonNodeFactory.instance.objectNode(), 2,
+                Instant.now(), Optional.empty(), Instant.now(), Instant.now());
+        ManagedAccount two = new ManagedAccount(UUID.randomUUID(), org, "two@example.com", AccountStatus.ACTIVE,
+                Optional.of(UUID.randomUUID()), Optional.empty(), Optional.empty(), JsonNodeFactory.instance.objectNode(), 2,
+                Instant.now(), Optional.empty(), Instant.now(), Instant.now());
+        var plans = app.plansWithoutSeqScan(c -> store.updateAllIfUnchangedWithEvent(c, List.of(
+                AccountStore.Change.of(one, one.scimId().orElseThrow(), 1, AccountEvent.Kind.UPDATED, Actor.parse("operator"), Instant.now()),
+                AccountStore.Change.of(two, two.scimId().orElseThrow(), 1, AccountEvent.Kind.UPDATED, Actor.parse("operator"), Instant.now()))));
+        assertThat(plans).hasSize(1);
+        // Each change's row by a unique index (its id or its SCIM id), in the order of the batch's
+        // rows (sorted by id), so two batches take the rows they share in the same order.
+        assertThat(plans.get(0).plan()).contains("Nested Loop")
+                .containsPattern("Index Scan using managed_accounts_(pkey|scim_id_key) on managed_accounts a").doesNotContain("Hash Join");
+        assertThat(plans.get(0).sql()).startsWith(dev.lanyard.storage.Sql.PLANNED_WITH_VALUES);
+    }
+
+    @Test
     void the_console_list_its_pages_and_its_count_use_the_browse_indexes() {
         UUID some = UUID.randomUUID();
         var plans = app.plansWithoutSeqScan(c -> {

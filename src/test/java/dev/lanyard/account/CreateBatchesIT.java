@@ -1,6 +1,5 @@
 package dev.lanyard.account;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.lanyard.domain.Actor;
 import dev.lanyard.storage.StorageException;
 import dev.lanyard.storage.Transactions;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -57,7 +55,7 @@ class CreateBatchesIT {
         creates.add(post(okta, "SAME@okta.example"));  // the same userName (any letter case): one of the two is a 409
         creates.add(post(entra, "Gone@Entra.example"));
 
-        List<Http.Response> answers = whileLocked(creates);
+        List<Http.Response> answers = HeldEvents.resultsWhileLocked(app, creates);
 
         List<Integer> statuses = answers.stream().map(Http.Response::status).toList();
         assertThat(statuses.subList(0, 9)).containsOnly(201);
@@ -107,11 +105,11 @@ class CreateBatchesIT {
         List<Callable<ManagedAccount>> creates = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             String email = "fine" + i + "@refused.example";
-            creates.add(() -> accounts.provision(orgId, profile(email, "Ada"), new Actor.Operator()));
+            creates.add(() -> accounts.provision(orgId, HeldEvents.profile(email, "Ada"), new Actor.Operator()));
         }
-        creates.add(() -> accounts.provision(orgId, profile("bad@refused.example", "A\u0000da"), new Actor.Operator()));
+        creates.add(() -> accounts.provision(orgId, HeldEvents.profile("bad@refused.example", "A\u0000da"), new Actor.Operator()));
 
-        List<Future<ManagedAccount>> results = whileLockedFutures(creates);
+        List<Future<ManagedAccount>> results = HeldEvents.whileLocked(app, creates);
 
         for (int i = 0; i < 6; i++) assertThat(results.get(i).get().email()).isEqualTo("fine" + i + "@refused.example");
         assertThatThrownBy(() -> results.get(6).get()).hasCauseInstanceOf(StorageException.class);
@@ -135,7 +133,7 @@ class CreateBatchesIT {
         try (Connection holder = app.dataSource().getConnection(); Connection lock = app.dataSource().getConnection()) {
             // Another transaction is creating held@a.example and has not committed.
             holder.setAutoCommit(false);
-            new AccountStore().insert(holder, ManagedAccount.provisioned(a, profile("held@a.example", "Held"), AccountStatus.ACTIVE,
+            new AccountStore().insert(holder, ManagedAccount.provisioned(a, HeldEvents.profile("held@a.example", "Held"), AccountStatus.ACTIVE,
                     UUID.randomUUID(), java.time.Instant.now()));
             lock.setAutoCommit(false);
             try (var s = lock.createStatement()) {
@@ -144,11 +142,11 @@ class CreateBatchesIT {
             for (int i = 0; i < 4; i++) {
                 UUID org = i % 2 == 0 ? a : b;
                 String email = "free" + i + "@held.example";
-                free.add(threads.submit(() -> accounts.provision(org, profile(email, "Free"), new Actor.Operator())));
-                if (i == 0) untilWaitingOnLocks(1);  // free0 alone in the first batch; the rest queue behind it
+                free.add(threads.submit(() -> accounts.provision(org, HeldEvents.profile(email, "Free"), new Actor.Operator())));
+                if (i == 0) HeldEvents.untilWaitingOnLocks(app, 1);  // free0 alone in the first batch; the rest queue behind it
             }
             Thread.sleep(100);
-            held = threads.submit(() -> accounts.provision(a, profile("held@a.example", "Held"), new Actor.Operator()));
+            held = threads.submit(() -> accounts.provision(a, HeldEvents.profile("held@a.example", "Held"), new Actor.Operator()));
             Thread.sleep(200);
             lock.rollback();
             // The second batch waits on held@a.example until the lock timeout, then each of its
@@ -162,14 +160,6 @@ class CreateBatchesIT {
                 .isEqualTo(5);
     }
 
-    private static void untilWaitingOnLocks(int statements) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (app.count("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%insert into account_events%'")
-                < statements && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-    }
-
     private static Callable<Http.Response> post(TestApp.Org org, String userName) {
         return () -> app.http().send("POST", org.scimPath() + "/Users", org.token(), user(userName));
     }
@@ -178,40 +168,5 @@ class CreateBatchesIT {
         return """
                 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"%s","name":{"givenName":"Ada"},
                  "emails":[{"value":"%s","primary":true}],"active":true}""".formatted(userName, userName);
-    }
-
-    private static AccountProfile profile(String email, String givenName) {
-        var attributes = JsonNodeFactory.instance.objectNode().put("userName", email);
-        attributes.putObject("name").put("givenName", givenName);
-        return new AccountProfile(email, Optional.empty(), Optional.empty(), Optional.of(true), attributes);
-    }
-
-    private static List<Http.Response> whileLocked(List<Callable<Http.Response>> work) throws Exception {
-        List<Http.Response> answers = new ArrayList<>();
-        for (Future<Http.Response> f : whileLockedFutures(work)) answers.add(f.get());
-        return answers;
-    }
-
-    /**
-     * Starts the work while account_events is locked against inserts, waits until as many of its
-     * statements wait on the lock as batches may run at once, and the rest had time
-     * to queue behind them, then lets them go. Well within the pool's lock_timeout (3 s).
-     */
-    private static <T> List<Future<T>> whileLockedFutures(List<Callable<T>> work) throws Exception {
-        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-        List<Future<T>> futures = new ArrayList<>();
-        try (Connection lock = app.dataSource().getConnection()) {
-            lock.setAutoCommit(false);
-            try (var s = lock.createStatement()) {
-                s.execute("lock table account_events in share mode");
-            }
-            for (Callable<T> w : work) futures.add(threads.submit(w));
-            untilWaitingOnLocks(AccountService.CREATE_BATCHES);
-            Thread.sleep(300);
-            lock.rollback();
-        }
-        threads.shutdown();
-        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        return futures;
     }
 }
