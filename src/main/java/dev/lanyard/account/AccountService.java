@@ -13,7 +13,7 @@ import dev.lanyard.scim.ScimJson;
 import dev.lanyard.storage.SqlFilter;
 import dev.lanyard.storage.Transactions;
 import dev.lanyard.storage.UniqueViolation;
-import dev.lanyard.storage.WriteBatches;
+import dev.lanyard.storage.Batches;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -53,26 +53,30 @@ public final class AccountService {
     private final AccountStore store = new AccountStore();
     private final OrganizationStore organizations = new OrganizationStore();
     private final DeprovisionGuard guard;
-    private final WriteBatches<AccountStore.Create, Written> creates;
-    private final WriteBatches<AccountStore.Change, Written> changes;
+    private final Batches<AccountStore.Create, Written> creates;
+    private final Batches<AccountStore.Change, Written> changes;
+    private final Batches<AccountStore.Lookup, Optional<List<AccountStore.Keyed>>> lookups;
 
-    /** What a create's batch did with it (storage.WriteBatches). */
+    /** What a create's or a change's batch did with it (storage.Batches). */
     private enum Written { YES, NO, ALONE }
 
     /**
-     * SCIM creates that arrive together are written as one statement (issue 16): at most
-     * {@code CREATE_BATCHES} such statements at once, one per two processors (at least one), each
-     * of at most {@value #CREATE_BATCH_ITEMS} creates and about a million characters of values.
-     * While a batch runs the next one grows, and a bigger batch costs less per create: on 2 cores
-     * one at a time wrote 1.11 times the creates per second of two at a time, and three 0.96
-     * times (bench/side/ab, 8 paired rounds each; docs/performance.md, seventeenth round). An item
-     * waits at most as long as a request may wait for a connection.
+     * SCIM creates, changes without a rename that take no access away, and the IdPs' lookups
+     * (the first page of one {@code eq} on a text attribute, their pre-check before a create) that
+     * arrive together each go to PostgreSQL as one statement (issue 16): at most {@code BATCHES}
+     * such statements of each kind at once, one per two processors (at least one), each of at
+     * most {@value #BATCH_ITEMS} items and about a million characters of values. While a batch
+     * runs the next one grows, and a bigger batch costs less per item: on 2 cores one create batch
+     * at a time wrote 1.11 times the creates per second of two at a time, and three 0.96 times;
+     * one lookup batch at a time read 1.18 times the lookups per second of two at a time, at 0.75
+     * of the CPU per lookup (bench/side/ab, paired rounds; docs/performance.md, seventeenth and
+     * eighteenth rounds). An item waits at most as long as a request may wait for a connection.
      */
-    static final int CREATE_BATCHES = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-    static final int CREATE_BATCH_ITEMS = 32;
-    private static final int CREATE_BATCH_CHARS = 1 << 20;
-    private static final int CREATES_WAITING = 4096;
-    private static final java.time.Duration CREATE_WAIT = java.time.Duration.ofSeconds(10);
+    static final int BATCHES = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    static final int BATCH_ITEMS = 32;
+    private static final int BATCH_CHARS = 1 << 20;
+    private static final int BATCH_WAITING = 4096;
+    private static final java.time.Duration BATCH_WAIT = java.time.Duration.ofSeconds(10);
 
     public AccountService(Transactions tx) {
         this(tx, DeprovisionGuard.NONE);
@@ -82,10 +86,29 @@ public final class AccountService {
     public AccountService(Transactions tx, DeprovisionGuard guard) {
         this.tx = tx;
         this.guard = guard;
-        this.creates = new WriteBatches<>(CREATE_BATCHES, CREATE_BATCH_ITEMS, CREATE_BATCH_CHARS, CREATES_WAITING, CREATE_WAIT,
+        this.creates = new Batches<>(BATCHES, BATCH_ITEMS, BATCH_CHARS, BATCH_WAITING, BATCH_WAIT,
                 AccountStore.Create::approxSize, this::write);
-        this.changes = new WriteBatches<>(CREATE_BATCHES, CREATE_BATCH_ITEMS, CREATE_BATCH_CHARS, CREATES_WAITING, CREATE_WAIT,
+        this.changes = new Batches<>(BATCHES, BATCH_ITEMS, BATCH_CHARS, BATCH_WAITING, BATCH_WAIT,
                 AccountStore.Change::approxSize, this::writeChanges);
+        this.lookups = new Batches<>(BATCHES, BATCH_ITEMS, BATCH_CHARS, BATCH_WAITING, BATCH_WAIT,
+                AccountStore.Lookup::approxSize, this::readLookups);
+    }
+
+    /**
+     * A batch of lookups: one alone is the statement it always was; several are one statement per
+     * shape. Empty for each lookup of a batch PostgreSQL refused: each is then read alone.
+     */
+    private List<Optional<List<AccountStore.Keyed>>> readLookups(List<AccountStore.Lookup> batch) {
+        if (batch.size() == 1) {
+            AccountStore.Lookup l = batch.get(0);
+            return List.of(Optional.of(tx.read(c -> store.searchLinked(c, l.orgId(), l.query(), l.beside()))));
+        }
+        try {
+            return tx.read(c -> store.searchAll(c, batch)).stream().map(Optional::of).toList();
+        } catch (RuntimeException e) {
+            log.debug("a batch of {} lookups failed; each is read alone", batch.size(), e);
+            return java.util.Collections.nCopies(batch.size(), Optional.empty());
+        }
     }
 
     /**
@@ -444,7 +467,10 @@ public final class AccountService {
         // (userName eq, startIndex=1) is always such a page (issue 16). Only with a filter: without
         // one, the count is a few rows of org_account_counts and the page is usually full.
         if (query.where().isPresent() && query.window() instanceof AccountQuery.Index(int offset, int n) && offset == 0 && n > 0) {
-            List<AccountStore.Keyed> rows = tx.read(c -> store.searchLinked(c, orgId, query, beside));
+            List<AccountStore.Keyed> rows = AccountStore.Lookup.batchable(query)
+                    ? lookups.submit(new AccountStore.Lookup(orgId, query, beside))
+                            .orElseGet(() -> tx.read(c -> store.searchLinked(c, orgId, query, beside)))
+                    : tx.read(c -> store.searchLinked(c, orgId, query, beside));
             if (rows.size() < n) return SearchPage.of(rows.size(), rows, Optional.empty());
         }
         return tx.readSnapshot(c -> {
@@ -567,7 +593,7 @@ public final class AccountService {
 
     /**
      * {@link #applyProfile} for a change without a rename (a letter case change at most) that
-     * takes no access away, in a batch of such changes (storage.WriteBatches). Empty when the row
+     * takes no access away, in a batch of such changes (storage.Batches). Empty when the row
      * no longer has the version the change was computed from.
      */
     private Optional<ManagedAccount> applyWithoutRename(ManagedAccount current, AccountProfile profile, Actor actor) {

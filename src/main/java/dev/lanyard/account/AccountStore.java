@@ -83,7 +83,7 @@ final class AccountStore {
     }
 
     /**
-     * Several creates as one statement (issue 16: a group commit, storage.WriteBatches): each
+     * Several creates as one statement (issue 16: a group commit, storage.Batches): each
      * account whose organization has no disabled account with its email, and whose userName no
      * linked account of its organization holds, is written with its "created" history row (its
      * directory event follows by the V80 trigger). Returns the ids of the accounts written; a
@@ -211,7 +211,7 @@ final class AccountStore {
     }
 
     /**
-     * Several changes as one statement (issue 16, storage.WriteBatches, as {@link #insertAllUnlessDisabled}
+     * Several changes as one statement (issue 16, storage.Batches, as {@link #insertAllUnlessDisabled}
      * for creates): each account whose row still has the version its change was computed from and
      * the same SCIM id is written, with its history row (its directory event follows by the V80
      * trigger). Returns the positions in {@code changes} of those written; a change that is not
@@ -401,16 +401,7 @@ final class AccountStore {
             }
             params.add(p.seq());
         }
-        StringBuilder order = new StringBuilder(" order by ");
-        if (key == AccountQuery.SortKey.SEQ) {
-            order.append("seq").append(dir);
-        } else {
-            if (key.nullable()) order.append("(").append(key.sql()).append(") is null").append(dir).append(", ");
-            order.append(sortExpr).append(dir);
-            // A unique key orders the rows alone (the same order as with seq): its unique index
-            // then serves the ORDER BY, and no second index on (key, seq) is needed (V107).
-            if (!key.unique()) order.append(", seq").append(dir);
-        }
+        String order = orderBy(q.sort());
         sql.append(order).append(" limit ?");
         switch (q.window()) {
             case AccountQuery.Index(int offset, int count) -> {
@@ -426,9 +417,103 @@ final class AccountStore {
         }
         String page = wrapped ? "select *, (" + beside.get() + ")::text as beside from (" + sql + ") as managed_accounts" + order
                 : sql.toString();
-        return Sql.list(c, (lookup ? "" : Sql.PLANNED_WITH_VALUES) + page, params, rs -> new Keyed(map(rs),
-                new AccountQuery.Position(Optional.ofNullable(rs.getString("sort_value")), rs.getLong("seq")),
-                Optional.ofNullable(rs.getString("beside"))));
+        return Sql.list(c, (lookup ? "" : Sql.PLANNED_WITH_VALUES) + page, params, AccountStore::keyed);
+    }
+
+    /** A page's ORDER BY for {@code sort}: (sort key is null, sort key, seq), see {@link #searchLinked}. */
+    private static String orderBy(AccountQuery.Sort sort) {
+        AccountQuery.SortKey key = sort.key();
+        String dir = sort.descending() ? " desc" : "";
+        StringBuilder order = new StringBuilder(" order by ");
+        if (key == AccountQuery.SortKey.SEQ) return order.append("seq").append(dir).toString();
+        if (key.nullable()) order.append("(").append(key.sql()).append(") is null").append(dir).append(", ");
+        order.append(key.nullable() ? "coalesce(" + key.sql() + ", " + key.zero() + ")" : key.sql()).append(dir);
+        // A unique key orders the rows alone (the same order as with seq): its unique index
+        // then serves the ORDER BY, and no second index on (key, seq) is needed (V107).
+        if (!key.unique()) order.append(", seq").append(dir);
+        return order.toString();
+    }
+
+    /**
+     * One first page of a lookup for {@link #searchAll}: the whole filter one {@code eq} on a text
+     * value (the IdPs' pre-check, {@code userName eq "..."}), {@code count} rows at most.
+     */
+    record Lookup(UUID orgId, AccountQuery query, Optional<String> beside) {
+        /** Whether {@link #searchLinked}'s page for {@code q} may be read in a batch of lookups. */
+        static boolean batchable(AccountQuery q) {
+            if (q.where().isEmpty() || !q.where().get().lookup()) return false;
+            SqlFilter.Where w = q.where().get();
+            return q.window() instanceof AccountQuery.Index(int offset, int count) && offset == 0 && count > 0
+                    && w.params().size() == 1 && w.params().get(0) instanceof String
+                    && w.sql().indexOf('?') == w.sql().lastIndexOf('?') && w.sql().indexOf('?') >= 0;
+        }
+
+        Lookup {
+            if (!batchable(query)) throw new IllegalArgumentException("not a lookup that may be batched: " + query);
+        }
+
+        String value() {
+            return (String) query.where().orElseThrow().params().get(0);
+        }
+
+        int count() {
+            return query.window().count();
+        }
+
+        /** About what the lookup's values take in a statement (characters), for the batch's bound. */
+        int approxSize() {
+            return 64 + value().length();
+        }
+
+        /**
+         * The page's query for any organization, value and count, each taken from the batch's row
+         * {@code v}: the same SELECT as {@link #searchLinked}'s with those three as columns of
+         * {@code v} instead of parameters. Lookups with the same shape share one statement.
+         */
+        String shape() {
+            String where = query.where().orElseThrow().sql().replace("?", "v.lookup_value");
+            return "select " + COLUMNS + ", seq, (" + query.sort().key().sql() + ")::text as sort_value, "
+                    + beside.map(b -> "(" + b + ")::text").orElse("null::text") + " as beside"
+                    + " from managed_accounts where org_id = v.lookup_org and scim_id is not null and " + where
+                    + orderBy(query.sort()) + " limit v.lookup_limit";
+        }
+    }
+
+    /**
+     * Several lookups' first pages (issue 16: lookups that arrive together, storage.Batches),
+     * each what {@link #searchLinked} returns for it, in the order of {@code lookups}. Lookups of
+     * one shape are one statement: a LATERAL subquery per lookup, which PostgreSQL can only run
+     * as a nested loop over the lookups, in their order, each subquery's rows in its own ORDER BY.
+     * Usually every lookup has the same shape (the same filter attribute, sort and projection).
+     */
+    List<List<Keyed>> searchAll(Connection c, List<Lookup> lookups) throws SQLException {
+        Map<String, List<Integer>> byShape = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < lookups.size(); i++) byShape.computeIfAbsent(lookups.get(i).shape(), k -> new ArrayList<>()).add(i);
+        List<List<Keyed>> pages = new ArrayList<>(java.util.Collections.nCopies(lookups.size(), List.of()));
+        for (var shape : byShape.entrySet()) {
+            List<Integer> positions = shape.getValue();
+            int n = positions.size();
+            Object[] orgs = new Object[n], values = new Object[n], limits = new Object[n];
+            for (int j = 0; j < n; j++) {
+                Lookup l = lookups.get(positions.get(j));
+                orgs[j] = l.orgId();
+                values[j] = l.value();
+                limits[j] = l.count();
+            }
+            List<Map.Entry<Integer, Keyed>> rows = Sql.list(c, "select v.lookup_n, p.* from unnest(?::uuid[], ?::text[], ?::int[]) "
+                    + "with ordinality as v(lookup_org, lookup_value, lookup_limit, lookup_n) cross join lateral (" + shape.getKey() + ") p",
+                    List.of(c.createArrayOf("uuid", orgs), c.createArrayOf("text", values), c.createArrayOf("int4", limits)),
+                    rs -> Map.entry(rs.getInt("lookup_n"), keyed(rs)));
+            Map<Integer, List<Keyed>> byLookup = new java.util.HashMap<>();
+            for (var row : rows) byLookup.computeIfAbsent(row.getKey(), k -> new ArrayList<>()).add(row.getValue());
+            for (int j = 0; j < n; j++) pages.set(positions.get(j), byLookup.getOrDefault(j + 1, List.of()));
+        }
+        return pages;
+    }
+
+    private static Keyed keyed(ResultSet rs) throws SQLException {
+        return new Keyed(map(rs), new AccountQuery.Position(Optional.ofNullable(rs.getString("sort_value")), rs.getLong("seq")),
+                Optional.ofNullable(rs.getString("beside")));
     }
 
     /**

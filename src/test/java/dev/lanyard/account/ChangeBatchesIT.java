@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * SCIM changes without a rename that take no access away (reactivations, profile syncs) that
- * arrive together are written as one statement (storage.WriteBatches, issue 16), and each still
+ * arrive together are written as one statement (storage.Batches, issue 16), and each still
  * gets exactly the answer it would get alone. As in CreateBatchesIT, account_events is held locked
  * while the changes come in, so they queue and go as a batch; that they did shows in PostgreSQL:
  * rows written by one statement share its transaction id (xmin).

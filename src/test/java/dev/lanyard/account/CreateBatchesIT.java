@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * SCIM creates that arrive together are written as one statement (storage.WriteBatches, issue 16),
+ * SCIM creates that arrive together are written as one statement (storage.Batches, issue 16),
  * and each still gets exactly the answer it would get alone. To make them arrive together, a test
  * holds account_events locked while the creates come in: the first statements wait on the lock,
  * the rest queue behind them, and when the lock goes they are written in a batch. That they were

@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Makes writes arrive together, for the tests of storage.WriteBatches' users (CreateBatchesIT,
- * ChangeBatchesIT): account_events is held locked against inserts while the writes come in, so
- * the first statements wait on the lock and the rest queue behind them; when the lock goes they
- * are written in batches.
+ * Makes statements arrive together, for the tests of storage.Batches' users (CreateBatchesIT,
+ * ChangeBatchesIT, LookupBatchesIT): a table is held locked while the work comes in
+ * (account_events against inserts, or managed_accounts against reads), so the first statements
+ * wait on the lock and the rest queue behind them; when the lock goes they run in batches.
  */
 final class HeldEvents {
     private HeldEvents() {
@@ -31,17 +31,25 @@ final class HeldEvents {
      * lets them go. Well within the pool's lock_timeout (3 s).
      */
     static <T> List<Future<T>> whileLocked(TestApp app, List<Callable<T>> work) throws Exception {
+        return whileLocked(app, "account_events in share mode", "%insert into account_events%", work);
+    }
+
+    /**
+     * The same with another lock ({@code lock}: "table in mode"), waiting for statements whose
+     * text is like {@code waiting}: e.g. managed_accounts in access exclusive mode, against reads.
+     */
+    static <T> List<Future<T>> whileLocked(TestApp app, String lock, String waiting, List<Callable<T>> work) throws Exception {
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
         List<Future<T>> futures = new ArrayList<>();
-        try (Connection lock = app.dataSource().getConnection()) {
-            lock.setAutoCommit(false);
-            try (var s = lock.createStatement()) {
-                s.execute("lock table account_events in share mode");
+        try (Connection holder = app.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (var s = holder.createStatement()) {
+                s.execute("lock table " + lock);
             }
             for (Callable<T> w : work) futures.add(threads.submit(w));
-            untilWaitingOnLocks(app, AccountService.CREATE_BATCHES);
+            untilWaitingOnLocks(app, AccountService.BATCHES, waiting);
             Thread.sleep(300);
-            lock.rollback();
+            holder.rollback();
         }
         threads.shutdown();
         assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
@@ -50,15 +58,23 @@ final class HeldEvents {
 
     /** {@link #whileLocked}, each write's result in the order of {@code work}. */
     static <T> List<T> resultsWhileLocked(TestApp app, List<Callable<T>> work) throws Exception {
+        return results(whileLocked(app, work));
+    }
+
+    static <T> List<T> results(List<Future<T>> futures) throws Exception {
         List<T> results = new ArrayList<>();
-        for (Future<T> f : whileLocked(app, work)) results.add(f.get());
+        for (Future<T> f : futures) results.add(f.get());
         return results;
     }
 
     /** Waits (at most 2 s) until {@code statements} statements that insert into account_events wait on a lock. */
     static void untilWaitingOnLocks(TestApp app, int statements) throws InterruptedException {
+        untilWaitingOnLocks(app, statements, "%insert into account_events%");
+    }
+
+    private static void untilWaitingOnLocks(TestApp app, int statements, String like) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (app.count("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%insert into account_events%'")
+        while (app.count("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like ?", like)
                 < statements && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }

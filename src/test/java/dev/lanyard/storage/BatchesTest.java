@@ -19,11 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * WriteBatches without a database: many submitters at once, each gets its own item's result,
+ * Batches without a database: many submitters at once, each gets its own item's result,
  * batches stay within their bounds and the number that run at once, a failure reaches exactly the
  * items of its batch, and a submitter never waits unbounded.
  */
-class WriteBatchesTest {
+class BatchesTest {
     private static final Duration LONG = Duration.ofSeconds(30);
 
     @Test
@@ -32,7 +32,7 @@ class WriteBatchesTest {
         AtomicInteger mostAtOnce = new AtomicInteger();
         List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
         Random random = new Random(7);
-        WriteBatches<Integer, String> writes = new WriteBatches<>(2, 5, 40, 10_000, LONG, i -> 10, items -> {
+        Batches<Integer, String> writes = new Batches<>(2, 5, 40, 10_000, LONG, i -> 10, items -> {
             int now = running.incrementAndGet();
             mostAtOnce.accumulateAndGet(now, Math::max);
             try {
@@ -149,13 +149,13 @@ class WriteBatchesTest {
      * One batch at a time; the batch that holds "first" waits until {@code release}, so that
      * what is submitted meanwhile queues. Every batch is recorded, then handed to {@code then}.
      */
-    private record Held(WriteBatches<String, String> writes, CountDownLatch started, CountDownLatch release,
+    private record Held(Batches<String, String> writes, CountDownLatch started, CountDownLatch release,
                         List<List<String>> batches) {
         static Held with(int maxQueued, Duration maxWait, java.util.function.UnaryOperator<List<String>> then) {
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
-            var writes = new WriteBatches<String, String>(1, 32, 1 << 20, maxQueued, maxWait, String::length, items -> {
+            var writes = new Batches<String, String>(1, 32, 1 << 20, maxQueued, maxWait, String::length, items -> {
                 batches.add(items);
                 if (items.contains("first")) {
                     started.countDown();

@@ -11,13 +11,15 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToIntFunction;
 
 /**
- * Writes that arrive at the same time go to PostgreSQL together, as one statement (issue 16):
- * a group commit done by the application. Under load most of a small write's cost is per
- * statement and per commit (the round trip, the executor's start, the statement triggers, the
- * commit record and its flush), and many requests pay it once. Measured with pgbench on the
- * bench's database, a SCIM create as one statement of 8 or 16 accounts, 2 at a time, ran at
- * 40-48 % of the floor's insert rate against 19-21 % for one account per statement from 16
- * clients (docs/performance.md, seventeenth round).
+ * Writes (and small reads) that arrive at the same time go to PostgreSQL together, as one
+ * statement (issue 16): for writes, a group commit done by the application. Under load most of a
+ * small write's cost is per statement and per commit (the round trip, the executor's start, the
+ * statement triggers, the commit record and its flush), and many requests pay it once. Measured
+ * with pgbench on the bench's database, a SCIM create as one statement of 8 or 16 accounts, 2 at
+ * a time, ran at 40-48 % of the floor's insert rate against 19-21 % for one account per statement
+ * from 16 clients (docs/performance.md, seventeenth round). A point read pays the round trip and
+ * the executor's start too: the IdPs' lookups, read together, cost 0.75 of the CPU each
+ * (eighteenth round).
  *
  * <p>No thread of its own. The request threads that submit take turns: whoever finds a free slot
  * (at most {@code slots} batches run at once) takes the oldest waiting items, up to
@@ -31,8 +33,8 @@ import java.util.function.ToIntFunction;
  * exception to every item in it; the writer decides what a failure means per item (it may return
  * a result that tells the caller to write the item alone).
  */
-public final class WriteBatches<T, R> {
-    /** Writes a batch; returns one result per item, in the items' order. */
+public final class Batches<T, R> {
+    /** Writes (or reads) a batch; returns one result per item, in the items' order. */
     @FunctionalInterface
     public interface Writer<T, R> {
         List<R> write(List<T> items);
@@ -70,7 +72,7 @@ public final class WriteBatches<T, R> {
      * @param maxQueued items that may wait for a batch
      * @param maxWait   how long an item may wait for its batch to start
      */
-    public WriteBatches(int slots, int maxItems, long maxBytes, int maxQueued, Duration maxWait, ToIntFunction<T> size,
+    public Batches(int slots, int maxItems, long maxBytes, int maxQueued, Duration maxWait, ToIntFunction<T> size,
                         Writer<T, R> writer) {
         if (slots < 1 || maxItems < 1 || maxBytes < 1 || maxQueued < 1) throw new IllegalArgumentException("bounds must be positive");
         this.slots = slots;
