@@ -143,23 +143,9 @@ final class SafeguardStore {
                 orgId, (int) SafeguardSettings.DEFAULTS.window().toSeconds(), orgId, orgId, orgId, orgId);
     }
 
-    /**
-     * Runs statements sent together, in one round trip, and maps the last one's first row. On an
-     * autocommit connection they are one transaction: PostgreSQL commits at the Sync that pgjdbc
-     * sends after the last of them, not after each (SafeguardConcurrencyIT checks it), and each
-     * statement takes its own snapshot (READ COMMITTED).
-     */
+    /** {@link Sql#together}: statements sent together, one transaction on an autocommit connection; the last one's first row. */
     static <T> Optional<T> together(Connection c, String sql, Sql.RowMapper<T> mapper, Object... params) throws SQLException {
-        try (var ps = Sql.prepare(c, sql, List.of(params))) {
-            boolean rows = ps.execute();
-            ResultSet last = null;
-            while (rows || ps.getUpdateCount() != -1) {
-                if (rows) last = ps.getResultSet();
-                rows = ps.getMoreResults(java.sql.Statement.KEEP_CURRENT_RESULT);  // the last one is read below
-            }
-            if (last == null || !last.next()) return Optional.empty();
-            return Optional.of(mapper.map(last));
-        }
+        return Sql.together(c, sql, java.util.Arrays.asList(params), mapper).stream().findFirst();
     }
 
     /** Sweeps the organization's buckets and stray reservations that no window reaches any more (once a minute, on its first removal). */

@@ -75,6 +75,27 @@ public final class Sql {
         }
     }
 
+    /**
+     * Runs statements sent together, in one round trip, and maps the last one's rows. On an
+     * autocommit connection they are one transaction: PostgreSQL commits at the Sync that pgjdbc
+     * sends after the last of them, not after each (SafeguardConcurrencyIT checks it), and each
+     * statement takes its own snapshot (READ COMMITTED). So an earlier {@code set_config(..., true)}
+     * holds for the later statements and ends with them.
+     */
+    public static <T> List<T> together(Connection c, String sql, List<?> params, RowMapper<T> mapper) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, params)) {
+            boolean rows = ps.execute();
+            ResultSet last = null;
+            while (rows || ps.getUpdateCount() != -1) {
+                if (rows) last = ps.getResultSet();
+                rows = ps.getMoreResults(java.sql.Statement.KEEP_CURRENT_RESULT);  // the last one is read below
+            }
+            List<T> out = new ArrayList<>();
+            while (last != null && last.next()) out.add(mapper.map(last));
+            return out;
+        }
+    }
+
     public static <T> List<T> list(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
         return list(c, sql, Arrays.asList(params), mapper);
     }
