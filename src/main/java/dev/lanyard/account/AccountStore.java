@@ -122,7 +122,7 @@ final class AccountStore {
             actors[i] = k.actor();
             ats[i] = k.at().toString();
         }
-        List<UUID> written = Sql.list(c, INSERT_ALL_UNLESS_DISABLED, List.of(
+        List<UUID> written = Sql.together(c, Sql.KEPT_INDEX_PLAN + INSERT_ALL_UNLESS_DISABLED, List.of(
                 c.createArrayOf("uuid", ids), c.createArrayOf("uuid", orgs), c.createArrayOf("text", emails),
                 c.createArrayOf("text", statuses), c.createArrayOf("uuid", scimIds), c.createArrayOf("text", externalIds),
                 c.createArrayOf("text", displayNames), c.createArrayOf("text", attributes), c.createArrayOf("int8", versions),
@@ -132,16 +132,15 @@ final class AccountStore {
         return java.util.Set.copyOf(written);
     }
 
-    // Planned with its values each time (Sql.PLANNED_WITH_VALUES): a generic plan made while
-    // managed_accounts was small, as on a new server, checked for a disabled account by hashing
-    // every disabled account of the table, and a connection kept it, each batch slower than the
-    // last as the table grew (bench/side/ab on a new database, the same build in both servers:
-    // from 0.52 to 1.12 ms of PostgreSQL's CPU per create over six runs of 5 s in the one that
-    // used it first, 0.26-0.30 ms in the other). Planning each batch costs less than that
-    // (docs/performance.md: 3-16 % of PostgreSQL's rate for creates).
+    // Run after Sql.KEPT_INDEX_PLAN: a generic plan made by cost while managed_accounts was
+    // small, as on a new server, checked for a disabled account by hashing every disabled account
+    // of the table, and a connection kept it, each batch slower than the last as the table grew
+    // (bench/side/ab on a new database, the same build in both servers: from 0.52 to 1.12 ms of
+    // PostgreSQL's CPU per create over six runs of 5 s in the one that used it first, 0.26-0.30 ms
+    // in the other). Planning each batch instead cost 3-16 % of PostgreSQL's rate for creates.
     // Times go as ISO-8601 text (Instant.toString, with its Z): an array of timestamps from
     // java.sql.Timestamp would be written in the JVM's local time without a zone.
-    private static final String INSERT_ALL_UNLESS_DISABLED = Sql.PLANNED_WITH_VALUES + """
+    private static final String INSERT_ALL_UNLESS_DISABLED = """
             with input as (
                 select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[],
                                      ?::bigint[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[],
@@ -247,7 +246,7 @@ final class AccountStore {
             ats[j] = k.at().toString();
             positions[j] = order[j];
         }
-        List<Integer> written = Sql.list(c, UPDATE_ALL_IF_UNCHANGED, List.of(
+        List<Integer> written = Sql.together(c, Sql.KEPT_INDEX_PLAN + UPDATE_ALL_IF_UNCHANGED, List.of(
                 c.createArrayOf("uuid", ids), c.createArrayOf("int8", expected), c.createArrayOf("uuid", scimIds),
                 c.createArrayOf("text", emails), c.createArrayOf("text", statuses), c.createArrayOf("text", externalIds),
                 c.createArrayOf("text", displayNames), c.createArrayOf("text", attributes), c.createArrayOf("int8", versions),
@@ -256,14 +255,14 @@ final class AccountStore {
         return java.util.Set.copyOf(written);
     }
 
-    // Planned with its values each time, for the reason INSERT_ALL_UNLESS_DISABLED is: a generic
-    // plan made while managed_accounts is small may join the batch's rows to it by a hash over a
-    // sequential scan, and keep doing so as it grows. The same columns as UPDATE_IF_UNCHANGED
+    // Run after Sql.KEPT_INDEX_PLAN, for the reason INSERT_ALL_UNLESS_DISABLED is: a generic
+    // plan made by cost while managed_accounts is small may join the batch's rows to it by a hash
+    // over a sequential scan, and keep doing so as it grows. The same columns as UPDATE_IF_UNCHANGED
     // except those a change without a rename keeps (scim_id, scim_created_at). Two changes of one
     // account in a batch: UPDATE ... FROM writes the row once, with one of them, whose position it
     // returns, and only that one gets the history row. The data-modifying CTE runs to completion
     // although the final SELECT does not read it.
-    private static final String UPDATE_ALL_IF_UNCHANGED = Sql.PLANNED_WITH_VALUES + """
+    private static final String UPDATE_ALL_IF_UNCHANGED = """
             with input as (
                 select * from unnest(?::uuid[], ?::bigint[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                                      ?::bigint[], ?::timestamptz[], ?::text[], ?::text[], ?::timestamptz[], ?::int[])
@@ -500,7 +499,7 @@ final class AccountStore {
                 values[j] = l.value();
                 limits[j] = l.count();
             }
-            List<Map.Entry<Integer, Keyed>> rows = Sql.together(c, KEEP_GENERIC_PLAN
+            List<Map.Entry<Integer, Keyed>> rows = Sql.together(c, Sql.KEPT_INDEX_PLAN
                     + "select v.lookup_n, p.* from unnest(?::uuid[], ?::text[], ?::int[]) "
                     + "with ordinality as v(lookup_org, lookup_value, lookup_limit, lookup_n) cross join lateral (" + shape.getKey() + ") p",
                     List.of(c.createArrayOf("uuid", orgs), c.createArrayOf("text", values), c.createArrayOf("int4", limits)),
@@ -511,17 +510,6 @@ final class AccountStore {
         }
         return pages;
     }
-
-    /**
-     * Sent before a batch of lookups, in the same round trip and implicit transaction (Sql.together):
-     * its plan does not depend on the values (a nested loop over the lookups, each an index
-     * probe), but PostgreSQL's choice between a kept plan and one made with the values compares
-     * their estimates, and the arrays' length made each made-with-values plan look cheaper than
-     * the kept one, so every batch was planned again: 0.22 ms of planning against 0.13 ms of
-     * execution per batch of about 8 (pg_stat_statements, bench/side/run's lookup phase,
-     * eighteenth round).
-     */
-    private static final String KEEP_GENERIC_PLAN = "select set_config('plan_cache_mode', 'force_generic_plan', true);\n";
 
     private static Keyed keyed(ResultSet rs) throws SQLException {
         return new Keyed(map(rs), new AccountQuery.Position(Optional.ofNullable(rs.getString("sort_value")), rs.getLong("seq")),

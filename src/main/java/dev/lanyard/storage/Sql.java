@@ -39,6 +39,22 @@ public final class Sql {
      */
     public static final String PLANNED_WITH_VALUES = "/* planned with its values */ ";
 
+    /**
+     * Sent before a statement over arrays (a batch, Batches) in the same round trip and implicit
+     * transaction ({@link #together}): PostgreSQL keeps one plan for it per connection, made with
+     * index scans and nested loops only, whatever the size of the tables when it is made. Such a
+     * statement reaches each of its rows by a unique or a selective index, one row of the batch
+     * at a time (a few dozen at most), so that plan is the right one at any size; but by cost
+     * alone PostgreSQL chose otherwise: a plan with the values each time (the arrays' length made
+     * it look cheaper than the kept one: planning cost more than running a batch of lookups), and
+     * a kept plan made on a nearly empty table hashed the whole table, in every batch after
+     * (docs/performance.md, seventeenth and eighteenth rounds). The settings end with the
+     * statement's implicit transaction.
+     */
+    public static final String KEPT_INDEX_PLAN = "select set_config('plan_cache_mode', 'force_generic_plan', true), "
+            + "set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true), "
+            + "set_config('enable_mergejoin', 'off', true);\n";
+
     public static PreparedStatement prepare(Connection c, String sql, List<?> params) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         if (sql.contains(PLANNED_WITH_VALUES)) ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);

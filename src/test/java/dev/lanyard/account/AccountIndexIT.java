@@ -174,9 +174,10 @@ class AccountIndexIT {
         assertThat(plans.get(2).plan()).as("SAML sign-in").contains("managed_accounts_browse");
         assertThat(plans.get(3).plan()).as("creates in a batch: a disabled account to re-attach?")
                 .containsPattern("Index Scan using managed_accounts_browse(_status)? on managed_accounts d");
-        // Planned each time with its arrays: a generic plan made while managed_accounts was small
-        // (a new server) hashed the whole table's disabled accounts, in every batch from then on.
-        assertThat(plans.get(3).sql()).startsWith(dev.lanyard.storage.Sql.PLANNED_WITH_VALUES);
+        // One plan kept, with index scans and nested loops only: a generic plan made by cost while
+        // managed_accounts was small (a new server) hashed the whole table's disabled accounts, in
+        // every batch from then on.
+        assertThat(plans.get(3).sql()).startsWith(dev.lanyard.storage.Sql.KEPT_INDEX_PLAN);
     }
 
     @Test
@@ -195,7 +196,50 @@ class AccountIndexIT {
         // rows (sorted by id), so two batches take the rows they share in the same order.
         assertThat(plans.get(0).plan()).contains("Nested Loop")
                 .containsPattern("Index Scan using managed_accounts_(pkey|scim_id_key) on managed_accounts a").doesNotContain("Hash Join");
-        assertThat(plans.get(0).sql()).startsWith(dev.lanyard.storage.Sql.PLANNED_WITH_VALUES);
+        assertThat(plans.get(0).sql()).startsWith(dev.lanyard.storage.Sql.KEPT_INDEX_PLAN);
+    }
+
+    /**
+     * The batch statements (creates, changes, lookups) keep one plan per connection, made with
+     * Sql.KEPT_INDEX_PLAN: without it, PostgreSQL made a plan with the values for each batch (the
+     * arrays' length made it look cheaper than the kept one), which cost more than a batch of
+     * lookups itself. pgjdbc prepares a statement on the server from its fifth use.
+     */
+    @Test
+    void the_batch_statements_keep_one_plan() throws Exception {
+        try (var c = app.dataSource().getConnection()) {
+            for (int i = 0; i < 8; i++) {
+                int n = 2 + i % 5;
+                List<AccountStore.Create> creates = new java.util.ArrayList<>();
+                List<AccountStore.Lookup> lookups = new java.util.ArrayList<>();
+                for (int k = 0; k < n; k++) {
+                    String email = "kept" + i + "-" + k + "@example.com";
+                    creates.add(AccountStore.Create.of(ManagedAccount.provisioned(org, new AccountProfile(email, Optional.empty(),
+                            Optional.empty(), Optional.of(true), JsonNodeFactory.instance.objectNode().put("userName", email)),
+                            AccountStatus.ACTIVE, UUID.randomUUID(), Instant.now()), Map.of(), Actor.parse("operator"), Instant.now()));
+                    var criteria = AccountService.criteria(Optional.of(ScimFilters.parse("userName eq \"" + email + "\"")), Optional.empty(), false);
+                    lookups.add(new AccountStore.Lookup(org, new AccountQuery(criteria.where, criteria.sort, new AccountQuery.Index(0, 100)),
+                            Optional.empty()));
+                }
+                assertThat(store.insertAllUnlessDisabled(c, creates)).hasSize(n);
+                List<AccountStore.Change> changes = creates.stream().map(k -> AccountStore.Change.of(
+                        k.account().updated(new AccountProfile(k.account().email(), Optional.empty(), Optional.of("Kept"), Optional.of(true),
+                                k.account().attributes()), AccountStatus.ACTIVE, 2, Instant.now()),
+                        k.account().scimId().orElseThrow(), 1, AccountEvent.Kind.UPDATED, Actor.parse("operator"), Instant.now())).toList();
+                assertThat(store.updateAllIfUnchangedWithEvent(c, changes)).hasSize(n);
+                assertThat(store.searchAll(c, lookups)).hasSize(n).allSatisfy(page -> assertThat(page).hasSize(1));
+            }
+            for (String marker : List.of("as v(id, org_id, email", "as v(id, expected", "lookup_n")) {
+                try (var ps = c.prepareStatement("select generic_plans, custom_plans from pg_prepared_statements where statement like ?")) {
+                    ps.setString(1, "%" + marker + "%");
+                    try (var rs = ps.executeQuery()) {
+                        assertThat(rs.next()).as("%s: prepared on the server", marker).isTrue();
+                        assertThat(rs.getLong("custom_plans")).as(marker).isZero();
+                        assertThat(rs.getLong("generic_plans")).as(marker).isPositive();
+                    }
+                }
+            }
+        }
     }
 
     @Test

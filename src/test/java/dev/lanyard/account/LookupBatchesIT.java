@@ -136,36 +136,6 @@ class LookupBatchesIT {
         assertThat(results.get(3).get().totalResults()).isEqualTo(1);
     }
 
-    /**
-     * A batch of lookups keeps one plan per connection: without the setting sent with it,
-     * PostgreSQL made a plan with the values for each batch (the arrays' length made it look
-     * cheaper than the kept one), which cost more than the lookups themselves.
-     */
-    @Test
-    void a_batch_of_lookups_keeps_its_generic_plan() throws Exception {
-        TestApp.Org org = app.newOrg("lookup-planned");
-        UUID orgId = UUID.fromString(org.id());
-        AccountStore store = new AccountStore();
-        try (Connection c = app.dataSource().getConnection()) {
-            for (int i = 0; i < 12; i++) {
-                List<AccountStore.Lookup> batch = new ArrayList<>();
-                for (int k = 0; k < 2 + i % 7; k++) {
-                    var criteria = AccountService.criteria(Optional.of(Filter.fromString("userName eq \"p" + k + "@planned.example\"")),
-                            Optional.empty(), false);
-                    batch.add(new AccountStore.Lookup(orgId, new AccountQuery(criteria.where, criteria.sort, new AccountQuery.Index(0, 100)),
-                            Optional.empty()));
-                }
-                assertThat(store.searchAll(c, batch)).hasSize(batch.size()).allSatisfy(page -> assertThat(page).isEmpty());
-            }
-            try (var s = c.createStatement();
-                 var rs = s.executeQuery("select generic_plans, custom_plans from pg_prepared_statements where statement like '%lookup_n%'")) {
-                assertThat(rs.next()).as("the batch is a prepared statement").isTrue();
-                assertThat(rs.getLong("custom_plans")).isZero();
-                assertThat(rs.getLong("generic_plans")).isGreaterThan(0);
-            }
-        }
-    }
-
     /** A data source whose connections record each statement they prepare. */
     private static DataSource recording(DataSource real, List<String> statements) {
         return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (p, m, args) -> {

@@ -226,8 +226,12 @@ public final class TestApp implements AutoCloseable {
             try (var s = real.createStatement()) {
                 s.execute("set local plan_cache_mode = " + (sql.contains(dev.lanyard.storage.Sql.PLANNED_WITH_VALUES)
                         ? "force_custom_plan" : "force_generic_plan"));
+                // Statements sent together (Sql.together): the ones before the last (settings, such
+                // as Sql.KEPT_INDEX_PLAN) run, in this transaction; the last one is explained.
+                int last = sql.lastIndexOf(";\n");
+                if (last >= 0) s.execute(sql.substring(0, last));
             }
-            java.sql.PreparedStatement explained = real.prepareStatement(explain + sql);
+            java.sql.PreparedStatement explained = real.prepareStatement(explain + sql.substring(sql.lastIndexOf(";\n") + 1));
             return proxy(java.sql.PreparedStatement.class, (ps, pm, pargs) -> switch (pm.getName()) {
                 case "executeQuery", "executeUpdate", "execute" -> {
                     StringBuilder plan = new StringBuilder();
