@@ -122,7 +122,7 @@ final class AccountStore {
             actors[i] = k.actor();
             ats[i] = k.at().toString();
         }
-        List<UUID> written = Sql.together(c, Sql.KEPT_INDEX_PLAN + INSERT_ALL_UNLESS_DISABLED, List.of(
+        List<UUID> written = Sql.list(c, INSERT_ALL_UNLESS_DISABLED, List.of(
                 c.createArrayOf("uuid", ids), c.createArrayOf("uuid", orgs), c.createArrayOf("text", emails),
                 c.createArrayOf("text", statuses), c.createArrayOf("uuid", scimIds), c.createArrayOf("text", externalIds),
                 c.createArrayOf("text", displayNames), c.createArrayOf("text", attributes), c.createArrayOf("int8", versions),
@@ -132,15 +132,18 @@ final class AccountStore {
         return java.util.Set.copyOf(written);
     }
 
-    // Run after Sql.KEPT_INDEX_PLAN: a generic plan made by cost while managed_accounts was
-    // small, as on a new server, checked for a disabled account by hashing every disabled account
-    // of the table, and a connection kept it, each batch slower than the last as the table grew
-    // (bench/side/ab on a new database, the same build in both servers: from 0.52 to 1.12 ms of
-    // PostgreSQL's CPU per create over six runs of 5 s in the one that used it first, 0.26-0.30 ms
-    // in the other). Planning each batch instead cost 3-16 % of PostgreSQL's rate for creates.
+    // Planned with its values each time (Sql.PLANNED_WITH_VALUES): a generic plan made while
+    // managed_accounts was small, as on a new server, checked for a disabled account by hashing
+    // every disabled account of the table, and a connection kept it, each batch slower than the
+    // last as the table grew (bench/side/ab on a new database, the same build in both servers:
+    // from 0.52 to 1.12 ms of PostgreSQL's CPU per create over six runs of 5 s in the one that
+    // used it first, 0.26-0.30 ms in the other). Sql.KEPT_INDEX_PLAN does not save it: on an empty
+    // table the kept plan reads every disabled account through managed_accounts_directory_status
+    // for each batch (0.34 to 0.67 ms per create over six runs, eighteenth round). Planning each
+    // batch costs less than that (docs/performance.md: 3-16 % of PostgreSQL's rate for creates).
     // Times go as ISO-8601 text (Instant.toString, with its Z): an array of timestamps from
     // java.sql.Timestamp would be written in the JVM's local time without a zone.
-    private static final String INSERT_ALL_UNLESS_DISABLED = """
+    private static final String INSERT_ALL_UNLESS_DISABLED = Sql.PLANNED_WITH_VALUES + """
             with input as (
                 select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[],
                                      ?::bigint[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::text[], ?::text[],
@@ -255,9 +258,11 @@ final class AccountStore {
         return java.util.Set.copyOf(written);
     }
 
-    // Run after Sql.KEPT_INDEX_PLAN, for the reason INSERT_ALL_UNLESS_DISABLED is: a generic
-    // plan made by cost while managed_accounts is small may join the batch's rows to it by a hash
-    // over a sequential scan, and keep doing so as it grows. The same columns as UPDATE_IF_UNCHANGED
+    // Run after Sql.KEPT_INDEX_PLAN: one plan kept per connection, not planned with the values
+    // each time (bench/side/ab --phase sync: 1.13 times the changes per second, 0.90 of the CPU).
+    // Unlike the creates' and the lookups' statements, this one's plan cannot go bad: with
+    // sequential scans and hash and merge joins off, only its two unique indexes (id, scim_id)
+    // find its rows; on an empty table the kept plan takes managed_accounts_scim_id_key. The same columns as UPDATE_IF_UNCHANGED
     // except those a change without a rename keeps (scim_id, scim_created_at). Two changes of one
     // account in a batch: UPDATE ... FROM writes the row once, with one of them, whose position it
     // returns, and only that one gets the history row. The data-modifying CTE runs to completion
@@ -484,6 +489,9 @@ final class AccountStore {
      * one shape are one statement: a LATERAL subquery per lookup, which PostgreSQL can only run
      * as a nested loop over the lookups, in their order, each subquery's rows in its own ORDER BY.
      * Usually every lookup has the same shape (the same filter attribute, sort and projection).
+     * Planned with its values each time (Sql.PLANNED_WITH_VALUES): a kept plan made on an empty
+     * table walks the organization's accounts in the page's order (managed_accounts_scim_order)
+     * and filters them by the value, which at a million accounts reads them all for each lookup.
      */
     List<List<Keyed>> searchAll(Connection c, List<Lookup> lookups) throws SQLException {
         Map<String, List<Integer>> byShape = new java.util.LinkedHashMap<>();
@@ -499,7 +507,7 @@ final class AccountStore {
                 values[j] = l.value();
                 limits[j] = l.count();
             }
-            List<Map.Entry<Integer, Keyed>> rows = Sql.together(c, Sql.KEPT_INDEX_PLAN
+            List<Map.Entry<Integer, Keyed>> rows = Sql.list(c, Sql.PLANNED_WITH_VALUES
                     + "select v.lookup_n, p.* from unnest(?::uuid[], ?::text[], ?::int[]) "
                     + "with ordinality as v(lookup_org, lookup_value, lookup_limit, lookup_n) cross join lateral (" + shape.getKey() + ") p",
                     List.of(c.createArrayOf("uuid", orgs), c.createArrayOf("text", values), c.createArrayOf("int4", limits)),

@@ -42,14 +42,12 @@ public final class Sql {
     /**
      * Sent before a statement over arrays (a batch, Batches) in the same round trip and implicit
      * transaction ({@link #together}): PostgreSQL keeps one plan for it per connection, made with
-     * index scans and nested loops only, whatever the size of the tables when it is made. Such a
-     * statement reaches each of its rows by a unique or a selective index, one row of the batch
-     * at a time (a few dozen at most), so that plan is the right one at any size; but by cost
-     * alone PostgreSQL chose otherwise: a plan with the values each time (the arrays' length made
-     * it look cheaper than the kept one: planning cost more than running a batch of lookups), and
-     * a kept plan made on a nearly empty table hashed the whole table, in every batch after
-     * (docs/performance.md, seventeenth and eighteenth rounds). The settings end with the
-     * statement's implicit transaction.
+     * index scans and nested loops only, instead of planning it with its values each time (by
+     * cost it did the latter: the arrays' length made the plan with values look cheaper). Only
+     * for a statement whose rows only unique indexes can reach, so that the kept plan is the same
+     * whatever the size of the tables when it is made: with a choice of indexes, a plan made on an
+     * empty table may take one that reads the whole organization, and keep it (docs/performance.md,
+     * eighteenth round). The settings end with the statement's implicit transaction.
      */
     public static final String KEPT_INDEX_PLAN = "select set_config('plan_cache_mode', 'force_generic_plan', true), "
             + "set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true), "

@@ -174,10 +174,9 @@ class AccountIndexIT {
         assertThat(plans.get(2).plan()).as("SAML sign-in").contains("managed_accounts_browse");
         assertThat(plans.get(3).plan()).as("creates in a batch: a disabled account to re-attach?")
                 .containsPattern("Index Scan using managed_accounts_browse(_status)? on managed_accounts d");
-        // One plan kept, with index scans and nested loops only: a generic plan made by cost while
-        // managed_accounts was small (a new server) hashed the whole table's disabled accounts, in
-        // every batch from then on.
-        assertThat(plans.get(3).sql()).startsWith(dev.lanyard.storage.Sql.KEPT_INDEX_PLAN);
+        // Planned each time with its arrays: a generic plan made while managed_accounts was small
+        // (a new server) hashed the whole table's disabled accounts, in every batch from then on.
+        assertThat(plans.get(3).sql()).startsWith(dev.lanyard.storage.Sql.PLANNED_WITH_VALUES);
     }
 
     @Test
@@ -200,13 +199,14 @@ class AccountIndexIT {
     }
 
     /**
-     * The batch statements (creates, changes, lookups) keep one plan per connection, made with
-     * Sql.KEPT_INDEX_PLAN: without it, PostgreSQL made a plan with the values for each batch (the
-     * arrays' length made it look cheaper than the kept one), which cost more than a batch of
-     * lookups itself. pgjdbc prepares a statement on the server from its fifth use.
+     * The changes' batch keeps one plan per connection, made with Sql.KEPT_INDEX_PLAN: without it
+     * PostgreSQL made a plan with the values for each batch (the arrays' length made that look
+     * cheaper than the kept one). The creates' and the lookups' batches are planned with their
+     * values each time: never prepared on the server, so PostgreSQL keeps no plan for them that
+     * was made on a small table. (pgjdbc prepares a statement on the server from its fifth use.)
      */
     @Test
-    void the_batch_statements_keep_one_plan() throws Exception {
+    void the_changes_batch_keeps_one_plan_and_the_others_are_planned_each_time() throws Exception {
         try (var c = app.dataSource().getConnection()) {
             for (int i = 0; i < 8; i++) {
                 int n = 2 + i % 5;
@@ -233,9 +233,12 @@ class AccountIndexIT {
                 try (var ps = c.prepareStatement("select generic_plans, custom_plans from pg_prepared_statements where statement like ?")) {
                     ps.setString(1, "%" + marker + "%");
                     try (var rs = ps.executeQuery()) {
-                        assertThat(rs.next()).as("%s: prepared on the server", marker).isTrue();
-                        assertThat(rs.getLong("custom_plans")).as(marker).isZero();
-                        assertThat(rs.getLong("generic_plans")).as(marker).isPositive();
+                        boolean kept = marker.contains("expected");
+                        assertThat(rs.next()).as("%s: prepared on the server", marker).isEqualTo(kept);
+                        if (kept) {
+                            assertThat(rs.getLong("custom_plans")).as(marker).isZero();
+                            assertThat(rs.getLong("generic_plans")).as(marker).isPositive();
+                        }
                     }
                 }
             }
