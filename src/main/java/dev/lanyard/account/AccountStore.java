@@ -489,7 +489,7 @@ final class AccountStore {
      * one shape are one statement: a LATERAL subquery per lookup, which PostgreSQL can only run
      * as a nested loop over the lookups, in their order, each subquery's rows in its own ORDER BY.
      * Usually every lookup has the same shape (the same filter attribute, sort and projection).
-     * Planned with its values each time (Sql.PLANNED_WITH_VALUES): a kept plan made on an empty
+     * Planned with its values each time (Sql.PLANNED_EACH_TIME): a kept plan made on an empty
      * table walks the organization's accounts in the page's order (managed_accounts_scim_order)
      * and filters them by the value, which at a million accounts reads them all for each lookup.
      */
@@ -507,7 +507,7 @@ final class AccountStore {
                 values[j] = l.value();
                 limits[j] = l.count();
             }
-            List<Map.Entry<Integer, Keyed>> rows = Sql.list(c, Sql.PLANNED_WITH_VALUES
+            List<Map.Entry<Integer, Keyed>> rows = Sql.together(c, Sql.PLANNED_EACH_TIME
                     + "select v.lookup_n, p.* from unnest(?::uuid[], ?::text[], ?::int[]) "
                     + "with ordinality as v(lookup_org, lookup_value, lookup_limit, lookup_n) cross join lateral (" + shape.getKey() + ") p",
                     List.of(c.createArrayOf("uuid", orgs), c.createArrayOf("text", values), c.createArrayOf("int4", limits)),
