@@ -1,4 +1,4 @@
--- Issue 16: SCIM creates that arrive together are now written as one statement (storage.Batches),
+-- Issue 16: SCIM creates that arrive together are now written as one statement (storage.WriteBatches),
 -- and such a statement may hold accounts of several organizations. The insert trigger (V105) adds
 -- to one shard row per organization, all of the transaction's shard (txid % 256). Two batches whose
 -- transactions fall on the same shard, and that share two organizations, could take those rows in
