@@ -40,6 +40,17 @@ public final class Sql {
     public static final String PLANNED_WITH_VALUES = "/* planned with its values */ ";
 
     /**
+     * Sent before a statement in the same round trip and implicit transaction ({@link #together}):
+     * PostgreSQL plans it with its values each time, as {@link #PLANNED_WITH_VALUES}, but the
+     * statement itself is prepared on the server, so its text is not parsed again each time. For
+     * a long statement run very often: a batch of lookups (parsed each time, 0.90 of the lookups
+     * per second, bench/side/ab, eighteenth round). Not better for everything: the creates' batch
+     * ran at 0.76 of the creates per second this way, and stays PLANNED_WITH_VALUES. On an
+     * autocommit connection (in a transaction the setting would hold to its end).
+     */
+    public static final String PLANNED_EACH_TIME = "select set_config('plan_cache_mode', 'force_custom_plan', true);\n";
+
+    /**
      * Sent before a statement over arrays (a batch, Batches) in the same round trip and implicit
      * transaction ({@link #together}): PostgreSQL keeps one plan for it per connection, made with
      * index scans and nested loops only, instead of planning it with its values each time (by
@@ -47,18 +58,9 @@ public final class Sql {
      * for a statement whose rows only unique indexes can reach, so that the kept plan is the same
      * whatever the size of the tables when it is made: with a choice of indexes, a plan made on an
      * empty table may take one that reads the whole organization, and keep it (docs/performance.md,
-     * eighteenth round). The settings end with the statement's implicit transaction.
+     * eighteenth round). The settings end with the statement's implicit transaction (on an
+     * autocommit connection).
      */
-    /**
-     * Sent before a statement in the same round trip and implicit transaction ({@link #together}):
-     * PostgreSQL plans it with its values each time, as {@link #PLANNED_WITH_VALUES}, but the
-     * statement itself is prepared on the server, so its text is not parsed again each time. For
-     * a long statement run very often: a batch of lookups (parsed each time, 0.90 of the lookups
-     * per second, bench/side/ab, eighteenth round). Not better for everything: the creates' batch
-     * ran at 0.76 of the creates per second this way, and stays PLANNED_WITH_VALUES.
-     */
-    public static final String PLANNED_EACH_TIME = "select set_config('plan_cache_mode', 'force_custom_plan', true);\n";
-
     public static final String KEPT_INDEX_PLAN = "select set_config('plan_cache_mode', 'force_generic_plan', true), "
             + "set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true), "
             + "set_config('enable_mergejoin', 'off', true);\n";
