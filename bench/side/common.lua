@@ -21,6 +21,15 @@ function M.lines(path)
   return t
 end
 
+-- This wrk thread's share of the ids in IDS_FILE: all of them, the index of its first, and how many
+-- are its own (the file split evenly between WRK_THREADS threads, as patch.lua and sync.lua sweep it).
+function M.share()
+  local all = M.lines(os.getenv("IDS_FILE"))
+  local n = tonumber(os.getenv("WRK_THREADS") or "2")
+  local share = math.floor(#all / n)
+  return all, thread_index * share, share
+end
+
 -- RESULT <name> <requests> <seconds> <per second> <p50 ms> <p99 ms> <errors>
 function M.done(name)
   return function(summary, latency, requests)

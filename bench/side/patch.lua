@@ -7,11 +7,7 @@ setup = c.setup
 local ids, first, share
 local i = 0
 function init(args)
-  local all = c.lines(os.getenv("IDS_FILE"))
-  local n = tonumber(os.getenv("WRK_THREADS") or "2")
-  share = math.floor(#all / n)
-  first = thread_index * share
-  ids = all
+  ids, first, share = c.share()
 end
 function request()
   local k = i % share

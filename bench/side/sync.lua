@@ -8,17 +8,12 @@ local c = require("common")
 setup = c.setup
 local ids, first, share
 local i = 0
-local run = os.getenv("RUN_ID") or "run"
 function init(args)
-  local all = c.lines(os.getenv("IDS_FILE"))
-  local n = tonumber(os.getenv("WRK_THREADS") or "2")
-  share = math.floor(#all / n)
-  first = thread_index * share
-  ids = all
+  ids, first, share = c.share()
 end
 function request()
   local id = ids[first + (i % share) + 1]
-  local value = run .. "-" .. thread_index .. "-" .. i
+  local value = c.run .. "-" .. thread_index .. "-" .. i
   local body
   if i % 2 == 0 then
     body = '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"name":{"givenName":"'

@@ -262,8 +262,9 @@ final class AccountStore {
     // each time (bench/side/ab --phase sync: 1.13 times the changes per second, 0.90 of the CPU).
     // Unlike the creates' and the lookups' statements, this one's plan cannot go bad: with
     // sequential scans and hash and merge joins off, only its two unique indexes (id, scim_id)
-    // find its rows; on an empty table the kept plan takes managed_accounts_scim_id_key. The same columns as UPDATE_IF_UNCHANGED
-    // except those a change without a rename keeps (scim_id, scim_created_at). Two changes of one
+    // find its rows; on an empty table the kept plan takes managed_accounts_scim_id_key. The same
+    // columns as UPDATE_IF_UNCHANGED except those a change without a rename keeps (scim_id,
+    // scim_created_at). Two changes of one
     // account in a batch: UPDATE ... FROM writes the row once, with one of them, whose position it
     // returns, and only that one gets the history row. The data-modifying CTE runs to completion
     // although the final SELECT does not read it.
