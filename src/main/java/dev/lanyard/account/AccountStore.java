@@ -34,6 +34,21 @@ final class AccountStore {
      */
     static final String EMAIL_IS = "lower(email) collate \"C\" = lower(?)";
 
+    /**
+     * From this size of managed_accounts' heap on, a plan made without values can tell the
+     * userName index from the organization's other indexes, so the userName lookups' batch may
+     * keep its plan ({@link #searchAll}). Below about 20 pages (1,000 rows) every index that
+     * starts with the organization costs the planner the same, and on a new database it took one
+     * of those (managed_accounts_sort_created, with the userName as a filter): kept, that plan
+     * would read the whole organization for each lookup once it has grown (docs/performance.md,
+     * nineteenth round). 128 pages leave a margin of six.
+     */
+    static final long KEPT_LOOKUP_PLAN_MIN_BYTES = 128 * 8192;
+    private static final long SIZE_CHECK_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    private final java.util.concurrent.atomic.AtomicLong sizeCheckedAt = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean sizeChecked;
+    private volatile boolean keepsLookupPlan;
+
     void insert(Connection c, ManagedAccount a) throws SQLException {
         Sql.update(c, """
                 insert into managed_accounts (id, org_id, email, status, scim_id, external_id, display_name, attributes,
@@ -444,6 +459,9 @@ final class AccountStore {
      * value (the IdPs' pre-check, {@code userName eq "..."}), {@code count} rows at most.
      */
     record Lookup(UUID orgId, AccountQuery query, Optional<String> beside) {
+        /** What SqlFilter makes of {@code userName eq "..."}. */
+        static final String USER_NAME_EQ = "lower(email) = lower(?)";
+
         /** Whether {@link #searchLinked}'s page for {@code q} may be read in a batch of lookups. */
         static boolean batchable(AccountQuery q) {
             if (q.where().isEmpty() || !q.where().get().lookup()) return false;
@@ -459,6 +477,16 @@ final class AccountStore {
 
         String value() {
             return (String) query.where().orElseThrow().params().get(0);
+        }
+
+        /**
+         * {@code userName eq}: among an organization's linked accounts lower(email) is unique
+         * (managed_accounts_username_key, V1), so the page is one row at most and needs neither an
+         * order nor a limit, and its batch's plan may be kept (Sql.KEPT_INDEX_PLAN) once the table
+         * is large enough for the planner to prefer that index ({@link #searchAll}).
+         */
+        boolean unique() {
+            return query.where().orElseThrow().sql().equals(USER_NAME_EQ);
         }
 
         int count() {
@@ -480,7 +508,7 @@ final class AccountStore {
             return "select " + COLUMNS + ", seq, (" + query.sort().key().sql() + ")::text as sort_value, "
                     + beside.map(b -> "(" + b + ")::text").orElse("null::text") + " as beside"
                     + " from managed_accounts where org_id = v.lookup_org and scim_id is not null and " + where
-                    + orderBy(query.sort()) + " limit v.lookup_limit";
+                    + (unique() ? "" : orderBy(query.sort()) + " limit v.lookup_limit");
         }
     }
 
@@ -490,9 +518,14 @@ final class AccountStore {
      * one shape are one statement: a LATERAL subquery per lookup, which PostgreSQL can only run
      * as a nested loop over the lookups, in their order, each subquery's rows in its own ORDER BY.
      * Usually every lookup has the same shape (the same filter attribute, sort and projection).
-     * Planned with its values each time (Sql.PLANNED_EACH_TIME): a kept plan made on an empty
-     * table walks the organization's accounts in the page's order (managed_accounts_scim_order)
-     * and filters them by the value, which at a million accounts reads them all for each lookup.
+     * A batch of {@code userName eq} ({@link Lookup#unique}, nearly all of the IdPs' lookups)
+     * keeps one plan per connection (Sql.KEPT_INDEX_PLAN), the userName index, once the table is
+     * large enough for the planner to prefer that index without values
+     * ({@link #KEPT_LOOKUP_PLAN_MIN_BYTES}). Until then, and for other batches, each batch is
+     * planned with its values (Sql.PLANNED_EACH_TIME): with an
+     * ORDER BY and a LIMIT, a kept plan made on an empty table walks the organization's accounts
+     * in the page's order (managed_accounts_scim_order) and filters them by the value, which at a
+     * million accounts reads them all for each lookup.
      */
     List<List<Keyed>> searchAll(Connection c, List<Lookup> lookups) throws SQLException {
         Map<String, List<Integer>> byShape = new java.util.LinkedHashMap<>();
@@ -508,7 +541,8 @@ final class AccountStore {
                 values[j] = l.value();
                 limits[j] = l.count();
             }
-            List<Map.Entry<Integer, Keyed>> rows = Sql.together(c, Sql.PLANNED_EACH_TIME
+            boolean keep = lookups.get(positions.get(0)).unique() && keepsLookupPlan(c);
+            List<Map.Entry<Integer, Keyed>> rows = Sql.together(c, (keep ? Sql.KEPT_INDEX_PLAN : Sql.PLANNED_EACH_TIME)
                     + "select v.lookup_n, p.* from unnest(?::uuid[], ?::text[], ?::int[]) "
                     + "with ordinality as v(lookup_org, lookup_value, lookup_limit, lookup_n) cross join lateral (" + shape.getKey() + ") p",
                     List.of(c.createArrayOf("uuid", orgs), c.createArrayOf("text", values), c.createArrayOf("int4", limits)),
@@ -518,6 +552,24 @@ final class AccountStore {
             for (int j = 0; j < n; j++) pages.set(positions.get(j), byLookup.getOrDefault(j + 1, List.of()));
         }
         return pages;
+    }
+
+    /**
+     * Whether managed_accounts has reached {@link #KEPT_LOOKUP_PLAN_MIN_BYTES}, asked at most once
+     * a minute (by one of the requests that meet the minute's end; the others use the last answer).
+     * Unqualified, so it is the table the statements read (search_path).
+     */
+    private boolean keepsLookupPlan(Connection c) throws SQLException {
+        long now = System.nanoTime(), last = sizeCheckedAt.get();
+        if ((!sizeChecked || now - last >= SIZE_CHECK_NANOS) && sizeCheckedAt.compareAndSet(last, now)) {
+            try (var s = c.createStatement();
+                 var rs = s.executeQuery("select pg_relation_size('managed_accounts') >= " + KEPT_LOOKUP_PLAN_MIN_BYTES)) {
+                rs.next();
+                keepsLookupPlan = rs.getBoolean(1);
+                sizeChecked = true;
+            }
+        }
+        return keepsLookupPlan;
     }
 
     private static Keyed keyed(ResultSet rs) throws SQLException {

@@ -56,10 +56,12 @@ public final class Sql {
      * index scans and nested loops only, instead of planning it with its values each time (by
      * cost it did the latter: the arrays' length made the plan with values look cheaper). Only
      * for a statement whose rows only unique indexes can reach, so that the kept plan is the same
-     * whatever the size of the tables when it is made: with a choice of indexes, a plan made on an
-     * empty table may take one that reads the whole organization, and keep it (docs/performance.md,
-     * eighteenth round). The settings end with the statement's implicit transaction (on an
-     * autocommit connection).
+     * whatever the size of the tables when it is made (the changes' batch: id, SCIM id), or, when
+     * other indexes could reach them, only once the table is large enough for the planner to tell
+     * the unique one from the others (the userName lookups' batch: AccountStore.searchAll). With
+     * a choice of indexes, a plan made on an empty table may take one that reads the whole
+     * organization, and keep it (docs/performance.md, eighteenth and nineteenth rounds). The
+     * settings end with the statement's implicit transaction (on an autocommit connection).
      */
     public static final String KEPT_INDEX_PLAN = "select set_config('plan_cache_mode', 'force_generic_plan', true), "
             + "set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true), "
