@@ -36,12 +36,13 @@ final class AccountStore {
 
     /**
      * From this size of managed_accounts' heap on, a plan made without values can tell the
-     * userName index from the organization's other indexes, so the userName lookups' batch may
-     * keep its plan ({@link #searchAll}). Below about 20 pages (1,000 rows) every index that
-     * starts with the organization costs the planner the same, and on a new database it took one
-     * of those (managed_accounts_sort_created, with the userName as a filter): kept, that plan
-     * would read the whole organization for each lookup once it has grown (docs/performance.md,
-     * nineteenth round). 128 pages leave a margin of six.
+     * userName index from the organization's other indexes, so a lookup ({@link #searchLinked})
+     * and the userName lookups' batch ({@link #searchAll}) may keep their plans. Below about 20
+     * pages (1,000 rows) every index that starts with the organization costs the planner the
+     * same, and on a new database it took one of those (managed_accounts_sort_created or
+     * scim_order, with the userName as a filter): kept, that plan would read the whole
+     * organization for each lookup once it has grown (docs/performance.md, nineteenth round).
+     * 128 pages leave a margin of six.
      */
     static final long KEPT_LOOKUP_PLAN_MIN_BYTES = 128 * 8192;
     private static final long SIZE_CHECK_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
@@ -437,7 +438,9 @@ final class AccountStore {
         }
         String page = wrapped ? "select *, (" + beside.get() + ")::text as beside from (" + sql + ") as managed_accounts" + order
                 : sql.toString();
-        return Sql.list(c, (lookup ? "" : Sql.PLANNED_WITH_VALUES) + page, params, AccountStore::keyed);
+        // A lookup's plan may be kept (plan_cache_mode auto chooses), but only on a table large
+        // enough for a plan made without values to take the lookup's index (keepsLookupPlan).
+        return Sql.list(c, (lookup && keepsLookupPlan(c) ? "" : Sql.PLANNED_WITH_VALUES) + page, params, AccountStore::keyed);
     }
 
     /** A page's ORDER BY for {@code sort}: (sort key is null, sort key, seq), see {@link #searchLinked}. */

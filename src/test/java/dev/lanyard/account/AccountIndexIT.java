@@ -260,14 +260,15 @@ class AccountIndexIT {
 
     /**
      * The userName lookups' batch keeps the first plan made for it on a connection
-     * (Sql.KEPT_INDEX_PLAN) only once managed_accounts is large enough for the planner to choose
-     * the userName index without values: on a new table every index that starts with the
-     * organization costs it the same, and it took another one (docs/performance.md). Made here on
-     * a new copy of the table (its indexes, no statistics, first on the search path), small and
-     * then just at the size, in the transaction the plans are made in, which is rolled back.
+     * (Sql.KEPT_INDEX_PLAN), and a lookup alone may keep its plan, only once managed_accounts is
+     * large enough for the planner to choose the userName index without values: on a new table
+     * every index that starts with the organization costs it the same, and it took another one
+     * (docs/performance.md). Made here on a new copy of the table (its indexes, no statistics,
+     * first on the search path), small and then just at the size, in the transaction the plans
+     * are made in, which is rolled back.
      */
     @Test
-    void the_user_name_lookups_batch_keeps_its_plan_only_once_the_table_is_large_enough() throws Exception {
+    void user_name_lookups_keep_their_plans_only_once_the_table_is_large_enough() throws Exception {
         var lookups = List.of(userNameLookup("u42@example.com"), userNameLookup("nobody@example.com"));
         String rows = "insert into managed_accounts (id, org_id, email, status, scim_id, attributes, scim_created_at) "
                 + "select gen_random_uuid(), '" + org + "', 'u' || g || '@example.com', 'active', gen_random_uuid(), '{}', now() "
@@ -280,18 +281,27 @@ class AccountIndexIT {
                 s.execute("set local search_path = fresh, public");
                 s.execute(rows);
             }
-            new AccountStore().searchAll(c, lookups);
+            var small = new AccountStore();
+            small.searchAll(c, lookups);
+            small.searchLinked(c, org, lookups.get(0).query(), Optional.empty());
             try (var s = c.createStatement()) {
                 while (heapBytes(s) < AccountStore.KEPT_LOOKUP_PLAN_MIN_BYTES) s.execute(rows);
             }
-            new AccountStore().searchAll(c, lookups);
+            var large = new AccountStore();
+            large.searchAll(c, lookups);
+            large.searchLinked(c, org, lookups.get(0).query(), Optional.empty());
         });
-        assertThat(plans).hasSize(2);
+        assertThat(plans).hasSize(4);
         assertThat(plans.get(0).sql()).as("a small table").startsWith(Sql.PLANNED_EACH_TIME);
-        assertThat(plans.get(1).sql()).as("large enough").startsWith(Sql.KEPT_INDEX_PLAN);
-        assertThat(indexConditions(plans.get(1).plan())).as(plans.get(1).plan())
+        assertThat(plans.get(1).sql()).as("a small table").startsWith(Sql.PLANNED_WITH_VALUES);
+        assertThat(plans.get(2).sql()).as("large enough").startsWith(Sql.KEPT_INDEX_PLAN);
+        assertThat(indexConditions(plans.get(2).plan())).as(plans.get(2).plan())
                 .contains("(org_id = v.lookup_org) AND (lower(email) = lower(v.lookup_value))");
-        assertThat(plans.get(1).plan()).doesNotContain("Sort").doesNotContain("Filter");
+        assertThat(plans.get(2).plan()).doesNotContain("Sort").doesNotContain("Filter");
+        // A lookup alone: its plan may be kept (plan_cache_mode auto); the userName index.
+        assertThat(plans.get(3).sql()).as("large enough").doesNotContain(Sql.PLANNED_WITH_VALUES);
+        assertThat(indexConditions(plans.get(3).plan())).as(plans.get(3).plan()).contains("(org_id = ").contains("(lower(email) = ");
+        assertThat(plans.get(3).plan()).doesNotContain("Filter");
     }
 
     private static long heapBytes(java.sql.Statement s) throws java.sql.SQLException {
