@@ -34,22 +34,6 @@ final class AccountStore {
      */
     static final String EMAIL_IS = "lower(email) collate \"C\" = lower(?)";
 
-    /**
-     * From this size of managed_accounts' heap on, a plan made without values can tell the
-     * userName index from the organization's other indexes, so a lookup ({@link #searchLinked})
-     * and the userName lookups' batch ({@link #searchAll}) may keep their plans. Below about 20
-     * pages (1,000 rows) every index that starts with the organization costs the planner the
-     * same, and on a new database it took one of those (managed_accounts_sort_created or
-     * scim_order, with the userName as a filter): kept, that plan would read the whole
-     * organization for each lookup once it has grown (docs/performance.md, nineteenth round).
-     * 128 pages leave a margin of six.
-     */
-    static final long KEPT_LOOKUP_PLAN_MIN_BYTES = 128 * 8192;
-    private static final long SIZE_CHECK_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
-    private final java.util.concurrent.atomic.AtomicLong sizeCheckedAt = new java.util.concurrent.atomic.AtomicLong();
-    private volatile boolean sizeChecked;
-    private volatile boolean keepsLookupPlan;
-
     void insert(Connection c, ManagedAccount a) throws SQLException {
         Sql.update(c, """
                 insert into managed_accounts (id, org_id, email, status, scim_id, external_id, display_name, attributes,
@@ -438,9 +422,7 @@ final class AccountStore {
         }
         String page = wrapped ? "select *, (" + beside.get() + ")::text as beside from (" + sql + ") as managed_accounts" + order
                 : sql.toString();
-        // A lookup's plan may be kept (plan_cache_mode auto chooses), but only on a table large
-        // enough for a plan made without values to take the lookup's index (keepsLookupPlan).
-        return Sql.list(c, (lookup && keepsLookupPlan(c) ? "" : Sql.PLANNED_WITH_VALUES) + page, params, AccountStore::keyed);
+        return Sql.list(c, (lookup ? "" : Sql.PLANNED_WITH_VALUES) + page, params, AccountStore::keyed);
     }
 
     /** A page's ORDER BY for {@code sort}: (sort key is null, sort key, seq), see {@link #searchLinked}. */
@@ -485,8 +467,7 @@ final class AccountStore {
         /**
          * {@code userName eq}: among an organization's linked accounts lower(email) is unique
          * (managed_accounts_username_key, V1), so the page is one row at most and needs neither an
-         * order nor a limit, and its batch's plan may be kept (Sql.KEPT_INDEX_PLAN) once the table
-         * is large enough for the planner to prefer that index ({@link #searchAll}).
+         * order nor a limit, and its batch's plan may be kept (Sql.KEPT_INDEX_PLAN, {@link #searchAll}).
          */
         boolean unique() {
             return query.where().orElseThrow().sql().equals(USER_NAME_EQ);
@@ -522,10 +503,9 @@ final class AccountStore {
      * as a nested loop over the lookups, in their order, each subquery's rows in its own ORDER BY.
      * Usually every lookup has the same shape (the same filter attribute, sort and projection).
      * A batch of {@code userName eq} ({@link Lookup#unique}, nearly all of the IdPs' lookups)
-     * keeps one plan per connection (Sql.KEPT_INDEX_PLAN), the userName index, once the table is
-     * large enough for the planner to prefer that index without values
-     * ({@link #KEPT_LOOKUP_PLAN_MIN_BYTES}). Until then, and for other batches, each batch is
-     * planned with its values (Sql.PLANNED_EACH_TIME): with an
+     * keeps one plan per connection (Sql.KEPT_INDEX_PLAN), the userName index, once the database
+     * is large enough for the planner to prefer that index without values (Database, plans kept).
+     * Other batches are planned with their values each time (Sql.PLANNED_EACH_TIME): with an
      * ORDER BY and a LIMIT, a kept plan made on an empty table walks the organization's accounts
      * in the page's order (managed_accounts_scim_order) and filters them by the value, which at a
      * million accounts reads them all for each lookup.
@@ -544,8 +524,8 @@ final class AccountStore {
                 values[j] = l.value();
                 limits[j] = l.count();
             }
-            boolean keep = lookups.get(positions.get(0)).unique() && keepsLookupPlan(c);
-            List<Map.Entry<Integer, Keyed>> rows = Sql.together(c, (keep ? Sql.KEPT_INDEX_PLAN : Sql.PLANNED_EACH_TIME)
+            boolean unique = lookups.get(positions.get(0)).unique();
+            List<Map.Entry<Integer, Keyed>> rows = Sql.together(c, (unique ? Sql.KEPT_INDEX_PLAN : Sql.PLANNED_EACH_TIME)
                     + "select v.lookup_n, p.* from unnest(?::uuid[], ?::text[], ?::int[]) "
                     + "with ordinality as v(lookup_org, lookup_value, lookup_limit, lookup_n) cross join lateral (" + shape.getKey() + ") p",
                     List.of(c.createArrayOf("uuid", orgs), c.createArrayOf("text", values), c.createArrayOf("int4", limits)),
@@ -555,24 +535,6 @@ final class AccountStore {
             for (int j = 0; j < n; j++) pages.set(positions.get(j), byLookup.getOrDefault(j + 1, List.of()));
         }
         return pages;
-    }
-
-    /**
-     * Whether managed_accounts has reached {@link #KEPT_LOOKUP_PLAN_MIN_BYTES}, asked at most once
-     * a minute (by one of the requests that meet the minute's end; the others use the last answer).
-     * Unqualified, so it is the table the statements read (search_path).
-     */
-    private boolean keepsLookupPlan(Connection c) throws SQLException {
-        long now = System.nanoTime(), last = sizeCheckedAt.get();
-        if ((!sizeChecked || now - last >= SIZE_CHECK_NANOS) && sizeCheckedAt.compareAndSet(last, now)) {
-            try (var s = c.createStatement();
-                 var rs = s.executeQuery("select pg_relation_size('managed_accounts') >= " + KEPT_LOOKUP_PLAN_MIN_BYTES)) {
-                rs.next();
-                keepsLookupPlan = rs.getBoolean(1);
-                sizeChecked = true;
-            }
-        }
-        return keepsLookupPlan;
     }
 
     private static Keyed keyed(ResultSet rs) throws SQLException {

@@ -24,8 +24,32 @@ public final class Database implements AutoCloseable {
     static final Duration LOCK_TIMEOUT = Duration.ofSeconds(3);
     static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * From this many rows of managed_accounts on (live and dead, as PostgreSQL's statistics count
+     * them), connections keep the plans PostgreSQL makes without values (plan_cache_mode auto,
+     * Sql.KEPT_INDEX_PLAN); on a connection opened below it every statement is planned with its
+     * values (force_custom_plan). On a small table a plan made without values cannot tell a
+     * unique index from the organization's other indexes: on a new database the plan kept for
+     * "this organization's account with this SCIM id" read managed_accounts_sort_created with the
+     * SCIM id as a filter, and the userName lookup's managed_accounts_scim_order with the userName
+     * as a filter: the whole organization for each request once it has grown, for as long as the
+     * connection lives or until ANALYZE. From 1,000 rows (20 pages of the smallest rows) on the
+     * planner took the unique indexes; 5,000 leave a margin of five (docs/performance.md,
+     * nineteenth round). Counted from the statistics, which take no lock: the table's size on
+     * disk would wait for a lock held on the table, and this runs as each connection opens. The
+     * table grows, so once there the server stays in that mode.
+     */
+    public static final long KEPT_PLANS_MIN_ROWS = 5_000;
+    /** How often a server on a small database asks how many rows managed_accounts has. */
+    static final Duration SIZE_CHECK_EVERY = Duration.ofSeconds(10);
+    private static final String LARGE_ENOUGH = "coalesce((select n_live_tup + n_dead_tup from pg_stat_user_tables "
+            + "where relid = to_regclass('managed_accounts')), 0) >= " + KEPT_PLANS_MIN_ROWS;
+
     private final HikariDataSource pool;
     private final Optional<EmbeddedPostgres> embedded;
+    private final java.util.concurrent.ScheduledExecutorService sizeWatch = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(Thread.ofPlatform().name("database-size").daemon().factory());
+    private volatile boolean keepsPlans;
 
     private Database(HikariDataSource pool, Optional<EmbeddedPostgres> embedded) {
         this.pool = pool;
@@ -96,8 +120,11 @@ public final class Database implements AutoCloseable {
         // after LOCK_TIMEOUT, no statement runs longer than STATEMENT_TIMEOUT, and a transaction
         // left idle is ended, so one organization's traffic cannot hold connections for long.
         // Both surface as 503 with Retry-After (Transactions.translate).
+        // Plans kept only on a large enough database (KEPT_PLANS_MIN_ROWS), decided as each
+        // connection opens; keepPlansOnceLarge opens them again when the table gets there.
         config.setConnectionInitSql("set lock_timeout = '" + LOCK_TIMEOUT.toMillis()
-                + "ms'; set statement_timeout = '" + STATEMENT_TIMEOUT.toMillis() + "ms'; set idle_in_transaction_session_timeout = '60s'");
+                + "ms'; set statement_timeout = '" + STATEMENT_TIMEOUT.toMillis() + "ms'; set idle_in_transaction_session_timeout = '60s'; "
+                + "select set_config('plan_cache_mode', case when " + LARGE_ENOUGH + " then 'auto' else 'force_custom_plan' end, false)");
         HikariDataSource pool = new HikariDataSource(config);
         try {
             if (!isCurrent(pool)) {
@@ -111,7 +138,44 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         log.info("database ready ({})", embedded.isPresent() ? "embedded PostgreSQL" : "external PostgreSQL");
-        return new Database(pool, embedded);
+        Database database = new Database(pool, embedded);
+        database.watchSize();
+        return database;
+    }
+
+    /** Off the start's path: asks at once, then every SIZE_CHECK_EVERY until the database is large enough. */
+    private void watchSize() {
+        sizeWatch.scheduleWithFixedDelay(() -> {
+            try {
+                if (keepPlansOnceLarge()) sizeWatch.shutdown();
+            } catch (RuntimeException e) {
+                log.debug("managed_accounts' size not read: {}", e.toString());
+            }
+        }, 0, SIZE_CHECK_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether connections keep plans made without values ({@link #KEPT_PLANS_MIN_ROWS}). When the
+     * answer turns true, the pool's connections are opened again (idle ones at once, those in use
+     * when they are returned), so that each decides again; they open with the same settings.
+     */
+    public boolean keepPlansOnceLarge() {
+        if (keepsPlans) return true;
+        boolean large;
+        try (var c = pool.getConnection(); var s = c.createStatement(); var rs = s.executeQuery("select " + LARGE_ENOUGH
+                + ", current_setting('plan_cache_mode') = 'auto'")) {
+            rs.next();
+            large = rs.getBoolean(1);
+            if (large && !rs.getBoolean(2)) {
+                pool.getHikariPoolMXBean().softEvictConnections();
+                log.info("managed_accounts has reached {} rows: connections now keep plans made without values (opened again)",
+                        KEPT_PLANS_MIN_ROWS);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("managed_accounts' size not read", e);
+        }
+        keepsPlans = large;
+        return large;
     }
 
     /**
@@ -182,6 +246,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        sizeWatch.shutdownNow();
         pool.close();
         embedded.ifPresent(pg -> {
             try {

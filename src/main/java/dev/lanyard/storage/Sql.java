@@ -55,15 +55,17 @@ public final class Sql {
      * transaction ({@link #together}): PostgreSQL keeps one plan for it per connection, made with
      * index scans and nested loops only, instead of planning it with its values each time (by
      * cost it did the latter: the arrays' length made the plan with values look cheaper). Only
-     * for a statement whose rows only unique indexes can reach, so that the kept plan is the same
-     * whatever the size of the tables when it is made (the changes' batch: id, SCIM id), or, when
-     * other indexes could reach them, only once the table is large enough for the planner to tell
-     * the unique one from the others (the userName lookups' batch: AccountStore.searchAll). With
-     * a choice of indexes, a plan made on an empty table may take one that reads the whole
-     * organization, and keep it (docs/performance.md, eighteenth and nineteenth rounds). The
-     * settings end with the statement's implicit transaction (on an autocommit connection).
+     * for a statement whose rows only a unique index can reach, or, with other indexes that could
+     * reach them, whose unique index the planner prefers once the database is large enough (the
+     * userName lookups' batch: AccountStore.searchAll): with a choice of indexes a plan made on a
+     * small table may take one that reads the whole organization, and keep it. So on a
+     * connection opened while the database was small (plan_cache_mode force_custom_plan,
+     * Database) the statement is planned with its values like any other (docs/performance.md,
+     * eighteenth and nineteenth rounds). The settings end with the statement's implicit
+     * transaction (on an autocommit connection).
      */
-    public static final String KEPT_INDEX_PLAN = "select set_config('plan_cache_mode', 'force_generic_plan', true), "
+    public static final String KEPT_INDEX_PLAN = "select set_config('plan_cache_mode', case current_setting('plan_cache_mode') "
+            + "when 'force_custom_plan' then 'force_custom_plan' else 'force_generic_plan' end, true), "
             + "set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true), "
             + "set_config('enable_mergejoin', 'off', true);\n";
 

@@ -37,8 +37,40 @@ class StatementPlanningIT {
             List<String> prepared = Sql.list(c, "select statement from pg_prepared_statements", rs -> rs.getString(1));
             assertThat(prepared).anyMatch(s -> s.equals(plain.replace("?", "$1")));
             assertThat(prepared).noneMatch(s -> s.contains("planned with its values"));
-            // And the session lets PostgreSQL choose generic plans: nothing forces custom ones any more.
-            assertThat(Sql.find(c, "show plan_cache_mode", rs -> rs.getString(1))).contains("auto");
+        }
+    }
+
+    /**
+     * Plans made without values are kept only once managed_accounts is large enough
+     * (Database.KEPT_PLANS_MIN_ROWS): until then every connection plans each statement with its
+     * values; when the table gets there, the pool's connections are opened again (one in use once
+     * it is returned) and PostgreSQL may keep plans (plan_cache_mode auto).
+     */
+    @Test
+    void connections_keep_plans_only_once_the_accounts_table_is_large_enough() throws Exception {
+        try (TestApp own = TestApp.start()) {
+            Database database = own.services().database();
+            assertThat(database.keepPlansOnceLarge()).isFalse();
+            assertThat(planCacheMode(own)).isEqualTo("force_custom_plan");
+            try (Connection held = own.dataSource().getConnection()) {
+                own.execute("""
+                        insert into managed_accounts (id, org_id, email, status, scim_id, attributes, scim_created_at)
+                        select gen_random_uuid(), ?::uuid, 'user' || n || '@example.com', 'active', gen_random_uuid(), '{}', now()
+                          from generate_series(1, 5000) n""", own.newOrg("large").id());
+                // PostgreSQL's statistics count the rows a moment after they are committed.
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+                while (!database.keepPlansOnceLarge() && System.nanoTime() < deadline) Thread.sleep(50);
+                assertThat(database.keepPlansOnceLarge()).isTrue();
+                assertThat(Sql.find(held, "show plan_cache_mode", rs -> rs.getString(1))).as("still the old session").contains("force_custom_plan");
+            }
+            assertThat(planCacheMode(own)).isEqualTo("auto");
+            assertThat(database.keepPlansOnceLarge()).isTrue();
+        }
+    }
+
+    private static String planCacheMode(TestApp app) throws Exception {
+        try (Connection c = app.dataSource().getConnection()) {
+            return Sql.find(c, "show plan_cache_mode", rs -> rs.getString(1)).orElseThrow();
         }
     }
 }
