@@ -143,7 +143,11 @@ public final class Database implements AutoCloseable {
         return database;
     }
 
-    /** Off the start's path: asks at once, then every SIZE_CHECK_EVERY until the database is large enough. */
+    /**
+     * Asks every SIZE_CHECK_EVERY until the database is large enough, the first time after that
+     * long too: not on the start's path (a second connection would cost the start a sign-in), and
+     * connections opened on a large database keep plans anyway (their own settings).
+     */
     private void watchSize() {
         sizeWatch.scheduleWithFixedDelay(() -> {
             try {
@@ -151,7 +155,7 @@ public final class Database implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.debug("managed_accounts' size not read: {}", e.toString());
             }
-        }, 0, SIZE_CHECK_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, SIZE_CHECK_EVERY.toMillis(), SIZE_CHECK_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /**
