@@ -32,7 +32,7 @@ class AccountIndexIT {
     static UUID org;
 
     @BeforeAll
-    static void accounts() throws Exception {
+    static void accounts() {
         org = UUID.fromString(app.newOrg("account-index").id());
         // 90 % linked (active or deactivated), the rest disabled or invalidated: unlinked rows in every range
         app.execute("""
@@ -45,12 +45,7 @@ class AccountIndexIT {
                        lateral (select case when n % 10 = 0 then 'disabled' when n % 10 = 1 then 'invalidated'
                                             when n % 10 = 2 then 'deactivated' else 'active' end as status) s""", org);
         app.execute("vacuum analyze managed_accounts");
-        // Large enough for connections to keep plans made without values (Database.KEPT_PLANS_MIN_ROWS),
-        // once PostgreSQL's statistics count the rows (they may lag by a moment).
-        var database = app.services().database();
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-        while (!database.keepPlansOnceLarge() && System.nanoTime() < deadline) Thread.sleep(50);
-        assertThat(database.keepPlansOnceLarge()).isTrue();
+        app.awaitPlansKept();
     }
 
     @AfterAll

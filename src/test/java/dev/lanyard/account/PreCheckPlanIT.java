@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The IdPs' pre-check ({@code userName eq "..."}, startIndex=1) is the statement a SCIM server runs
  * most (issue 16): PostgreSQL keeps a generic plan for it instead of planning it on every call,
  * which cost several times the query itself. A filter whose plan depends on its value
- * ({@code userName co}) is still planned with it each time.
+ * ({@code userName co}) is still planned with it each time. (Plans are kept only on a database
+ * large enough for them: Database.KEPT_PLANS_MIN_ROWS.)
  */
 class PreCheckPlanIT {
     static final TestApp app = TestApp.start();
@@ -46,8 +47,9 @@ class PreCheckPlanIT {
         app.execute("""
                 insert into managed_accounts (id, org_id, email, status, scim_id, attributes)
                 select gen_random_uuid(), ?, 'user' || n || '@example.com', 'active', gen_random_uuid(), '{}'
-                  from generate_series(1, 2000) n""", org);
+                  from generate_series(1, ?) n""", org, dev.lanyard.storage.Database.KEPT_PLANS_MIN_ROWS);
         app.execute("analyze managed_accounts");
+        app.awaitPlansKept();
         try (Connection c = app.dataSource().getConnection()) {
             Plans precheck = run(c, org, "userName eq \"user42@example.com\"", "lower(email) = lower($2)");
             assertThat(precheck.generic()).as("generic plans of the pre-check").isPositive();

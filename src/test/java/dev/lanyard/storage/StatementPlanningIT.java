@@ -57,10 +57,7 @@ class StatementPlanningIT {
                         insert into managed_accounts (id, org_id, email, status, scim_id, attributes, scim_created_at)
                         select gen_random_uuid(), ?::uuid, 'user' || n || '@example.com', 'active', gen_random_uuid(), '{}', now()
                           from generate_series(1, 5000) n""", own.newOrg("large").id());
-                // PostgreSQL's statistics count the rows a moment after they are committed.
-                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-                while (!database.keepPlansOnceLarge() && System.nanoTime() < deadline) Thread.sleep(50);
-                assertThat(database.keepPlansOnceLarge()).isTrue();
+                own.awaitPlansKept();
                 assertThat(Sql.find(held, "show plan_cache_mode", rs -> rs.getString(1))).as("still the old session").contains("force_custom_plan");
             }
             assertThat(planCacheMode(own)).isEqualTo("auto");

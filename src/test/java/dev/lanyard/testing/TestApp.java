@@ -77,6 +77,24 @@ public final class TestApp implements AutoCloseable {
         return services;
     }
 
+    /**
+     * Waits until the server's connections keep plans made without values, which they do once
+     * managed_accounts has Database.KEPT_PLANS_MIN_ROWS rows as PostgreSQL's statistics count
+     * them (a moment after the rows are committed); fails after 20 s.
+     */
+    public void awaitPlansKept() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!database.keepPlansOnceLarge()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("managed_accounts never counted as large enough to keep plans");
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     public String operatorToken() {
         return operatorToken;
     }
