@@ -50,6 +50,8 @@ public final class Database implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService sizeWatch = java.util.concurrent.Executors
             .newSingleThreadScheduledExecutor(Thread.ofPlatform().name("database-size").daemon().factory());
     private volatile boolean keepsPlans;
+    /** Whether a check found the table small: connections may have opened planning each time. */
+    private volatile boolean sawSmall;
 
     private Database(HikariDataSource pool, Optional<EmbeddedPostgres> embedded) {
         this.pool = pool;
@@ -170,7 +172,10 @@ public final class Database implements AutoCloseable {
                 + ", current_setting('plan_cache_mode') = 'auto'")) {
             rs.next();
             large = rs.getBoolean(1);
-            if (large && !rs.getBoolean(2)) {
+            if (!large) sawSmall = true;
+            // Opened again if any connection may plan each time: one this check saw, or any
+            // opened before the table got there (the one this check got may be newer).
+            if (large && (sawSmall || !rs.getBoolean(2))) {
                 pool.getHikariPoolMXBean().softEvictConnections();
                 log.info("managed_accounts has reached {} rows: connections now keep plans made without values (opened again)",
                         KEPT_PLANS_MIN_ROWS);

@@ -105,7 +105,7 @@ public final class SqlFilter {
      * A WHERE fragment and the values it binds, in order. {@code lookup}: the whole filter is one
      * {@code eq} on a text or id attribute ({@code userName eq "..."}, the IdPs' pre-check), which
      * matches a few rows in any organization, so its plan does not depend on the value and may be
-     * kept once the table is large enough (AccountStore.KEPT_LOOKUP_PLAN_MIN_BYTES;
+     * kept once the database is large enough (Database.KEPT_PLANS_MIN_ROWS;
      * Sql.PLANNED_WITH_VALUES is for the other filters).
      */
     public record Where(String sql, List<Object> params, boolean lookup) {}

@@ -269,7 +269,7 @@ class AccountIndexIT {
      * the userName index.
      */
     @Test
-    void at_the_size_plans_are_kept_from_the_user_name_lookups_plans_are_the_user_name_index() throws Exception {
+    void at_the_size_plans_are_kept_from_user_name_lookups_plans_made_without_values_take_the_user_name_index() throws Exception {
         var lookups = List.of(userNameLookup("u42@example.com"), userNameLookup("nobody@example.com"));
         // The smallest rows (the fewest pages for the count), of one organization.
         String rows = "insert into managed_accounts (id, org_id, email, status, scim_id, attributes) "
