@@ -139,7 +139,8 @@ final class AccountStore {
     // from 0.52 to 1.12 ms of PostgreSQL's CPU per create over six runs of 5 s in the one that
     // used it first, 0.26-0.30 ms in the other). Sql.KEPT_INDEX_PLAN does not save it: on an empty
     // table the kept plan reads every disabled account through managed_accounts_directory_status
-    // for each batch (0.34 to 0.67 ms per create over six runs, eighteenth round). Planning each
+    // for each batch (0.34 to 0.67 ms per create over six runs, eighteenth round), and on a large
+    // one it took the same index while disabled accounts were few (nineteenth round). Planning each
     // batch costs less than that (docs/performance.md: 3-16 % of PostgreSQL's rate for creates).
     // Times go as ISO-8601 text (Instant.toString, with its Z): an array of timestamps from
     // java.sql.Timestamp would be written in the JVM's local time without a zone.
@@ -258,8 +259,9 @@ final class AccountStore {
         return java.util.Set.copyOf(written);
     }
 
-    // Run after Sql.KEPT_INDEX_PLAN: one plan kept per connection, not planned with the values
-    // each time (bench/side/ab --phase sync: 1.13 times the changes per second, 0.90 of the CPU).
+    // Run after Sql.KEPT_INDEX_PLAN: one plan kept per connection on a large enough database
+    // (Database.KEPT_PLANS_MIN_ROWS), not planned with the values each time (bench/side/ab
+    // --phase sync: 1.13 times the changes per second, 0.90 of the CPU).
     // Unlike the creates' and the lookups' statements, this one's plan cannot go bad: with
     // sequential scans and hash and merge joins off, only its two unique indexes (id, scim_id)
     // find its rows; on an empty table the kept plan takes managed_accounts_scim_id_key. The same

@@ -41,13 +41,34 @@ class LookupBatchesIT {
 
     @Test
     void lookups_of_several_organizations_in_one_batch_each_get_the_answer_they_get_alone_over_http() throws Exception {
+        eachAnswersAsAlone(app);
+    }
+
+    /**
+     * The same on a database large enough for connections to keep plans made without values
+     * (Database.KEPT_PLANS_MIN_ROWS): the userName lookups' batch then runs on its kept plan
+     * (Sql.KEPT_INDEX_PLAN, no ORDER BY or LIMIT), the others planned each time.
+     */
+    @Test
+    void the_same_on_a_database_large_enough_to_keep_plans() throws Exception {
+        try (TestApp large = TestApp.start()) {
+            large.execute("""
+                    insert into managed_accounts (id, org_id, email, status, scim_id, attributes, scim_created_at)
+                    select gen_random_uuid(), ?::uuid, 'filler' || n || '@example.com', 'active', gen_random_uuid(), '{}', now()
+                      from generate_series(1, ?) n""", large.newOrg("lookup-filler").id(), dev.lanyard.storage.Database.KEPT_PLANS_MIN_ROWS);
+            large.awaitPlansKept();
+            eachAnswersAsAlone(large);
+        }
+    }
+
+    private static void eachAnswersAsAlone(TestApp app) throws Exception {
         TestApp.Org okta = app.newOrg("lookup-okta");
         TestApp.Org entra = app.newOrg("lookup-entra");
         for (int i = 0; i < 3; i++) {
-            create(okta, "u" + i + "@okta.example", "okta-" + i);
-            create(entra, "u" + i + "@entra.example", "entra-" + i);
+            create(app, okta, "u" + i + "@okta.example", "okta-" + i);
+            create(app, entra, "u" + i + "@entra.example", "entra-" + i);
         }
-        String member = create(okta, "member@okta.example", "okta-member");
+        String member = create(app, okta, "member@okta.example", "okta-member");
         app.http().send("POST", okta.scimPath() + "/Groups", okta.token(), """
                 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Engineering",
                  "members":[{"value":"%s"}]}""".formatted(member)).expect(201);
@@ -63,7 +84,7 @@ class LookupBatchesIT {
         asked.add(new String[] {"entra", "externalId eq \"ENTRA-2\"", ""});  // externalId is case exact: none
         asked.add(new String[] {"entra", "userName eq \"u1@okta.example\"", ""});  // another organization's user: none
         List<Callable<Http.Response>> lookups = new ArrayList<>();
-        for (String[] a : asked) lookups.add(lookup(a[0].equals("okta") ? okta : entra, a[1], a[2]));
+        for (String[] a : asked) lookups.add(lookup(app, a[0].equals("okta") ? okta : entra, a[1], a[2]));
         // The token is confirmed (and cached) before the lock, so only the lookups wait on it.
         lookups.get(0).call().expect(200);
         lookups.get(5).call().expect(200);
@@ -156,14 +177,14 @@ class LookupBatchesIT {
         }
     }
 
-    private static String create(TestApp.Org org, String userName, String externalId) {
+    private static String create(TestApp app, TestApp.Org org, String userName, String externalId) {
         return app.http().send("POST", org.scimPath() + "/Users", org.token(), """
                 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"%s","externalId":"%s",
                  "name":{"givenName":"Ada"},"emails":[{"value":"%s","primary":true}],"active":true}"""
                 .formatted(userName, externalId, userName)).expect(201).json().get("id").asText();
     }
 
-    private static Callable<Http.Response> lookup(TestApp.Org org, String filter, String more) {
+    private static Callable<Http.Response> lookup(TestApp app, TestApp.Org org, String filter, String more) {
         String path = org.scimPath() + "/Users?filter=" + URLEncoder.encode(filter, StandardCharsets.UTF_8) + "&startIndex=1&count=100" + more;
         return () -> app.http().send("GET", path, org.token(), (String) null);
     }
