@@ -19,11 +19,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -56,6 +59,7 @@ public final class AccountService {
     private final Batches<AccountStore.Create, Written> creates;
     private final Batches<AccountStore.Change, Written> changes;
     private final Batches<AccountStore.Lookup, Optional<List<AccountStore.Keyed>>> lookups;
+    private final Batches<Removal, Removed> removals;
 
     /** What a create's or a change's batch did with it (storage.Batches). */
     private enum Written { YES, NO, ALONE }
@@ -63,7 +67,8 @@ public final class AccountService {
     /**
      * SCIM creates, changes without a rename that take no access away, and the IdPs' lookups
      * (the first page of one {@code eq} on a text attribute, their pre-check before a create) that
-     * arrive together each go to PostgreSQL as one statement (issue 16): at most {@code BATCHES}
+     * arrive together each go to PostgreSQL as one statement, and deactivations without a rename
+     * as one transaction (issue 16): at most {@code BATCHES}
      * such statements of each kind at once, one per two processors (at least one), each of at
      * most {@value #BATCH_ITEMS} items and about a million characters of values. While a batch
      * runs the next one grows, and a bigger batch costs less per item: on 2 cores one create batch
@@ -92,6 +97,8 @@ public final class AccountService {
                 AccountStore.Change::approxSize, this::writeChanges);
         this.lookups = new Batches<>(BATCHES, BATCH_ITEMS, BATCH_CHARS, BATCH_WAITING, BATCH_WAIT,
                 AccountStore.Lookup::approxSize, this::readLookups);
+        this.removals = new Batches<>(BATCHES, BATCH_ITEMS, BATCH_CHARS, BATCH_WAITING, BATCH_WAIT,
+                Removal::approxSize, this::writeRemovals);
     }
 
     /**
@@ -160,6 +167,105 @@ public final class AccountService {
     @FunctionalInterface
     public interface ProfileChange<E extends Exception> {
         AccountProfile apply(ManagedAccount current) throws E;
+    }
+
+    /**
+     * A deactivation without a rename, for {@link #writeRemovals}: the account as read, the change
+     * computed from it ({@code change}, as a change without a rename is written), and the ticket
+     * it holds from an earlier attempt.
+     */
+    private record Removal(ManagedAccount seen, AccountProfile profile, AccountStore.Change change, Actor actor,
+                           Optional<DeprovisionGuard.Ticket> ticket) {
+        /** The change's values, and the profile again for a change the guard holds (HeldChange). */
+        int approxSize() {
+            return 2 * change.approxSize();
+        }
+    }
+
+    /**
+     * What a batch of removals did with one: its attempt (as {@link #update}'s own transaction
+     * returns it), or none when the removal is to be tried alone; and the ticket it holds now, for
+     * its next attempt or to give back (none once a committed transaction settled it).
+     */
+    private record Removed(Optional<Attempt> attempt, Optional<DeprovisionGuard.Ticket> ticket) {}
+
+    /**
+     * A batch of deactivations without a rename (issue 16): the reservations of each organization
+     * counted in one statement, then one transaction that locks the accounts in one statement, asks
+     * the guard for each, one after another, exactly as each would alone, and writes those it lets
+     * through as one statement, with one commit for all. The transaction does not wait for an
+     * admin's action or for an account another transaction holds: such an organization's removals,
+     * or such an account's, are left out of it and tried alone, on their requests' threads, where
+     * waiting is their own business (so one organization cannot hold up another's removals). A batch that fails in any way (whatever it
+     * counted stays with its removals) is tried removal by removal.
+     */
+    private List<Removed> writeRemovals(List<Removal> batch) {
+        List<Optional<DeprovisionGuard.Ticket>> tickets = new ArrayList<>(batch.stream().map(Removal::ticket).toList());
+        try {
+            reserveMissing(batch, tickets);
+            List<Optional<Attempt>> attempts = tx.inTransaction(c -> removeAll(c, batch, tickets));
+            List<Removed> results = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                Optional<Attempt> attempt = attempts.get(i);
+                boolean settled = attempt.isPresent() && attempt.get().settled();
+                results.add(new Removed(attempt, settled ? Optional.empty() : tickets.get(i)));
+            }
+            return results;
+        } catch (RuntimeException e) {
+            log.debug("a batch of {} removals failed; each is tried alone", batch.size(), e);
+            return tickets.stream().map(t -> new Removed(Optional.empty(), t)).toList();
+        }
+    }
+
+    /** Counts the removals that hold no ticket yet, each organization's in one statement (DeprovisionGuard#reserve). */
+    private void reserveMissing(List<Removal> batch, List<Optional<DeprovisionGuard.Ticket>> tickets) {
+        Map<UUID, List<Integer>> byOrg = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (tickets.get(i).isEmpty()) byOrg.computeIfAbsent(batch.get(i).seen().orgId(), k -> new ArrayList<>()).add(i);
+        }
+        for (var org : byOrg.entrySet()) {
+            List<Integer> positions = org.getValue();
+            List<Optional<DeprovisionGuard.Ticket>> got = tx.autocommit(c -> guard.reserve(c, org.getKey(), positions.size()));
+            for (int j = 0; j < positions.size(); j++) tickets.set(positions.get(j), got.get(j));
+        }
+    }
+
+    /** The batch's transaction ({@link #writeRemovals}): an attempt per removal, none for those to try alone. */
+    private List<Optional<Attempt>> removeAll(Connection c, List<Removal> batch, List<Optional<DeprovisionGuard.Ticket>> tickets)
+            throws SQLException {
+        Set<UUID> entered = guard.enterWithoutWaiting(c, batch.stream().map(r -> r.seen().orgId()).distinct().toList());
+        List<UUID> wanted = batch.stream().filter(r -> entered.contains(r.seen().orgId()))
+                .map(r -> r.seen().scimId().orElseThrow()).distinct().toList();
+        Map<UUID, ManagedAccount> locked = wanted.isEmpty() ? Map.of() : store.lockLinkedUnlessHeld(c, wanted);
+        List<Optional<Attempt>> attempts = new ArrayList<>(batch.size());
+        List<AccountStore.Change> applied = new ArrayList<>();
+        Set<UUID> decided = new HashSet<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Removal r = batch.get(i);
+            ManagedAccount current = locked.get(r.seen().scimId().orElseThrow());
+            if (current == null || !entered.contains(r.seen().orgId()) || !current.orgId().equals(r.seen().orgId())) {
+                attempts.add(Optional.empty());  // not entered, locked by another transaction, or gone: alone
+            } else if (current.version() != r.seen().version() || !current.id().equals(r.seen().id()) || !decided.add(current.id())) {
+                attempts.add(Optional.of(Attempt.AGAIN));  // moved on (here too: another removal of it in this batch)
+            } else {
+                attempts.add(Optional.of(switch (guard.check(c, current, DeprovisionGuard.Removal.DEACTIVATE, tickets.get(i),
+                        Optional.of(r.profile()), r.actor())) {
+                    case DeprovisionGuard.Verdict.Held(DeprovisionGuard.Hold hold) -> new Attempt(Optional.of(new Guarded(null, hold)), true);
+                    case DeprovisionGuard.Verdict.ReserveFirst first -> new Attempt(Optional.empty(), true);
+                    case DeprovisionGuard.Verdict.Apply apply -> {
+                        applied.add(r.change());
+                        yield new Attempt(Optional.of(new Guarded(r.change().account(), null)), true);
+                    }
+                }));
+            }
+        }
+        // Last in the transaction: the statement's plan settings (Sql.KEPT_INDEX_PLAN) last until its commit.
+        if (!applied.isEmpty() && store.updateAllIfUnchangedWithEvent(c, applied).size() != applied.size()) {
+            // Cannot happen (each row is locked at the version its change was computed from); if it
+            // did, the guard's verdicts in this transaction would not match what was written.
+            throw new IllegalStateException("a locked account moved on in its removals' batch");
+        }
+        return attempts;
     }
 
     /** SCIM POST: a new account, or the disabled one with this email re-attached. */
@@ -232,7 +338,8 @@ public final class AccountService {
      *
      * <p>A change that takes access away is counted by the guard first, in a short transaction of
      * its own ({@link DeprovisionGuard#reserve}, docs/safeguard.md), then locks the row and asks
-     * the guard in its transaction. A recomputation keeps the ticket it has: one removal is
+     * the guard in its transaction; without a rename, with the others that arrive together
+     * ({@link #writeRemovals}). A recomputation keeps the ticket it has: one removal is
      * counted once; a ticket not used up is given back.
      *
      * @param condition the client's If-Match / If-None-Match, checked under the lock
@@ -256,14 +363,27 @@ public final class AccountService {
                 condition.check(seen.version());
                 AccountProfile profile = change.apply(seen);
                 boolean removal = deactivates(seen, profile);
+                boolean renamed = !seen.email().equalsIgnoreCase(profile.email());
                 try {
                     // A change without a rename that takes no access away is one statement, which commits
                     // by itself (no transaction around it, no COMMIT round trip), and changes that arrive
                     // together share it (issue 16).
-                    if (!removal && seen.email().equalsIgnoreCase(profile.email())) {
+                    if (!removal && !renamed) {
                         Optional<ManagedAccount> applied = applyWithoutRename(seen, profile, actor);
                         if (applied.isPresent()) return new Found(applied.get(), read.beside());
                         continue;  // the row moved on: compute again
+                    }
+                    // A deactivation without a rename goes with those that arrive together: one count, one
+                    // transaction, one commit (writeRemovals); one the batch leaves out is tried alone, below.
+                    if (removal && !renamed) {
+                        AccountStore.Change written = changeWithoutRename(seen, profile, actor).orElseThrow();
+                        Removed removed = removals.submit(new Removal(seen, profile, written, actor, ticket));
+                        ticket = removed.ticket();
+                        if (removed.attempt().isPresent()) {
+                            Optional<Guarded> outcome = removed.attempt().get().outcome();
+                            if (outcome.isPresent()) return new Found(outcome.get().appliedOrHeld(), read.beside());
+                            continue;  // moved on, or the guard wants it counted again
+                        }
                     }
                     if (removal && ticket.isEmpty()) ticket = tx.autocommit(c -> guard.reserve(c, orgId));
                     Optional<DeprovisionGuard.Ticket> counted = ticket;
@@ -597,17 +717,24 @@ public final class AccountService {
      * no longer has the version the change was computed from.
      */
     private Optional<ManagedAccount> applyWithoutRename(ManagedAccount current, AccountProfile profile, Actor actor) {
+        Optional<AccountStore.Change> computed = changeWithoutRename(current, profile, actor);
+        if (computed.isEmpty()) return Optional.of(current);
+        AccountStore.Change change = computed.get();
+        Written written = changes.submit(change);
+        boolean applied = written == Written.YES
+                || written == Written.ALONE && tx.autocommit(c -> store.updateIfUnchangedWithEvent(c, change));
+        return applied ? Optional.of(change.account()) : Optional.empty();
+    }
+
+    /** {@code profile} over {@code current} without a rename, as one row and its history row; empty when it changes nothing. */
+    private static Optional<AccountStore.Change> changeWithoutRename(ManagedAccount current, AccountProfile profile, Actor actor) {
         Instant now = now();
         AccountStatus status = profile.active()
                 .map(active -> active ? AccountStatus.ACTIVE : AccountStatus.DEACTIVATED)
                 .orElse(current.status());
-        if (unchanged(current, profile, status)) return Optional.of(current);
+        if (unchanged(current, profile, status)) return Optional.empty();
         ManagedAccount updated = current.updated(profile, status, current.version() + 1, now);
-        var change = AccountStore.Change.of(updated, current.scimId().orElseThrow(), current.version(), kind(current, status), actor, now);
-        Written written = changes.submit(change);
-        boolean applied = written == Written.YES
-                || written == Written.ALONE && tx.autocommit(c -> store.updateIfUnchangedWithEvent(c, change));
-        return applied ? Optional.of(updated) : Optional.empty();
+        return Optional.of(AccountStore.Change.of(updated, current.scimId().orElseThrow(), current.version(), kind(current, status), actor, now));
     }
 
     /** Whether a PUT or PATCH leaves everything as stored. */

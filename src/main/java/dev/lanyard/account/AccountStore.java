@@ -309,6 +309,19 @@ final class AccountStore {
                 AccountStore::map, orgId, scimId);
     }
 
+    /**
+     * The linked accounts with these SCIM ids, locked, except those another transaction has
+     * locked: skipped, not waited for (a batch of removals leaves them to be tried alone).
+     */
+    java.util.Map<UUID, ManagedAccount> lockLinkedUnlessHeld(Connection c, java.util.Collection<UUID> scimIds) throws SQLException {
+        java.util.Map<UUID, ManagedAccount> locked = new java.util.HashMap<>();
+        for (ManagedAccount a : Sql.list(c, "select " + COLUMNS + " from managed_accounts where scim_id = any(?::uuid[]) for update skip locked",
+                AccountStore::map, c.createArrayOf("uuid", scimIds.toArray()))) {
+            locked.put(a.scimId().orElseThrow(), a);
+        }
+        return locked;
+    }
+
     Optional<ManagedAccount> findLinked(Connection c, UUID orgId, UUID scimId) throws SQLException {
         return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and scim_id = ?",
                 AccountStore::map, orgId, scimId);

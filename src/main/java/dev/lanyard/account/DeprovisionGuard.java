@@ -4,7 +4,11 @@ import dev.lanyard.domain.Actor;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -19,6 +23,12 @@ import java.util.UUID;
  * transaction, under the account's row lock, and settles the ticket there (the ticket is used up
  * when that transaction commits, whatever the verdict); {@link #giveBack} returns a ticket whose
  * change's transaction never committed a verdict.
+ *
+ * <p>Deactivations that arrive together are decided in one transaction ({@link AccountService}'s
+ * batch of removals, issue 16): {@link #reserve(Connection, UUID, int)} counts several of one
+ * organization at once, {@link #enterWithoutWaiting} makes sure the batch will not wait for an
+ * admin's action in any of its organizations, and {@link #check} is asked for each, one after
+ * another, in that transaction.
  */
 public interface DeprovisionGuard {
     /** How the IdP takes the account away. */
@@ -57,6 +67,28 @@ public interface DeprovisionGuard {
      * need one (it is off, or holds every removal anyway).
      */
     Optional<Ticket> reserve(Connection c, UUID orgId) throws SQLException;
+
+    /**
+     * {@link #reserve(Connection, UUID)} for {@code removals} removals of the organization, counted
+     * one after another as if each had reserved alone: one ticket (or none) per removal, in the
+     * order of counting. The default reserves them one by one.
+     */
+    default List<Optional<Ticket>> reserve(Connection c, UUID orgId, int removals) throws SQLException {
+        List<Optional<Ticket>> tickets = new ArrayList<>(removals);
+        for (int i = 0; i < removals; i++) tickets.add(reserve(c, orgId));
+        return tickets;
+    }
+
+    /**
+     * In the change's transaction, before any {@link #check}: takes, without waiting, what
+     * {@code check} would otherwise wait for in these organizations (an admin's action in
+     * progress), and returns the organizations where it got it. A batch of removals asks the guard
+     * only for those, so it never waits for one organization's admin with the others' removals in
+     * it. The default waits for nothing (a guard whose check takes no such lock).
+     */
+    default Set<UUID> enterWithoutWaiting(Connection c, Collection<UUID> orgIds) throws SQLException {
+        return Set.copyOf(orgIds);
+    }
 
     /**
      * Decides, in the change's transaction, under the account's row lock. The ticket (if any) is

@@ -10,7 +10,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -55,12 +59,24 @@ final class Safeguard implements DeprovisionGuard {
 
     @Override
     public Optional<Ticket> reserve(Connection c, UUID orgId) throws SQLException {
+        return reserve(c, orgId, 1).getFirst();
+    }
+
+    @Override
+    public List<Optional<Ticket>> reserve(Connection c, UUID orgId, int removals) throws SQLException {
         // None while off or tripped: the removal's transaction checks again, and asks for one if it needs it.
-        Optional<SafeguardStore.Reserved> reserved = store.reserve(c, orgId);
-        if (reserved.isEmpty()) return Optional.empty();
-        SafeguardStore.Reserved r = reserved.get();
-        if (r.newMinute()) store.sweep(c, orgId);
-        return Optional.of(new Reservation(r.seq(), r.minute(), r.rank(), r.window()));
+        List<SafeguardStore.Reserved> reserved = store.reserve(c, orgId, removals);
+        if (reserved.isEmpty()) return Collections.nCopies(removals, Optional.empty());
+        if (reserved.size() != removals) throw new IllegalStateException("counted " + reserved.size() + " of " + removals + " removals");
+        if (reserved.getFirst().newMinute()) store.sweep(c, orgId);
+        return reserved.stream()
+                .map(r -> Optional.<Ticket>of(new Reservation(r.seq(), r.minute(), r.rank(), r.window())))
+                .toList();
+    }
+
+    @Override
+    public Set<UUID> enterWithoutWaiting(Connection c, Collection<UUID> orgIds) throws SQLException {
+        return store.lockSharedWithoutWaiting(c, orgIds);
     }
 
     @Override

@@ -102,8 +102,9 @@ final class SafeguardStore {
     record Reserved(long seq, Instant minute, long rank, Duration window, boolean newMinute) {}
 
     /**
-     * Counts one removal in this minute's bucket and records the reservation, in one round trip
-     * on an autocommit connection; nothing when the safeguard is off or has tripped. Two
+     * Counts {@code removals} removals in this minute's bucket and records a reservation for each
+     * (a batch of deactivations counts its organization's at once), in one round trip on an
+     * autocommit connection; nothing when the safeguard is off or has tripped. Two
      * statements sent together ({@link #together}), so they are one transaction, committed when
      * the second is done: the first takes the organization's count lock, the second (whose
      * snapshot begins after the lock, so it sees every reservation before it, in any minute)
@@ -118,8 +119,10 @@ final class SafeguardStore {
      * too). What is lost is only a reservation whose removal never happened. So the commit does
      * not wait for an fsync with the count lock held.
      */
-    Optional<Reserved> reserve(Connection c, UUID orgId) throws SQLException {
-        return together(c, """
+    List<Reserved> reserve(Connection c, UUID orgId, int removals) throws SQLException {
+        // The n reservations of one statement are counted as n in a row: their ranks follow the
+        // order of their ids, the last one's is the bucket's new count plus the window's other minutes.
+        return Sql.together(c, """
                 select set_config('synchronous_commit', 'off', true),
                        pg_advisory_xact_lock(hashtextextended('safeguard-count:' || ?::text, 0));
                 with s as (
@@ -128,19 +131,36 @@ final class SafeguardStore {
                       from safeguard_settings where org_id = ?),
                 counted as (
                     insert into safeguard_removals as r (org_id, minute, removed)
-                    select ?, date_trunc('minute', now()), 1 from s where s.counting
-                    on conflict (org_id, minute) do update set removed = r.removed + 1
+                    select ?, date_trunc('minute', now()), ? from s where s.counting
+                    on conflict (org_id, minute) do update set removed = r.removed + excluded.removed
                     returning r.minute, r.removed, r.xmax = 0 as fresh),
                 ticket as (
-                    insert into safeguard_reservations (org_id, minute) select ?, minute from counted returning id)
+                    insert into safeguard_reservations (org_id, minute)
+                    select ?, minute from counted, generate_series(1, ?) returning id),
+                others as (
+                    select coalesce(sum(w.removed), 0) as removed from safeguard_removals w, s, counted c
+                     where w.org_id = ? and w.minute > now() - make_interval(secs => s.window_seconds) and w.minute <> c.minute)
                 select ticket.id, c.minute, c.fresh, s.window_seconds,
-                       c.removed + coalesce((select sum(removed) from safeguard_removals
-                           where org_id = ? and minute > now() - make_interval(secs => s.window_seconds)
-                             and minute <> c.minute), 0) as rank
-                  from counted c, ticket, s""",
+                       c.removed - ? + row_number() over (order by ticket.id) + others.removed as rank
+                  from counted c, ticket, s, others
+                 order by ticket.id""",
+                List.of(orgId, (int) SafeguardSettings.DEFAULTS.window().toSeconds(), orgId, orgId, removals, orgId, removals,
+                        orgId, removals),
                 rs -> new Reserved(rs.getLong("id"), Sql.instant(rs, "minute"), rs.getLong("rank"),
-                        Duration.ofSeconds(rs.getInt("window_seconds")), rs.getBoolean("fresh")),
-                orgId, (int) SafeguardSettings.DEFAULTS.window().toSeconds(), orgId, orgId, orgId, orgId);
+                        Duration.ofSeconds(rs.getInt("window_seconds")), rs.getBoolean("fresh")));
+    }
+
+    /**
+     * The organizations' locks taken shared, as {@link #lockSharedAndClaim} takes each, but without
+     * waiting: those whose lock an admin's action holds (or waits for) are not among the returned.
+     */
+    java.util.Set<UUID> lockSharedWithoutWaiting(Connection c, java.util.Collection<UUID> orgIds) throws SQLException {
+        List<UUID> entered = Sql.list(c, """
+                select o, pg_try_advisory_xact_lock_shared(hashtextextended('safeguard:' || o::text, 0)) as entered
+                  from unnest(?::uuid[]) o""",
+                rs -> rs.getBoolean("entered") ? rs.getObject("o", UUID.class) : null,
+                c.createArrayOf("uuid", orgIds.toArray()));
+        return entered.stream().filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** {@link Sql#together}: statements sent together, one transaction on an autocommit connection; the last one's first row. */

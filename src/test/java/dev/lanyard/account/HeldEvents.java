@@ -56,6 +56,12 @@ final class HeldEvents {
         return futures;
     }
 
+    /** How many transactions last wrote these accounts (by SCIM id): rows written by one share its id (xmin). */
+    static long transactionsThatWrote(TestApp app, List<String> scimIds) {
+        return app.count("select count(distinct xmin::text) from managed_accounts where scim_id::text = any(string_to_array(?, ','))",
+                String.join(",", scimIds));
+    }
+
     /** {@link #whileLocked}, each write's result in the order of {@code work}. */
     static <T> List<T> resultsWhileLocked(TestApp app, List<Callable<T>> work) throws Exception {
         return results(whileLocked(app, work));

@@ -266,6 +266,34 @@ class SafeguardConcurrencyIT {
     }
 
     /**
+     * A batch's reservation of n removals (DeprovisionGuard#reserve with a count) counts them as n
+     * reservations one after another would: consecutive ranks in the order of their ids, after
+     * those before, and before those after; the bucket has one per reservation row.
+     */
+    @Test
+    void a_reservation_of_several_removals_ranks_them_one_after_another() throws SQLException {
+        TestApp.Org org = app.newOrg("several-" + UUID.randomUUID());
+        UUID orgId = UUID.fromString(org.id());
+        SafeguardStore store = new SafeguardStore();
+        List<Long> ranks = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        try (Connection c = app.services().database().dataSource().getConnection()) {
+            for (int n : new int[] {3, 1, 2}) {
+                List<SafeguardStore.Reserved> reserved = store.reserve(c, orgId, n);
+                assertThat(reserved).hasSize(n);
+                reserved.forEach(r -> {
+                    ranks.add(r.rank());
+                    seqs.add(r.seq());
+                });
+            }
+        }
+        assertThat(ranks).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(seqs).isSorted().doesNotHaveDuplicates();
+        assertThat(removals(org)).isEqualTo(6);
+        assertThat(reservations(org)).isEqualTo(6);
+    }
+
+    /**
      * What the reservation relies on: statements sent together on an autocommit connection are
      * one transaction, so the count lock the first one takes is held through the second (and each
      * has its own snapshot), and released at their end.
