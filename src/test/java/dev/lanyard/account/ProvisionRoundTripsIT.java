@@ -98,9 +98,10 @@ class ProvisionRoundTripsIT {
     }
 
     /**
-     * A deactivation asks the safeguard (docs/safeguard.md): its transaction locks the row, then
-     * sends the organization's shared lock and the claim of its reservation together (two
-     * statements, one round trip), then writes.
+     * A deactivation asks the safeguard (docs/safeguard.md), in a batch of removals even alone
+     * (AccountService.writeRemovals): its transaction takes the organization's safeguard lock
+     * shared without waiting, locks the row without waiting, sends the organization's shared lock
+     * and the claim of its reservation together (two statements, one round trip), then writes.
      */
     @Test
     void a_deactivation_sends_the_safeguards_lock_and_claim_in_one_round_trip() {
@@ -120,8 +121,8 @@ class ProvisionRoundTripsIT {
         List<String> calls = recorder.calls();
         assertThat(calls).containsOnlyOnce("begin").endsWith("commit");
         assertThat(calls.subList(calls.indexOf("begin") + 1, calls.size() - 1))
-                .as("in the transaction: the row's lock, the safeguard's lock with the claim, the write")
-                .containsExactly("execute", "execute", "execute");
+                .as("in the transaction: the safeguard's lock, the row's lock, the safeguard's lock with the claim, the write")
+                .containsExactly("execute", "execute", "execute", "execute");
         assertThat(app.count("select count(*) from safeguard_reservations where org_id = ?::uuid", org.id())).isZero();  // claimed
         assertThat(app.count("select coalesce(sum(removed), 0) from safeguard_removals where org_id = ?::uuid", org.id())).isEqualTo(1);
     }
