@@ -64,6 +64,42 @@ public final class UserPatch {
         }
     }
 
+    /** A PATCH no bigger than these is {@link #small}: the IdPs' deactivations and profile syncs are far below. */
+    public static final int SMALL_OPERATIONS = 8;
+    public static final int SMALL_VALUE_NODES = 64;
+    public static final int SMALL_STORED_NODES = 256;
+
+    /**
+     * Whether applying {@code patch} to a stored User whose attributes are {@code stored} is
+     * small work: at most {@value #SMALL_OPERATIONS} operations, each value at most
+     * {@value #SMALL_VALUE_NODES} JSON nodes, on at most {@value #SMALL_STORED_NODES} stored
+     * nodes. Such a PATCH costs about what parsing a PUT's body does (which the request's thread
+     * does too), so it may be applied on the request's thread; a bigger one goes to the workers
+     * (domain.Workers, docs/security.md). Counting stops at the bound, so this is cheap for any size.
+     */
+    public static boolean small(PatchRequest patch, JsonNode stored) {
+        List<PatchOperation> ops = patch.getOperations();
+        if (ops.size() > SMALL_OPERATIONS) return false;
+        for (PatchOperation op : ops) {
+            JsonNode value = op.getJsonNode();
+            if (value != null && nodes(value, SMALL_VALUE_NODES) > SMALL_VALUE_NODES) return false;
+        }
+        return nodes(stored, SMALL_STORED_NODES) <= SMALL_STORED_NODES;
+    }
+
+    /** The nodes of {@code node}'s tree, counted up to one past {@code limit}. */
+    private static int nodes(JsonNode node, int limit) {
+        int count = 0;
+        java.util.ArrayDeque<JsonNode> pending = new java.util.ArrayDeque<>();
+        pending.push(node);
+        while (!pending.isEmpty()) {
+            JsonNode n = pending.pop();
+            if (++count > limit) return count;
+            if (n.isContainerNode()) n.forEach(pending::push);
+        }
+        return count;
+    }
+
     /**
      * Applies {@code patch} to {@code current} (a full SCIM User without id and meta) and returns
      * the patched document. Operations that target read-only attributes fail with

@@ -359,4 +359,42 @@ class UserPatchTest {
         assertThat(active.getScimError().getScimType()).isEqualTo("invalidValue");
         assertThat(active.getScimError().getDetail()).isEqualTo("active must be a boolean (true or false), got {}");
     }
+
+    /**
+     * What is small enough for the request's thread (UserOperations): the IdPs' deactivations and
+     * profile syncs on an ordinary user are; one operation too many, one value node too many, or
+     * one stored node too many is not.
+     */
+    @Test
+    void small_patches_are_bounded_in_operations_value_nodes_and_stored_nodes() throws Exception {
+        ObjectNode stored = current();
+        String deactivate = "{'op':'replace','value':{'active':false}}";
+        assertThat(UserPatch.small(ops(deactivate), stored)).isTrue();
+        assertThat(UserPatch.small(ops("{'op':'Replace','path':'active','value':'False'}"), stored)).isTrue();
+        assertThat(UserPatch.small(ops(String.join(",", java.util.Collections.nCopies(UserPatch.SMALL_OPERATIONS, deactivate))), stored))
+                .isTrue();
+        assertThat(UserPatch.small(ops(String.join(",", java.util.Collections.nCopies(UserPatch.SMALL_OPERATIONS + 1, deactivate))), stored))
+                .isFalse();
+
+        // A value of n nodes: an array of n - 1 strings.
+        assertThat(UserPatch.small(ops("{'op':'add','path':'nickName','value':" + strings(UserPatch.SMALL_VALUE_NODES - 1) + "}"), stored))
+                .isTrue();
+        assertThat(UserPatch.small(ops("{'op':'add','path':'nickName','value':" + strings(UserPatch.SMALL_VALUE_NODES) + "}"), stored))
+                .isFalse();
+
+        ObjectNode atTheBound = stored.objectNode();
+        atTheBound.set("x", any(strings(UserPatch.SMALL_STORED_NODES - 2)));  // the root, the array, its strings
+        assertThat(UserPatch.small(ops(deactivate), atTheBound)).isTrue();
+        ObjectNode over = stored.objectNode();
+        over.set("x", any(strings(UserPatch.SMALL_STORED_NODES - 1)));
+        assertThat(UserPatch.small(ops(deactivate), over)).isFalse();
+    }
+
+    private static com.unboundid.scim2.common.messages.PatchRequest ops(String operations) throws Exception {
+        return UserPatch.parse(body("{'schemas':['" + ScimJson.PATCH_OP + "'],'Operations':[" + operations + "]}"));
+    }
+
+    private static String strings(int n) {
+        return "[" + String.join(",", java.util.Collections.nCopies(n, "'v'")) + "]";
+    }
 }
