@@ -95,7 +95,12 @@ public final class UserPatch {
         while (!pending.isEmpty()) {
             JsonNode n = pending.pop();
             if (++count > limit) return count;
-            if (n.isContainerNode()) n.forEach(pending::push);
+            // A container's children are pushed only if they cannot take the count past the limit,
+            // so a wide array or object costs one size check, not a walk of its elements.
+            if (n.isContainerNode()) {
+                if (count + pending.size() + n.size() > limit) return limit + 1;
+                n.forEach(pending::push);
+            }
         }
         return count;
     }

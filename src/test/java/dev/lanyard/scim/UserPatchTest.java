@@ -388,6 +388,12 @@ class UserPatchTest {
         ObjectNode over = stored.objectNode();
         over.set("x", any(strings(UserPatch.SMALL_STORED_NODES - 1)));
         assertThat(UserPatch.small(ops(deactivate), over)).isFalse();
+        // Far over the bound, in width and in depth: still just not small.
+        ObjectNode wide = stored.objectNode();
+        wide.set("x", any(strings(100_000)));
+        assertThat(UserPatch.small(ops(deactivate), wide)).isFalse();
+        assertThat(UserPatch.small(ops("{'op':'add','path':'nickName','value':" + "[".repeat(500) + "]".repeat(500) + "}"), stored))
+                .isFalse();
     }
 
     private static com.unboundid.scim2.common.messages.PatchRequest ops(String operations) throws Exception {
