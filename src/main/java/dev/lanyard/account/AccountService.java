@@ -60,13 +60,15 @@ public final class AccountService {
     private final Batches<AccountStore.Change, Written> changes;
     private final Batches<AccountStore.Lookup, Optional<List<AccountStore.Keyed>>> lookups;
     private final Batches<Removal, Removed> removals;
+    private final Batches<AccountStore.Read, Optional<Optional<Found>>> reads;
 
     /** What a create's or a change's batch did with it (storage.Batches). */
     private enum Written { YES, NO, ALONE }
 
     /**
-     * SCIM creates, changes without a rename that take no access away, and the IdPs' lookups
-     * (the first page of one {@code eq} on a text attribute, their pre-check before a create) that
+     * SCIM creates, changes without a rename that take no access away, the IdPs' lookups
+     * (the first page of one {@code eq} on a text attribute, their pre-check before a create), and
+     * reads of one user by id (GET /Users/{id}, the read before a change) that
      * arrive together each go to PostgreSQL as one statement, and deactivations without a rename
      * as one transaction (issue 16): at most {@code BATCHES}
      * such statements of each kind at once, one per two processors (at least one), each of at
@@ -99,6 +101,25 @@ public final class AccountService {
                 AccountStore.Lookup::approxSize, this::readLookups);
         this.removals = new Batches<>(BATCHES, BATCH_ITEMS, BATCH_CHARS, BATCH_WAITING, BATCH_WAIT,
                 Removal::approxSize, this::writeRemovals);
+        this.reads = new Batches<>(BATCHES, BATCH_ITEMS, BATCH_CHARS, BATCH_WAITING, BATCH_WAIT,
+                AccountStore.Read::approxSize, this::readAll);
+    }
+
+    /**
+     * A batch of reads by SCIM id: one alone is the statement it always was; several are one
+     * statement per shape. Empty for each read of a batch PostgreSQL refused: each is then read alone.
+     */
+    private List<Optional<Optional<Found>>> readAll(List<AccountStore.Read> batch) {
+        if (batch.size() == 1) {
+            AccountStore.Read r = batch.get(0);
+            return List.of(Optional.of(tx.read(c -> find(c, r.orgId(), r.scimId(), r.beside()))));
+        }
+        try {
+            return tx.read(c -> store.findAllLinked(c, batch)).stream().map(Optional::of).toList();
+        } catch (RuntimeException e) {
+            log.debug("a batch of {} reads failed; each is read alone", batch.size(), e);
+            return java.util.Collections.nCopies(batch.size(), Optional.empty());
+        }
     }
 
     /**
@@ -313,10 +334,12 @@ public final class AccountService {
     /**
      * The same, with {@code beside} (a text expression over the columns of {@code managed_accounts},
      * as {@link #searchLinked(UUID, AccountQuery.Criteria, AccountQuery.Window, Optional)} takes)
-     * read in the same statement: one round trip for what needed two (issue 16).
+     * read in the same statement: one round trip for what needed two (issue 16). Reads that arrive
+     * together share one statement ({@link #readAll}).
      */
     public Optional<Found> findLinked(UUID orgId, UUID scimId, Optional<String> beside) {
-        return tx.read(c -> find(c, orgId, scimId, beside));
+        return reads.submit(new AccountStore.Read(orgId, scimId, beside))
+                .orElseGet(() -> tx.read(c -> find(c, orgId, scimId, beside)));
     }
 
     private Optional<Found> find(Connection c, UUID orgId, UUID scimId, Optional<String> beside) throws SQLException {
@@ -358,7 +381,7 @@ public final class AccountService {
         Optional<DeprovisionGuard.Ticket> ticket = Optional.empty();
         try {
             for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-                Found read = tx.read(c -> find(c, orgId, scimId, beside)).orElseThrow(() -> notFound(scimId));
+                Found read = findLinked(orgId, scimId, beside).orElseThrow(() -> notFound(scimId));
                 ManagedAccount seen = read.account();
                 condition.check(seen.version());
                 AccountProfile profile = change.apply(seen);

@@ -333,6 +333,51 @@ final class AccountStore {
                 rs -> new AccountService.Found(map(rs), Optional.ofNullable(rs.getString("beside"))), orgId, scimId);
     }
 
+    /**
+     * One read of a linked account by its SCIM id for {@link #findAllLinked}: what
+     * {@link #findLinked(Connection, UUID, UUID, String)} reads, {@code beside} included when given.
+     */
+    record Read(UUID orgId, UUID scimId, Optional<String> beside) {
+        /** About what the read's values take in a statement (characters), for the batch's bound. */
+        int approxSize() {
+            return 96;
+        }
+
+        /** The read's query with its organization and SCIM id taken from the batch's row {@code v}; reads of one shape share a statement. */
+        String shape() {
+            return "select " + COLUMNS + ", " + beside.map(b -> "(" + b + ")::text").orElse("null::text") + " as beside"
+                    + " from managed_accounts where scim_id = v.read_scim and org_id = v.read_org";
+        }
+    }
+
+    /**
+     * Several reads by SCIM id (issue 16: GET /Users/{id} and the read before a change, when they
+     * arrive together, storage.Batches), each what {@link #findLinked} returns for it, in the order
+     * of {@code reads}: one statement per shape, a LATERAL subquery per read. Its rows only the
+     * unique index on scim_id reaches with one row, so the batch may keep one plan
+     * (Sql.KEPT_INDEX_PLAN); the organization is checked on the row, as alone.
+     */
+    List<Optional<AccountService.Found>> findAllLinked(Connection c, List<Read> reads) throws SQLException {
+        Map<String, List<Integer>> byShape = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < reads.size(); i++) byShape.computeIfAbsent(reads.get(i).shape(), k -> new ArrayList<>()).add(i);
+        List<Optional<AccountService.Found>> found = new ArrayList<>(java.util.Collections.nCopies(reads.size(), Optional.empty()));
+        for (var shape : byShape.entrySet()) {
+            List<Integer> positions = shape.getValue();
+            Object[] orgs = new Object[positions.size()], ids = new Object[positions.size()];
+            for (int j = 0; j < positions.size(); j++) {
+                orgs[j] = reads.get(positions.get(j)).orgId();
+                ids[j] = reads.get(positions.get(j)).scimId();
+            }
+            List<Map.Entry<Integer, AccountService.Found>> rows = Sql.together(c, Sql.KEPT_INDEX_PLAN
+                    + "select v.read_n, p.* from unnest(?::uuid[], ?::uuid[]) "
+                    + "with ordinality as v(read_org, read_scim, read_n) cross join lateral (" + shape.getKey() + ") p",
+                    List.of(c.createArrayOf("uuid", orgs), c.createArrayOf("uuid", ids)),
+                    rs -> Map.entry(rs.getInt("read_n"), new AccountService.Found(map(rs), Optional.ofNullable(rs.getString("beside")))));
+            for (var row : rows) found.set(positions.get(row.getKey() - 1), Optional.of(row.getValue()));
+        }
+        return found;
+    }
+
     Optional<ManagedAccount> lock(Connection c, UUID orgId, UUID accountId) throws SQLException {
         return Sql.find(c, "select " + COLUMNS + " from managed_accounts where org_id = ? and id = ? for update",
                 AccountStore::map, orgId, accountId);

@@ -3,6 +3,9 @@ package dev.lanyard.account;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.lanyard.testing.TestApp;
 
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,5 +94,25 @@ final class HeldEvents {
         var attributes = JsonNodeFactory.instance.objectNode().put("userName", email);
         attributes.putObject("name").put("givenName", givenName);
         return new AccountProfile(email, Optional.empty(), Optional.empty(), Optional.of(true), attributes);
+    }
+
+    /** A data source whose connections record each statement they prepare. */
+    static DataSource recording(DataSource real, List<String> statements) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (p, m, args) -> {
+            Object result = invoke(m, real, args);
+            if (!(result instanceof Connection c)) return result;
+            return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (q, n, a) -> {
+                if (n.getName().equals("prepareStatement")) statements.add((String) a[0]);
+                return invoke(n, c, a);
+            });
+        });
+    }
+
+    private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 }

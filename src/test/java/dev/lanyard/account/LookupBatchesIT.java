@@ -9,12 +9,8 @@ import dev.lanyard.testing.TestApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -111,7 +107,7 @@ class LookupBatchesIT {
         TestApp.Org org = app.newOrg("lookup-counted");
         UUID orgId = UUID.fromString(org.id());
         List<String> statements = new CopyOnWriteArrayList<>();
-        AccountService accounts = new AccountService(new Transactions(recording(app.dataSource(), statements)));
+        AccountService accounts = new AccountService(new Transactions(HeldEvents.recording(app.dataSource(), statements)));
         for (int i = 0; i < 6; i++) {
             accounts.provision(orgId, HeldEvents.profile("c" + i + "@counted.example", "Ada"), new Actor.Operator());
         }
@@ -155,26 +151,6 @@ class LookupBatchesIT {
         assertThat(results.get(1).get().totalResults()).isZero();
         assertThatThrownBy(() -> results.get(2).get()).hasCauseInstanceOf(StorageException.class);
         assertThat(results.get(3).get().totalResults()).isEqualTo(1);
-    }
-
-    /** A data source whose connections record each statement they prepare. */
-    private static DataSource recording(DataSource real, List<String> statements) {
-        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (p, m, args) -> {
-            Object result = invoke(m, real, args);
-            if (!(result instanceof Connection c)) return result;
-            return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (q, n, a) -> {
-                if (n.getName().equals("prepareStatement")) statements.add((String) a[0]);
-                return invoke(n, c, a);
-            });
-        });
-    }
-
-    private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args) throws Throwable {
-        try {
-            return m.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
     }
 
     private static String create(TestApp app, TestApp.Org org, String userName, String externalId) {
