@@ -32,22 +32,29 @@ final class ProvisioningLogStore {
         if (entries.isEmpty()) return;
         CopyRows rows = new CopyRows(entries.stream().mapToInt(ProvisioningLogEntry::approxBytes).sum() + 200 * entries.size());
         java.util.Map<UUID, Long> bytes = new java.util.TreeMap<>();
+        java.util.Map<UUID, Instant> earliest = new java.util.HashMap<>();
         for (ProvisioningLogEntry e : entries) {
             rows.add(e.orgId()).add(e.at()).add(e.method()).add(e.path()).add(e.query()).add(e.client()).add(e.status())
                     .add(e.durationMs()).add(e.scimType()).add(e.detail()).add(e.requestBodyJson())
                     .add(e.subject().tokenId()).add(e.subject().userName()).add(e.subject().accountId()).add(e.approxBytes())
                     .add(e.reason().map(FailureReason::code)).endRow();
             bytes.merge(e.orgId(), (long) e.approxBytes(), Long::sum);
+            earliest.merge(e.orgId(), e.at(), (a, b) -> a.isBefore(b) ? a : b);
         }
         rows.copyInto(c, """
                 copy provisioning_log (org_id, at, method, path, query, client, status, duration_ms, scim_type, detail,
                                        request_body, token_id, user_name, account_id, stored_bytes, reason) from stdin""");
-        // In org order, so two writers (two servers) never wait on each other's rows in a cycle.
+        // In org order, so two writers (two servers) never wait on each other's rows in a cycle. An
+        // entry not after where the organization's last trim ended moves that point back to just
+        // before it ((its at, 0): ids start at 1), so the next trim reaches it (V119, deleteOldest).
         for (var o : bytes.entrySet()) {
+            Timestamp at = Timestamp.from(earliest.get(o.getKey()));
             Sql.update(c, """
-                    insert into provisioning_log_usage (org_id, bytes) values (?, ?)
-                    on conflict (org_id) do update set bytes = provisioning_log_usage.bytes + excluded.bytes""",
-                    o.getKey(), o.getValue());
+                    insert into provisioning_log_usage as u (org_id, bytes) values (?, ?)
+                    on conflict (org_id) do update set bytes = u.bytes + excluded.bytes,
+                        trimmed_id = case when u.trimmed_at >= ? then 0 else u.trimmed_id end,
+                        trimmed_at = case when u.trimmed_at >= ? then ? else u.trimmed_at end""",
+                    o.getKey(), o.getValue(), at, at, at);
         }
     }
 
@@ -58,17 +65,32 @@ final class ProvisioningLogStore {
 
     /**
      * Deletes the organization's oldest entries, just enough of them (among the {@code batch}
-     * oldest) to free {@code excess} bytes; returns what it now takes.
+     * oldest) to free {@code excess} bytes; returns what it now takes. It reads from where the
+     * last trim ended (V119: every kept entry is after {@code (trimmed_at, trimmed_id)}), a range
+     * of provisioning_log_org_at, so it never steps over the index entries of rows deleted before
+     * and not yet vacuumed away; and it moves that point to the last entry it deleted, unless the
+     * writer moved it back meanwhile (another server's writer, with an entry older than it).
      */
     long deleteOldest(Connection c, UUID orgId, long excess, int batch) throws SQLException {
         return Sql.find(c, """
-                with oldest as (select id, stored_bytes, sum(stored_bytes) over (order by at, id) as running
-                                  from (select id, at, stored_bytes from provisioning_log where org_id = ?
+                with start as (select coalesce(trimmed_at, '-infinity') as at, coalesce(trimmed_id, 0) as id
+                                 from provisioning_log_usage where org_id = ?),
+                     oldest as (select id, at, stored_bytes, sum(stored_bytes) over (order by at, id) as running
+                                  from (select id, at, stored_bytes from provisioning_log
+                                         where org_id = ? and (at, id) > (coalesce((select at from start), '-infinity'),
+                                                                          coalesce((select id from start), 0))
                                          order by at, id limit ?) o),
                      gone as (delete from provisioning_log where id in (select id from oldest where running - stored_bytes < ?)
-                              returning stored_bytes)
-                update provisioning_log_usage set bytes = greatest(0, bytes - (select coalesce(sum(stored_bytes), 0) from gone))
-                 where org_id = ? returning bytes""", rs -> rs.getLong(1), orgId, batch, excess, orgId).orElse(0L);
+                              returning at, id, stored_bytes),
+                     last as (select at, id from gone order by at desc, id desc limit 1)
+                update provisioning_log_usage u set bytes = greatest(0, u.bytes - (select coalesce(sum(stored_bytes), 0) from gone)),
+                       trimmed_at = case when exists (select from last) and (select (at, id) from start)
+                                                = (coalesce(u.trimmed_at, '-infinity'), coalesce(u.trimmed_id, 0))
+                                         then (select at from last) else u.trimmed_at end,
+                       trimmed_id = case when exists (select from last) and (select (at, id) from start)
+                                                = (coalesce(u.trimmed_at, '-infinity'), coalesce(u.trimmed_id, 0))
+                                         then (select id from last) else u.trimmed_id end
+                 where org_id = ? returning bytes""", rs -> rs.getLong(1), orgId, orgId, batch, excess, orgId).orElse(0L);
     }
 
     /**
