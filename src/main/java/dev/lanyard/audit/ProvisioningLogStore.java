@@ -48,7 +48,7 @@ final class ProvisioningLogStore {
         // entry not after where the organization's last trim ended moves that point back to just
         // before it ((its at, 0): ids start at 1), so the next trim reaches it (V119, deleteOldest).
         for (var o : bytes.entrySet()) {
-            Timestamp at = Timestamp.from(earliest.get(o.getKey()));
+            Instant at = earliest.get(o.getKey());
             Sql.update(c, """
                     insert into provisioning_log_usage as u (org_id, bytes) values (?, ?)
                     on conflict (org_id) do update set bytes = u.bytes + excluded.bytes,
