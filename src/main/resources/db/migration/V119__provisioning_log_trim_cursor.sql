@@ -8,4 +8,5 @@
 -- (trimmed_at, trimmed_id) in the log's order (at, id). The next trim starts there; the writer
 -- moves it back when it stores an entry that is not after it (a request's time is taken when it
 -- ends, so entries arrive nearly, not exactly, in that order). Null: start from the beginning.
-alter table provisioning_log_usage add column trimmed_at timestamptz, add column trimmed_id bigint;
+-- "if not exists": the newest migration may run again on a schema that has it (SchemaCheckIT).
+alter table provisioning_log_usage add column if not exists trimmed_at timestamptz, add column if not exists trimmed_id bigint;
