@@ -259,7 +259,8 @@ public final class AccountService {
                 .map(r -> r.seen().scimId().orElseThrow()).distinct().toList();
         Map<UUID, ManagedAccount> locked = wanted.isEmpty() ? Map.of() : store.lockLinkedUnlessHeld(c, wanted);
         List<Optional<Attempt>> attempts = new ArrayList<>(batch.size());
-        List<AccountStore.Change> applied = new ArrayList<>();
+        List<Integer> asked = new ArrayList<>();
+        List<DeprovisionGuard.Check> checks = new ArrayList<>();
         Set<UUID> decided = new HashSet<>();
         for (int i = 0; i < batch.size(); i++) {
             Removal r = batch.get(i);
@@ -269,16 +270,26 @@ public final class AccountService {
             } else if (current.version() != r.seen().version() || !current.id().equals(r.seen().id()) || !decided.add(current.id())) {
                 attempts.add(Optional.of(Attempt.AGAIN));  // moved on (here too: another removal of it in this batch)
             } else {
-                attempts.add(Optional.of(switch (guard.check(c, current, DeprovisionGuard.Removal.DEACTIVATE, tickets.get(i),
-                        Optional.of(r.profile()), r.actor())) {
-                    case DeprovisionGuard.Verdict.Held(DeprovisionGuard.Hold hold) -> new Attempt(Optional.of(new Guarded(null, hold)), true);
-                    case DeprovisionGuard.Verdict.ReserveFirst first -> new Attempt(Optional.empty(), true);
-                    case DeprovisionGuard.Verdict.Apply apply -> {
-                        applied.add(r.change());
-                        yield new Attempt(Optional.of(new Guarded(r.change().account(), null)), true);
-                    }
-                }));
+                attempts.add(null);  // the guard's verdict, below
+                asked.add(i);
+                checks.add(new DeprovisionGuard.Check(current, DeprovisionGuard.Removal.DEACTIVATE, tickets.get(i),
+                        Optional.of(r.profile()), r.actor()));
             }
+        }
+        // Decided one after another, in the batch's order, as each would be alone; the guard reads
+        // what it needs for all of them at once (Safeguard#checkAll).
+        List<DeprovisionGuard.Verdict> verdicts = checks.isEmpty() ? List.of() : guard.checkAll(c, checks);
+        List<AccountStore.Change> applied = new ArrayList<>();
+        for (int k = 0; k < asked.size(); k++) {
+            Removal r = batch.get(asked.get(k));
+            attempts.set(asked.get(k), Optional.of(switch (verdicts.get(k)) {
+                case DeprovisionGuard.Verdict.Held(DeprovisionGuard.Hold hold) -> new Attempt(Optional.of(new Guarded(null, hold)), true);
+                case DeprovisionGuard.Verdict.ReserveFirst first -> new Attempt(Optional.empty(), true);
+                case DeprovisionGuard.Verdict.Apply apply -> {
+                    applied.add(r.change());
+                    yield new Attempt(Optional.of(new Guarded(r.change().account(), null)), true);
+                }
+            }));
         }
         // Last in the transaction: the statement's plan settings (Sql.KEPT_INDEX_PLAN) last until its commit.
         if (!applied.isEmpty() && store.updateAllIfUnchangedWithEvent(c, applied).size() != applied.size()) {

@@ -27,7 +27,7 @@ import java.util.UUID;
  * <p>Deactivations that arrive together are decided in one transaction ({@link AccountService}'s
  * batch of removals, issue 16): {@link #reserve(Connection, UUID, int)} counts several of one
  * organization at once, {@link #enterWithoutWaiting} makes sure the batch will not wait for an
- * admin's action in any of its organizations, and {@link #check} is asked for each, one after
+ * admin's action in any of its organizations, and {@link #checkAll} decides each, one after
  * another, in that transaction.
  */
 public interface DeprovisionGuard {
@@ -99,6 +99,21 @@ public interface DeprovisionGuard {
      */
     Verdict check(Connection c, ManagedAccount current, Removal removal, Optional<Ticket> ticket,
                   Optional<AccountProfile> profile, Actor actor) throws SQLException;
+
+    /** One removal of a batch, as {@link #check} takes it. */
+    record Check(ManagedAccount current, Removal removal, Optional<Ticket> ticket, Optional<AccountProfile> profile, Actor actor) {}
+
+    /**
+     * {@link #check} for the removals of a batch, in its transaction, after
+     * {@link #enterWithoutWaiting} entered each one's organization: one verdict per removal, in
+     * order, decided one after another as each would be alone (a later one sees what an earlier
+     * one did, such as a trip). The default asks {@link #check} for each.
+     */
+    default List<Verdict> checkAll(Connection c, List<Check> checks) throws SQLException {
+        List<Verdict> verdicts = new ArrayList<>(checks.size());
+        for (Check k : checks) verdicts.add(check(c, k.current(), k.removal(), k.ticket(), k.profile(), k.actor()));
+        return verdicts;
+    }
 
     /**
      * Returns a ticket whose change's transaction did not commit a verdict (rolled back, or the

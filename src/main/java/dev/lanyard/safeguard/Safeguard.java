@@ -10,9 +10,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -87,9 +90,71 @@ final class Safeguard implements DeprovisionGuard {
         // The organization's lock shared, then the row read after it (a statement of its own, in the
         // same round trip): an admin's resume or new settings are seen.
         SafeguardStore.Claimed claimed = store.lockSharedAndClaim(c, orgId, reservation.map(Reservation::seq));
-        SafeguardStore.Row row = claimed.row();
+        Rows rows = new Rows(new HashMap<>(Map.of(orgId, claimed.row())));
+        return decide(c, rows, current, removal, claimed.claimed() ? reservation : Optional.empty(), profile, actor);
+    }
+
+    /**
+     * The batch's removals claimed and their organizations' rows read in one statement (their
+     * organizations' locks were taken shared by {@link #enterWithoutWaiting}, in an earlier
+     * statement of this transaction, so the read comes after them and sees an admin's resume or
+     * new settings), then each decided as {@link #check} decides it, in the batch's order. A
+     * decision that changes its organization's row (a trip, a new count of the base) has the row
+     * read again for the next removal of that organization; another transaction's change that
+     * commits meanwhile is seen by the next batch, as a removal alone sees it only if it committed
+     * before its read. Before (issue 16): one claim and read per removal, a round trip each inside
+     * the transaction that holds the batch's row locks.
+     */
+    @Override
+    public List<Verdict> checkAll(Connection c, List<Check> checks) throws SQLException {
+        List<Reservation> tickets = checks.stream().flatMap(k -> k.ticket().stream()).map(Reservation.class::cast).toList();
+        List<UUID> ticketOrgs = checks.stream().filter(k -> k.ticket().isPresent()).map(k -> k.current().orgId()).toList();
+        SafeguardStore.ClaimedAll claimed = store.claimAll(c, checks.stream().map(k -> k.current().orgId()).distinct().toList(),
+                tickets.stream().map(Reservation::seq).toList(), ticketOrgs);
+        Rows rows = new Rows(new HashMap<>(claimed.rows()));
+        List<Verdict> verdicts = new ArrayList<>(checks.size());
+        for (Check k : checks) {
+            Optional<Reservation> reservation = k.ticket().map(Reservation.class::cast);
+            Optional<Reservation> counted = reservation.filter(r -> claimed.seqs().contains(r.seq()));
+            verdicts.add(decide(c, rows, k.current(), k.removal(), counted, k.profile(), k.actor()));
+        }
+        return verdicts;
+    }
+
+    /**
+     * The organizations' rows a transaction decides by: each as read after its lock, and read
+     * again once this transaction changed it ({@link #changed}).
+     */
+    private final class Rows {
+        private final Map<UUID, SafeguardStore.Row> known;
+
+        Rows(Map<UUID, SafeguardStore.Row> known) {
+            this.known = known;
+        }
+
+        SafeguardStore.Row of(Connection c, UUID orgId) throws SQLException {
+            SafeguardStore.Row row = known.get(orgId);
+            if (row == null) {
+                row = store.row(c, orgId);
+                known.put(orgId, row);
+            }
+            return row;
+        }
+
+        void changed(UUID orgId) {
+            known.remove(orgId);
+        }
+    }
+
+    /**
+     * The verdict for one removal whose reservation this transaction settles ({@code counted}: it
+     * claimed it; empty when there was none to claim).
+     */
+    private Verdict decide(Connection c, Rows rows, ManagedAccount current, Removal removal, Optional<Reservation> counted,
+                           Optional<AccountProfile> profile, Actor actor) throws SQLException {
+        UUID orgId = current.orgId();
+        SafeguardStore.Row row = rows.of(c, orgId);
         // From here this transaction settles the reservation: a removal it does not apply takes its 1 back.
-        Optional<Reservation> counted = claimed.claimed() ? reservation : Optional.empty();
         if (!row.settings().enabled()) return notCounted(c, orgId, counted, APPLY);
         // Removals counted before the one that tripped it were within the limit and still apply.
         boolean beforeTrip = counted.isPresent() && row.tripSeq().isPresent() && counted.get().seq() < row.tripSeq().get();
@@ -103,7 +168,7 @@ final class Safeguard implements DeprovisionGuard {
             return notCounted(c, orgId, counted, RESERVE_FIRST);
         }
         Reservation r = counted.get();
-        long base = r.rank() >= SafeguardSettings.PERCENT_RULE_FROM ? activeAtWindowStart(c, orgId, row) : 0;
+        long base = r.rank() >= SafeguardSettings.PERCENT_RULE_FROM ? activeAtWindowStart(c, rows, orgId, row) : 0;
         Optional<String> tooMany = row.settings().tooMany(r.rank(), base);
         if (tooMany.isEmpty()) return APPLY;  // the reservation's 1 stays: it counts this removal
         // The settings row before the bucket row, as the base recount above (saveBase) writes them:
@@ -116,6 +181,7 @@ final class Safeguard implements DeprovisionGuard {
         } else {
             reason = store.row(c, orgId).tripReason().orElse(reason);  // another removal tripped it first: its reason stands
         }
+        rows.changed(orgId);
         store.uncount(c, orgId, r.minute());
         return held(c, current, removal, profile, actor, reason);
     }
@@ -139,7 +205,7 @@ final class Safeguard implements DeprovisionGuard {
      * is younger than {@link #BASE_MAX_AGE_WHILE_COUNTING} instead of all waiting for the new one;
      * with none that recent, they wait for it and use it.
      */
-    private long activeAtWindowStart(Connection c, UUID orgId, SafeguardStore.Row row) throws SQLException {
+    private long activeAtWindowStart(Connection c, Rows rows, UUID orgId, SafeguardStore.Row row) throws SQLException {
         if (recent(row, BASE_MAX_AGE)) return row.baseActive().get();
         if (recent(row, BASE_MAX_AGE_WHILE_COUNTING)) {
             if (!store.tryLockBase(c, orgId)) return row.baseActive().get();
@@ -152,6 +218,7 @@ final class Safeguard implements DeprovisionGuard {
         // still active: the count has it twice (as active and as removed), once too many.
         long base = store.activeAtWindowStart(c, orgId, row.settings().window()) - 1;
         store.saveBase(c, orgId, base);
+        rows.changed(orgId);
         return base;
     }
 

@@ -12,8 +12,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** SQL for safeguard_settings, safeguard_removals and held_changes (V95). */
@@ -72,6 +76,35 @@ final class SafeguardStore {
             with claimed as (delete from safeguard_reservations where id = ? and org_id = ? returning id)
             select (select count(*) from claimed) as claimed, s.*
               from (select 1) as one left join safeguard_settings s on s.org_id = ?""";
+
+    /** The organizations' rows, and which of the reservations were still there: they are deleted in this transaction. */
+    record ClaimedAll(Map<UUID, Row> rows, Set<Long> seqs) {}
+
+    /**
+     * {@link #CLAIM} for a batch of removals, in one statement: the reservations {@code seqs} (of
+     * the organizations {@code seqOrgs}, position by position) taken out, and the rows of
+     * {@code orgIds} read. The caller holds each organization's lock shared already
+     * ({@link #lockSharedWithoutWaiting}, an earlier statement of the transaction), so the read
+     * comes after it.
+     */
+    ClaimedAll claimAll(Connection c, List<UUID> orgIds, List<Long> seqs, List<UUID> seqOrgs) throws SQLException {
+        Map<UUID, Row> rows = new HashMap<>();
+        Set<Long> claimed = new HashSet<>();
+        Sql.list(c, """
+                with claimed as (delete from safeguard_reservations r
+                                  using unnest(?::bigint[], ?::uuid[]) as t(id, org_id)
+                                  where r.id = t.id and r.org_id = t.org_id returning r.id)
+                select o.org as claimed_org, (select coalesce(array_agg(id), '{}') from claimed) as claimed_ids, s.*
+                  from unnest(?::uuid[]) as o(org) left join safeguard_settings s on s.org_id = o.org""",
+                rs -> {
+                    rows.put(rs.getObject("claimed_org", UUID.class), rs.getObject("window_seconds") == null ? Row.DEFAULT : row(rs));
+                    for (Long id : (Long[]) rs.getArray("claimed_ids").getArray()) claimed.add(id);
+                    return true;
+                },
+                c.createArrayOf("bigint", seqs.toArray()), c.createArrayOf("uuid", seqOrgs.toArray()),
+                c.createArrayOf("uuid", orgIds.toArray()));
+        return new ClaimedAll(rows, claimed);
+    }
 
     private static Claimed claimed(ResultSet rs) throws SQLException {
         return new Claimed(rs.getObject("window_seconds") == null ? Row.DEFAULT : row(rs), rs.getLong("claimed") == 1);

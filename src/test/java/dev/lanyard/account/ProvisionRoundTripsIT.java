@@ -100,11 +100,11 @@ class ProvisionRoundTripsIT {
     /**
      * A deactivation asks the safeguard (docs/safeguard.md), in a batch of removals even alone
      * (AccountService.writeRemovals): its transaction takes the organization's safeguard lock
-     * shared without waiting, locks the row without waiting, sends the organization's shared lock
-     * and the claim of its reservation together (two statements, one round trip), then writes.
+     * shared without waiting, locks the row without waiting, claims its reservation and reads the
+     * organization's settings (one statement for all of a batch's removals), then writes.
      */
     @Test
-    void a_deactivation_sends_the_safeguards_lock_and_claim_in_one_round_trip() {
+    void a_deactivation_is_four_statements_in_its_transaction() {
         TestApp.Org org = app.newOrg("deactivation-round-trips");
         UUID orgId = UUID.fromString(org.id());
         ManagedAccount ada = new AccountService(new Transactions(app.dataSource())).provision(orgId, profile("ada@example.com"), new Actor.Operator());
@@ -121,7 +121,7 @@ class ProvisionRoundTripsIT {
         List<String> calls = recorder.calls();
         assertThat(calls).containsOnlyOnce("begin").endsWith("commit");
         assertThat(calls.subList(calls.indexOf("begin") + 1, calls.size() - 1))
-                .as("in the transaction: the safeguard's lock, the row's lock, the safeguard's lock with the claim, the write")
+                .as("in the transaction: the safeguard's lock, the row's lock, the claim with the settings, the write")
                 .containsExactly("execute", "execute", "execute", "execute");
         assertThat(app.count("select count(*) from safeguard_reservations where org_id = ?::uuid", org.id())).isZero();  // claimed
         assertThat(app.count("select coalesce(sum(removed), 0) from safeguard_removals where org_id = ?::uuid", org.id())).isEqualTo(1);

@@ -1,5 +1,9 @@
 package dev.lanyard.account;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.lanyard.domain.Actor;
+import dev.lanyard.safeguard.SafeguardService;
+import dev.lanyard.storage.Transactions;
 import dev.lanyard.testing.Http;
 import dev.lanyard.testing.TestApp;
 import org.junit.jupiter.api.AfterAll;
@@ -8,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -85,6 +92,40 @@ class RemovalBatchesIT {
         List<String> deactivated = new ArrayList<>(oktaUsers.subList(0, 3));
         for (String user : entraUsers) if (status(user).equals("deactivated")) deactivated.add(user);
         assertThat(HeldEvents.transactionsThatWrote(app, deactivated)).isLessThan(deactivated.size());
+    }
+
+    /**
+     * The safeguard's claims of a batch's reservations, and its reads of their organizations'
+     * settings, are one statement for the whole batch (Safeguard#checkAll), not one per removal
+     * inside the transaction that holds the batch's row locks: on the service, six deactivations
+     * that arrive together send fewer claims than six, none of them a removal's own; each is
+     * applied, counted once, and no reservation is left.
+     */
+    @Test
+    void a_batchs_safeguard_claims_are_one_statement() throws Exception {
+        TestApp.Org org = app.newOrg("removal-claims");
+        safeguard(org, "{\"maxCount\":100,\"maxPercent\":100}");
+        UUID orgId = UUID.fromString(org.id());
+        List<String> statements = new CopyOnWriteArrayList<>();
+        AccountService accounts = new AccountService(new Transactions(HeldEvents.recording(app.dataSource(), statements)),
+                SafeguardService.guard());
+        List<ManagedAccount> users = new ArrayList<>();
+        for (int i = 0; i < 6; i++) users.add(accounts.provision(orgId, HeldEvents.profile("c" + i + "@claims.example", "Ada"), new Actor.Operator()));
+        statements.clear();
+        List<Callable<ManagedAccount>> removals = new ArrayList<>();
+        for (ManagedAccount user : users) {
+            var inactive = JsonNodeFactory.instance.objectNode().put("userName", user.email()).put("active", false);
+            removals.add(() -> accounts.update(orgId, user.scimId().orElseThrow(), Precondition.NONE,
+                    current -> new AccountProfile(user.email(), Optional.empty(), Optional.empty(), Optional.of(false), inactive),
+                    new Actor.Operator()));
+        }
+
+        List<ManagedAccount> done = HeldEvents.resultsWhileLocked(app, removals);
+
+        assertThat(done).allSatisfy(a -> assertThat(a.active()).isFalse());
+        assertCounted(org, 6);
+        List<String> claims = statements.stream().filter(sql -> sql.contains("claimed as (delete from safeguard_reservations")).toList();
+        assertThat(claims).hasSizeLessThan(6).isNotEmpty().allSatisfy(sql -> assertThat(sql).contains("unnest"));
     }
 
     /**
