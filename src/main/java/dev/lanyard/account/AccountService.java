@@ -77,7 +77,9 @@ public final class AccountService {
      * at a time wrote 1.11 times the creates per second of two at a time, and three 0.96 times;
      * one lookup batch at a time read 1.18 times the lookups per second of two at a time, at 0.75
      * of the CPU per lookup (bench/side/ab, paired rounds; docs/performance.md, seventeenth and
-     * eighteenth rounds). An item waits at most as long as a request may wait for a connection.
+     * eighteenth rounds), and again after the lookups kept their plan: two at a time read 0.92
+     * times the lookups per second at 1.16 of the CPU (PostgreSQL's 1.48: smaller batches;
+     * twenty-second round). An item waits at most as long as a request may wait for a connection.
      */
     static final int BATCHES = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     static final int BATCH_ITEMS = 32;
