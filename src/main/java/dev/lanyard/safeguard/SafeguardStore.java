@@ -97,7 +97,7 @@ final class SafeguardStore {
                 select o.org as claimed_org, (select coalesce(array_agg(id), '{}') from claimed) as claimed_ids, s.*
                   from unnest(?::uuid[]) as o(org) left join safeguard_settings s on s.org_id = o.org""",
                 rs -> {
-                    rows.put(rs.getObject("claimed_org", UUID.class), rs.getObject("window_seconds") == null ? Row.DEFAULT : row(rs));
+                    rows.put(rs.getObject("claimed_org", UUID.class), joinedRow(rs));
                     for (Long id : (Long[]) rs.getArray("claimed_ids").getArray()) claimed.add(id);
                     return true;
                 },
@@ -107,7 +107,12 @@ final class SafeguardStore {
     }
 
     private static Claimed claimed(ResultSet rs) throws SQLException {
-        return new Claimed(rs.getObject("window_seconds") == null ? Row.DEFAULT : row(rs), rs.getLong("claimed") == 1);
+        return new Claimed(joinedRow(rs), rs.getLong("claimed") == 1);
+    }
+
+    /** The settings row from a left join: the defaults when the organization has none. */
+    private static Row joinedRow(ResultSet rs) throws SQLException {
+        return rs.getObject("window_seconds") == null ? Row.DEFAULT : row(rs);
     }
 
     private static Row row(ResultSet rs) throws SQLException {
