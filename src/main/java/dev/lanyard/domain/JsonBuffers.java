@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Jackson's read and write buffers, shared by every mapper of the server. Jackson keeps them per
+ * Jackson's read and write buffers, shared by every mapper of the server (the SCIM SDK's factory
+ * has a pool of its own: {@link #pooledApart}). Jackson keeps them per
  * thread by default, which reuses nothing when every request runs on a new virtual thread: each
  * parse and each write allocated fresh buffers (8-16 KB apiece), most of the ~100 KB a SCIM
  * lookup allocated (issue 16). The pool is bounded: at most {@link #KEPT} sets are kept, any more
@@ -46,6 +47,16 @@ public final class JsonBuffers {
     /** {@code factory}, set to take buffers from the shared pool. */
     public static <F extends JsonFactory> F pooled(F factory) {
         factory.setRecyclerPool(POOL);
+        return factory;
+    }
+
+    /**
+     * {@code factory}, set to take buffers from a pool of its own, for a factory some of whose
+     * parsers are never closed: a recycler such a parser takes never comes back, and taken from
+     * the shared pool it would leave that pool empty for everyone else (see ScimJson).
+     */
+    public static <F extends JsonFactory> F pooledApart(F factory) {
+        factory.setRecyclerPool(new Kept(KEPT));
         return factory;
     }
 

@@ -22,10 +22,20 @@ public final class ScimJson {
     private ScimJson() {}
 
     /**
-     * The SDK's own mapper parses filter values and PatchOps: its buffers from the pool too. Runs
-     * when this class loads; ScimFilters, which may parse a filter first, calls it as well.
+     * The SDK's own mapper parses filter values and PatchOps: its buffers from a pool of their own.
+     * The SDK's filter parser (scim2-sdk-common 4.1, {@code Parser.readFilter}) reads each
+     * comparison value with a JSON parser of that factory and never closes it, so the recycler the
+     * parser took never returns to its pool. In the shared pool that took one recycler out for
+     * every filter, and the answer's generator, the next to ask, then found the pool empty and
+     * allocated its buffers anew: about 20 KB per lookup (issue 16, twenty-third round). Apart,
+     * the filters drain only this pool. Runs when this class loads; ScimFilters, which may parse
+     * a filter first, calls it as well.
      */
-    static void poolSdkBuffers() {
-        JsonBuffers.pooled(JsonUtils.getObjectReader().getFactory());
+    static synchronized void poolSdkBuffers() {
+        if (sdkPooled) return;
+        JsonBuffers.pooledApart(JsonUtils.getObjectReader().getFactory());
+        sdkPooled = true;
     }
+
+    private static boolean sdkPooled;  // guarded by the class's lock
 }

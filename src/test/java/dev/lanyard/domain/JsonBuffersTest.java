@@ -98,4 +98,22 @@ class JsonBuffersTest {
         }
         return out;
     }
+
+    /**
+     * The SDK's filter parser never closes the JSON parser it reads a comparison value with, so the
+     * recycler that parser takes is never returned: parsing filters must not take recyclers from
+     * the pool the server's own mappers share (it did, and every lookup's answer then allocated
+     * fresh buffers). Fails with the SDK's factory on the shared pool.
+     */
+    @Test
+    void parsing_filters_takes_nothing_from_the_shared_pool() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper scim = dev.lanyard.scim.ScimJson.MAPPER;
+        scim.writeValueAsBytes(java.util.Map.of("warm", "up"));  // leaves a recycler in the shared pool
+        int before = JsonBuffers.POOL.pooledCount();
+        assertThat(before).isPositive();
+        for (int i = 0; i < 20; i++) {
+            dev.lanyard.scim.ScimFilters.parse("userName eq \"user" + i + "@example.com\" and active eq true");
+        }
+        assertThat(JsonBuffers.POOL.pooledCount()).isEqualTo(before);
+    }
 }
