@@ -27,8 +27,9 @@ public final class ScimJson {
      * comparison value with a JSON parser of that factory and never closes it, so the recycler the
      * parser took never returns to its pool. In the shared pool that took one recycler out for
      * every filter, and the answer's generator, the next to ask, then found the pool empty and
-     * allocated its buffers anew: about 20 KB per lookup (issue 16, twenty-third round). Apart,
-     * the filters drain only this pool. Runs when this class loads; ScimFilters, which may parse
+     * allocated its buffers anew: 8,000 bytes and 4,000 chars, about 16 KB per lookup (issue 16,
+     * twenty-third round). Apart, the filters drain only this pool (each filter's own 4,000-char
+     * token buffer is still allocated, as the SDK asks for it). Runs when this class loads; ScimFilters, which may parse
      * a filter first, calls it as well.
      */
     static synchronized void poolSdkBuffers() {
