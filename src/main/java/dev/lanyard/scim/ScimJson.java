@@ -29,8 +29,8 @@ public final class ScimJson {
      * every filter, and the answer's generator, the next to ask, then found the pool empty and
      * allocated its buffers anew: 8,000 bytes and 4,000 chars, about 16 KB per lookup (issue 16,
      * twenty-third round). Apart, the filters drain only this pool (each filter's own 4,000-char
-     * token buffer is still allocated, as the SDK asks for it). Runs when this class loads; ScimFilters, which may parse
-     * a filter first, calls it as well.
+     * token buffer is still allocated, as the SDK asks for it). Runs when this class loads;
+     * ScimFilters, which may parse a filter first, calls it as well.
      */
     static synchronized void poolSdkBuffers() {
         if (sdkPooled) return;
